@@ -1,0 +1,26 @@
+//! # interlog-core
+//!
+//! The heart of Interlog, with no IO, no async and no HTTP: everything here is a pure
+//! function of its inputs, so it is tested by plain unit tests and shared by every backend
+//! and every API dialect.
+//!
+//! # Layout
+//! - [`ids`]: validated identifier newtypes (`TenantId`, `InteractionId`, `EventId`, ...).
+//! - [`time`]: millisecond timestamps and durations, rendered the way the vendors do.
+//! - [`event`]: the event vocabulary and [`event::parse_event`], the one place raw JSON
+//!   becomes an [`event::Event`] (with messages that name the offending field).
+//! - [`record`]: the canonical interaction record served by the native API.
+//! - [`projection`]: `project(events) -> Interaction`, the only producer of records and
+//!   statistics.
+
+pub mod event;
+pub mod ids;
+pub mod projection;
+pub mod record;
+pub mod time;
+
+pub use event::{parse_event, Event, EventBody, EventError};
+pub use ids::{AgentId, CustomerId, EventId, IdError, InteractionId, TenantId};
+pub use projection::project;
+pub use record::Interaction;
+pub use time::{Seconds, Timestamp};

@@ -1,0 +1,632 @@
+//! The canonical interaction record: what the native API serves and what every dialect
+//! renders from. Field names are camelCase on the wire and are a public contract.
+//!
+//! Only [`crate::projection`] builds records (from events); readers never compute statistics
+//! themselves.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::ids::{AgentId, CustomerId, InteractionId, TenantId};
+use crate::time::{Seconds, Timestamp};
+
+/// Arbitrary JSON values keyed by name (attached data, variables).
+pub type Attributes = BTreeMap<String, Value>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelType {
+    Voice,
+    Chat,
+    Email,
+    Sms,
+    Messaging,
+    Social,
+    Video,
+    WorkItem,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    Internal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Active,
+    Ended,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Ended => "ended",
+        }
+    }
+}
+
+/// One interaction, with everything known about it and its derived statistics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Interaction {
+    pub tenant_id: TenantId,
+    pub interaction_id: InteractionId,
+    /// Absent only while no `interaction-started` has arrived (see `flags`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<ChannelType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    pub status: Status,
+    pub start_timestamp: Timestamp,
+    #[serde(default)]
+    pub end_timestamp: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_reason: Option<String>,
+    /// When the customer left, if they did before the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_disconnect_timestamp: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Customer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_point: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<Named>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<Named>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub external_ids: BTreeMap<String, String>,
+    /// Attached key/value data (Genesys "udata").
+    #[serde(default)]
+    pub attributes: Attributes,
+    #[serde(default)]
+    pub caller_keys: CallerKeys,
+    #[serde(default)]
+    pub segments: Vec<Segment>,
+    #[serde(default)]
+    pub queues: Vec<QueueEntry>,
+    #[serde(default)]
+    pub agents: Vec<AgentAllocation>,
+    #[serde(default)]
+    pub holds: Vec<Hold>,
+    #[serde(default)]
+    pub hooks: Vec<Hook>,
+    #[serde(default)]
+    pub messages: Vec<Message>,
+    #[serde(default)]
+    pub recordings: Vec<Recording>,
+    #[serde(default)]
+    pub content: Content,
+    #[serde(default)]
+    pub flow_steps: Vec<FlowStep>,
+    #[serde(default)]
+    pub variable_sets: BTreeMap<String, Attributes>,
+    #[serde(default)]
+    pub statistics: Statistics,
+    /// Why data is missing or inconsistent; `flagged` is true when there is any.
+    #[serde(default)]
+    pub flags: Vec<Flag>,
+    #[serde(default)]
+    pub flagged: bool,
+}
+
+impl Interaction {
+    /// An empty record, before any event is applied.
+    pub fn new(tenant_id: TenantId, interaction_id: InteractionId, start: Timestamp) -> Self {
+        Self {
+            tenant_id,
+            interaction_id,
+            channel_type: None,
+            direction: None,
+            status: Status::Active,
+            start_timestamp: start,
+            end_timestamp: None,
+            end_reason: None,
+            customer_disconnect_timestamp: None,
+            customer: None,
+            contact_point: None,
+            contact_id: None,
+            flow: None,
+            disposition: None,
+            notes: Vec::new(),
+            csat: None,
+            subject: None,
+            thread_id: None,
+            parent_id: None,
+            external_ids: BTreeMap::new(),
+            attributes: Attributes::new(),
+            caller_keys: CallerKeys::default(),
+            segments: Vec::new(),
+            queues: Vec::new(),
+            agents: Vec::new(),
+            holds: Vec::new(),
+            hooks: Vec::new(),
+            messages: Vec::new(),
+            recordings: Vec::new(),
+            content: Content::default(),
+            flow_steps: Vec::new(),
+            variable_sets: BTreeMap::new(),
+            statistics: Statistics::default(),
+            flags: Vec::new(),
+            flagged: false,
+        }
+    }
+
+    /// The customer key the history index uses: the customer's id, else their address.
+    pub fn customer_key(&self) -> Option<&str> {
+        let customer = self.customer.as_ref()?;
+        customer
+            .id
+            .as_ref()
+            .map(CustomerId::as_str)
+            .or(customer.address.as_deref())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Customer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<CustomerId>,
+    /// Phone number, e-mail address or other address the customer used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Something with an id and a human-readable name (a flow, a disposition).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Named {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Keys by which a caller arriving on another channel finds this interaction.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CallerKeys {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dtmf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_return_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub click_to_call_caller_id: Option<String>,
+}
+
+impl CallerKeys {
+    /// Overwrites the keys that `other` sets, leaving the rest.
+    pub fn merge(&mut self, other: &CallerKeys) {
+        for (mine, theirs) in [
+            (&mut self.dtmf, &other.dtmf),
+            (&mut self.call_return_number, &other.call_return_number),
+            (&mut self.click_to_call_caller_id, &other.click_to_call_caller_id),
+        ] {
+            if theirs.is_some() {
+                mine.clone_from(theirs);
+            }
+        }
+    }
+
+    /// (kind, value) pairs for the lookup index.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("dtmf", &self.dtmf),
+            ("callReturnNumber", &self.call_return_number),
+            ("clickToCallCallerId", &self.click_to_call_caller_id),
+        ]
+        .into_iter()
+        .filter_map(|(kind, value)| value.as_deref().map(|v| (kind, v)))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SegmentStartType {
+    Interaction,
+    Transfer,
+    AddParticipant,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SegmentEndType {
+    InteractionEnd,
+    CustomerDisconnect,
+    Cancelled,
+    Success,
+}
+
+/// A stretch of the interaction: segment 0 starts with it, each transfer or add-participant
+/// starts the next.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Segment {
+    pub segment_number: u32,
+    pub interaction_segment_id: String,
+    pub segment_start_type: SegmentStartType,
+    pub start_timestamp: Timestamp,
+    #[serde(default)]
+    pub end_timestamp: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_end_type: Option<SegmentEndType>,
+    #[serde(default)]
+    pub segment_cancelled: bool,
+    /// The agent who started the transfer or add-participant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_agent_id: Option<AgentId>,
+    /// The agent the work was offered to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_to_agent_id: Option<AgentId>,
+    /// The queue the work was offered to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_to_queue_id: Option<String>,
+    /// Segment end − interaction start, once the segment has ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_time: Option<Seconds>,
+    /// Same as `segmentTime`, when the segment was cancelled or abandoned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_cancel_time: Option<Seconds>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueType {
+    Queue,
+    Resource,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueEntryType {
+    Ivr,
+    Transfer,
+    AddParticipant,
+    Callback,
+    Timeout,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueExitType {
+    Success,
+    Abandon,
+    Timeout,
+    Callback,
+    AddParticipantCancel,
+    InteractionEnd,
+}
+
+/// An identifier a platform gives as a number or as a string, kept as given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PlatformRef {
+    Number(i64),
+    Text(String),
+}
+
+/// One stay in a queue, from entry until an agent accepts or the customer leaves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueEntry {
+    pub interaction_queue_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_segment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_queue_id: Option<PlatformRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_type: Option<QueueType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_entry_type: Option<QueueEntryType>,
+    /// Interactions waiting at entry, this one included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_entry_length: Option<u32>,
+    /// The service-level threshold this entry is measured against.
+    pub sla_threshold: Seconds,
+    pub start_timestamp: Timestamp,
+    #[serde(default)]
+    pub end_timestamp: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_exit_type: Option<QueueExitType>,
+    /// The agent who accepted the interaction from the queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_time: Option<Seconds>,
+    #[serde(default)]
+    pub queue_abandoned: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_abandon_time: Option<Seconds>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_time: Option<Seconds>,
+    #[serde(default)]
+    pub sla_abandoned: bool,
+}
+
+/// One allocation of an agent to the interaction, until deallocation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentAllocation {
+    pub interaction_agent_id: String,
+    pub agent_id: AgentId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_segment_id: Option<String>,
+    pub start_timestamp: Timestamp,
+    #[serde(default)]
+    pub end_timestamp: Option<Timestamp>,
+    /// Holds started while this agent was allocated.
+    #[serde(default)]
+    pub holds: u32,
+    #[serde(default)]
+    pub hold_time: Seconds,
+    /// Allocated minus held; absent while the agent is connected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub talk_time: Option<Seconds>,
+    /// Allocation to deallocation; absent while the agent is connected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle_time: Option<Seconds>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hold {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    pub start_timestamp: Timestamp,
+    #[serde(default)]
+    pub end_timestamp: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_time: Option<Seconds>,
+}
+
+/// A link to a record in a CRM or ticketing system.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hook {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_hook_id: Option<String>,
+    pub hook_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hook_sub_type: Option<String>,
+    pub hook_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hook_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hooked_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<Timestamp>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Participant {
+    Customer,
+    Agent,
+    Bot,
+    System,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgentRef {
+    pub id: AgentId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// One transcript message (chat line, SMS, speech-to-text utterance, bot turn).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub message_id: String,
+    pub timestamp: Timestamp,
+    pub participant: Participant,
+    pub text: String,
+    /// The channel that produced the message (e.g. VOICE, WEBCHAT, SMS), as the source names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent_confidence: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent_is_fallback: Option<bool>,
+    /// Where the message was produced: STT, DCE, VA, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_system: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording_index: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_index: Option<u32>,
+    /// Position in the audio where the utterance starts, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_offset: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_offset: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription_type: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    pub note_id: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    pub timestamp: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recording {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_timestamp: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Seconds>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Content {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plain_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_text: Option<StructuredText>,
+    #[serde(default)]
+    pub binaries: Vec<Binary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StructuredText {
+    pub mime: String,
+    pub body: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BinaryKind {
+    Photo,
+    Attachment,
+    Recording,
+}
+
+/// Metadata of a stored binary; the bytes are served by the content endpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Binary {
+    pub content_id: String,
+    pub kind: BinaryKind,
+    pub mime: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// The six kinds of choice a visual-IVR page can offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChoiceKind {
+    ClickToContinue,
+    Option,
+    Switch,
+    SelectFromList,
+    TextInput,
+    UploadImageList,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub kind: ChoiceKind,
+    #[serde(default)]
+    pub selected: bool,
+    /// What the customer typed, for text inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Photo {
+    pub content_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// One visual-IVR page the customer went through.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowStep {
+    pub step_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    #[serde(default)]
+    pub photos: Vec<Photo>,
+    pub timestamp: Timestamp,
+}
+
+/// Interaction-level statistics, all derived by the projection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Statistics {
+    /// End − start; null while active.
+    pub interaction_time: Option<Seconds>,
+    /// First queue entry (or agent allocation) − start.
+    pub ivr_time: Option<Seconds>,
+    /// Customer disconnect − start, when no agent was ever allocated.
+    pub customer_abandon_time: Option<Seconds>,
+    pub customer_holds: u32,
+    pub hold_time: Seconds,
+    pub talk_time: Seconds,
+    pub handle_time: Seconds,
+    pub queue_time: Seconds,
+    pub queue_entries: u32,
+    pub transfers: u32,
+    pub agent_allocations: u32,
+}
+
+/// Something missing or inconsistent in the event stream.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Flag {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+}

@@ -1,1 +1,64 @@
-fn main() {}
+//! The `interlog` binary.
+//!
+//! # Layout
+//! - `serve`: run the HTTP server on the embedded store.
+//! - `token`: print a JWT signed with the server's secret, for trying the API at once.
+//! - `common`: the options every command that touches the data directory shares.
+
+mod common;
+mod serve;
+mod token;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Interlog: the interaction history service for contact centers.
+///
+/// Ingests contact-center lifecycle events, keeps them as an append-only log, derives each
+/// interaction's record and statistics, and serves them over HTTP.
+///
+/// Start with `interlog serve`, then `TOKEN=$(interlog token --tenant acme)`.
+#[derive(Debug, Parser)]
+#[command(name = "interlog", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// Log format: human-readable text or one JSON object per line. The level is set
+    /// with RUST_LOG (default: info).
+    #[arg(long, global = true, env = "INTERLOG_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Serve(serve::Args),
+    Token(token::Args),
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            init_logging(cli.log_format);
+            serve::run(args).await
+        }
+        Command::Token(args) => token::run(args),
+    }
+}

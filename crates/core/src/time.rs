@@ -128,9 +128,14 @@ impl std::iter::Sum for Seconds {
 
 impl Serialize for Seconds {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // Integer milliseconds divided once: the shortest decimal that round-trips is
-        // exactly the millisecond figure (94244 -> 94.244).
-        s.serialize_f64(self.0 as f64 / 1000.0)
+        // Whole seconds render as integers (20, not 20.0), as JavaScript-based vendor APIs do.
+        // Otherwise integer milliseconds divided once: the shortest decimal that round-trips
+        // is exactly the millisecond figure (94244 -> 94.244).
+        if self.0 % 1000 == 0 {
+            s.serialize_i64(self.0 / 1000)
+        } else {
+            s.serialize_f64(self.0 as f64 / 1000.0)
+        }
     }
 }
 
@@ -176,6 +181,8 @@ mod tests {
         let b = Timestamp::parse("2017-12-07T19:22:07.638Z").unwrap();
         assert_eq!(serde_json::to_string(&b.since(a)).unwrap(), "94.244");
         assert_eq!(serde_json::to_string(&Seconds::from_millis(173)).unwrap(), "0.173");
+        assert_eq!(serde_json::to_string(&Seconds::from_secs(20)).unwrap(), "20");
+        assert_eq!(serde_json::to_string(&Seconds::from_millis(-1500)).unwrap(), "-1.5");
         assert_eq!(serde_json::from_str::<Seconds>("93.993").unwrap(), Seconds::from_millis(93993));
         assert_eq!(Seconds::from_millis(971_600).whole_seconds(), 972);
     }

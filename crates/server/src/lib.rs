@@ -1,1 +1,55 @@
-//! placeholder
+//! # interlog-server
+//!
+//! The HTTP face of Interlog: the router, authentication, error mapping and the native API.
+//! Handlers parse, authorize, call the store, and render; nothing here computes statistics
+//! (that is `interlog_core::project`) or speaks SQL (that is `interlog_store`).
+//!
+//! # Layout
+//! - [`state`]: `AppState(Arc<App>)`, what every handler can reach, and [`state::open`].
+//! - [`error`]: [`error::ApiError`], the one error shape of the native API.
+//! - [`auth`]: the [`auth::Principal`] extractor, JWT verification and issuing, the secret.
+//! - `api/`: native routes, one file per resource.
+//!
+//! [`run`] takes the listener and the shutdown signal from the caller, so the binary and the
+//! black-box tests start the server the same way.
+
+pub mod auth;
+pub mod error;
+pub mod state;
+
+mod api;
+
+use std::future::Future;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use state::{open, AppState, Config};
+
+/// The whole application's routes.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.limits.max_body_bytes;
+    Router::new()
+        .merge(api::routes())
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then finishes in-flight requests.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -37,6 +37,13 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl StoreError {
+    /// True when the database is busy or unreachable rather than broken: worth a retry.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)))
+    }
+}
+
 /// The storage contract. Every method is scoped to one tenant.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {

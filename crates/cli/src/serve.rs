@@ -1,0 +1,67 @@
+//! `interlog serve`: run the HTTP server.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use interlog_server::state::DEFAULT_MAX_BODY_BYTES;
+use interlog_server::Config;
+use tokio::net::TcpListener;
+
+use crate::common::DataArgs;
+
+/// Run the HTTP server on the embedded SQLite store.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address and port to listen on.
+    #[arg(long, env = "INTERLOG_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    listen: SocketAddr,
+
+    #[command(flatten)]
+    data: DataArgs,
+
+    /// Largest accepted request body in bytes; larger bodies get 413.
+    #[arg(long, env = "INTERLOG_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
+    max_body_bytes: usize,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let config = Config {
+        data_dir: args.data.data_dir.clone(),
+        jwt_secret: args.data.secret(),
+        max_body_bytes: args.max_body_bytes,
+    };
+    let state = interlog_server::open(&config)
+        .await
+        .with_context(|| format!("cannot start on data directory {}", config.data_dir.display()))?;
+    let listener = TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, data = %config.data_dir.display(), "interlog listening");
+    println!("Interlog listening on http://{address} (data: {})", config.data_dir.display());
+    println!("Get a token:  TOKEN=$(interlog token --tenant <TENANT> --data {})", config.data_dir.display());
+    interlog_server::run(listener, state, shutdown_signal()).await?;
+    tracing::info!("interlog stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,119 @@
+//! The native API's one error shape and the policy behind it.
+//!
+//! Every error body is `{"code", "message", "fields": [{"name", "description"}]}`: `code` is
+//! a stable machine-readable string, `message` is for people, `fields` names the parameters
+//! or fields at fault. Client errors say exactly what is wrong. Server errors (5xx) say
+//! nothing about the cause: the full cause chain goes to the log instead.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use interlog_store::StoreError;
+use serde::Serialize;
+
+/// An error answered by the native API.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorBody {
+    code: &'static str,
+    message: String,
+    fields: Vec<FieldError>,
+}
+
+/// A field or parameter at fault.
+#[derive(Debug, Serialize)]
+pub struct FieldError {
+    pub name: String,
+    pub description: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, body: ErrorBody { code, message: message.into(), fields: Vec::new() } }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 400 naming the parameter at fault.
+    pub fn invalid_parameter(name: &str, description: impl Into<String>) -> Self {
+        let description = description.into();
+        let mut error = Self::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("{name}: {description}"));
+        error.body.fields.push(FieldError { name: name.into(), description });
+        error
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not accept that method")
+    }
+
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body exceeds the limit of {limit} bytes"))
+    }
+
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message)
+    }
+
+    /// A failure that is ours, not the client's: logged in full, answered generically.
+    pub fn internal(error: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(error = %error_chain(error), "request failed");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred; it has been logged")
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    chain
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        let unavailable = error.is_unavailable();
+        let mut api = ApiError::internal(&error);
+        if unavailable {
+            api.status = StatusCode::SERVICE_UNAVAILABLE;
+            api.body.code = "unavailable";
+            api.body.message = "the database is busy or unavailable; retry shortly".into();
+        }
+        api
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

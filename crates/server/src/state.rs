@@ -1,0 +1,84 @@
+//! Application state shared by every handler, and how to build it from configuration.
+
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use interlog_store::sqlite::SqliteStore;
+use interlog_store::{Store, StoreError};
+
+use crate::auth::{self, Authenticator, JwtSecret};
+
+/// The default request body limit: 10 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// What the server is started with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the SQLite database and the generated JWT secret live.
+    pub data_dir: PathBuf,
+    /// The HS256 secret; when `None`, the one in the data directory (created on first use).
+    pub jwt_secret: Option<JwtSecret>,
+    /// Bodies larger than this are refused with 413.
+    pub max_body_bytes: usize,
+}
+
+impl Config {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self { data_dir: data_dir.into(), jwt_secret: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+    }
+}
+
+/// Request limits.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// Everything a handler can reach.
+pub struct App {
+    /// The storage backend; every call is tenant-scoped.
+    pub store: Arc<dyn Store>,
+    /// Verifies credentials into principals.
+    pub auth: Authenticator,
+    pub limits: Limits,
+}
+
+/// Cheap to clone: handlers receive it through axum's `State`.
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data directory {path}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot read or create the JWT secret")]
+    Secret(#[source] std::io::Error),
+    #[error("cannot open the database")]
+    Store(#[from] StoreError),
+}
+
+/// Opens the store and the secret named by `config`.
+pub async fn open(config: &Config) -> Result<AppState, StartError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
+    let secret = match &config.jwt_secret {
+        Some(secret) => secret.clone(),
+        None => auth::secret::load_or_create(&config.data_dir).map_err(StartError::Secret)?,
+    };
+    let store = SqliteStore::open(&config.data_dir.join("interlog.db")).await?;
+    Ok(AppState(Arc::new(App {
+        store: Arc::new(store),
+        auth: Authenticator::new(&secret),
+        limits: Limits { max_body_bytes: config.max_body_bytes },
+    })))
+}

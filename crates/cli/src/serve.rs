@@ -1,5 +1,6 @@
 //! `interlog serve`: run the HTTP server.
 
+use std::io::Write;
 use std::net::SocketAddr;
 
 use anyhow::Context;
@@ -36,8 +37,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, data = %config.data_dir.display(), "interlog listening");
-    println!("Interlog listening on http://{address} (data: {})", config.data_dir.display());
-    println!("Get a token:  TOKEN=$(interlog token --tenant <TENANT> --data {})", config.data_dir.display());
+    // Not println!: a closed stdout (a supervisor that stopped reading) must not kill the server.
+    let data = config.data_dir.display();
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "Interlog listening on http://{address} (data: {data})\nGet a token:  TOKEN=$(interlog token --tenant <TENANT> --data {data})"
+    );
     interlog_server::run(listener, state, shutdown_signal()).await?;
     tracing::info!("interlog stopped");
     Ok(())

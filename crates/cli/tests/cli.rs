@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 use serde_json::{json, Value};
 
@@ -13,6 +13,8 @@ const WORKED_EXAMPLE_ID: &str = "b2109780-db83-11e7-9709-c2b07aa3bee9";
 struct Server {
     child: Child,
     base: String,
+    /// Kept open so the server's later output never meets a closed pipe.
+    _stdout: BufReader<ChildStdout>,
 }
 
 impl Server {
@@ -25,14 +27,15 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn interlog serve");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut first_line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
+        stdout.read_line(&mut first_line).unwrap();
         let base = first_line
             .split_whitespace()
             .find(|word| word.starts_with("http://"))
             .unwrap_or_else(|| panic!("no address in {first_line:?}"))
             .to_string();
-        Self { child, base }
+        Self { child, base, _stdout: stdout }
     }
 }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use interlog_server::auth::JwtSecret;
+use interlog_store::postgres::PoolSettings;
 
 #[derive(Debug, clap::Args)]
 pub struct DataArgs {
@@ -19,5 +20,25 @@ pub struct DataArgs {
 impl DataArgs {
     pub fn secret(&self) -> Option<JwtSecret> {
         self.jwt_secret.as_ref().map(|s| JwtSecret::new(s.as_bytes()))
+    }
+}
+
+/// Which database to use.
+#[derive(Debug, clap::Args)]
+pub struct DatabaseArgs {
+    /// The database: `postgres://user@host/db` for PostgreSQL (many servers over one
+    /// database), or unset for the embedded SQLite file `interlog.db` in the data directory.
+    #[arg(long = "database", env = "INTERLOG_DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// PostgreSQL connections this server may hold. Across N servers keep
+    /// N × this below the database's max_connections.
+    #[arg(long, env = "INTERLOG_DB_MAX_CONNECTIONS", default_value_t = 16, value_name = "N")]
+    pub db_max_connections: u32,
+}
+
+impl DatabaseArgs {
+    pub fn pool(&self) -> PoolSettings {
+        PoolSettings { max_connections: self.db_max_connections, ..PoolSettings::default() }
     }
 }

@@ -2,10 +2,12 @@
 //!
 //! # Layout
 //! - `serve`: run the HTTP server on the embedded store.
+//! - `migrate`: bring the database schema up to date (serve also does it on start).
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
 
 mod common;
+mod migrate;
 mod serve;
 mod token;
 
@@ -39,6 +41,7 @@ enum LogFormat {
 enum Command {
     Serve(serve::Args),
     Token(token::Args),
+    Migrate(migrate::Args),
 }
 
 fn init_logging(format: LogFormat) {
@@ -60,5 +63,9 @@ async fn main() -> anyhow::Result<()> {
             serve::run(args).await
         }
         Command::Token(args) => token::run(args),
+        Command::Migrate(args) => {
+            init_logging(cli.log_format);
+            migrate::run(args).await
+        }
     }
 }

@@ -8,9 +8,9 @@ use interlog_server::state::DEFAULT_MAX_BODY_BYTES;
 use interlog_server::Config;
 use tokio::net::TcpListener;
 
-use crate::common::DataArgs;
+use crate::common::{DataArgs, DatabaseArgs};
 
-/// Run the HTTP server on the embedded SQLite store.
+/// Run the HTTP server (on the embedded SQLite store unless --database names PostgreSQL).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address and port to listen on.
@@ -19,6 +19,9 @@ pub struct Args {
 
     #[command(flatten)]
     data: DataArgs,
+
+    #[command(flatten)]
+    database: DatabaseArgs,
 
     /// Largest accepted request body in bytes; larger bodies get 413.
     #[arg(long, env = "INTERLOG_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
@@ -30,6 +33,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         data_dir: args.data.data_dir.clone(),
         jwt_secret: args.data.secret(),
         max_body_bytes: args.max_body_bytes,
+        database_url: args.database.database_url.clone(),
+        pool: args.database.pool(),
     };
     let state = interlog_server::open(&config)
         .await

@@ -4,7 +4,7 @@ use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use interlog_store::sqlite::SqliteStore;
+use interlog_store::postgres::PoolSettings;
 use interlog_store::{Store, StoreError};
 
 use crate::auth::{self, Authenticator, JwtSecret};
@@ -21,11 +21,21 @@ pub struct Config {
     pub jwt_secret: Option<JwtSecret>,
     /// Bodies larger than this are refused with 413.
     pub max_body_bytes: usize,
+    /// `postgres://...` to use PostgreSQL; `None` for the SQLite file in the data directory.
+    pub database_url: Option<String>,
+    /// PostgreSQL pool settings.
+    pub pool: PoolSettings,
 }
 
 impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        Self { data_dir: data_dir.into(), jwt_secret: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+        Self {
+            data_dir: data_dir.into(),
+            jwt_secret: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            database_url: None,
+            pool: PoolSettings::default(),
+        }
     }
 }
 
@@ -75,9 +85,12 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         Some(secret) => secret.clone(),
         None => auth::secret::load_or_create(&config.data_dir).map_err(StartError::Secret)?,
     };
-    let store = SqliteStore::open(&config.data_dir.join("interlog.db")).await?;
+    let store = match &config.database_url {
+        Some(url) => interlog_store::open(url, &config.pool).await?,
+        None => Arc::new(interlog_store::sqlite::open(&config.data_dir.join("interlog.db")).await?),
+    };
     Ok(AppState(Arc::new(App {
-        store: Arc::new(store),
+        store,
         auth: Authenticator::new(&secret),
         limits: Limits { max_body_bytes: config.max_body_bytes },
     })))

@@ -2,13 +2,14 @@
 
 mod common;
 
+use interlog_store::sql::Backend;
+
 use common::{error_body, worked_example, TestApp, WORKED_EXAMPLE_ID};
 use interlog_server::auth::{Authenticator, JwtSecret, Scope, TokenSpec};
 use interlog_core::TenantId;
 
-#[tokio::test]
-async fn no_token_is_401_and_says_how_to_authenticate() {
-    let app = TestApp::spawn().await;
+async fn no_token_is_401_and_says_how_to_authenticate(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let response = app.get(&format!("/api/v1/tenants/acme/interactions/{WORKED_EXAMPLE_ID}"), None).await;
     assert_eq!(response.headers()["www-authenticate"], "Bearer");
     let body = error_body(response, 401, "unauthorized").await;
@@ -24,9 +25,8 @@ async fn no_token_is_401_and_says_how_to_authenticate() {
     error_body(basic, 401, "unauthorized").await;
 }
 
-#[tokio::test]
-async fn expired_and_forged_tokens_are_401_with_the_reason() {
-    let app = TestApp::spawn().await;
+async fn expired_and_forged_tokens_are_401_with_the_reason(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let path = format!("/api/v1/tenants/acme/interactions/{WORKED_EXAMPLE_ID}");
     let expired = app.token_with(&["acme"], &[Scope::Read], -3600);
     let body = error_body(app.get(&path, Some(&expired)).await, 401, "unauthorized").await;
@@ -46,9 +46,8 @@ async fn expired_and_forged_tokens_are_401_with_the_reason() {
     assert!(body["message"].as_str().unwrap().contains("malformed"), "{body}");
 }
 
-#[tokio::test]
-async fn another_tenants_route_is_403_and_its_data_is_invisible() {
-    let app = TestApp::spawn().await;
+async fn another_tenants_route_is_403_and_its_data_is_invisible(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     app.ingest("acme", &worked_example()).await;
     let globex = app.token("globex");
 
@@ -69,9 +68,8 @@ async fn another_tenants_route_is_403_and_its_data_is_invisible() {
     assert_eq!(theirs["code"], "not_found");
 }
 
-#[tokio::test]
-async fn scopes_gate_reading_and_writing() {
-    let app = TestApp::spawn().await;
+async fn scopes_gate_reading_and_writing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let reader = app.token_with(&["acme"], &[Scope::Read], 600);
     let body = error_body(app.post_events("acme", &reader, &worked_example()).await, 403, "forbidden").await;
     assert!(body["message"].as_str().unwrap().contains("interactions:write"));
@@ -85,3 +83,10 @@ async fn scopes_gate_reading_and_writing() {
     let both_tenants = app.token_with(&["acme", "globex"], &[Scope::Read], 600);
     assert_eq!(app.get_interaction("acme", WORKED_EXAMPLE_ID, &both_tenants).await.status(), 200);
 }
+
+on_every_backend!(
+    no_token_is_401_and_says_how_to_authenticate,
+    expired_and_forged_tokens_are_401_with_the_reason,
+    another_tenants_route_is_403_and_its_data_is_invisible,
+    scopes_gate_reading_and_writing,
+);

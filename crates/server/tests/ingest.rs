@@ -2,12 +2,13 @@
 
 mod common;
 
+use interlog_store::sql::Backend;
+
 use common::{error_body, event, worked_example, TestApp, WORKED_EXAMPLE_ID};
 use serde_json::{json, Value};
 
-#[tokio::test]
-async fn the_worked_example_reads_back_the_cxengage_figures() {
-    let app = TestApp::spawn().await;
+async fn the_worked_example_reads_back_the_cxengage_figures(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let answer = app.ingest("acme", &worked_example()).await;
     assert_eq!(answer, json!({"accepted": 4, "duplicates": 0, "rejected": []}));
 
@@ -54,9 +55,8 @@ fn transferred_call() -> Value {
     ])
 }
 
-#[tokio::test]
-async fn a_transferred_voice_call_gets_segments_agents_and_holds() {
-    let app = TestApp::spawn().await;
+async fn a_transferred_voice_call_gets_segments_agents_and_holds(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     app.ingest("acme", &transferred_call()).await;
     let record = app.record("acme", "call-7").await;
 
@@ -83,9 +83,8 @@ async fn a_transferred_voice_call_gets_segments_agents_and_holds() {
     assert_eq!(record["flagged"], json!(false), "{}", record["flags"]);
 }
 
-#[tokio::test]
-async fn a_chat_keeps_its_transcript_with_sentiment_and_intent() {
-    let app = TestApp::spawn().await;
+async fn a_chat_keeps_its_transcript_with_sentiment_and_intent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let at = |s: &str| format!("2024-03-01T10:00:{s}Z");
     let events = json!([
         event("c1", "interaction-started", "chat-1", &at("00.000"), json!({"channelType": "chat", "direction": "inbound", "subject": "Card lost"})),
@@ -108,9 +107,8 @@ async fn a_chat_keeps_its_transcript_with_sentiment_and_intent() {
     assert_eq!(record["statistics"]["ivrTime"], json!(5));
 }
 
-#[tokio::test]
-async fn out_of_order_and_duplicate_deliveries_give_the_same_record() {
-    let app = TestApp::spawn().await;
+async fn out_of_order_and_duplicate_deliveries_give_the_same_record(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     app.ingest("ordered", &transferred_call()).await;
 
     let mut shuffled = transferred_call().as_array().unwrap().clone();
@@ -140,9 +138,8 @@ async fn out_of_order_and_duplicate_deliveries_give_the_same_record() {
     assert_eq!(ordered, shuffled);
 }
 
-#[tokio::test]
-async fn a_bad_event_is_rejected_by_index_and_the_good_ones_are_stored() {
-    let app = TestApp::spawn().await;
+async fn a_bad_event_is_rejected_by_index_and_the_good_ones_are_stored(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let batch = json!([
         event("g1", "interaction-started", "i-9", "2024-03-01T10:00:00Z", json!({"channelType": "sms", "direction": "outbound"})),
         event("b1", "queue-entered", "i-9", "2024-03-01T10:00:01Z", json!({"queueLength": -2})),
@@ -165,9 +162,8 @@ async fn a_bad_event_is_rejected_by_index_and_the_good_ones_are_stored() {
     assert_eq!(record["statistics"]["interactionTime"], json!(9));
 }
 
-#[tokio::test]
-async fn malformed_bodies_are_refused_and_change_nothing() {
-    let app = TestApp::spawn().await;
+async fn malformed_bodies_are_refused_and_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     app.ingest("acme", &worked_example()).await;
     let before = app.record("acme", WORKED_EXAMPLE_ID).await;
     let token = app.token("acme");
@@ -182,9 +178,8 @@ async fn malformed_bodies_are_refused_and_change_nothing() {
     assert_eq!(app.record("acme", WORKED_EXAMPLE_ID).await, before);
 }
 
-#[tokio::test]
-async fn ndjson_bodies_are_accepted_line_by_line() {
-    let app = TestApp::spawn().await;
+async fn ndjson_bodies_are_accepted_line_by_line(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let lines: Vec<String> = worked_example().as_array().unwrap().iter().map(|e| e.to_string()).collect();
     let body = format!("{}\n{}\nnot json\n\n{}\n{}\n", lines[0], lines[1], lines[2], lines[3]);
     let response = app.post_body("acme", &app.token("acme"), "application/x-ndjson", body.into_bytes()).await;
@@ -196,18 +191,16 @@ async fn ndjson_bodies_are_accepted_line_by_line() {
     assert_eq!(record["statistics"]["interactionTime"], json!(94.244));
 }
 
-#[tokio::test]
-async fn an_oversized_body_is_413_in_the_error_shape() {
-    let app = TestApp::spawn_with(|config| config.max_body_bytes = 1024).await;
+async fn an_oversized_body_is_413_in_the_error_shape(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| config.max_body_bytes = 1024).await;
     let big = json!([event("e", "message", "i", "2024-03-01T10:00:00Z", json!({"participant": "customer", "text": "x".repeat(4096)}))]);
     let response = app.post_events("acme", &app.token("acme"), &big).await;
     let body = error_body(response, 413, "payload_too_large").await;
     assert!(body["message"].as_str().unwrap().contains("1024"));
 }
 
-#[tokio::test]
-async fn the_event_log_of_an_interaction_is_readable() {
-    let app = TestApp::spawn().await;
+async fn the_event_log_of_an_interaction_is_readable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     app.ingest("acme", &worked_example()).await;
     let response = app.get(&format!("/api/v1/tenants/acme/interactions/{WORKED_EXAMPLE_ID}/events"), Some(&app.token("acme"))).await;
     assert_eq!(response.status(), 200);
@@ -217,9 +210,8 @@ async fn the_event_log_of_an_interaction_is_readable() {
     assert_eq!(events[1]["platformQueueId"], json!(743));
 }
 
-#[tokio::test]
-async fn health_unknown_routes_and_missing_interactions_answer_in_shape() {
-    let app = TestApp::spawn().await;
+async fn health_unknown_routes_and_missing_interactions_answer_in_shape(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let health = app.get("/healthz", None).await;
     assert_eq!(health.status(), 200);
     error_body(app.get("/nope", None).await, 404, "not_found").await;
@@ -229,3 +221,16 @@ async fn health_unknown_routes_and_missing_interactions_answer_in_shape() {
     let body = error_body(bad_id, 400, "invalid_parameter").await;
     assert_eq!(body["fields"][0]["name"], "interactionId");
 }
+
+on_every_backend!(
+    the_worked_example_reads_back_the_cxengage_figures,
+    a_transferred_voice_call_gets_segments_agents_and_holds,
+    a_chat_keeps_its_transcript_with_sentiment_and_intent,
+    out_of_order_and_duplicate_deliveries_give_the_same_record,
+    a_bad_event_is_rejected_by_index_and_the_good_ones_are_stored,
+    malformed_bodies_are_refused_and_change_nothing,
+    ndjson_bodies_are_accepted_line_by_line,
+    an_oversized_body_is_413_in_the_error_shape,
+    the_event_log_of_an_interaction_is_readable,
+    health_unknown_routes_and_missing_interactions_answer_in_shape,
+);

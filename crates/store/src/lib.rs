@@ -4,15 +4,26 @@
 //! wants (`append_events`, `get_interaction`), take the tenant first, and never leak SQL.
 //!
 //! # Layout
-//! - [`Store`], [`Appended`], [`StoreError`]: the contract, in this file.
-//! - [`sqlite`]: the embedded default (one file under the data directory, WAL mode).
+//! - [`Store`], [`Appended`], [`StoreError`], [`open`]: the contract, in this file.
+//! - [`sql`]: its one implementation, shared by both backends.
+//! - [`sqlite`]: opening the embedded default (one file under the data directory, WAL mode).
+//! - [`postgres`]: opening PostgreSQL, for many servers over one database.
 //! - `migrations/<backend>/`: schema, embedded in the binary and run on open.
+//!
+//! The backend is picked from the URL scheme: `sqlite://PATH` or `postgres://...`.
 //!
 //! Appending and projecting happen in one transaction: an event is acknowledged only when
 //! it and the record it changes are committed together, so a crash never leaves a record
 //! that disagrees with the log.
 
+pub mod postgres;
+pub mod sql;
 pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::path::Path;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
@@ -35,6 +46,20 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Config(String),
+}
+
+/// Opens the store a URL names: `postgres://` (or `postgresql://`) for PostgreSQL,
+/// `sqlite://PATH` (or a plain path) for the embedded store.
+pub async fn open(url: &str, pool: &postgres::PoolSettings) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::open(url, pool).await?))
+    } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| (!url.contains("://")).then_some(url)) {
+        Ok(Arc::new(sqlite::open(Path::new(path)).await?))
+    } else {
+        Err(StoreError::Config(format!("unsupported database URL {url:?}: use postgres://... or sqlite://PATH")))
+    }
 }
 
 impl StoreError {

@@ -1,8 +1,9 @@
-//! The storage contract's story, run against every backend (SQLite here; PostgreSQL joins
-//! when it lands). Each step is what a server does in production.
+//! The storage contract's story, run against every backend. Each step is what a server
+//! does in production.
 
 use interlog_core::{parse_event, Event, InteractionId, TenantId};
-use interlog_store::sqlite::SqliteStore;
+use interlog_store::postgres::PoolSettings;
+use interlog_store::testing::PgSchema;
 use interlog_store::{Appended, Store};
 use serde_json::json;
 
@@ -49,11 +50,29 @@ async fn story(store: &dyn Store) {
 async fn sqlite_follows_the_story_and_keeps_it_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("interlog.db");
-    story(&SqliteStore::open(&path).await.unwrap()).await;
-    let reopened = SqliteStore::open(&path).await.unwrap();
+    story(&interlog_store::sqlite::open(&path).await.unwrap()).await;
+    let reopened = interlog_store::open(&format!("sqlite://{}", path.display()), &PoolSettings::default()).await.unwrap();
     let record = reopened
         .get_interaction(&TenantId::parse("acme").unwrap(), &InteractionId::parse("call-1").unwrap())
         .await
         .unwrap();
     assert_eq!(record.unwrap().agents[0].agent_id.as_str(), "a1");
+}
+
+#[tokio::test]
+async fn postgres_follows_the_story() {
+    let schema = PgSchema::create().await;
+    let store = interlog_store::open(&schema.url, &PoolSettings::default()).await.unwrap();
+    story(store.as_ref()).await;
+    // Opening again finds the schema current and the data in place.
+    let again = interlog_store::open(&schema.url, &PoolSettings::default()).await.unwrap();
+    let acme = TenantId::parse("acme").unwrap();
+    assert!(again.get_interaction(&acme, &InteractionId::parse("call-1").unwrap()).await.unwrap().is_some());
+    schema.drop().await;
+}
+
+#[tokio::test]
+async fn unknown_database_urls_are_refused_with_a_message() {
+    let error = interlog_store::open("mysql://localhost/x", &PoolSettings::default()).await.err().unwrap();
+    assert!(error.to_string().contains("postgres://"), "{error}");
 }

@@ -6,6 +6,8 @@
 use interlog_server::auth::{Authenticator, JwtSecret, Scope, TokenSpec};
 use interlog_server::Config;
 use interlog_core::TenantId;
+use interlog_store::sql::Backend;
+use interlog_store::testing::PgSchema;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
@@ -16,19 +18,38 @@ pub struct TestApp {
     pub client: reqwest::Client,
     auth: Authenticator,
     _data: tempfile::TempDir,
+    schema: Option<PgSchema>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
+/// Runs each named `async fn(Backend)` as two tests, one per backend.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $test() { super::$test(interlog_store::sql::Backend::Sqlite).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $test() { super::$test(interlog_store::sql::Backend::Postgres).await; })*
+        }
+    };
+}
+
 impl TestApp {
-    pub async fn spawn() -> Self {
-        Self::spawn_with(|_| {}).await
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
     }
 
-    /// Starts the server with the default test configuration adjusted by `configure`.
-    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
+    /// Starts the server on `backend` with the test configuration adjusted by `configure`.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
         let data = tempfile::tempdir().unwrap();
         let mut config = Config::new(data.path());
         config.jwt_secret = Some(JwtSecret::new(SECRET));
+        let schema = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(PgSchema::create().await),
+        };
+        config.database_url = schema.as_ref().map(|s| s.url.clone());
         configure(&mut config);
         let state = interlog_server::open(&config).await.expect("server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -42,6 +63,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             auth: Authenticator::new(&JwtSecret::new(SECRET)),
             _data: data,
+            schema,
             shutdown: Some(tx),
         }
     }
@@ -106,6 +128,14 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        // Async cleanup from a sync Drop: a short-lived runtime on its own thread.
+        if let Some(schema) = self.schema.take() {
+            let cleanup = std::thread::spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                runtime.block_on(schema.drop());
+            });
+            let _ = cleanup.join();
         }
     }
 }

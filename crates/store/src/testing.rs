@@ -1,0 +1,59 @@
+//! Test support (feature `testing`): a private PostgreSQL schema per test.
+//!
+//! The server is `INTERLOG_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`). Each [`PgSchema`] is a fresh schema that the
+//! store's connections reach through `search_path`; [`PgSchema::drop`] removes it, and
+//! schemas left behind by crashed runs are removed after an hour.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::{Connection, Executor, PgConnection};
+
+use crate::now_ms;
+
+const PREFIX: &str = "it_";
+
+/// The PostgreSQL server tests use.
+pub fn postgres_url() -> String {
+    std::env::var("INTERLOG_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A schema of its own for one test.
+pub struct PgSchema {
+    name: String,
+    /// A database URL whose connections work inside the schema.
+    pub url: String,
+}
+
+impl PgSchema {
+    pub async fn create() -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let name = format!("{PREFIX}{}_{}_{}", now_ms(), std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let base = postgres_url();
+        let mut conn = PgConnection::connect(&base).await.expect("PostgreSQL for tests (INTERLOG_TEST_POSTGRES_URL)");
+        drop_stale_schemas(&mut conn).await;
+        conn.execute(format!("CREATE SCHEMA {name}").as_str()).await.expect("create test schema");
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-c%20search_path%3D{name}");
+        Self { name, url }
+    }
+
+    pub async fn drop(self) {
+        let mut conn = PgConnection::connect(&postgres_url()).await.expect("PostgreSQL for tests");
+        conn.execute(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name).as_str()).await.expect("drop test schema");
+    }
+}
+
+async fn drop_stale_schemas(conn: &mut PgConnection) {
+    let an_hour_ago = now_ms() - 3_600_000;
+    let names: Vec<(String,)> = sqlx::query_as("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'it\\_%'")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_default();
+    for (name,) in names {
+        let created: Option<i64> = name.strip_prefix(PREFIX).and_then(|rest| rest.split('_').next()?.parse().ok());
+        if created.is_some_and(|ms| ms < an_hour_ago) {
+            let _ = conn.execute(format!("DROP SCHEMA IF EXISTS {name} CASCADE").as_str()).await;
+        }
+    }
+}

@@ -19,10 +19,16 @@ struct Server {
 
 impl Server {
     fn start(data: &Path) -> Self {
+        Self::start_with(data, &[])
+    }
+
+    fn start_with(data: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data)
+            .args(extra)
             .env_remove("INTERLOG_JWT_SECRET")
+            .env_remove("INTERLOG_DATABASE_URL")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -1,7 +1,7 @@
 //! Test support (feature `testing`): a private PostgreSQL schema per test.
 //!
 //! The server is `INTERLOG_TEST_POSTGRES_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/test`). Each [`PgSchema`] is a fresh schema that the
+//! `postgres://postgres:postgres@127.0.0.1:5432/test`). Each [`PgSchema`] is a fresh schema that the
 //! store's connections reach through `search_path`; [`PgSchema::drop`] removes it, and
 //! schemas left behind by crashed runs are removed after an hour.
 
@@ -15,7 +15,7 @@ const PREFIX: &str = "it_";
 
 /// The PostgreSQL server tests use.
 pub fn postgres_url() -> String {
-    std::env::var("INTERLOG_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("INTERLOG_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/test".into())
 }
 
 /// A schema of its own for one test.

@@ -26,6 +26,10 @@ pub struct Args {
     /// Largest accepted request body in bytes; larger bodies get 413.
     #[arg(long, env = "INTERLOG_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
     max_body_bytes: usize,
+
+    /// Largest accepted binary upload (photos, attachments) in bytes; larger uploads get 413.
+    #[arg(long, env = "INTERLOG_MAX_CONTENT_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
+    max_content_bytes: usize,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -33,6 +37,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         data_dir: args.data.data_dir.clone(),
         jwt_secret: args.data.secret(),
         max_body_bytes: args.max_body_bytes,
+        max_content_bytes: args.max_content_bytes,
         database_url: args.database.database_url.clone(),
         pool: args.database.pool(),
     };

@@ -318,7 +318,8 @@ pub struct HookLinked {
 }
 
 /// Text or binary content. `text` with mime text/plain (or no mime) is the plain text;
-/// `text` with another mime is the structured text; `data` (base64) is a binary.
+/// `text` with another mime is the structured text; `data` (base64) is a binary. A binary
+/// uploaded through the content endpoint is referenced by `size` and `sha256` instead.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContentAdded {
@@ -334,6 +335,20 @@ pub struct ContentAdded {
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
+    /// Size in bytes of an uploaded binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// SHA-256 (lowercase hex) of an uploaded binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+impl ContentAdded {
+    /// The bytes of an inline binary (`data`), decoded.
+    pub fn decoded_data(&self) -> Option<Vec<u8>> {
+        let data = self.data.as_ref()?;
+        base64::engine::general_purpose::STANDARD.decode(data).ok()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -470,23 +485,39 @@ fn validate_body(body: &EventBody) -> Result<(), EventError> {
 }
 
 fn validate_content(c: &ContentAdded) -> Result<(), EventError> {
+    let uploaded = c.size.is_some() || c.sha256.is_some();
     match (&c.text, &c.data) {
-        (Some(_), Some(_)) => Err(EventError::new("data", "give either text or data, not both")),
-        (None, None) => Err(EventError::new("text", "content needs text or base64 data")),
+        (Some(_), Some(_)) => return Err(EventError::new("data", "give either text or data, not both")),
+        (Some(_), None) if uploaded => return Err(EventError::new("size", "text content has no size or sha256")),
+        (Some(_), None) => return Ok(()),
         (None, Some(data)) => {
             base64::engine::general_purpose::STANDARD
                 .decode(data)
                 .map_err(|e| EventError::new("data", format!("is not valid base64: {e}")))?;
-            if c.mime.is_none() {
-                return Err(EventError::new("mime", "binary content needs a mime type"));
+            if uploaded {
+                return Err(EventError::new("size", "size and sha256 are derived from data; omit them"));
             }
-            if c.content_id.is_none() {
-                return Err(EventError::new("contentId", "binary content needs a contentId"));
-            }
-            Ok(())
         }
-        (Some(_), None) => Ok(()),
+        (None, None) if !uploaded => {
+            return Err(EventError::new("text", "content needs text, base64 data, or an uploaded binary's size and sha256"))
+        }
+        (None, None) => {
+            if c.size.is_none() {
+                return Err(EventError::new("size", "an uploaded binary needs its size"));
+            }
+            let hex = c.sha256.as_deref().unwrap_or_default();
+            if hex.len() != 64 || !hex.chars().all(|ch| ch.is_ascii_hexdigit() && !ch.is_ascii_uppercase()) {
+                return Err(EventError::new("sha256", "must be 64 lowercase hex digits"));
+            }
+        }
     }
+    if c.mime.is_none() {
+        return Err(EventError::new("mime", "binary content needs a mime type"));
+    }
+    if c.content_id.is_none() {
+        return Err(EventError::new("contentId", "binary content needs a contentId"));
+    }
+    Ok(())
 }
 
 impl Serialize for Event {
@@ -586,7 +617,8 @@ mod tests {
             "between 0 and 1",
         );
         check_error(base(json!({"type": "content-added", "data": "%%%", "mime": "image/png", "contentId": "p"})), "data", "base64");
-        check_error(base(json!({"type": "content-added"})), "text", "text or base64");
+        check_error(base(json!({"type": "content-added"})), "text", "needs text");
+        check_error(base(json!({"type": "content-added", "mime": "image/png", "contentId": "p", "size": 3, "sha256": "ABC"})), "sha256", "64 lowercase hex");
     }
 
     #[test]

@@ -98,6 +98,10 @@ id_type!(
     EventId, check_strict
 );
 id_type!(
+    /// A binary's id within its interaction (a photo, an attachment).
+    ContentId, check_strict
+);
+id_type!(
     /// An agent as the platform identifies it.
     AgentId, check_lenient
 );

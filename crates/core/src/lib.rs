@@ -12,15 +12,17 @@
 //! - [`record`]: the canonical interaction record served by the native API.
 //! - [`projection`]: `project(events) -> Interaction`, the only producer of records and
 //!   statistics.
+//! - [`query`]: list queries, pages and opaque keyset cursors.
 
 pub mod event;
 pub mod ids;
 pub mod projection;
+pub mod query;
 pub mod record;
 pub mod time;
 
 pub use event::{parse_event, Event, EventBody, EventError};
-pub use ids::{AgentId, CustomerId, EventId, IdError, InteractionId, TenantId};
+pub use ids::{AgentId, ContentId, CustomerId, EventId, IdError, InteractionId, TenantId};
 pub use projection::project;
 pub use record::Interaction;
 pub use time::{Seconds, Timestamp};

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ids::{AgentId, CustomerId, InteractionId, TenantId};
+use crate::query::CallerKeyKind;
 use crate::time::{Seconds, Timestamp};
 
 /// Arbitrary JSON values keyed by name (attached data, variables).
@@ -170,6 +171,14 @@ impl Interaction {
         }
     }
 
+    /// The text full-text search covers: subject, transcript messages and notes.
+    pub fn search_text(&self) -> String {
+        let subject = self.subject.iter().map(String::as_str);
+        let messages = self.messages.iter().map(|m| m.text.as_str());
+        let notes = self.notes.iter().map(|n| n.text.as_str());
+        subject.chain(messages).chain(notes).collect::<Vec<_>>().join("\n")
+    }
+
     /// The customer key the history index uses: the customer's id, else their address.
     pub fn customer_key(&self) -> Option<&str> {
         let customer = self.customer.as_ref()?;
@@ -213,6 +222,12 @@ pub struct CallerKeys {
     pub call_return_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub click_to_call_caller_id: Option<String>,
+    /// The phone number allocated to the interaction (X-Platform DNIS allocation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_phone: Option<String>,
+    /// X-Platform's `historySearchId` (the latest value wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_search_id: Option<String>,
 }
 
 impl CallerKeys {
@@ -222,6 +237,8 @@ impl CallerKeys {
             (&mut self.dtmf, &other.dtmf),
             (&mut self.call_return_number, &other.call_return_number),
             (&mut self.click_to_call_caller_id, &other.click_to_call_caller_id),
+            (&mut self.allocated_phone, &other.allocated_phone),
+            (&mut self.history_search_id, &other.history_search_id),
         ] {
             if theirs.is_some() {
                 mine.clone_from(theirs);
@@ -229,15 +246,20 @@ impl CallerKeys {
         }
     }
 
+    /// The key of one kind, if set.
+    pub fn get(&self, kind: CallerKeyKind) -> Option<&str> {
+        match kind {
+            CallerKeyKind::Dtmf => self.dtmf.as_deref(),
+            CallerKeyKind::CallReturnNumber => self.call_return_number.as_deref(),
+            CallerKeyKind::ClickToCallCallerId => self.click_to_call_caller_id.as_deref(),
+            CallerKeyKind::AllocatedPhone => self.allocated_phone.as_deref(),
+            CallerKeyKind::HistorySearchId => self.history_search_id.as_deref(),
+        }
+    }
+
     /// (kind, value) pairs for the lookup index.
-    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        [
-            ("dtmf", &self.dtmf),
-            ("callReturnNumber", &self.call_return_number),
-            ("clickToCallCallerId", &self.click_to_call_caller_id),
-        ]
-        .into_iter()
-        .filter_map(|(kind, value)| value.as_deref().map(|v| (kind, v)))
+    pub fn entries(&self) -> impl Iterator<Item = (CallerKeyKind, &str)> {
+        CallerKeyKind::ALL.into_iter().filter_map(|kind| self.get(kind).map(|v| (kind, v)))
     }
 }
 

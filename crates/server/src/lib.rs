@@ -33,7 +33,7 @@ pub use state::{open, AppState, Config};
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
     Router::new()
-        .merge(api::routes())
+        .merge(api::routes(&state.limits))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -9,7 +9,7 @@ use interlog_store::{Store, StoreError};
 
 use crate::auth::{self, Authenticator, JwtSecret};
 
-/// The default request body limit: 10 MiB.
+/// The default request body and upload limit: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// What the server is started with.
@@ -21,6 +21,8 @@ pub struct Config {
     pub jwt_secret: Option<JwtSecret>,
     /// Bodies larger than this are refused with 413.
     pub max_body_bytes: usize,
+    /// Uploaded binaries larger than this are refused with 413.
+    pub max_content_bytes: usize,
     /// `postgres://...` to use PostgreSQL; `None` for the SQLite file in the data directory.
     pub database_url: Option<String>,
     /// PostgreSQL pool settings.
@@ -33,6 +35,7 @@ impl Config {
             data_dir: data_dir.into(),
             jwt_secret: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_content_bytes: DEFAULT_MAX_BODY_BYTES,
             database_url: None,
             pool: PoolSettings::default(),
         }
@@ -44,6 +47,8 @@ impl Config {
 pub struct Limits {
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted binary upload, in bytes.
+    pub max_content_bytes: usize,
 }
 
 /// Everything a handler can reach.
@@ -92,6 +97,6 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
     Ok(AppState(Arc::new(App {
         store,
         auth: Authenticator::new(&secret),
-        limits: Limits { max_body_bytes: config.max_body_bytes },
+        limits: Limits { max_body_bytes: config.max_body_bytes, max_content_bytes: config.max_content_bytes },
     })))
 }

@@ -26,6 +26,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
 /// What happened to one event of an appended batch.
@@ -35,6 +36,15 @@ pub enum Appended {
     New,
     /// Its (tenant, eventId) was already in the log; ignored.
     Duplicate,
+}
+
+/// The bytes of an uploaded binary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredContent {
+    pub mime: String,
+    /// Lowercase hex SHA-256 of `bytes`.
+    pub sha256: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Storage failures. Missing rows are not errors: reads return `Option`.
@@ -77,11 +87,27 @@ pub trait Store: Send + Sync + 'static {
     /// The result has one entry per input event, in order.
     async fn append_events(&self, tenant: &TenantId, events: &[Event]) -> Result<Vec<Appended>, StoreError>;
 
+    /// Stores the bytes of a binary and appends its `content-added` event (which carries
+    /// the metadata), in one transaction.
+    async fn put_content(&self, tenant: &TenantId, event: &Event, mime: &str, bytes: &[u8]) -> Result<Appended, StoreError>;
+
     /// The projected record of one interaction.
     async fn get_interaction(&self, tenant: &TenantId, id: &InteractionId) -> Result<Option<Interaction>, StoreError>;
 
     /// The logged events of one interaction, in arrival order.
     async fn interaction_events(&self, tenant: &TenantId, id: &InteractionId) -> Result<Vec<Event>, StoreError>;
+
+    /// Interactions by start time, filtered, one keyset page.
+    async fn list_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Page<Interaction>, StoreError>;
+
+    /// An agent's allocations, newest first, one keyset page.
+    async fn agent_interactions(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Page<AgentInteraction>, StoreError>;
+
+    /// The latest interaction (by start) that a caller key points to.
+    async fn lookup(&self, tenant: &TenantId, kind: CallerKeyKind, value: &str) -> Result<Option<InteractionId>, StoreError>;
+
+    /// The bytes of one binary of an interaction.
+    async fn get_content(&self, tenant: &TenantId, id: &InteractionId, content_id: &str) -> Result<Option<StoredContent>, StoreError>;
 
     /// Checks that the database answers (for readiness probes).
     async fn ping(&self) -> Result<(), StoreError>;

@@ -1,24 +1,37 @@
 //! The native API, one file per resource, all under `/api/v1/tenants/{tenant}`.
 
+mod agents;
+mod content;
 mod events;
 mod health;
 mod interactions;
+mod lists;
+mod lookup;
+mod params;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Limits};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/api/v1/tenants/{tenant}/events", post(events::ingest_events))
-        .route("/api/v1/tenants/{tenant}/interactions/{interaction_id}", get(interactions::get_interaction))
+pub(crate) fn routes(limits: &Limits) -> Router<AppState> {
+    let tenant = Router::new()
+        .route("/events", post(events::ingest_events))
+        .route("/interactions", get(lists::list_interactions))
+        .route("/interactions/{interaction_id}", get(interactions::get_interaction))
+        .route("/interactions/{interaction_id}/events", get(interactions::list_interaction_events))
         .route(
-            "/api/v1/tenants/{tenant}/interactions/{interaction_id}/events",
-            get(interactions::list_interaction_events),
+            "/interactions/{interaction_id}/content/{content_id}",
+            get(content::get_content)
+                .put(content::put_content)
+                .layer(DefaultBodyLimit::max(limits.max_content_bytes)),
         )
+        .route("/customers/{customer_id}/interactions", get(lists::list_customer_interactions))
+        .route("/agents/{agent_id}/interactions", get(agents::list_agent_interactions))
+        .route("/lookup", get(lookup::lookup_interaction));
+    Router::new().route("/healthz", get(health::healthz)).nest("/api/v1/tenants/{tenant}", tenant)
 }
 
 pub(crate) async fn not_found() -> ApiError {

@@ -1,6 +1,5 @@
 //! Events that add content or data to the record without touching its timeline.
 
-use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::event::{ContentAdded, Event, EventBody, FlowStepEvent, HookLinked, MessageEvent, NoteAdded};
@@ -120,17 +119,19 @@ fn add_content(rec: &mut Interaction, c: &ContentAdded, e: &Event) {
         }
         return;
     }
-    // parse_event guarantees data is valid base64 with a mime type and a content id.
-    let Some(bytes) = c.data.as_ref().and_then(|d| base64::engine::general_purpose::STANDARD.decode(d).ok()) else {
-        return;
+    // parse_event guarantees a binary has a mime type, a content id, and either valid
+    // base64 data or an uploaded binary's size and sha256.
+    let (size, sha256) = match c.decoded_data() {
+        Some(bytes) => (bytes.len() as u64, format!("{:x}", Sha256::digest(&bytes))),
+        None => (c.size.unwrap_or_default(), c.sha256.clone().unwrap_or_default()),
     };
     let binary = Binary {
         content_id: c.content_id.clone().unwrap_or_else(|| e.event_id.to_string()),
         kind: c.kind.unwrap_or(BinaryKind::Attachment),
         mime: c.mime.clone().unwrap_or_else(|| "application/octet-stream".into()),
         name: c.name.clone(),
-        size: bytes.len() as u64,
-        sha256: format!("{:x}", Sha256::digest(&bytes)),
+        size,
+        sha256,
     };
     upsert(&mut rec.content.binaries, binary, |a, b| a.content_id == b.content_id);
 }

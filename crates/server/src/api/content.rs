@@ -1,0 +1,118 @@
+//! Binary content of an interaction (photos, attachments):
+//! `PUT .../interactions/{id}/content/{contentId}` uploads the bytes with their Content-Type;
+//! `GET` returns them with that Content-Type and an ETag (the SHA-256).
+//!
+//! An upload is also an event: the store keeps the bytes and appends a `content-added` event
+//! carrying the metadata (size, sha256), so the record's `content.binaries` comes from the
+//! projection like everything else. Re-uploading identical bytes is a duplicate (same event id).
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use interlog_core::event::ContentAdded;
+use interlog_core::record::BinaryKind;
+use interlog_core::{ContentId, Event, EventBody, EventId, InteractionId, Timestamp};
+use interlog_store::Appended;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::params::Params;
+use crate::auth::{Principal, Scope};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn parse_ids(id: String, content_id: String) -> Result<(InteractionId, ContentId), ApiError> {
+    let id = InteractionId::parse(id).map_err(|e| ApiError::invalid_parameter("interactionId", e.to_string()))?;
+    let content_id = ContentId::parse(content_id).map_err(|e| ApiError::invalid_parameter("contentId", e.to_string()))?;
+    Ok((id, content_id))
+}
+
+pub(super) async fn put_content(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((tenant, id, content_id)): Path<(String, String, String)>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let tenant = principal.authorize(&tenant, Scope::Write)?;
+    let (id, content_id) = parse_ids(id, content_id)?;
+    let mut params = Params::new(query)?;
+    let kind = params.choice::<BinaryKind>("kind", &["photo", "attachment", "recording"])?;
+    let name = params.parsed("name", |raw| Ok(raw.to_string()))?;
+    let timestamp = params.timestamp("timestamp")?;
+    params.finish()?;
+    let mime = match headers.get(CONTENT_TYPE).map(|v| v.to_str()) {
+        Some(Ok(mime)) if !mime.trim().is_empty() => mime.trim().to_string(),
+        _ => return Err(ApiError::unsupported_media_type("send the content's type in the Content-Type header")),
+    };
+    let bytes = body.map_err(|rejection| match rejection {
+        BytesRejection::FailedToBufferBody(_) => ApiError::payload_too_large(state.limits.max_content_bytes),
+        other => ApiError::bad_request(other.body_text()),
+    })?;
+    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    let event = upload_event(&id, &content_id, &sha256, bytes.len() as u64, mime.clone(), kind, name, timestamp);
+    let outcome = state.store.put_content(&tenant, &event, &mime, &bytes).await?;
+    let status = if outcome == Appended::New { StatusCode::CREATED } else { StatusCode::OK };
+    let body = json!({"contentId": content_id, "mime": mime, "size": bytes.len(), "sha256": sha256});
+    Ok((status, [(ETAG, etag(&sha256))], Json(body)).into_response())
+}
+
+/// The `content-added` event of an upload. Its id is derived from what was uploaded, so
+/// repeating an upload is a duplicate.
+#[allow(clippy::too_many_arguments)]
+fn upload_event(
+    id: &InteractionId,
+    content_id: &ContentId,
+    sha256: &str,
+    size: u64,
+    mime: String,
+    kind: Option<BinaryKind>,
+    name: Option<String>,
+    timestamp: Option<Timestamp>,
+) -> Event {
+    let key = format!("{:x}", Sha256::digest(format!("{id}/{content_id}/{sha256}/{mime}")));
+    Event {
+        // Hex digits after a fixed prefix always form a valid event id.
+        event_id: EventId::parse(format!("upload-{}", &key[..40])).expect("valid event id"),
+        interaction_id: id.clone(),
+        timestamp: timestamp.unwrap_or_else(|| Timestamp::from_millis(chrono::Utc::now().timestamp_millis())),
+        body: EventBody::ContentAdded(ContentAdded {
+            content_id: Some(content_id.to_string()),
+            kind,
+            mime: Some(mime),
+            name,
+            text: None,
+            data: None,
+            size: Some(size),
+            sha256: Some(sha256.to_string()),
+        }),
+    }
+}
+
+fn etag(sha256: &str) -> String {
+    format!("\"{sha256}\"")
+}
+
+pub(super) async fn get_content(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((tenant, id, content_id)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let tenant = principal.authorize(&tenant, Scope::Read)?;
+    let (id, content_id) = parse_ids(id, content_id)?;
+    let Some(content) = state.store.get_content(&tenant, &id, content_id.as_str()).await? else {
+        return Err(ApiError::not_found(format!("interaction {id} has no content {content_id}")));
+    };
+    let tag = etag(&content.sha256);
+    let cache = [(ETAG, tag.clone()), (CACHE_CONTROL, "private, max-age=0, must-revalidate".to_string())];
+    if headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == tag)) {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((cache, [(CONTENT_TYPE, content.mime)], content.bytes).into_response())
+}

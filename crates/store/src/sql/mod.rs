@@ -1,0 +1,206 @@
+//! The one implementation of [`Store`], over sqlx's runtime-selected `Any` driver, shared by
+//! SQLite and PostgreSQL. The SQL is the same for both except where [`Backend`] says
+//! otherwise: the arrival-order column, the per-interaction lock and full-text search.
+//!
+//! Concurrency. SQLite has one writer: the SQLite pool for writes holds exactly one
+//! connection, so write transactions queue instead of failing with SQLITE_BUSY. PostgreSQL
+//! has many writers, possibly in several Interlog servers: each append transaction first
+//! takes a transaction-scoped advisory lock per interaction it touches (in sorted order, so
+//! two batches cannot deadlock), then inserts and re-projects. Under READ COMMITTED, the
+//! re-projection's read starts after the lock is granted, so it sees every event committed
+//! by the previous holder: concurrent ingestion gives the same record as sequential.
+//! Duplicate eventIds across servers are settled by the primary key (`ON CONFLICT DO NOTHING`).
+//!
+//! # Layout
+//! - this file: the pools, [`Backend`], and the `Store` methods.
+//! - `write.rs`: appending events, storing content, rewriting records and index rows.
+//! - `read.rs`: list queries as SQL with numbered parameters.
+
+mod read;
+mod write;
+
+use async_trait::async_trait;
+use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page, Position};
+use interlog_core::{Event, Interaction, InteractionId, TenantId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyPool, Row};
+
+use crate::{Appended, StoredContent, Store, StoreError};
+use read::{Param, Sql};
+
+/// Which database is behind the `Any` pools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    fn events_of_interaction(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SELECT body FROM events WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY rowid",
+            Backend::Postgres => "SELECT body FROM events WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY seq",
+        }
+    }
+}
+
+/// A [`Store`] over SQL.
+pub struct SqlStore {
+    backend: Backend,
+    /// Write transactions (one connection for SQLite).
+    writer: AnyPool,
+    /// Reads (a read-only pool for SQLite; the same pool as `writer` for PostgreSQL).
+    reader: AnyPool,
+}
+
+fn corrupt(what: &str, e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+/// The wire name of a unit enum (`work-item`), as stored in filter columns.
+fn wire_name<T: serde::Serialize>(value: T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn parse_record(json: &str) -> Result<Interaction, StoreError> {
+    serde_json::from_str(json).map_err(|e| corrupt("record", e))
+}
+
+async fn fetch_all(pool: &AnyPool, sql: &Sql) -> Result<Vec<AnyRow>, StoreError> {
+    let mut query = sqlx::query::<Any>(&sql.text);
+    for param in &sql.params {
+        query = match param {
+            Param::Text(v) => query.bind(v.as_str()),
+            Param::Int(v) => query.bind(*v),
+            Param::Bool(v) => query.bind(*v),
+        };
+    }
+    Ok(query.fetch_all(pool).await?)
+}
+
+/// Cuts the extra row a list query fetches into "there is a next page".
+fn paginate<T>(mut items: Vec<(T, Position)>, limit: u32) -> Page<T> {
+    let more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    let next = if more { items.last().map(|(_, position)| position.clone()) } else { None };
+    Page { items: items.into_iter().map(|(item, _)| item).collect(), next }
+}
+
+fn position(row: &AnyRow, allocation: Option<String>) -> Result<Position, StoreError> {
+    let id: String = row.try_get(2)?;
+    let interaction = InteractionId::parse(id).map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
+    Ok(Position { millis: row.try_get(1)?, interaction, allocation })
+}
+
+impl SqlStore {
+    pub(crate) fn new(backend: Backend, writer: AnyPool, reader: AnyPool) -> Self {
+        Self { backend, writer, reader }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The database's plan for a list query, one line per step: a diagnostic, and what the
+    /// index tests check (SQLite's `EXPLAIN QUERY PLAN`, PostgreSQL's `EXPLAIN`).
+    pub async fn explain_list(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Vec<String>, StoreError> {
+        let mut sql = read::list_interactions(self.backend, tenant, query);
+        let (prefix, column) = match self.backend {
+            Backend::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
+            Backend::Postgres => ("EXPLAIN ", 0),
+        };
+        sql.text.insert_str(0, prefix);
+        let rows = fetch_all(&self.reader, &sql).await?;
+        Ok(rows.iter().filter_map(|row| row.try_get::<String, _>(column).ok()).collect())
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn append_events(&self, tenant: &TenantId, events: &[Event]) -> Result<Vec<Appended>, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let outcome = self.append_in(&mut tx, tenant, events).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn put_content(&self, tenant: &TenantId, event: &Event, mime: &str, bytes: &[u8]) -> Result<Appended, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let outcome = self.append_in(&mut tx, tenant, std::slice::from_ref(event)).await?;
+        write::store_content(&mut tx, tenant, event, mime, bytes).await?;
+        tx.commit().await?;
+        Ok(outcome[0])
+    }
+
+    async fn get_interaction(&self, tenant: &TenantId, id: &InteractionId) -> Result<Option<Interaction>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2")
+                .bind(tenant.as_str())
+                .bind(id.as_str())
+                .fetch_optional(&self.reader)
+                .await?;
+        row.map(|(json,)| parse_record(&json)).transpose()
+    }
+
+    async fn interaction_events(&self, tenant: &TenantId, id: &InteractionId) -> Result<Vec<Event>, StoreError> {
+        self.load_events(&self.reader, tenant, id).await
+    }
+
+    async fn list_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Page<Interaction>, StoreError> {
+        let rows = fetch_all(&self.reader, &read::list_interactions(self.backend, tenant, query)).await?;
+        let items = rows
+            .iter()
+            .map(|row| Ok((parse_record(row.try_get(0)?)?, position(row, None)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(paginate(items, query.limit))
+    }
+
+    async fn agent_interactions(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Page<AgentInteraction>, StoreError> {
+        let rows = fetch_all(&self.reader, &read::agent_interactions(tenant, query)).await?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                let interaction_agent_id: String = row.try_get(3)?;
+                let at = position(row, Some(interaction_agent_id.clone()))?;
+                Ok((AgentInteraction { interaction_agent_id, record: parse_record(row.try_get(0)?)? }, at))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(paginate(items, query.limit))
+    }
+
+    async fn lookup(&self, tenant: &TenantId, kind: CallerKeyKind, value: &str) -> Result<Option<InteractionId>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT k.interaction_id FROM caller_keys k
+             JOIN interactions i ON i.tenant_id = k.tenant_id AND i.interaction_id = k.interaction_id
+             WHERE k.tenant_id = $1 AND k.kind = $2 AND k.value = $3
+             ORDER BY i.start_ms DESC, i.interaction_id DESC LIMIT 1",
+        )
+        .bind(tenant.as_str())
+        .bind(kind.as_str())
+        .bind(value)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|(id,)| InteractionId::parse(id).map_err(|e| StoreError::Corrupt(format!("interaction id: {e}"))))
+            .transpose()
+    }
+
+    async fn get_content(&self, tenant: &TenantId, id: &InteractionId, content_id: &str) -> Result<Option<StoredContent>, StoreError> {
+        let row: Option<(String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT mime, sha256, bytes FROM contents WHERE tenant_id = $1 AND interaction_id = $2 AND content_id = $3",
+        )
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .bind(content_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(|(mime, sha256, bytes)| StoredContent { mime, sha256, bytes }))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+}

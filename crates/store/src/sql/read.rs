@@ -1,0 +1,187 @@
+//! The read side: list queries built as SQL with numbered parameters, for both backends.
+//!
+//! Every list is keyset-paged: the WHERE clause continues after the cursor's position and
+//! the ORDER BY matches an index, so a page costs the same at the start or the end of a
+//! million rows and no OFFSET is ever used.
+
+use interlog_core::query::{AgentQuery, InteractionQuery, Order, Position};
+use interlog_core::TenantId;
+
+use super::Backend;
+
+/// A bindable parameter.
+#[derive(Clone, Debug)]
+pub(crate) enum Param {
+    Text(String),
+    Int(i64),
+    Bool(bool),
+}
+
+/// SQL text plus its parameters, in `$n` order.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    pub params: Vec<Param>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Self {
+        Self { text: text.into(), params: Vec::new() }
+    }
+
+    /// Appends `clause`, replacing each `?` with the next parameter's placeholder.
+    fn push(&mut self, clause: &str, params: impl IntoIterator<Item = Param>) {
+        let mut params = params.into_iter();
+        for piece in clause.split_inclusive('?') {
+            match piece.strip_suffix('?') {
+                Some(before) => {
+                    self.text.push_str(before);
+                    self.params.push(params.next().expect("a parameter for every ?"));
+                    self.text.push_str(&format!("${}", self.params.len()));
+                }
+                None => self.text.push_str(piece),
+            }
+        }
+    }
+}
+
+fn text(value: impl Into<String>) -> Param {
+    Param::Text(value.into())
+}
+
+fn wire_name<T: serde::Serialize>(value: T) -> Param {
+    Param::Text(super::wire_name(value))
+}
+
+/// Continue after `position` in `order` over the columns (time, id[, allocation]).
+fn push_after(sql: &mut Sql, order: Order, columns: &[&str], position: &Position) {
+    let (op, strict) = match order {
+        Order::Desc => ("<=", "<"),
+        Order::Asc => (">=", ">"),
+    };
+    // Written as a range on the leading column plus a tie-break, so that every backend uses
+    // the index range (row-value comparisons are not range-optimised everywhere).
+    let mut values = vec![Param::Int(position.millis), text(position.interaction.as_str())];
+    values.extend(position.allocation.clone().map(text));
+    let time = columns[0];
+    sql.push(&format!(" AND {time} {op} ?"), [values[0].clone()]);
+    sql.push(&format!(" AND ({time} {strict} ?"), [values[0].clone()]);
+    match (columns.get(2), values.get(2)) {
+        (Some(alloc_col), Some(alloc)) => {
+            let id_col = columns[1];
+            sql.push(&format!(" OR {id_col} {strict} ?"), [values[1].clone()]);
+            sql.push(&format!(" OR ({id_col} = ? AND {alloc_col} {strict} ?))"), [values[1].clone(), alloc.clone()]);
+        }
+        _ => sql.push(&format!(" OR {} {strict} ?)", columns[1]), [values[1].clone()]),
+    }
+}
+
+fn direction(order: Order) -> &'static str {
+    match order {
+        Order::Desc => "DESC",
+        Order::Asc => "ASC",
+    }
+}
+
+/// Words for FTS5: each quoted as a phrase, all required.
+fn fts5_query(text: &str) -> String {
+    let words: Vec<String> = text.split_whitespace().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
+    words.join(" ")
+}
+
+pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
+    let mut sql = Sql::new("SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE");
+    sql.push(" i.tenant_id = ?", [text(tenant.as_str())]);
+    if let Some(from) = q.from {
+        sql.push(" AND i.start_ms >= ?", [Param::Int(from.millis())]);
+    }
+    if let Some(to) = q.to {
+        sql.push(" AND i.start_ms < ?", [Param::Int(to.millis())]);
+    }
+    if let Some(customer) = &q.customer {
+        sql.push(" AND i.customer_id = ?", [text(customer.as_str())]);
+    }
+    if let Some(channel) = q.channel {
+        sql.push(" AND i.channel_type = ?", [wire_name(channel)]);
+    }
+    if let Some(direction) = q.direction {
+        sql.push(" AND i.direction = ?", [wire_name(direction)]);
+    }
+    if let Some(status) = q.status {
+        sql.push(" AND i.status = ?", [text(status.as_str())]);
+    }
+    if let Some(flagged) = q.flagged {
+        sql.push(" AND i.flagged = ?", [Param::Bool(flagged)]);
+    }
+    if let Some(agent) = &q.agent {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM interaction_agents a WHERE a.tenant_id = i.tenant_id \
+             AND a.interaction_id = i.interaction_id AND a.agent_id = ?)",
+            [text(agent.as_str())],
+        );
+    }
+    if let Some(queue) = &q.queue {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM interaction_queues q WHERE q.tenant_id = i.tenant_id \
+             AND q.interaction_id = i.interaction_id AND q.queue_id = ?)",
+            [text(queue.as_str())],
+        );
+    }
+    if let Some(words) = &q.text {
+        match backend {
+            Backend::Sqlite => sql.push(
+                " AND i.rowid IN (SELECT rowid FROM interaction_search WHERE interaction_search MATCH ?)",
+                [text(fts5_query(words))],
+            ),
+            Backend::Postgres => sql.push(" AND i.search @@ plainto_tsquery('simple', ?)", [text(words.as_str())]),
+        }
+    }
+    if let Some(after) = &q.after {
+        push_after(&mut sql, q.order, &["i.start_ms", "i.interaction_id"], after);
+    }
+    let dir = direction(q.order);
+    sql.push(&format!(" ORDER BY i.start_ms {dir}, i.interaction_id {dir} LIMIT ?"), [Param::Int(i64::from(q.limit) + 1)]);
+    sql
+}
+
+pub(crate) fn agent_interactions(tenant: &TenantId, q: &AgentQuery) -> Sql {
+    let mut sql = Sql::new(
+        "SELECT i.record, a.start_ms, a.interaction_id, a.interaction_agent_id FROM interaction_agents a \
+         JOIN interactions i ON i.tenant_id = a.tenant_id AND i.interaction_id = a.interaction_id WHERE",
+    );
+    sql.push(" a.tenant_id = ? AND a.agent_id = ?", [text(tenant.as_str()), text(q.agent.as_str())]);
+    if q.active_only {
+        sql.push(" AND a.end_ms IS NULL", []);
+    }
+    if let Some(channel) = q.channel {
+        sql.push(" AND i.channel_type = ?", [wire_name(channel)]);
+    }
+    if let Some(after) = &q.after {
+        push_after(&mut sql, Order::Desc, &["a.start_ms", "a.interaction_id", "a.interaction_agent_id"], after);
+    }
+    sql.push(
+        " ORDER BY a.start_ms DESC, a.interaction_id DESC, a.interaction_agent_id DESC LIMIT ?",
+        [Param::Int(i64::from(q.limit) + 1)],
+    );
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        let mut sql = Sql::new("SELECT 1 WHERE");
+        sql.push(" a = ? AND b = ?", [Param::Int(1), Param::Int(2)]);
+        sql.push(" AND c = ?", [Param::Int(3)]);
+        assert_eq!(sql.text, "SELECT 1 WHERE a = $1 AND b = $2 AND c = $3");
+        assert_eq!(sql.params.len(), 3);
+    }
+
+    #[test]
+    fn search_words_become_quoted_fts5_phrases() {
+        assert_eq!(fts5_query("lost  card"), "\"lost\" \"card\"");
+        assert_eq!(fts5_query("say \"hi\" OR"), "\"say\" \"\"\"hi\"\"\" \"OR\"");
+    }
+}

@@ -107,7 +107,15 @@ impl SqlStore {
     /// The database's plan for a list query, one line per step: a diagnostic, and what the
     /// index tests check (SQLite's `EXPLAIN QUERY PLAN`, PostgreSQL's `EXPLAIN`).
     pub async fn explain_list(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Vec<String>, StoreError> {
-        let mut sql = read::list_interactions(self.backend, tenant, query);
+        self.explain(read::list_interactions(self.backend, tenant, query)).await
+    }
+
+    /// The plan of an agent query, like [`SqlStore::explain_list`].
+    pub async fn explain_agent(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Vec<String>, StoreError> {
+        self.explain(read::agent_interactions(tenant, query)).await
+    }
+
+    async fn explain(&self, mut sql: Sql) -> Result<Vec<String>, StoreError> {
         let (prefix, column) = match self.backend {
             Backend::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
             Backend::Postgres => ("EXPLAIN ", 0),

@@ -16,6 +16,7 @@ use crate::time::{Seconds, Timestamp};
 /// Arbitrary JSON values keyed by name (attached data, variables).
 pub type Attributes = BTreeMap<String, Value>;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChannelType {
@@ -29,6 +30,7 @@ pub enum ChannelType {
     WorkItem,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
@@ -37,6 +39,7 @@ pub enum Direction {
     Internal,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -54,6 +57,7 @@ impl Status {
 }
 
 /// One interaction, with everything known about it and its derived statistics.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Interaction {
@@ -97,6 +101,7 @@ pub struct Interaction {
     pub external_ids: BTreeMap<String, String>,
     /// Attached key/value data (Genesys "udata").
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub attributes: Attributes,
     #[serde(default)]
     pub caller_keys: CallerKeys,
@@ -110,7 +115,8 @@ pub struct Interaction {
     pub holds: Vec<Hold>,
     #[serde(default)]
     pub hooks: Vec<Hook>,
-    #[serde(default)]
+    /// The transcript; omitted when empty (and from list items unless `include=messages`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<Message>,
     #[serde(default)]
     pub recordings: Vec<Recording>,
@@ -119,6 +125,7 @@ pub struct Interaction {
     #[serde(default)]
     pub flow_steps: Vec<FlowStep>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub variable_sets: BTreeMap<String, Attributes>,
     #[serde(default)]
     pub statistics: Statistics,
@@ -190,6 +197,7 @@ impl Interaction {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Customer {
@@ -203,6 +211,7 @@ pub struct Customer {
 }
 
 /// Something with an id and a human-readable name (a flow, a disposition).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Named {
@@ -213,6 +222,7 @@ pub struct Named {
 }
 
 /// Keys by which a caller arriving on another channel finds this interaction.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CallerKeys {
@@ -263,6 +273,7 @@ impl CallerKeys {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SegmentStartType {
@@ -271,6 +282,7 @@ pub enum SegmentStartType {
     AddParticipant,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SegmentEndType {
@@ -282,6 +294,7 @@ pub enum SegmentEndType {
 
 /// A stretch of the interaction: segment 0 starts with it, each transfer or add-participant
 /// starts the next.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Segment {
@@ -312,6 +325,7 @@ pub struct Segment {
     pub segment_cancel_time: Option<Seconds>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum QueueType {
@@ -319,6 +333,7 @@ pub enum QueueType {
     Resource,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum QueueEntryType {
@@ -329,6 +344,7 @@ pub enum QueueEntryType {
     Timeout,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum QueueExitType {
@@ -341,6 +357,7 @@ pub enum QueueExitType {
 }
 
 /// An identifier a platform gives as a number or as a string, kept as given.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PlatformRef {
@@ -349,6 +366,7 @@ pub enum PlatformRef {
 }
 
 /// One stay in a queue, from entry until an agent accepts or the customer leaves.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueueEntry {
@@ -391,6 +409,7 @@ pub struct QueueEntry {
 }
 
 /// One allocation of an agent to the interaction, until deallocation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentAllocation {
@@ -424,6 +443,7 @@ pub struct AgentAllocation {
     pub handle_time: Option<Seconds>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Hold {
@@ -437,6 +457,7 @@ pub struct Hold {
 }
 
 /// A link to a record in a CRM or ticketing system.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Hook {
@@ -456,6 +477,7 @@ pub struct Hook {
     pub timestamp: Option<Timestamp>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Participant {
@@ -465,6 +487,7 @@ pub enum Participant {
     System,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AgentRef {
@@ -474,6 +497,7 @@ pub struct AgentRef {
 }
 
 /// One transcript message (chat line, SMS, speech-to-text utterance, bot turn).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
@@ -510,6 +534,7 @@ pub struct Message {
     pub transcription_type: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
@@ -520,6 +545,7 @@ pub struct Note {
     pub timestamp: Timestamp,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Recording {
@@ -530,6 +556,7 @@ pub struct Recording {
     pub duration: Option<Seconds>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Content {
@@ -541,6 +568,7 @@ pub struct Content {
     pub binaries: Vec<Binary>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StructuredText {
@@ -548,6 +576,7 @@ pub struct StructuredText {
     pub body: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BinaryKind {
@@ -557,6 +586,7 @@ pub enum BinaryKind {
 }
 
 /// Metadata of a stored binary; the bytes are served by the content endpoint.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Binary {
@@ -570,6 +600,7 @@ pub struct Binary {
 }
 
 /// The six kinds of choice a visual-IVR page can offer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChoiceKind {
@@ -581,6 +612,7 @@ pub enum ChoiceKind {
     UploadImageList,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Choice {
@@ -597,6 +629,7 @@ pub struct Choice {
     pub input: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Photo {
@@ -606,6 +639,7 @@ pub struct Photo {
 }
 
 /// One visual-IVR page the customer went through.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowStep {
@@ -624,6 +658,7 @@ pub struct FlowStep {
 }
 
 /// Interaction-level statistics, all derived by the projection.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Statistics {
@@ -644,6 +679,7 @@ pub struct Statistics {
 }
 
 /// Something missing or inconsistent in the event stream.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Flag {

@@ -187,3 +187,48 @@ mod tests {
         assert_eq!(Seconds::from_millis(971_600).whole_seconds(), 972);
     }
 }
+
+#[cfg(feature = "openapi")]
+mod schema {
+    //! OpenAPI schemas: instants are RFC 3339 strings, durations are numbers of seconds.
+
+    use std::borrow::Cow;
+
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+    use utoipa::openapi::RefOr;
+
+    use super::{Seconds, Timestamp};
+
+    impl utoipa::PartialSchema for Timestamp {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                .description(Some("RFC 3339; UTC with milliseconds on output"))
+                .examples([serde_json::json!("2017-12-07T19:20:33.394Z")])
+                .into()
+        }
+    }
+
+    impl utoipa::ToSchema for Timestamp {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("Timestamp")
+        }
+    }
+
+    impl utoipa::PartialSchema for Seconds {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::Number)
+                .description(Some("seconds, exact to the millisecond"))
+                .examples([serde_json::json!(94.244)])
+                .into()
+        }
+    }
+
+    impl utoipa::ToSchema for Seconds {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("Seconds")
+        }
+    }
+}

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use interlog_store::StoreError;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An error answered by the native API.
 #[derive(Debug)]
@@ -18,15 +19,21 @@ pub struct ApiError {
     body: ErrorBody,
 }
 
-#[derive(Debug, Serialize)]
-struct ErrorBody {
+/// The body of every native API error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable and machine-readable: bad_request, invalid_parameter, unauthorized, forbidden,
+    /// not_found, method_not_allowed, payload_too_large, unsupported_media_type, internal,
+    /// unavailable.
     code: &'static str,
+    /// For people: what is wrong and, where it helps, what to do.
     message: String,
+    /// The parameters or fields at fault.
     fields: Vec<FieldError>,
 }
 
 /// A field or parameter at fault.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct FieldError {
     pub name: String,
     pub description: String,

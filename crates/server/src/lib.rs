@@ -9,12 +9,14 @@
 //! - [`error`]: [`error::ApiError`], the one error shape of the native API.
 //! - [`auth`]: the [`auth::Principal`] extractor, JWT verification and issuing, the secret.
 //! - `api/`: native routes, one file per resource.
+//! - [`openapi`]: the OpenAPI document (`/openapi.json`) and its page (`/docs`).
 //!
 //! [`run`] takes the listener and the shutdown signal from the caller, so the binary and the
 //! black-box tests start the server the same way.
 
 pub mod auth;
 pub mod error;
+pub mod openapi;
 pub mod state;
 
 mod api;
@@ -34,6 +36,7 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
     Router::new()
         .merge(api::routes(&state.limits))
+        .merge(openapi::routes())
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -17,13 +17,27 @@ use interlog_core::event::ContentAdded;
 use interlog_core::record::BinaryKind;
 use interlog_core::{ContentId, Event, EventBody, EventId, InteractionId, Timestamp};
 use interlog_store::Appended;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 use sha2::{Digest, Sha256};
 
 use super::params::Params;
+use crate::error::ErrorBody;
+use crate::openapi::UploadParams;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// What was stored.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadResponse {
+    pub content_id: ContentId,
+    pub mime: String,
+    pub size: u64,
+    /// Lowercase hex SHA-256 of the bytes (also the ETag).
+    pub sha256: String,
+}
 
 fn parse_ids(id: String, content_id: String) -> Result<(InteractionId, ContentId), ApiError> {
     let id = InteractionId::parse(id).map_err(|e| ApiError::invalid_parameter("interactionId", e.to_string()))?;
@@ -31,7 +45,14 @@ fn parse_ids(id: String, content_id: String) -> Result<(InteractionId, ContentId
     Ok((id, content_id))
 }
 
-pub(super) async fn put_content(
+/// Upload a binary (photo, attachment) with its Content-Type. 201 when stored, 200 when the
+/// same bytes were already there; 413 above the upload limit.
+#[utoipa::path(put, path = "/api/v1/tenants/{tenant}/interactions/{interactionId}/content/{contentId}", tag = "content",
+    params(("tenant" = String, Path, description = "The tenant"), ("interactionId" = String, Path, description = "The interaction"), ("contentId" = String, Path, description = "The content's id within the interaction"), UploadParams),
+    request_body(content = String, content_type = "application/octet-stream", description = "The bytes; any Content-Type, which is kept"),
+    responses((status = 201, body = UploadResponse, description = "Stored"), (status = 200, body = UploadResponse, description = "Already stored"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    security(("bearer" = ["interactions:write"])))]
+pub(crate) async fn put_content(
     State(state): State<AppState>,
     principal: Principal,
     Path((tenant, id, content_id)): Path<(String, String, String)>,
@@ -58,8 +79,9 @@ pub(super) async fn put_content(
     let event = upload_event(&id, &content_id, &sha256, bytes.len() as u64, mime.clone(), kind, name, timestamp);
     let outcome = state.store.put_content(&tenant, &event, &mime, &bytes).await?;
     let status = if outcome == Appended::New { StatusCode::CREATED } else { StatusCode::OK };
-    let body = json!({"contentId": content_id, "mime": mime, "size": bytes.len(), "sha256": sha256});
-    Ok((status, [(ETAG, etag(&sha256))], Json(body)).into_response())
+    let tag = etag(&sha256);
+    let body = UploadResponse { content_id, mime, size: bytes.len() as u64, sha256 };
+    Ok((status, [(ETAG, tag)], Json(body)).into_response())
 }
 
 /// The `content-added` event of an upload. Its id is derived from what was uploaded, so
@@ -98,7 +120,12 @@ fn etag(sha256: &str) -> String {
     format!("\"{sha256}\"")
 }
 
-pub(super) async fn get_content(
+/// The bytes of a binary, with their Content-Type and an ETag (honours If-None-Match).
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/interactions/{interactionId}/content/{contentId}", tag = "content",
+    params(("tenant" = String, Path, description = "The tenant"), ("interactionId" = String, Path, description = "The interaction"), ("contentId" = String, Path, description = "The content's id within the interaction")),
+    responses((status = 200, description = "The bytes, with their stored Content-Type"), (status = 304, description = "Not modified"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    security(("bearer" = ["interactions:read"])))]
+pub(crate) async fn get_content(
     State(state): State<AppState>,
     principal: Principal,
     Path((tenant, id, content_id)): Path<(String, String, String)>,

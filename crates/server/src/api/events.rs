@@ -15,22 +15,25 @@ use interlog_core::{parse_event, Event};
 use interlog_store::Appended;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
+use crate::error::ErrorBody;
+use crate::openapi::EventDoc;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The answer to an ingested batch.
-#[derive(Debug, Serialize)]
-pub(crate) struct IngestResponse {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IngestResponse {
     accepted: usize,
     duplicates: usize,
     rejected: Vec<Rejection>,
 }
 
 /// One event of the batch that was not stored.
-#[derive(Debug, Serialize)]
-pub(crate) struct Rejection {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rejection {
     /// Position in the batch (0-based; for NDJSON, among the non-blank lines).
     index: usize,
     code: &'static str,
@@ -40,7 +43,15 @@ pub(crate) struct Rejection {
     field: Option<String>,
 }
 
-pub(super) async fn ingest_events(
+/// Ingest a batch of events: a JSON array (or one object), or NDJSON with
+/// `Content-Type: application/x-ndjson`. Valid events are stored even when others are
+/// rejected; the answer comes after they are committed. A repeated eventId is a duplicate.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/events", tag = "events",
+    params(("tenant" = String, Path, description = "The tenant")),
+    request_body(content = Vec<EventDoc>, description = "The events (or the same as NDJSON lines)"),
+    responses((status = 200, body = IngestResponse, description = "What was accepted, what was a duplicate, what was rejected and why"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    security(("bearer" = ["interactions:write"])))]
+pub(crate) async fn ingest_events(
     State(state): State<AppState>,
     principal: Principal,
     Path(tenant): Path<String>,

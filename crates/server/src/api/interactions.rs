@@ -5,6 +5,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use interlog_core::{Event, Interaction, InteractionId};
 
+use crate::error::ErrorBody;
+use crate::openapi::EventDoc;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -17,7 +19,12 @@ fn not_found(id: &InteractionId) -> ApiError {
     ApiError::not_found(format!("interaction {id} not found"))
 }
 
-pub(super) async fn get_interaction(
+/// One interaction's record, with its statistics.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/interactions/{interactionId}", tag = "interactions",
+    params(("tenant" = String, Path, description = "The tenant"), ("interactionId" = String, Path, description = "The interaction")),
+    responses((status = 200, body = Interaction, description = "The record"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    security(("bearer" = ["interactions:read"])))]
+pub(crate) async fn get_interaction(
     State(state): State<AppState>,
     principal: Principal,
     Path((tenant, id)): Path<(String, String)>,
@@ -28,7 +35,12 @@ pub(super) async fn get_interaction(
     record.map(Json).ok_or_else(|| not_found(&id))
 }
 
-pub(super) async fn list_interaction_events(
+/// One interaction's logged events, in arrival order.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/interactions/{interactionId}/events", tag = "interactions",
+    params(("tenant" = String, Path, description = "The tenant"), ("interactionId" = String, Path, description = "The interaction")),
+    responses((status = 200, body = Vec<EventDoc>, description = "The events"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    security(("bearer" = ["interactions:read"])))]
+pub(crate) async fn list_interaction_events(
     State(state): State<AppState>,
     principal: Principal,
     Path((tenant, id)): Path<(String, String)>,

@@ -7,18 +7,21 @@ use axum::Json;
 use interlog_core::query::{encode_cursor, InteractionQuery, Order, Page};
 use interlog_core::{CustomerId, Interaction};
 use serde::Serialize;
-use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::params::{Params, CHANNELS, DIRECTIONS};
+use crate::error::ErrorBody;
+use crate::openapi::ListParams;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// A page of items and the cursor of the next page (`null` on the last).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct ListResponse<T> {
+pub struct ListResponse<T> {
     pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
 
@@ -32,14 +35,11 @@ impl<T> ListResponse<T> {
 }
 
 /// A record as a list item: without its transcript unless `include=messages`.
-pub(crate) fn list_item(record: Interaction, with_messages: bool) -> Value {
-    let mut item = serde_json::to_value(record).unwrap_or_default();
+pub(crate) fn list_item(mut record: Interaction, with_messages: bool) -> Interaction {
     if !with_messages {
-        if let Some(fields) = item.as_object_mut() {
-            fields.remove("messages");
-        }
+        record.messages.clear();
     }
-    item
+    record
 }
 
 /// `include`: only `messages` exists.
@@ -84,7 +84,7 @@ fn interaction_query(params: &mut Params, customer: Option<CustomerId>) -> Resul
     Ok(query)
 }
 
-async fn respond(state: &AppState, principal: &Principal, tenant: &str, mut params: Params, customer: Option<CustomerId>) -> Result<Json<ListResponse<Value>>, ApiError> {
+async fn respond(state: &AppState, principal: &Principal, tenant: &str, mut params: Params, customer: Option<CustomerId>) -> Result<Json<ListResponse<Interaction>>, ApiError> {
     let tenant = principal.authorize(tenant, Scope::Read)?;
     let with_messages = include_messages(&mut params)?;
     let query = interaction_query(&mut params, customer)?;
@@ -93,21 +93,31 @@ async fn respond(state: &AppState, principal: &Principal, tenant: &str, mut para
     Ok(Json(ListResponse::from_page(page, query.order, |record| list_item(record, with_messages))))
 }
 
-pub(super) async fn list_interactions(
+/// List the tenant's interactions by start time, filtered, keyset-paged.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/interactions", tag = "interactions",
+    params(("tenant" = String, Path, description = "The tenant"), ListParams),
+    responses((status = 200, body = ListResponse<Interaction>, description = "One page"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    security(("bearer" = ["interactions:read"])))]
+pub(crate) async fn list_interactions(
     State(state): State<AppState>,
     principal: Principal,
     Path(tenant): Path<String>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<ListResponse<Value>>, ApiError> {
+) -> Result<Json<ListResponse<Interaction>>, ApiError> {
     respond(&state, &principal, &tenant, Params::new(query)?, None).await
 }
 
-pub(super) async fn list_customer_interactions(
+/// One customer's interaction history, with the filters and paging of the list.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/customers/{customerId}/interactions", tag = "interactions",
+    params(("tenant" = String, Path, description = "The tenant"), ("customerId" = String, Path, description = "The customer's id (or address)"), ListParams),
+    responses((status = 200, body = ListResponse<Interaction>, description = "One page"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    security(("bearer" = ["interactions:read"])))]
+pub(crate) async fn list_customer_interactions(
     State(state): State<AppState>,
     principal: Principal,
     Path((tenant, customer)): Path<(String, String)>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<ListResponse<Value>>, ApiError> {
+) -> Result<Json<ListResponse<Interaction>>, ApiError> {
     let customer = CustomerId::parse(customer).map_err(|e| ApiError::invalid_parameter("customerId", e.to_string()))?;
     let mut params = Params::new(query)?;
     if params.take("customer")?.is_some() {

@@ -1,12 +1,12 @@
 //! The native API, one file per resource, all under `/api/v1/tenants/{tenant}`.
 
-mod agents;
-mod content;
-mod events;
-mod health;
-mod interactions;
-mod lists;
-mod lookup;
+pub(crate) mod agents;
+pub(crate) mod content;
+pub(crate) mod events;
+pub(crate) mod health;
+pub(crate) mod interactions;
+pub(crate) mod lists;
+pub(crate) mod lookup;
 mod params;
 
 use axum::extract::DefaultBodyLimit;

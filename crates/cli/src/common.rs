@@ -1,9 +1,13 @@
 //! Options shared by every command that works on a data directory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
 
 use interlog_server::auth::JwtSecret;
 use interlog_store::postgres::PoolSettings;
+use interlog_store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct DataArgs {
@@ -40,5 +44,22 @@ pub struct DatabaseArgs {
 impl DatabaseArgs {
     pub fn pool(&self) -> PoolSettings {
         PoolSettings { max_connections: self.db_max_connections, ..PoolSettings::default() }
+    }
+
+    /// The database URL: the one given, or the SQLite file in `data_dir` (created if need be).
+    pub fn url(&self, data_dir: &Path) -> anyhow::Result<String> {
+        match &self.database_url {
+            Some(url) => Ok(url.clone()),
+            None => {
+                std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+                Ok(format!("sqlite://{}", data_dir.join("interlog.db").display()))
+            }
+        }
+    }
+
+    /// Opens (and migrates) the store.
+    pub async fn open(&self, data_dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
+        let url = self.url(data_dir)?;
+        interlog_store::open(&url, &self.pool()).await.context("cannot open the database")
     }
 }

@@ -3,10 +3,12 @@
 //! # Layout
 //! - `serve`: run the HTTP server on the embedded store.
 //! - `migrate`: bring the database schema up to date (serve also does it on start).
+//! - `keys`: create, list and revoke API keys.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
 
 mod common;
+mod keys;
 mod migrate;
 mod serve;
 mod token;
@@ -42,6 +44,7 @@ enum Command {
     Serve(serve::Args),
     Token(token::Args),
     Migrate(migrate::Args),
+    Keys(keys::Args),
 }
 
 fn init_logging(format: LogFormat) {
@@ -63,6 +66,7 @@ async fn main() -> anyhow::Result<()> {
             serve::run(args).await
         }
         Command::Token(args) => token::run(args),
+        Command::Keys(args) => keys::run(args).await,
         Command::Migrate(args) => {
             init_logging(cli.log_format);
             migrate::run(args).await

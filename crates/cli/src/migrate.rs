@@ -17,15 +17,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    let url = match &args.database.database_url {
-        Some(url) => url.clone(),
-        None => {
-            std::fs::create_dir_all(&args.data_dir)
-                .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
-            format!("sqlite://{}", args.data_dir.join("interlog.db").display())
-        }
-    };
-    interlog_store::open(&url, &args.database.pool()).await.context("migration failed")?;
+    args.database.open(&args.data_dir).await.context("migration failed")?;
     println!("database schema is up to date");
     Ok(())
 }

@@ -2,9 +2,11 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::Context;
-use interlog_server::state::DEFAULT_MAX_BODY_BYTES;
+use interlog_server::auth::{JwtOptions, RateLimit};
+use interlog_server::state::{DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT};
 use interlog_server::Config;
 use tokio::net::TcpListener;
 
@@ -27,6 +29,32 @@ pub struct Args {
     #[arg(long, env = "INTERLOG_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
     max_body_bytes: usize,
 
+    /// A PEM file with an RSA (RS256) or P-256 (ES256) public key that signs tokens;
+    /// repeat for several.
+    #[arg(long = "jwt-public-key", env = "INTERLOG_JWT_PUBLIC_KEY", value_name = "FILE")]
+    jwt_public_keys: Vec<PathBuf>,
+
+    /// A JWKS file (RS256/ES256 keys, chosen by the token's `kid`).
+    #[arg(long, env = "INTERLOG_JWKS", value_name = "FILE")]
+    jwks: Option<PathBuf>,
+
+    /// Accept only tokens with this `iss`.
+    #[arg(long, env = "INTERLOG_JWT_ISSUER")]
+    jwt_issuer: Option<String>,
+
+    /// Accept only tokens with this `aud`.
+    #[arg(long, env = "INTERLOG_JWT_AUDIENCE")]
+    jwt_audience: Option<String>,
+
+    /// Requests per second each principal (token subject or API key) may make; 0 disables
+    /// the limit. Over it: 429 with Retry-After.
+    #[arg(long, env = "INTERLOG_RATE_LIMIT", default_value_t = DEFAULT_RATE_LIMIT.per_second, value_name = "N")]
+    rate_limit: u32,
+
+    /// Requests a principal may make at once before the rate applies.
+    #[arg(long, env = "INTERLOG_RATE_BURST", default_value_t = DEFAULT_RATE_LIMIT.burst, value_name = "N")]
+    rate_burst: u32,
+
     /// Largest accepted binary upload (photos, attachments) in bytes; larger uploads get 413.
     #[arg(long, env = "INTERLOG_MAX_CONTENT_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
     max_content_bytes: usize,
@@ -36,6 +64,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let config = Config {
         data_dir: args.data.data_dir.clone(),
         jwt_secret: args.data.secret(),
+        jwt: JwtOptions {
+            public_key_files: args.jwt_public_keys.clone(),
+            jwks_file: args.jwks.clone(),
+            issuer: args.jwt_issuer.clone(),
+            audience: args.jwt_audience.clone(),
+        },
+        rate_limit: RateLimit { per_second: args.rate_limit, burst: args.rate_burst },
         max_body_bytes: args.max_body_bytes,
         max_content_bytes: args.max_content_bytes,
         database_url: args.database.database_url.clone(),

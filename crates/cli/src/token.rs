@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use interlog_core::TenantId;
-use interlog_server::auth::{secret, Authenticator, Scope, TokenSpec};
+use interlog_server::auth::{secret, JwtKeys, Scope, TokenSpec};
 
 use crate::common::DataArgs;
 
@@ -46,6 +46,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .with_context(|| format!("cannot read or create the secret in {}", args.data.data_dir.display()))?,
     };
     let spec = TokenSpec { subject: args.subject, tenants: args.tenant, scopes: args.scope, ttl_seconds: args.ttl };
-    println!("{}", Authenticator::new(&secret).issue(&spec));
+    println!("{}", JwtKeys::new(&secret).issue(&spec));
     Ok(())
 }

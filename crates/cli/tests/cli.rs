@@ -123,3 +123,34 @@ fn help_explains_every_command_and_bad_arguments_are_named() {
     let output = Command::new(BIN).args(["token", "--tenant", "acme", "--scope", "root"]).output().unwrap();
     assert!(String::from_utf8_lossy(&output.stderr).contains("interactions:read"));
 }
+
+fn keys(data: &Path, args: &[&str]) -> String {
+    let output = Command::new(BIN).arg("keys").args(args).arg("--data").arg(data).env_remove("INTERLOG_DATABASE_URL").output().unwrap();
+    assert!(output.status.success(), "keys {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn keys_are_created_listed_used_and_revoked_from_the_cli() {
+    let data = tempfile::tempdir().unwrap();
+    let created = keys(data.path(), &["create", "--tenant", "acme", "--scope", "interactions:read", "--name", "crm"]);
+    let line = |prefix: &str| created.lines().find_map(|l| l.strip_prefix(prefix)).unwrap().to_string();
+    let (id, secret) = (line("id: "), line("secret: "));
+    assert!(id.starts_with("key_") && secret.starts_with(&format!("{id}.")));
+
+    let listed = keys(data.path(), &["list", "--tenant", "acme"]);
+    assert!(listed.contains(&id) && listed.contains("crm") && listed.contains("live"), "{listed}");
+    assert!(!listed.contains(&secret), "the secret is never shown again");
+    let as_json: Value = serde_json::from_str(&keys(data.path(), &["create", "--tenant", "acme", "--scope", "admin", "--json"])).unwrap();
+    assert_eq!(as_json["scopes"], json!(["admin"]));
+    assert!(as_json["secret"].as_str().unwrap().starts_with("key_"));
+
+    let server = Server::start(data.path());
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v1/tenants/acme/interactions", server.base);
+    let ok = client.get(&url).basic_auth(&id, Some(&secret)).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(keys(data.path(), &["revoke", &id]).trim(), format!("revoked {id}"));
+    let refused = client.get(&url).basic_auth(&id, Some(&secret)).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+}

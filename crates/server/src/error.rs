@@ -17,14 +17,16 @@ use utoipa::ToSchema;
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    /// Seconds to wait, for 429.
+    retry_after: Option<u64>,
 }
 
 /// The body of every native API error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable and machine-readable: bad_request, invalid_parameter, unauthorized, forbidden,
-    /// not_found, method_not_allowed, payload_too_large, unsupported_media_type, internal,
-    /// unavailable.
+    /// not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type,
+    /// rate_limited, internal, unavailable.
     code: &'static str,
     /// For people: what is wrong and, where it helps, what to do.
     message: String,
@@ -41,7 +43,7 @@ pub struct FieldError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, body: ErrorBody { code, message: message.into(), fields: Vec::new() } }
+        Self { status, body: ErrorBody { code, message: message.into(), fields: Vec::new() }, retry_after: None }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -74,6 +76,22 @@ impl ApiError {
 
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body exceeds the limit of {limit} bytes"))
+    }
+
+    /// 429 with `Retry-After` (whole seconds, at least 1).
+    pub fn too_many_requests(wait: std::time::Duration) -> Self {
+        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many requests from this credential; retry in {seconds} s"),
+        );
+        error.retry_after = Some(seconds);
+        error
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
     }
 
     pub fn unsupported_media_type(message: impl Into<String>) -> Self {
@@ -120,6 +138,9 @@ impl IntoResponse for ApiError {
         let mut response = (self.status, Json(self.body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

@@ -21,6 +21,11 @@ pub mod state;
 
 mod api;
 
+/// API-key views and scope parsing shared with the CLI's `interlog keys`.
+pub mod api_keys {
+    pub use crate::api::admin::{parse_scopes, KeyView};
+}
+
 use std::future::Future;
 
 use axum::extract::DefaultBodyLimit;

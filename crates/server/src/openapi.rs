@@ -34,6 +34,9 @@ use crate::state::AppState;
         api::lists::list_customer_interactions,
         api::agents::list_agent_interactions,
         api::lookup::lookup_interaction,
+        api::admin::create_key,
+        api::admin::list_keys,
+        api::admin::revoke_key,
     ),
     components(schemas(EventDoc)),
     modifiers(&BearerAuth),
@@ -41,6 +44,7 @@ use crate::state::AppState;
         (name = "events", description = "Ingesting lifecycle events"),
         (name = "interactions", description = "Records, lists and search"),
         (name = "content", description = "Binary content of interactions"),
+        (name = "admin", description = "API keys"),
         (name = "health", description = "Probes"),
     )
 )]

@@ -7,7 +7,10 @@ use std::sync::Arc;
 use interlog_store::postgres::PoolSettings;
 use interlog_store::{Store, StoreError};
 
-use crate::auth::{self, Authenticator, JwtSecret};
+use crate::auth::{self, Authenticator, JwtKeys, JwtOptions, JwtSecret, RateLimit};
+
+/// The default per-principal rate: 100 requests per second, bursts of 200.
+pub const DEFAULT_RATE_LIMIT: RateLimit = RateLimit { per_second: 100, burst: 200 };
 
 /// The default request body and upload limit: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -19,6 +22,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The HS256 secret; when `None`, the one in the data directory (created on first use).
     pub jwt_secret: Option<JwtSecret>,
+    /// RS256/ES256 keys and issuer/audience checks.
+    pub jwt: JwtOptions,
+    /// Requests per second (and burst) per principal; 0 disables.
+    pub rate_limit: RateLimit,
     /// Bodies larger than this are refused with 413.
     pub max_body_bytes: usize,
     /// Uploaded binaries larger than this are refused with 413.
@@ -34,6 +41,8 @@ impl Config {
         Self {
             data_dir: data_dir.into(),
             jwt_secret: None,
+            jwt: JwtOptions::default(),
+            rate_limit: DEFAULT_RATE_LIMIT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_content_bytes: DEFAULT_MAX_BODY_BYTES,
             database_url: None,
@@ -55,7 +64,7 @@ pub struct Limits {
 pub struct App {
     /// The storage backend; every call is tenant-scoped.
     pub store: Arc<dyn Store>,
-    /// Verifies credentials into principals.
+    /// Verifies credentials into principals and limits their request rate.
     pub auth: Authenticator,
     pub limits: Limits,
 }
@@ -78,6 +87,8 @@ pub enum StartError {
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("cannot read or create the JWT secret")]
     Secret(#[source] std::io::Error),
+    #[error("cannot load the JWT verification keys")]
+    Keys(#[from] auth::jwt::KeyFileError),
     #[error("cannot open the database")]
     Store(#[from] StoreError),
 }
@@ -94,9 +105,10 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         Some(url) => interlog_store::open(url, &config.pool).await?,
         None => Arc::new(interlog_store::sqlite::open(&config.data_dir.join("interlog.db")).await?),
     };
+    let jwt = JwtKeys::with_options(&secret, &config.jwt)?;
     Ok(AppState(Arc::new(App {
+        auth: Authenticator::new(jwt, store.clone(), config.rate_limit),
         store,
-        auth: Authenticator::new(&secret),
         limits: Limits { max_body_bytes: config.max_body_bytes, max_content_bytes: config.max_content_bytes },
     })))
 }

@@ -5,7 +5,7 @@ mod common;
 use interlog_store::sql::Backend;
 
 use common::{error_body, worked_example, TestApp, WORKED_EXAMPLE_ID};
-use interlog_server::auth::{Authenticator, JwtSecret, Scope, TokenSpec};
+use interlog_server::auth::{JwtKeys, JwtSecret, Scope, TokenSpec};
 use interlog_core::TenantId;
 
 async fn no_token_is_401_and_says_how_to_authenticate(backend: Backend) {
@@ -32,7 +32,7 @@ async fn expired_and_forged_tokens_are_401_with_the_reason(backend: Backend) {
     let body = error_body(app.get(&path, Some(&expired)).await, 401, "unauthorized").await;
     assert!(body["message"].as_str().unwrap().contains("expired"), "{body}");
 
-    let forger = Authenticator::new(&JwtSecret::new("not-the-server-secret"));
+    let forger = JwtKeys::new(&JwtSecret::new("not-the-server-secret"));
     let forged = forger.issue(&TokenSpec {
         subject: "mallory".into(),
         tenants: vec![TenantId::parse("acme").unwrap()],

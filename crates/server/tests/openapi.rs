@@ -37,6 +37,8 @@ async fn every_route_and_its_errors_are_documented() {
         (format!("{tenant}/customers/{{customerId}}/interactions"), &["get"]),
         (format!("{tenant}/agents/{{agentId}}/interactions"), &["get"]),
         (format!("{tenant}/lookup"), &["get"]),
+        ("/api/v1/admin/keys".to_string(), &["get", "post"]),
+        ("/api/v1/admin/keys/{keyId}".to_string(), &["delete"]),
     ] {
         for method in methods {
             let operation = &doc["paths"][&path][*method];

@@ -47,6 +47,22 @@ pub struct StoredContent {
     pub bytes: Vec<u8>,
 }
 
+/// A stored API key. The secret itself is never stored: only `hash` = SHA-256(salt ‖ secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiKeyRecord {
+    pub key_id: String,
+    pub tenant: TenantId,
+    pub name: Option<String>,
+    /// Scope names, as granted.
+    pub scopes: Vec<String>,
+    /// Hex.
+    pub salt: String,
+    /// Hex SHA-256 of the salt followed by the secret.
+    pub hash: String,
+    pub created_ms: i64,
+    pub revoked_ms: Option<i64>,
+}
+
 /// Storage failures. Missing rows are not errors: reads return `Option`.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -108,6 +124,19 @@ pub trait Store: Send + Sync + 'static {
 
     /// The bytes of one binary of an interaction.
     async fn get_content(&self, tenant: &TenantId, id: &InteractionId, content_id: &str) -> Result<Option<StoredContent>, StoreError>;
+
+    /// Stores a new API key.
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+
+    /// The key with this id, whatever its tenant: authentication needs it before any tenant
+    /// is known. The only method not scoped to a tenant.
+    async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
+
+    /// The tenant's keys, oldest first (revoked ones included).
+    async fn list_api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError>;
+
+    /// Marks a key of the tenant revoked; false when the tenant has no such live key.
+    async fn revoke_api_key(&self, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError>;
 
     /// Checks that the database answers (for readiness probes).
     async fn ping(&self) -> Result<(), StoreError>;

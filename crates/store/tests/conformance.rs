@@ -4,7 +4,7 @@
 use interlog_core::{parse_event, Event, InteractionId, TenantId};
 use interlog_store::postgres::PoolSettings;
 use interlog_store::testing::PgSchema;
-use interlog_store::{Appended, Store};
+use interlog_store::{ApiKeyRecord, Appended, Store};
 use serde_json::json;
 
 fn event(id: &str, kind: &str, interaction: &str, at: &str, extra: serde_json::Value) -> Event {
@@ -44,6 +44,26 @@ async fn story(store: &dyn Store) {
     let theirs = store.get_interaction(&other, &call).await.unwrap().unwrap();
     assert!(theirs.agents.is_empty() && theirs.flagged);
     store.ping().await.unwrap();
+
+    // API keys: found by id, listed and revoked per tenant.
+    let key = ApiKeyRecord {
+        key_id: "k1".into(),
+        tenant: acme.clone(),
+        name: Some("ci".into()),
+        scopes: vec!["interactions:read".into()],
+        salt: "00".into(),
+        hash: "ab".into(),
+        created_ms: 1,
+        revoked_ms: None,
+    };
+    store.create_api_key(&key).await.unwrap();
+    assert_eq!(store.find_api_key("k1").await.unwrap(), Some(key.clone()));
+    assert_eq!(store.list_api_keys(&acme).await.unwrap(), [key]);
+    assert!(store.list_api_keys(&other).await.unwrap().is_empty());
+    assert!(!store.revoke_api_key(&other, "k1").await.unwrap(), "another tenant cannot revoke it");
+    assert!(store.revoke_api_key(&acme, "k1").await.unwrap());
+    assert!(!store.revoke_api_key(&acme, "k1").await.unwrap(), "already revoked");
+    assert!(store.find_api_key("k1").await.unwrap().unwrap().revoked_ms.is_some());
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The native API, one file per resource, all under `/api/v1/tenants/{tenant}`.
 
+pub(crate) mod admin;
 pub(crate) mod agents;
 pub(crate) mod content;
 pub(crate) mod events;
@@ -10,7 +11,7 @@ pub(crate) mod lookup;
 mod params;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 
 use crate::error::ApiError;
@@ -31,7 +32,11 @@ pub(crate) fn routes(limits: &Limits) -> Router<AppState> {
         .route("/customers/{customer_id}/interactions", get(lists::list_customer_interactions))
         .route("/agents/{agent_id}/interactions", get(agents::list_agent_interactions))
         .route("/lookup", get(lookup::lookup_interaction));
-    Router::new().route("/healthz", get(health::healthz)).nest("/api/v1/tenants/{tenant}", tenant)
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/api/v1/admin/keys", post(admin::create_key).get(admin::list_keys))
+        .route("/api/v1/admin/keys/{key_id}", delete(admin::revoke_key))
+        .nest("/api/v1/tenants/{tenant}", tenant)
 }
 
 pub(crate) async fn not_found() -> ApiError {

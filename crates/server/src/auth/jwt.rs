@@ -1,14 +1,17 @@
-//! HS256 JSON Web Tokens: verifying them into principals, and issuing them (`interlog token`).
+//! JSON Web Tokens: verifying them (HS256 with the shared secret; RS256/ES256 with public
+//! keys from PEM files or a JWKS file), and issuing HS256 ones (`interlog token`).
 //!
 //! Claims: `tenants` (array) or `tenant` (string); `scope` (space-separated) or `scp`
-//! (array); `exp` (required); `nbf` and `iat` are honoured with 60 s of clock skew; `sub`
-//! names the caller.
+//! (array); `exp` (required); `nbf` and `iat` are honoured with 60 s of clock skew; `iss` and
+//! `aud` are checked when configured; `sub` names the caller.
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::path::Path;
 
 use interlog_core::TenantId;
 use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +33,30 @@ impl fmt::Debug for JwtSecret {
     }
 }
 
+/// How tokens are verified beyond the HS256 secret.
+#[derive(Clone, Debug, Default)]
+pub struct JwtOptions {
+    /// PEM files with RSA (RS256) or P-256 (ES256) public keys.
+    pub public_key_files: Vec<std::path::PathBuf>,
+    /// A JWKS file; tokens name their key with `kid`.
+    pub jwks_file: Option<std::path::PathBuf>,
+    /// Required `iss`, when set.
+    pub issuer: Option<String>,
+    /// Required `aud`, when set.
+    pub audience: Option<String>,
+}
+
+/// Why the verification keys could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("cannot read {path}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path} holds no RSA or P-256 public key in PEM form")]
+    Pem { path: String },
+    #[error("{path} is not a JWKS document: {reason}")]
+    Jwks { path: String, reason: String },
+}
+
 /// Why a token was refused. The message is safe to show the caller.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
@@ -39,10 +66,16 @@ pub enum TokenError {
     NotYetValid,
     #[error("the token's signature is invalid")]
     BadSignature,
-    #[error("the token must be signed with HS256")]
-    Algorithm,
+    #[error("tokens signed with {0:?} are not accepted here")]
+    Algorithm(Algorithm),
+    #[error("no configured key matches the token (kid {0:?})")]
+    UnknownKey(Option<String>),
     #[error("the token has no {0} claim")]
     MissingClaim(String),
+    #[error("the token's issuer is not accepted")]
+    Issuer,
+    #[error("the token's audience is not accepted")]
+    Audience,
     #[error("the token names an invalid tenant {0:?}")]
     InvalidTenant(String),
     #[error("the token grants no tenant: add a tenants or tenant claim")]
@@ -78,51 +111,101 @@ pub struct TokenSpec {
     pub ttl_seconds: i64,
 }
 
-/// Verifies tokens into principals, and issues them.
-pub struct Authenticator {
-    decoding: DecodingKey,
+/// The keys tokens are verified (and HS256 ones issued) with.
+pub struct JwtKeys {
+    hs256: DecodingKey,
     encoding: EncodingKey,
-    validation: Validation,
+    /// RS256 and ES256 keys from PEM files, tried in order.
+    public_keys: Vec<(Algorithm, DecodingKey)>,
+    jwks: Option<JwkSet>,
+    issuer: Option<String>,
+    audience: Option<String>,
 }
 
-impl Authenticator {
+impl JwtKeys {
+    /// HS256 only.
     pub fn new(secret: &JwtSecret) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
+        Self {
+            hs256: DecodingKey::from_secret(&secret.0),
+            encoding: EncodingKey::from_secret(&secret.0),
+            public_keys: Vec::new(),
+            jwks: None,
+            issuer: None,
+            audience: None,
+        }
+    }
+
+    /// HS256 plus the public keys and checks of `options`.
+    pub fn with_options(secret: &JwtSecret, options: &JwtOptions) -> Result<Self, KeyFileError> {
+        let mut keys = Self::new(secret);
+        for path in &options.public_key_files {
+            keys.public_keys.push(read_pem(path)?);
+        }
+        if let Some(path) = &options.jwks_file {
+            let text = read(path)?;
+            let jwks = serde_json::from_str(&text)
+                .map_err(|e| KeyFileError::Jwks { path: path.display().to_string(), reason: e.to_string() })?;
+            keys.jwks = Some(jwks);
+        }
+        keys.issuer.clone_from(&options.issuer);
+        keys.audience.clone_from(&options.audience);
+        Ok(keys)
+    }
+
+    fn validation(&self, algorithm: Algorithm) -> Validation {
+        let mut validation = Validation::new(algorithm);
         validation.set_required_spec_claims(&["exp"]);
         validation.validate_nbf = true;
         validation.leeway = 60;
-        Self {
-            decoding: DecodingKey::from_secret(&secret.0),
-            encoding: EncodingKey::from_secret(&secret.0),
-            validation,
+        match &self.audience {
+            Some(audience) => validation.set_audience(&[audience]),
+            None => validation.validate_aud = false,
+        }
+        if let Some(issuer) = &self.issuer {
+            validation.set_issuer(&[issuer]);
+        }
+        validation
+    }
+
+    /// The keys that may have signed a token with this header.
+    fn candidates(&self, header: &Header) -> Result<Vec<DecodingKey>, TokenError> {
+        match header.alg {
+            Algorithm::HS256 => Ok(vec![self.hs256.clone()]),
+            alg @ (Algorithm::RS256 | Algorithm::ES256) => {
+                let from_jwks = header.kid.as_deref().and_then(|kid| {
+                    let jwk = self.jwks.as_ref()?.find(kid)?;
+                    DecodingKey::from_jwk(jwk).ok()
+                });
+                let keys: Vec<DecodingKey> = match from_jwks {
+                    Some(key) => vec![key],
+                    None => self.public_keys.iter().filter(|(a, _)| *a == alg).map(|(_, k)| k.clone()).collect(),
+                };
+                if keys.is_empty() {
+                    return Err(TokenError::UnknownKey(header.kid.clone()));
+                }
+                Ok(keys)
+            }
+            other => Err(TokenError::Algorithm(other)),
         }
     }
 
     pub fn verify(&self, token: &str) -> Result<Principal, TokenError> {
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                ErrorKind::ImmatureSignature => TokenError::NotYetValid,
-                ErrorKind::InvalidSignature => TokenError::BadSignature,
-                ErrorKind::InvalidAlgorithm => TokenError::Algorithm,
-                ErrorKind::MissingRequiredClaim(claim) => TokenError::MissingClaim(claim.clone()),
-                _ => TokenError::Malformed,
-            })?
-            .claims;
-        let names = claims.tenants.into_iter().flatten().chain(claims.tenant);
-        let tenants = names
-            .map(|name| TenantId::parse(name.clone()).map_err(|_| TokenError::InvalidTenant(name)))
-            .collect::<Result<Vec<_>, _>>()?;
-        if tenants.is_empty() {
-            return Err(TokenError::NoTenant);
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
+        let validation = self.validation(header.alg);
+        let mut last = TokenError::BadSignature;
+        for key in self.candidates(&header)? {
+            match jsonwebtoken::decode::<Claims>(token, &key, &validation) {
+                Ok(data) => return principal(data.claims),
+                Err(e) => last = token_error(e.kind()),
+            }
+            if !matches!(last, TokenError::BadSignature) {
+                break;
+            }
         }
-        let scope_names = claims.scope.iter().flat_map(|s| s.split_whitespace().map(str::to_owned));
-        let scopes: BTreeSet<Scope> =
-            scope_names.chain(claims.scp.into_iter().flatten()).filter_map(|s| Scope::from_claim(&s)).collect();
-        Ok(Principal { subject: claims.sub, tenants, scopes })
+        Err(last)
     }
 
-    /// Signs a token for `spec`, valid from now.
+    /// Signs an HS256 token for `spec`, valid from now.
     pub fn issue(&self, spec: &TokenSpec) -> String {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
@@ -137,6 +220,48 @@ impl Authenticator {
         // HS256 signing of serializable claims cannot fail.
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signing")
     }
+}
+
+fn token_error(kind: &ErrorKind) -> TokenError {
+    match kind {
+        ErrorKind::ExpiredSignature => TokenError::Expired,
+        ErrorKind::ImmatureSignature => TokenError::NotYetValid,
+        ErrorKind::InvalidSignature => TokenError::BadSignature,
+        ErrorKind::InvalidAlgorithm => TokenError::Algorithm(Algorithm::HS256),
+        ErrorKind::MissingRequiredClaim(claim) => TokenError::MissingClaim(claim.clone()),
+        ErrorKind::InvalidIssuer => TokenError::Issuer,
+        ErrorKind::InvalidAudience => TokenError::Audience,
+        _ => TokenError::Malformed,
+    }
+}
+
+fn principal(claims: Claims) -> Result<Principal, TokenError> {
+    let names = claims.tenants.into_iter().flatten().chain(claims.tenant);
+    let tenants = names
+        .map(|name| TenantId::parse(name.clone()).map_err(|_| TokenError::InvalidTenant(name)))
+        .collect::<Result<Vec<_>, _>>()?;
+    if tenants.is_empty() {
+        return Err(TokenError::NoTenant);
+    }
+    let scope_names = claims.scope.iter().flat_map(|s| s.split_whitespace().map(str::to_owned));
+    let scopes: BTreeSet<Scope> =
+        scope_names.chain(claims.scp.into_iter().flatten()).filter_map(|s| Scope::from_claim(&s)).collect();
+    Ok(Principal { subject: claims.sub, tenants, scopes })
+}
+
+fn read(path: &Path) -> Result<String, KeyFileError> {
+    std::fs::read_to_string(path).map_err(|source| KeyFileError::Read { path: path.display().to_string(), source })
+}
+
+fn read_pem(path: &Path) -> Result<(Algorithm, DecodingKey), KeyFileError> {
+    let pem = read(path)?;
+    if let Ok(key) = DecodingKey::from_rsa_pem(pem.as_bytes()) {
+        return Ok((Algorithm::RS256, key));
+    }
+    if let Ok(key) = DecodingKey::from_ec_pem(pem.as_bytes()) {
+        return Ok((Algorithm::ES256, key));
+    }
+    Err(KeyFileError::Pem { path: path.display().to_string() })
 }
 
 #[cfg(test)]
@@ -154,8 +279,8 @@ mod tests {
 
     #[test]
     fn issued_tokens_verify_into_their_principal() {
-        let auth = Authenticator::new(&JwtSecret::new("s3cret"));
-        let principal = auth.verify(&auth.issue(&spec(60))).unwrap();
+        let keys = JwtKeys::new(&JwtSecret::new("s3cret"));
+        let principal = keys.verify(&keys.issue(&spec(60))).unwrap();
         assert_eq!(principal.tenants[0].as_str(), "acme");
         assert_eq!(principal.scopes.iter().copied().collect::<Vec<_>>(), [Scope::Read]);
         assert_eq!(principal.subject.as_deref(), Some("tester"));
@@ -163,11 +288,11 @@ mod tests {
 
     #[test]
     fn refusals_say_why() {
-        let auth = Authenticator::new(&JwtSecret::new("s3cret"));
-        let other = Authenticator::new(&JwtSecret::new("other"));
-        assert!(matches!(auth.verify(&auth.issue(&spec(-3600))), Err(TokenError::Expired)));
-        assert!(matches!(auth.verify(&other.issue(&spec(60))), Err(TokenError::BadSignature)));
-        assert!(matches!(auth.verify("not.a.token"), Err(TokenError::Malformed)));
+        let keys = JwtKeys::new(&JwtSecret::new("s3cret"));
+        let other = JwtKeys::new(&JwtSecret::new("other"));
+        assert!(matches!(keys.verify(&keys.issue(&spec(-3600))), Err(TokenError::Expired)));
+        assert!(matches!(keys.verify(&other.issue(&spec(60))), Err(TokenError::BadSignature)));
+        assert!(matches!(keys.verify("not.a.token"), Err(TokenError::Malformed)));
     }
 
     #[test]

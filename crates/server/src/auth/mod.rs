@@ -1,24 +1,38 @@
 //! Who is calling, and what they may do.
 //!
 //! One extractor, [`Principal`], turns the request's credentials into {subject, tenants,
-//! scopes}; handlers then ask it for the tenant and scope they need with
-//! [`Principal::authorize`]. No handler reads credentials itself.
+//! scopes} and applies the per-principal rate limit; handlers then ask it for the tenant and
+//! scope they need with [`Principal::authorize`]. No handler reads credentials itself.
+//!
+//! Credentials accepted:
+//! - `Authorization: Bearer <JWT>` (HS256, RS256, ES256; see [`jwt`]);
+//! - `Authorization: Basic base64(<key id>:<secret>)`, an API key (CxEngage's convention);
+//! - `Authorization: Token <secret or JWT>` (CxEngage's SDK);
+//! - `Application-Key: <secret>` (X-Platform's header).
 //!
 //! Tenancy: a route naming a tenant the principal lacks is 403; within a tenant, another
 //! tenant's interaction is simply not there (404), because every store call is scoped to
 //! the authorized tenant.
 
 pub mod jwt;
+pub mod keys;
+pub mod rate;
 pub mod secret;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use interlog_core::TenantId;
+use interlog_store::Store;
 
-pub use jwt::{Authenticator, JwtSecret, TokenSpec};
+pub use jwt::{JwtKeys, JwtOptions, JwtSecret, TokenSpec};
+pub use rate::RateLimit;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -29,14 +43,14 @@ pub enum Scope {
     /// `interactions:read`; the vendor names `interactions-public:read` (Talkdesk) and
     /// `INTERACTIONS_API_READ_ALL` (CxEngage) count as this too.
     Read,
-    /// `interactions:write`: ingest events.
+    /// `interactions:write`: ingest events, upload content.
     Write,
-    /// `admin`: manage credentials.
+    /// `admin`: manage API keys.
     Admin,
 }
 
 impl Scope {
-    /// The scope a token's scope string grants, if Interlog knows it.
+    /// The scope a token's or key's scope string grants, if Interlog knows it.
     pub fn from_claim(name: &str) -> Option<Scope> {
         match name {
             "interactions:read" | "interactions-public:read" | "INTERACTIONS_API_READ_ALL" => Some(Scope::Read),
@@ -75,23 +89,92 @@ impl Principal {
         }
         Ok(tenant.clone())
     }
+
+    /// Who the rate limit counts against.
+    fn caller(&self) -> String {
+        self.subject.clone().unwrap_or_else(|| {
+            let tenants: Vec<&str> = self.tenants.iter().map(TenantId::as_str).collect();
+            format!("tenants:{}", tenants.join(","))
+        })
+    }
+}
+
+/// A credential as sent, before it is checked.
+enum Credential<'a> {
+    Jwt(&'a str),
+    Key { id: Option<String>, secret: String },
+}
+
+const HOW: &str = "send Authorization: Bearer <token>, Basic <key id:secret> or Token <secret>";
+
+fn credential(headers: &HeaderMap) -> Result<Credential<'_>, ApiError> {
+    if let Some(value) = headers.get(AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
+        let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+        let rest = rest.trim();
+        return match scheme.to_ascii_lowercase().as_str() {
+            "bearer" => Ok(Credential::Jwt(rest)),
+            "token" if rest.matches('.').count() == 2 => Ok(Credential::Jwt(rest)),
+            "token" => Ok(Credential::Key { id: None, secret: rest.to_string() }),
+            "basic" => {
+                let decoded = STANDARD.decode(rest).ok().and_then(|b| String::from_utf8(b).ok());
+                let (id, secret) = decoded
+                    .as_deref()
+                    .and_then(|d| d.split_once(':'))
+                    .ok_or_else(|| ApiError::unauthorized("the Basic credentials are malformed"))?;
+                Ok(Credential::Key { id: Some(id.to_string()), secret: secret.to_string() })
+            }
+            _ => Err(ApiError::unauthorized(format!("unsupported Authorization scheme: {HOW}"))),
+        };
+    }
+    if let Some(value) = headers.get("application-key") {
+        let secret = value.to_str().map_err(|_| ApiError::unauthorized("the Application-Key header is not valid text"))?;
+        return Ok(Credential::Key { id: None, secret: secret.trim().to_string() });
+    }
+    Err(ApiError::unauthorized(format!("missing credentials: {HOW}")))
+}
+
+/// Verifies credentials (tokens, API keys) and limits each principal's request rate.
+pub struct Authenticator {
+    /// Verifies tokens, and issues HS256 ones.
+    pub jwt: JwtKeys,
+    store: Arc<dyn Store>,
+    limiter: rate::RateLimiter,
+}
+
+impl Authenticator {
+    pub fn new(jwt: JwtKeys, store: Arc<dyn Store>, limit: RateLimit) -> Self {
+        Self { jwt, store, limiter: rate::RateLimiter::new(limit) }
+    }
+
+    /// The principal behind the request's credentials.
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Principal, ApiError> {
+        let principal = match credential(headers)? {
+            Credential::Jwt(token) => self.jwt.verify(token).map_err(|e| ApiError::unauthorized(e.to_string()))?,
+            Credential::Key { id, secret } => self.verify_key(id.as_deref(), &secret).await?,
+        };
+        self.limiter.check(&principal.caller()).map_err(ApiError::too_many_requests)?;
+        Ok(principal)
+    }
+
+    async fn verify_key(&self, id: Option<&str>, secret: &str) -> Result<Principal, ApiError> {
+        let unknown = || ApiError::unauthorized(keys::KeyError::Unknown.to_string());
+        let named = keys::key_id_of(secret);
+        let id = match (id, named) {
+            (Some(given), Some(named)) if given != named => return Err(unknown()),
+            (Some(given), _) => given,
+            (None, Some(named)) => named,
+            (None, None) => return Err(unknown()),
+        };
+        let record = self.store.find_api_key(id).await?.ok_or_else(unknown)?;
+        keys::verify(&record, secret).map_err(|e| ApiError::unauthorized(e.to_string()))
+    }
 }
 
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("missing credentials: send Authorization: Bearer <token>"))?;
-        let header = header
-            .to_str()
-            .map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
-        let token = match header.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-            _ => return Err(ApiError::unauthorized("unsupported Authorization scheme: send Authorization: Bearer <token>")),
-        };
-        state.auth.verify(token).map_err(|e| ApiError::unauthorized(e.to_string()))
+        state.auth.authenticate(&parts.headers).await
     }
 }

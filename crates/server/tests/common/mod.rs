@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses a different subset of the helpers
 
-use interlog_server::auth::{Authenticator, JwtSecret, Scope, TokenSpec};
+use interlog_server::auth::{JwtKeys, JwtSecret, RateLimit, Scope, TokenSpec};
 use interlog_server::Config;
 use interlog_core::TenantId;
 use interlog_store::sql::Backend;
@@ -16,7 +16,7 @@ pub const SECRET: &str = "test-secret-not-for-production";
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    auth: Authenticator,
+    auth: JwtKeys,
     _data: tempfile::TempDir,
     schema: Option<PgSchema>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -45,6 +45,8 @@ impl TestApp {
         let data = tempfile::tempdir().unwrap();
         let mut config = Config::new(data.path());
         config.jwt_secret = Some(JwtSecret::new(SECRET));
+        // Tests fire requests faster than any client should; the rate-limit test sets its own.
+        config.rate_limit = RateLimit { per_second: 0, burst: 0 };
         let schema = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some(PgSchema::create().await),
@@ -61,7 +63,7 @@ impl TestApp {
         Self {
             base,
             client: reqwest::Client::new(),
-            auth: Authenticator::new(&JwtSecret::new(SECRET)),
+            auth: JwtKeys::new(&JwtSecret::new(SECRET)),
             _data: data,
             schema,
             shutdown: Some(tx),
@@ -69,8 +71,10 @@ impl TestApp {
     }
 
     pub fn token_with(&self, tenants: &[&str], scopes: &[Scope], ttl_seconds: i64) -> String {
+        // One subject per (tenants, scopes), so each kind of caller has its own rate budget.
+        let names: Vec<&str> = scopes.iter().map(|s| s.name()).collect();
         self.auth.issue(&TokenSpec {
-            subject: "test".into(),
+            subject: format!("test:{}:{}", tenants.join(","), names.join(",")),
             tenants: tenants.iter().map(|t| TenantId::parse(*t).unwrap()).collect(),
             scopes: scopes.to_vec(),
             ttl_seconds,
@@ -102,6 +106,28 @@ impl TestApp {
         let response = self.post_events(tenant, &self.token(tenant), events).await;
         assert_eq!(response.status(), 200);
         response.json().await.unwrap()
+    }
+
+    /// A request with `Authorization: <authorization>` when given.
+    pub async fn send(&self, method: reqwest::Method, path: &str, authorization: Option<&str>, body: Option<Value>) -> reqwest::Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Creates an API key through the admin API; answers (id, secret).
+    pub async fn create_key(&self, tenant: &str, scopes: &[&str]) -> (String, String) {
+        let admin = self.token_with(&[tenant], &[Scope::Admin], 600);
+        let body = json!({"tenant": tenant, "scopes": scopes, "name": "test"});
+        let response = self.send(reqwest::Method::POST, "/api/v1/admin/keys", Some(&format!("Bearer {admin}")), Some(body)).await;
+        assert_eq!(response.status(), 201);
+        let key: Value = response.json().await.unwrap();
+        (key["id"].as_str().unwrap().to_string(), key["secret"].as_str().unwrap().to_string())
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {

@@ -16,6 +16,7 @@
 //! - `write.rs`: appending events, storing content, rewriting records and index rows.
 //! - `read.rs`: list queries as SQL with numbered parameters.
 
+mod keys;
 mod read;
 mod write;
 
@@ -25,7 +26,7 @@ use interlog_core::{Event, Interaction, InteractionId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row};
 
-use crate::{Appended, StoredContent, Store, StoreError};
+use crate::{ApiKeyRecord, Appended, StoredContent, Store, StoreError};
 use read::{Param, Sql};
 
 /// Which database is behind the `Any` pools.
@@ -205,6 +206,22 @@ impl Store for SqlStore {
         .fetch_optional(&self.reader)
         .await?;
         Ok(row.map(|(mime, sha256, bytes)| StoredContent { mime, sha256, bytes }))
+    }
+
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        keys::create(&self.writer, key).await
+    }
+
+    async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        keys::find(&self.reader, key_id).await
+    }
+
+    async fn list_api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        keys::list(&self.reader, tenant).await
+    }
+
+    async fn revoke_api_key(&self, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError> {
+        keys::revoke(&self.writer, tenant, key_id).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

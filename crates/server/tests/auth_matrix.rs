@@ -1,0 +1,131 @@
+//! Every native route against every kind of bad credential: the right status, and not one
+//! byte of the tenant's data in any answer.
+
+mod common;
+
+use common::{event, TestApp};
+use interlog_server::auth::Scope;
+use interlog_store::sql::Backend;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// A string that appears only in acme's data.
+const MARKER: &str = "ZEBRA-7731-acme-private";
+
+/// acme's data: an interaction whose every field a leak could show carries the marker.
+fn acme_data() -> Value {
+    json!([
+        event("m1", "interaction-started", "call-1", "2024-05-01T10:00:00Z", json!({"channelType": "voice",
+            "direction": "inbound", "customer": {"id": "cust-1", "name": MARKER}, "subject": MARKER,
+            "callerKeys": {"dtmf": "4567"}})),
+        event("m2", "agent-allocated", "call-1", "2024-05-01T10:00:05Z", json!({"agentId": "ann", "agentName": MARKER})),
+        event("m3", "message", "call-1", "2024-05-01T10:00:06Z", json!({"participant": "customer", "text": MARKER})),
+        event("m4", "content-added", "call-1", "2024-05-01T10:00:07Z", json!({"contentId": "photo", "mime": "text/plain",
+            "data": "WkVCUkEtNzczMS1hY21lLXByaXZhdGU="})),
+    ])
+}
+
+/// (what needs, method, path, body)
+fn routes() -> Vec<(Scope, Method, &'static str, Option<Value>)> {
+    let t = "/api/v1/tenants/acme";
+    vec![
+        (Scope::Read, Method::GET, "/interactions", None),
+        (Scope::Read, Method::GET, "/interactions?q=ZEBRA", None),
+        (Scope::Read, Method::GET, "/interactions/call-1", None),
+        (Scope::Read, Method::GET, "/interactions/call-1/events", None),
+        (Scope::Read, Method::GET, "/interactions/call-1/content/photo", None),
+        (Scope::Write, Method::PUT, "/interactions/call-1/content/photo2", Some(json!("bytes"))),
+        (Scope::Read, Method::GET, "/customers/cust-1/interactions", None),
+        (Scope::Read, Method::GET, "/agents/ann/interactions", None),
+        (Scope::Read, Method::GET, "/lookup?dtmf=4567", None),
+        (Scope::Write, Method::POST, "/events", Some(json!([]))),
+        (Scope::Admin, Method::POST, "/admin/keys", Some(json!({"tenant": "acme", "scopes": ["interactions:read"]}))),
+        (Scope::Admin, Method::GET, "/admin/keys?tenant=acme", None),
+        (Scope::Admin, Method::DELETE, "/admin/keys/key_0000000000000000?tenant=acme", None),
+    ]
+    .into_iter()
+    .map(|(scope, method, path, body)| {
+        let full: &'static str = if path.starts_with("/admin") {
+            Box::leak(format!("/api/v1{path}").into_boxed_str())
+        } else {
+            Box::leak(format!("{t}{path}").into_boxed_str())
+        };
+        (scope, method, full, body)
+    })
+    .collect()
+}
+
+fn other_scopes(needed: Scope) -> Vec<Scope> {
+    [Scope::Read, Scope::Write, Scope::Admin].into_iter().filter(|s| *s != needed).collect()
+}
+
+async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &acme_data()).await;
+    let (revoked_id, revoked_secret) = app.create_key("acme", &["interactions:read", "interactions:write", "admin"]).await;
+    let admin = format!("Bearer {}", app.token_with(&["acme"], &[Scope::Admin], 600));
+    let revoke = app.send(Method::DELETE, &format!("/api/v1/admin/keys/{revoked_id}?tenant=acme"), Some(&admin), None).await;
+    assert_eq!(revoke.status(), 204);
+    let all = [Scope::Read, Scope::Write, Scope::Admin];
+    let forged = {
+        let forger = interlog_server::auth::JwtKeys::new(&interlog_server::auth::JwtSecret::new("forged"));
+        forger.issue(&interlog_server::auth::TokenSpec {
+            subject: "mallory".into(),
+            tenants: vec![interlog_core::TenantId::parse("acme").unwrap()],
+            scopes: all.to_vec(),
+            ttl_seconds: 600,
+        })
+    };
+
+    for (needed, method, path, body) in routes() {
+        let cases: Vec<(&str, Option<String>, u16)> = vec![
+            ("no credentials", None, 401),
+            ("malformed token", Some("Bearer not-a-jwt".into()), 401),
+            ("wrong signature", Some(format!("Bearer {forged}")), 401),
+            ("expired token", Some(format!("Bearer {}", app.token_with(&["acme"], &all, -3600))), 401),
+            ("another tenant's token", Some(format!("Bearer {}", app.token_with(&["globex"], &all, 600))), 403),
+            ("missing scope", Some(format!("Bearer {}", app.token_with(&["acme"], &other_scopes(needed), 600))), 403),
+            ("revoked key", Some(format!("Token {revoked_secret}")), 401),
+        ];
+        for (what, authorization, status) in cases {
+            let response = app.send(method.clone(), path, authorization.as_deref(), body.clone()).await;
+            assert_eq!(response.status().as_u16(), status, "{what}: {method} {path}");
+            let text = response.text().await.unwrap();
+            assert!(!text.contains(MARKER) && !text.contains("cust-1"), "{what}: {method} {path} leaked: {text}");
+            let error: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{what}: {method} {path}: {text}"));
+            assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {method} {path}: {text}");
+        }
+        // And the right credential works, so the refusals above are about the credential.
+        let good = format!("Bearer {}", app.token_with(&["acme"], &[needed], 600));
+        let response = app.send(method.clone(), path, Some(&good), body.clone()).await;
+        assert!(response.status().is_success() || response.status() == 404, "{method} {path}: {}", response.status());
+    }
+}
+
+/// With its own valid token, another tenant sees nothing of acme: 404s and empty lists.
+async fn another_tenant_sees_only_absence(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &acme_data()).await;
+    let globex = format!("Bearer {}", app.token_with(&["globex"], &[Scope::Read], 600));
+    let g = "/api/v1/tenants/globex";
+    for (path, status) in [
+        ("/interactions", 200),
+        ("/interactions?q=ZEBRA", 200),
+        ("/interactions/call-1", 404),
+        ("/interactions/call-1/events", 404),
+        ("/interactions/call-1/content/photo", 404),
+        ("/customers/cust-1/interactions", 200),
+        ("/agents/ann/interactions", 200),
+        ("/lookup?dtmf=4567", 404),
+    ] {
+        let response = app.send(Method::GET, &format!("{g}{path}"), Some(&globex), None).await;
+        assert_eq!(response.status().as_u16(), status, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert!(!body.to_string().contains(MARKER), "{path}: {body}");
+        if status == 200 {
+            assert_eq!(body["items"], json!([]), "{path}");
+        }
+    }
+}
+
+on_every_backend!(every_route_refuses_every_bad_credential_without_leaking, another_tenant_sees_only_absence);

@@ -74,7 +74,8 @@ pub struct AgentQuery {
     pub agent: AgentId,
     /// Only allocations the agent is still connected to.
     pub active_only: bool,
-    pub channel: Option<ChannelType>,
+    /// Only interactions of these channels (all when empty).
+    pub channels: Vec<ChannelType>,
     pub limit: u32,
     pub after: Option<Position>,
 }

@@ -107,6 +107,16 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The human-readable message (dialects put it in their vendor's error shape).
+    pub fn message(&self) -> &str {
+        &self.body.message
+    }
+
+    /// The parameter or field at fault, if one is named.
+    pub fn field(&self) -> Option<&str> {
+        self.body.fields.first().map(|f| f.name.as_str())
+    }
 }
 
 fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {

@@ -9,6 +9,7 @@
 //! - [`error`]: [`error::ApiError`], the one error shape of the native API.
 //! - [`auth`]: the [`auth::Principal`] extractor, JWT verification and issuing, the secret.
 //! - `api/`: native routes, one file per resource.
+//! - `dialects/`: the vendor APIs (routes + pure renderers over the same store queries).
 //! - [`openapi`]: the OpenAPI document (`/openapi.json`) and its page (`/docs`).
 //!
 //! [`run`] takes the listener and the shutdown signal from the caller, so the binary and the
@@ -20,6 +21,7 @@ pub mod openapi;
 pub mod state;
 
 mod api;
+mod dialects;
 
 /// API-key views and scope parsing shared with the CLI's `interlog keys`.
 pub mod api_keys {
@@ -42,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes(&state.limits))
         .merge(openapi::routes())
+        .merge(dialects::routes())
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

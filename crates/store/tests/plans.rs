@@ -48,11 +48,11 @@ async fn every_list_query_shape_is_served_by_an_index() {
     for (what, query) in shapes {
         assert_indexed(&store.explain_list(&tenant, &query).await.unwrap(), what);
     }
-    let agent = AgentQuery { agent: AgentId::parse("a").unwrap(), active_only: false, channel: None, limit: 10, after: None };
+    let agent = AgentQuery { agent: AgentId::parse("a").unwrap(), active_only: false, channels: vec![], limit: 10, after: None };
     assert_indexed(&store.explain_agent(&tenant, &agent).await.unwrap(), "agent view");
     let active = AgentQuery {
         active_only: true,
-        channel: Some(ChannelType::Chat),
+        channels: vec![ChannelType::Chat, ChannelType::Sms],
         after: Some(Position { allocation: Some("x".into()), ..after().unwrap() }),
         ..agent
     };

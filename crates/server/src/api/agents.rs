@@ -52,7 +52,7 @@ pub(crate) async fn list_agent_interactions(
     let query = AgentQuery {
         agent,
         active_only: params.boolean("active")?.unwrap_or(false),
-        channel: params.choice("channel", CHANNELS)?,
+        channels: params.choice("channel", CHANNELS)?.into_iter().collect(),
         limit: params.page_limit()?,
         after: params.cursor(Order::Desc)?,
     };

@@ -97,6 +97,8 @@ struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     scp: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     iat: Option<i64>,
     exp: i64,
 }
@@ -214,6 +216,7 @@ impl JwtKeys {
             tenant: None,
             scope: Some(spec.scopes.iter().map(|s| s.name()).collect::<Vec<_>>().join(" ")),
             scp: None,
+            agent_id: None,
             iat: Some(now),
             exp: now + spec.ttl_seconds,
         };
@@ -246,7 +249,8 @@ fn principal(claims: Claims) -> Result<Principal, TokenError> {
     let scope_names = claims.scope.iter().flat_map(|s| s.split_whitespace().map(str::to_owned));
     let scopes: BTreeSet<Scope> =
         scope_names.chain(claims.scp.into_iter().flatten()).filter_map(|s| Scope::from_claim(&s)).collect();
-    Ok(Principal { subject: claims.sub, tenants, scopes })
+    let agent_id = claims.agent_id.or_else(|| claims.sub.clone());
+    Ok(Principal { subject: claims.sub, tenants, scopes, agent_id })
 }
 
 fn read(path: &Path) -> Result<String, KeyFileError> {

@@ -84,7 +84,8 @@ pub fn verify(record: &ApiKeyRecord, secret: &str) -> Result<Principal, KeyError
         return Err(KeyError::Revoked);
     }
     let scopes: BTreeSet<Scope> = record.scopes.iter().filter_map(|s| Scope::from_claim(s)).collect();
-    Ok(Principal { subject: Some(format!("key:{}", record.key_id)), tenants: vec![record.tenant.clone()], scopes })
+    let subject = Some(format!("key:{}", record.key_id));
+    Ok(Principal { subject, tenants: vec![record.tenant.clone()], scopes, agent_id: None })
 }
 
 #[cfg(test)]

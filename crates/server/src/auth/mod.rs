@@ -76,6 +76,9 @@ pub struct Principal {
     pub subject: Option<String>,
     pub tenants: Vec<TenantId>,
     pub scopes: BTreeSet<Scope>,
+    /// The agent the caller is, for "my interactions" routes: the token's `agent_id`
+    /// claim, else its `sub`.
+    pub agent_id: Option<String>,
 }
 
 impl Principal {

@@ -81,6 +81,16 @@ impl TestApp {
         })
     }
 
+    /// A read token whose subject is an agent (the "my interactions" routes use it).
+    pub fn agent_token(&self, tenant: &str, agent: &str) -> String {
+        self.auth.issue(&TokenSpec {
+            subject: agent.into(),
+            tenants: vec![TenantId::parse(tenant).unwrap()],
+            scopes: vec![Scope::Read],
+            ttl_seconds: 600,
+        })
+    }
+
     /// A read+write token for one tenant.
     pub fn token(&self, tenant: &str) -> String {
         self.token_with(&[tenant], &[Scope::Read, Scope::Write], 600)

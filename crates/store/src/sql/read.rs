@@ -153,8 +153,9 @@ pub(crate) fn agent_interactions(tenant: &TenantId, q: &AgentQuery) -> Sql {
     if q.active_only {
         sql.push(" AND a.end_ms IS NULL", []);
     }
-    if let Some(channel) = q.channel {
-        sql.push(" AND i.channel_type = ?", [wire_name(channel)]);
+    if !q.channels.is_empty() {
+        let marks = vec!["?"; q.channels.len()].join(", ");
+        sql.push(&format!(" AND i.channel_type IN ({marks})"), q.channels.iter().map(|c| wire_name(*c)));
     }
     if let Some(after) = &q.after {
         push_after(&mut sql, Order::Desc, &["a.start_ms", "a.interaction_id", "a.interaction_agent_id"], after);

@@ -3,11 +3,13 @@
 //! # Layout
 //! - `serve`: run the HTTP server on the embedded store.
 //! - `migrate`: bring the database schema up to date (serve also does it on start).
+//! - `import`: load a vendor's export as `interaction-imported` events.
 //! - `keys`: create, list and revoke API keys.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
 
 mod common;
+mod import;
 mod keys;
 mod migrate;
 mod serve;
@@ -45,6 +47,7 @@ enum Command {
     Token(token::Args),
     Migrate(migrate::Args),
     Keys(keys::Args),
+    Import(import::Args),
 }
 
 fn init_logging(format: LogFormat) {
@@ -67,6 +70,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Token(args) => token::run(args),
         Command::Keys(args) => keys::run(args).await,
+        Command::Import(args) => import::run(args).await,
         Command::Migrate(args) => {
             init_logging(cli.log_format);
             migrate::run(args).await

@@ -55,6 +55,11 @@ pub struct Args {
     #[arg(long, env = "INTERLOG_RATE_BURST", default_value_t = DEFAULT_RATE_LIMIT.burst, value_name = "N")]
     rate_burst: u32,
 
+    /// The URL clients reach this server at, for the absolute links some dialects return
+    /// (Talkdesk paging, Genesys content URLs); default: built from each request's Host.
+    #[arg(long, env = "INTERLOG_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+
     /// Largest accepted binary upload (photos, attachments) in bytes; larger uploads get 413.
     #[arg(long, env = "INTERLOG_MAX_CONTENT_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
     max_content_bytes: usize,
@@ -75,6 +80,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         max_content_bytes: args.max_content_bytes,
         database_url: args.database.database_url.clone(),
         pool: args.database.pool(),
+        public_url: args.public_url.clone(),
     };
     let state = interlog_server::open(&config)
         .await

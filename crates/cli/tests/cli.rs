@@ -154,3 +154,33 @@ async fn keys_are_created_listed_used_and_revoked_from_the_cli() {
     let refused = client.get(&url).basic_auth(&id, Some(&secret)).send().await.unwrap();
     assert_eq!(refused.status(), 401);
 }
+
+fn import(data: &Path, format: &str, file: &Path) -> String {
+    let output = Command::new(BIN)
+        .args(["import", "--format", format, "--tenant", "acme"])
+        .arg(file)
+        .arg("--data")
+        .arg(data)
+        .env_remove("INTERLOG_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "import: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn a_talkdesk_page_imports_and_reads_back_field_for_field() {
+    let data = tempfile::tempdir().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/talkdesk-page.json");
+    let summary = import(data.path(), "talkdesk", &file);
+    assert!(summary.contains("2 new, 0 already imported, 0 rejected"), "{summary}");
+    let again = import(data.path(), "talkdesk", &file);
+    assert!(again.contains("0 new, 2 already imported"), "importing twice changes nothing: {again}");
+
+    let server = Server::start(data.path());
+    let token = token(data.path(), &[]);
+    let url = format!("{}/compat/talkdesk/interactions?start_date=2020-03-09T00:00:00Z&end_date=2020-03-16T00:00:00Z", server.base);
+    let page: Value = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(page["_embedded"]["interactions"], original["_embedded"]["interactions"]);
+}

@@ -21,7 +21,7 @@ pub mod openapi;
 pub mod state;
 
 mod api;
-mod dialects;
+pub mod dialects;
 
 /// API-key views and scope parsing shared with the CLI's `interlog keys`.
 pub mod api_keys {

@@ -34,6 +34,9 @@ pub struct Config {
     pub database_url: Option<String>,
     /// PostgreSQL pool settings.
     pub pool: PoolSettings,
+    /// The URL clients reach this server at (`https://interlog.example.com`), for the absolute
+    /// links some dialects return; when unset, built from the request's Host.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -47,6 +50,7 @@ impl Config {
             max_content_bytes: DEFAULT_MAX_BODY_BYTES,
             database_url: None,
             pool: PoolSettings::default(),
+            public_url: None,
         }
     }
 }
@@ -67,6 +71,8 @@ pub struct App {
     /// Verifies credentials into principals and limits their request rate.
     pub auth: Authenticator,
     pub limits: Limits,
+    /// The configured public base URL, without a trailing slash.
+    pub public_url: Option<String>,
 }
 
 /// Cheap to clone: handlers receive it through axum's `State`.
@@ -110,5 +116,6 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         auth: Authenticator::new(jwt, store.clone(), config.rate_limit),
         store,
         limits: Limits { max_body_bytes: config.max_body_bytes, max_content_bytes: config.max_content_bytes },
+        public_url: config.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()),
     })))
 }

@@ -44,6 +44,7 @@ fn routes() -> Vec<(Scope, Method, &'static str, Option<Value>)> {
         (Scope::Admin, Method::DELETE, "/admin/keys/key_0000000000000000?tenant=acme", None),
         (Scope::Read, Method::GET, "/compat/vonage/v0/acme/agents/ann/latestInteractions", None),
         (Scope::Read, Method::GET, "/compat/vonage/v0/acme/agents/recentinteraction", None),
+        (Scope::Read, Method::GET, "/compat/talkdesk/interactions?account_id=acme&start_date=2024-04-28T00:00:00Z", None),
     ]
     .into_iter()
     .map(|(scope, method, path, body)| {

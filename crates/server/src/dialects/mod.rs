@@ -2,15 +2,33 @@
 //! to a vendor's JSON, over the same store queries as the native API. A dialect never
 //! computes a statistic and never talks SQL.
 //!
+//! Importers (vendor JSON -> canonical record) live beside the renderer of the same vendor
+//! and are public, for `interlog import`.
+//!
 //! Every dialect answers errors in its vendor's shape: handlers take the principal as
 //! `Result<Principal, ApiError>` and map native errors with the dialect's own error type.
 
+pub mod talkdesk;
 mod vonage;
 
+use axum::http::header::HOST;
+use axum::http::HeaderMap;
 use axum::Router;
 
 use crate::state::AppState;
 
+/// The base URL for absolute links: the configured public URL, else the request's
+/// `Host` (with `X-Forwarded-Proto` when a proxy sets it).
+pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.clone();
+    }
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = header(HOST.as_str()).unwrap_or("localhost");
+    let scheme = header("x-forwarded-proto").unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(vonage::routes())
+    Router::new().merge(vonage::routes()).merge(talkdesk::routes())
 }

@@ -1,0 +1,140 @@
+//! `interlog import`: load a vendor's export into the log as `interaction-imported` events.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressStyle};
+use interlog_core::event::InteractionImported;
+use interlog_core::record::Interaction;
+use interlog_core::{Event, EventBody, EventId, TenantId};
+use interlog_server::dialects::talkdesk;
+use interlog_store::Appended;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::common::DatabaseArgs;
+
+/// Import interactions exported from another system. Each becomes one
+/// `interaction-imported` event, so imports go through the same log and projection as
+/// everything else; importing the same file twice changes nothing.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The vendor format of the file.
+    #[arg(long, value_enum)]
+    format: Format,
+
+    /// The tenant to import into.
+    #[arg(long, value_parser = parse_tenant, value_name = "TENANT")]
+    tenant: TenantId,
+
+    /// The file: a JSON document, an array of them, or NDJSON; `-` reads stdin.
+    file: PathBuf,
+
+    /// The data directory holding the SQLite file (ignored with --database postgres://...).
+    #[arg(long = "data", env = "INTERLOG_DATA", default_value = "./interlog-data", value_name = "DIR")]
+    data_dir: PathBuf,
+
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Talkdesk "Retrieve all Interactions" pages (`_embedded.interactions[]`).
+    Talkdesk,
+}
+
+fn parse_tenant(raw: &str) -> Result<TenantId, String> {
+    TenantId::parse(raw).map_err(|e| e.to_string())
+}
+
+/// The JSON documents of a file: one value, the items of a top-level array, or NDJSON lines.
+fn documents(text: &str) -> anyhow::Result<Vec<Value>> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(value) => Ok(vec![value]),
+        Err(_) => text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(n, line)| serde_json::from_str(line).with_context(|| format!("line {} is not JSON", n + 1)))
+            .collect(),
+    }
+}
+
+/// The vendor records a document holds, each parsed or refused with a reason.
+fn records(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<Interaction, String>> {
+    match format {
+        Format::Talkdesk => {
+            let items = match document["_embedded"]["interactions"].as_array() {
+                Some(items) => items.clone(),
+                None => vec![document.clone()], // a bare interaction
+            };
+            items
+                .iter()
+                .map(|item| talkdesk::render::parse_interaction(tenant, item).map_err(|e| e.to_string()))
+                .collect()
+        }
+    }
+}
+
+/// The event that imports a record; its id is derived from the content, so a repeated
+/// import is a duplicate and a changed record replaces the earlier import.
+fn import_event(tenant: &TenantId, record: Interaction) -> Event {
+    let json = serde_json::to_string(&record).unwrap_or_default();
+    let digest = Sha256::digest(format!("{tenant}/{json}"));
+    let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
+    Event {
+        event_id: EventId::parse(format!("import-{hex}")).expect("hex event ids are valid"),
+        interaction_id: record.interaction_id.clone(),
+        timestamp: record.end_timestamp.unwrap_or(record.start_timestamp),
+        body: EventBody::InteractionImported(InteractionImported { record: Box::new(record) }),
+    }
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let mut text = String::new();
+    if args.file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text)?;
+    } else {
+        text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    }
+    let mut events = Vec::new();
+    let mut rejected = Vec::new();
+    for (n, document) in documents(&text)?.iter().enumerate() {
+        for (m, record) in records(args.format, &args.tenant, document).into_iter().enumerate() {
+            match record {
+                Ok(record) => events.push(import_event(&args.tenant, record)),
+                Err(reason) => rejected.push(format!("document {n}, record {m}: {reason}")),
+            }
+        }
+    }
+    if events.is_empty() && rejected.is_empty() {
+        bail!("{} holds no interactions", args.file.display());
+    }
+
+    let store = args.database.open(&args.data_dir).await?;
+    let progress = ProgressBar::new(events.len() as u64).with_style(
+        ProgressStyle::with_template("{spinner} importing [{bar:40}] {pos}/{len} interactions ({per_sec}, {eta} left)")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let (mut new, mut duplicates) = (0, 0);
+    for batch in events.chunks(500) {
+        let outcome = store.append_events(&args.tenant, batch).await.context("cannot store the imported interactions")?;
+        new += outcome.iter().filter(|o| **o == Appended::New).count();
+        duplicates += outcome.iter().filter(|o| **o == Appended::Duplicate).count();
+        progress.inc(batch.len() as u64);
+    }
+    progress.finish_and_clear();
+    println!("imported {} interactions into {}: {new} new, {duplicates} already imported, {} rejected", events.len(), args.tenant, rejected.len());
+    for reason in rejected.iter().take(20) {
+        println!("  rejected {reason}");
+    }
+    if rejected.len() > 20 {
+        println!("  ... and {} more", rejected.len() - 20);
+    }
+    Ok(())
+}

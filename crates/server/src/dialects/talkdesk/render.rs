@@ -1,0 +1,294 @@
+//! Pure mapping between the canonical record and a Talkdesk interaction, both ways: the
+//! renderer serves `/compat/talkdesk`, the parser imports Talkdesk pages.
+
+use interlog_core::record::{AgentAllocation, AgentRef, ChannelType, Direction, Interaction, Message, Participant, Status};
+use interlog_core::{AgentId, InteractionId, TenantId, Timestamp};
+use serde_json::{json, Value};
+
+/// Where ring groups are kept on records imported from Talkdesk (attached data).
+const RING_GROUPS: &str = "ringGroups";
+
+fn direction_name(direction: Option<Direction>) -> Option<&'static str> {
+    direction.map(|d| match d {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+        Direction::Internal => "internal",
+    })
+}
+
+fn participant_name(participant: Participant) -> &'static str {
+    match participant {
+        Participant::Customer => "customer",
+        Participant::Agent => "agent",
+        Participant::Bot => "bot",
+        Participant::System => "system",
+    }
+}
+
+/// The message channel when the source did not name it: from the interaction's channel.
+fn default_channel(channel: Option<ChannelType>) -> &'static str {
+    match channel {
+        Some(ChannelType::Voice) => "VOICE",
+        Some(ChannelType::Chat) => "CHAT",
+        Some(ChannelType::Sms) => "SMS",
+        _ => "DIGITAL_CONNECT",
+    }
+}
+
+/// The producing system when the source did not name it: speech-to-text for calls, the
+/// virtual agent for bot turns, digital engagement otherwise.
+fn default_source(channel: Option<ChannelType>, participant: Participant) -> &'static str {
+    match (channel, participant) {
+        (_, Participant::Bot) => "VA",
+        (Some(ChannelType::Voice), _) => "STT",
+        _ => "DCE",
+    }
+}
+
+/// Ring groups: as imported, else the queues the interaction went through.
+fn ring_groups(rec: &Interaction) -> Vec<String> {
+    if let Some(Value::Array(groups)) = rec.attributes.get(RING_GROUPS) {
+        return groups.iter().filter_map(|g| g.as_str().map(str::to_owned)).collect();
+    }
+    let mut groups: Vec<String> = Vec::new();
+    for queue in &rec.queues {
+        if let Some(name) = queue.queue_name.clone().or_else(|| queue.queue_id.clone()) {
+            if !groups.contains(&name) {
+                groups.push(name);
+            }
+        }
+    }
+    groups
+}
+
+/// The agents who handled the interaction, once each, with a name when one is known.
+fn agents(rec: &Interaction) -> Vec<Value> {
+    let mut seen: Vec<(&AgentId, Option<&str>)> = Vec::new();
+    for allocation in &rec.agents {
+        match seen.iter_mut().find(|(id, _)| **id == allocation.agent_id) {
+            Some((_, name)) => *name = name.or(allocation.agent_name.as_deref()),
+            None => seen.push((&allocation.agent_id, allocation.agent_name.as_deref())),
+        }
+    }
+    seen.into_iter().map(|(id, name)| json!({"id": id, "name": name})).collect()
+}
+
+fn render_message(rec: &Interaction, m: &Message) -> Value {
+    json!({
+        "message_id": m.message_id,
+        "text": m.text,
+        "channel": m.channel.as_deref().unwrap_or(default_channel(rec.channel_type)),
+        "participant": participant_name(m.participant),
+        "sentiment": m.sentiment,
+        "intent": m.intent,
+        "intent_confidence_score": m.intent_confidence,
+        "intent_is_fallback": m.intent_is_fallback,
+        "start_time": m.start_offset,
+        "end_time": m.end_offset,
+        "transcription_type": m.transcription_type,
+        "source_system": m.source_system.as_deref().unwrap_or(default_source(rec.channel_type, m.participant)),
+        "recording_index": m.recording_index,
+        "message_index": m.message_index,
+        "message_start_at": m.timestamp.format(6),
+        "agent_id": m.agent.as_ref().map(|a| &a.id),
+        "agent_name": m.agent.as_ref().and_then(|a| a.name.as_deref()),
+    })
+}
+
+/// One record as a Talkdesk interaction (every field of the vendor's schema, null when
+/// unknown).
+pub fn render_interaction(rec: &Interaction) -> Value {
+    json!({
+        "id": rec.interaction_id,
+        "customer_id": rec.customer_key(),
+        "started_at": rec.start_timestamp.format(6),
+        "ended_at": rec.end_timestamp.map(|t| t.format(6)),
+        "direction": direction_name(rec.direction),
+        "ring_groups": ring_groups(rec),
+        "messages": rec.messages.iter().map(|m| render_message(rec, m)).collect::<Vec<_>>(),
+        "agents": agents(rec),
+    })
+}
+
+/// Why a Talkdesk interaction cannot be imported.
+#[derive(Debug, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ImportError {
+    pub field: String,
+    pub message: String,
+}
+
+fn error(field: &str, message: impl Into<String>) -> ImportError {
+    ImportError { field: field.into(), message: message.into() }
+}
+
+fn text<'a>(value: &'a Value, field: &str) -> Result<Option<&'a str>, ImportError> {
+    match &value[field] {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        _ => Err(error(field, "expected a string")),
+    }
+}
+
+fn required<'a>(value: &'a Value, field: &str) -> Result<&'a str, ImportError> {
+    text(value, field)?.ok_or_else(|| error(field, "is required"))
+}
+
+fn timestamp(value: &Value, field: &str) -> Result<Option<Timestamp>, ImportError> {
+    text(value, field)?.map(|s| Timestamp::parse(s).map_err(|e| error(field, e.to_string()))).transpose()
+}
+
+fn number(value: &Value, field: &str) -> Option<f64> {
+    value[field].as_f64()
+}
+
+fn index(value: &Value, field: &str) -> Option<u32> {
+    value[field].as_u64().and_then(|n| u32::try_from(n).ok())
+}
+
+fn parse_participant(raw: &str) -> Result<Participant, ImportError> {
+    match raw.to_ascii_lowercase().as_str() {
+        "customer" | "contact" | "client" => Ok(Participant::Customer),
+        "agent" => Ok(Participant::Agent),
+        "bot" | "virtual_agent" | "va" => Ok(Participant::Bot),
+        "system" => Ok(Participant::System),
+        other => Err(error("participant", format!("{other:?} is not customer, agent, bot or system"))),
+    }
+}
+
+fn parse_message(value: &Value, fallback_time: Timestamp) -> Result<Message, ImportError> {
+    let agent = match text(value, "agent_id")? {
+        Some(id) => Some(AgentRef {
+            id: AgentId::parse(id).map_err(|e| error("agent_id", e.to_string()))?,
+            name: text(value, "agent_name")?.map(str::to_owned),
+        }),
+        None => None,
+    };
+    Ok(Message {
+        message_id: required(value, "message_id")?.to_string(),
+        timestamp: timestamp(value, "message_start_at")?.unwrap_or(fallback_time),
+        participant: parse_participant(required(value, "participant")?)?,
+        text: required(value, "text")?.to_string(),
+        channel: text(value, "channel")?.map(str::to_owned),
+        agent,
+        sentiment: text(value, "sentiment")?.map(str::to_owned),
+        intent: text(value, "intent")?.map(str::to_owned),
+        intent_confidence: number(value, "intent_confidence_score"),
+        intent_is_fallback: value["intent_is_fallback"].as_bool(),
+        source_system: text(value, "source_system")?.map(str::to_owned),
+        recording_index: index(value, "recording_index"),
+        message_index: index(value, "message_index"),
+        start_offset: number(value, "start_time"),
+        end_offset: number(value, "end_time"),
+        transcription_type: text(value, "transcription_type")?.map(str::to_owned),
+    })
+}
+
+/// A Talkdesk interaction as a canonical record (for an `interaction-imported` event).
+pub fn parse_interaction(tenant: &TenantId, value: &Value) -> Result<Interaction, ImportError> {
+    let id = InteractionId::parse(required(value, "id")?).map_err(|e| error("id", e.to_string()))?;
+    let start = timestamp(value, "started_at")?.ok_or_else(|| error("started_at", "is required"))?;
+    let mut rec = Interaction::new(tenant.clone(), id, start);
+    rec.end_timestamp = timestamp(value, "ended_at")?;
+    rec.status = if rec.end_timestamp.is_some() { Status::Ended } else { Status::Active };
+    rec.direction = match text(value, "direction")?.map(str::to_ascii_lowercase).as_deref() {
+        None => None,
+        Some("inbound") => Some(Direction::Inbound),
+        Some("outbound") => Some(Direction::Outbound),
+        Some("internal") => Some(Direction::Internal),
+        Some(other) => return Err(error("direction", format!("{other:?} is not inbound, outbound or internal"))),
+    };
+    if let Some(customer) = text(value, "customer_id")? {
+        let id = interlog_core::CustomerId::parse(customer).map_err(|e| error("customer_id", e.to_string()))?;
+        rec.customer = Some(interlog_core::record::Customer { id: Some(id), address: None, name: None });
+    }
+    if let Some(groups) = value["ring_groups"].as_array() {
+        rec.attributes.insert(RING_GROUPS.into(), Value::Array(groups.clone()));
+    }
+    for (n, message) in value["messages"].as_array().into_iter().flatten().enumerate() {
+        let message = parse_message(message, start).map_err(|e| error(&format!("messages[{n}].{}", e.field), e.message))?;
+        if rec.channel_type.is_none() {
+            rec.channel_type = channel_of(message.channel.as_deref());
+        }
+        rec.messages.push(message);
+    }
+    for (n, agent) in value["agents"].as_array().into_iter().flatten().enumerate() {
+        let field = |f: &str| format!("agents[{n}].{f}");
+        let id = required(agent, "id").map_err(|e| error(&field("id"), e.message))?;
+        rec.agents.push(AgentAllocation {
+            interaction_agent_id: format!("{}-agent-{n}", rec.interaction_id),
+            agent_id: AgentId::parse(id).map_err(|e| error(&field("id"), e.to_string()))?,
+            agent_name: text(agent, "name").map_err(|e| error(&field("name"), e.message))?.map(str::to_owned),
+            session_id: None,
+            tenant_agent_id: None,
+            platform_agent_id: None,
+            queue_id: None,
+            interaction_segment_id: None,
+            start_timestamp: start,
+            end_timestamp: rec.end_timestamp,
+            holds: 0,
+            hold_time: Default::default(),
+            talk_time: None,
+            handle_time: None,
+        });
+    }
+    Ok(rec)
+}
+
+/// The canonical channel a Talkdesk message channel implies.
+fn channel_of(channel: Option<&str>) -> Option<ChannelType> {
+    match channel? {
+        "VOICE" => Some(ChannelType::Voice),
+        "CHAT" | "WEBCHAT" => Some(ChannelType::Chat),
+        "SMS" => Some(ChannelType::Sms),
+        _ => Some(ChannelType::Messaging),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_item() -> Value {
+        json!({
+            "id": "597a2201-9d7e-470e-a699-abc5ec114973",
+            "customer_id": "e7a89c2e-4257-4e38-81f1-854dd94d6574",
+            "started_at": "2020-03-10T00:00:00.000000Z",
+            "ended_at": "2020-03-10T00:04:00.000000Z",
+            "direction": "inbound",
+            "ring_groups": ["support", "billing"],
+            "messages": [{
+                "message_id": "u-1", "text": "I want to cancel", "channel": "VOICE", "participant": "customer",
+                "sentiment": "negative", "intent": "cancel", "intent_confidence_score": 0.9, "intent_is_fallback": false,
+                "start_time": 1.2, "end_time": 3.4, "transcription_type": "final", "source_system": "STT",
+                "recording_index": 0, "message_index": 0, "message_start_at": "2020-03-10T00:00:01.200000Z",
+                "agent_id": null, "agent_name": null
+            }, {
+                "message_id": "u-2", "text": "Let me help", "channel": "VOICE", "participant": "agent",
+                "sentiment": "neutral", "intent": null, "intent_confidence_score": null, "intent_is_fallback": null,
+                "start_time": 3.5, "end_time": 4.0, "transcription_type": "final", "source_system": "STT",
+                "recording_index": 0, "message_index": 1, "message_start_at": "2020-03-10T00:00:03.500000Z",
+                "agent_id": "2cfc7d5a-7e89-403d-b257-891247b88829", "agent_name": "Ann Smith"
+            }],
+            "agents": [{"id": "2cfc7d5a-7e89-403d-b257-891247b88829", "name": "Ann Smith"}]
+        })
+    }
+
+    #[test]
+    fn an_imported_interaction_renders_back_field_for_field() {
+        let tenant = TenantId::parse("acme").unwrap();
+        let rec = parse_interaction(&tenant, &page_item()).unwrap();
+        assert_eq!(render_interaction(&rec), page_item());
+    }
+
+    #[test]
+    fn import_errors_name_the_field() {
+        let tenant = TenantId::parse("acme").unwrap();
+        let mut bad = page_item();
+        bad["messages"][1]["participant"] = json!("martian");
+        assert_eq!(parse_interaction(&tenant, &bad).unwrap_err().field, "messages[1].participant");
+        bad = page_item();
+        bad["started_at"] = json!("yesterday");
+        assert_eq!(parse_interaction(&tenant, &bad).unwrap_err().field, "started_at");
+    }
+}

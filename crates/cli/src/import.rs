@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
 use interlog_core::{Event, EventBody, EventId, TenantId};
-use interlog_server::dialects::talkdesk;
+use interlog_server::dialects::{cxengage, talkdesk};
 use interlog_store::Appended;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -44,6 +44,8 @@ pub struct Args {
 enum Format {
     /// Talkdesk "Retrieve all Interactions" pages (`_embedded.interactions[]`).
     Talkdesk,
+    /// CxEngage interaction documents (one, an array, a list envelope with `results`).
+    Cxengage,
 }
 
 fn parse_tenant(raw: &str) -> Result<TenantId, String> {
@@ -75,6 +77,16 @@ fn records(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<In
             items
                 .iter()
                 .map(|item| talkdesk::render::parse_interaction(tenant, item).map_err(|e| e.to_string()))
+                .collect()
+        }
+        Format::Cxengage => {
+            let items = match document["results"].as_array() {
+                Some(items) => items.clone(),
+                None => vec![document.clone()],
+            };
+            items
+                .iter()
+                .map(|item| cxengage::import::parse_interaction(tenant, item).map_err(|e| e.to_string()))
                 .collect()
         }
     }

@@ -184,3 +184,34 @@ async fn a_talkdesk_page_imports_and_reads_back_field_for_field() {
     let original: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(page["_embedded"]["interactions"], original["_embedded"]["interactions"]);
 }
+
+#[tokio::test]
+async fn the_cxengage_sample_imports_and_reads_back_as_it_was() {
+    let data = tempfile::tempdir().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/cxengage-sample.json");
+    let output = Command::new(BIN)
+        .args(["import", "--format", "cxengage", "--tenant", "2336d1ec-c956-47e1-b3b1-fe8fde81b2b4"])
+        .arg(&file)
+        .arg("--data")
+        .arg(data.path())
+        .env_remove("INTERLOG_DATABASE_URL")
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(summary.contains("1 new"), "{summary} {}", String::from_utf8_lossy(&output.stderr));
+
+    let server = Server::start(data.path());
+    let token = Command::new(BIN)
+        .args(["token", "--tenant", "2336d1ec-c956-47e1-b3b1-fe8fde81b2b4", "--data"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
+    let url = format!(
+        "{}/compat/cxengage/v1/tenants/2336d1ec-c956-47e1-b3b1-fe8fde81b2b4/interactions/b2109780-db83-11e7-9709-c2b07aa3bee9",
+        server.base
+    );
+    let got: Value = reqwest::Client::new().get(url).header("authorization", format!("Token {token}")).send().await.unwrap().json().await.unwrap();
+    let sample: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(got, sample);
+}

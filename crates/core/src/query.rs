@@ -43,9 +43,25 @@ pub struct InteractionQuery {
     pub flagged: Option<bool>,
     /// Full-text search over transcript messages, notes and subject: every word must occur.
     pub text: Option<String>,
+    /// The contact (CRM contact) the interaction belongs to.
+    pub contact: Option<String>,
+    /// CRM hooks the interaction must carry (all of them).
+    pub hooks: Vec<HookFilter>,
     pub order: Order,
     pub limit: u32,
     pub after: Option<Position>,
+    /// Rows to skip: only for vendor dialects whose contract is page-numbered (CxEngage).
+    /// The native API pages by keyset and never sets it.
+    pub offset: u64,
+}
+
+/// A condition on an interaction's CRM hooks; unset parts match anything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HookFilter {
+    pub hook_type: Option<String>,
+    pub hook_sub_type: Option<String>,
+    pub hook_id: Option<String>,
+    pub hook_name: Option<String>,
 }
 
 impl Default for InteractionQuery {
@@ -61,9 +77,12 @@ impl Default for InteractionQuery {
             status: None,
             flagged: None,
             text: None,
+            contact: None,
+            hooks: Vec::new(),
             order: Order::Desc,
             limit: DEFAULT_LIMIT,
             after: None,
+            offset: 0,
         }
     }
 }

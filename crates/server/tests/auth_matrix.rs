@@ -45,6 +45,9 @@ fn routes() -> Vec<(Scope, Method, &'static str, Option<Value>)> {
         (Scope::Read, Method::GET, "/compat/vonage/v0/acme/agents/ann/latestInteractions", None),
         (Scope::Read, Method::GET, "/compat/vonage/v0/acme/agents/recentinteraction", None),
         (Scope::Read, Method::GET, "/compat/talkdesk/interactions?account_id=acme&start_date=2024-04-28T00:00:00Z", None),
+        (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/interactions/call-1", None),
+        (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/interactions", None),
+        (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/contacts/cust-1/interactions", None),
     ]
     .into_iter()
     .map(|(scope, method, path, body)| {

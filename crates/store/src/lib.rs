@@ -116,6 +116,9 @@ pub trait Store: Send + Sync + 'static {
     /// Interactions by start time, filtered, one keyset page.
     async fn list_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Page<Interaction>, StoreError>;
 
+    /// How many interactions match the query's filters (for page-numbered vendor lists).
+    async fn count_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<u64, StoreError>;
+
     /// An agent's allocations, newest first, one keyset page.
     async fn agent_interactions(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Page<AgentInteraction>, StoreError>;
 

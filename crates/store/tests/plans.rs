@@ -1,6 +1,6 @@
 //! Every list query is served by an index: no query shape makes SQLite scan a table.
 
-use interlog_core::query::{AgentQuery, InteractionQuery, Order, Position};
+use interlog_core::query::{AgentQuery, HookFilter, InteractionQuery, Order, Position};
 use interlog_core::record::{ChannelType, Direction, Status};
 use interlog_core::{AgentId, CustomerId, InteractionId, TenantId, Timestamp};
 
@@ -44,6 +44,10 @@ async fn every_list_query_shape_is_served_by_an_index() {
             channel: Some(ChannelType::Voice), direction: Some(Direction::Inbound),
             status: Some(Status::Ended), flagged: Some(false), ..base() }),
         ("search", InteractionQuery { text: Some("lost card".into()), ..base() }),
+        ("contact, page 3", InteractionQuery { contact: Some("c".into()), offset: 20, ..base() }),
+        ("hook", InteractionQuery {
+            hooks: vec![HookFilter { hook_type: Some("zendesk".into()), hook_id: Some("1".into()), ..HookFilter::default() }],
+            ..base() }),
     ];
     for (what, query) in shapes {
         assert_indexed(&store.explain_list(&tenant, &query).await.unwrap(), what);

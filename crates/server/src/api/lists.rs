@@ -75,6 +75,7 @@ fn interaction_query(params: &mut Params, customer: Option<CustomerId>) -> Resul
         order,
         limit: params.page_limit()?,
         after: params.cursor(order)?,
+        ..InteractionQuery::default()
     };
     if let (Some(from), Some(to)) = (query.from, query.to) {
         if to <= from {

@@ -8,6 +8,7 @@
 //! Every dialect answers errors in its vendor's shape: handlers take the principal as
 //! `Result<Principal, ApiError>` and map native errors with the dialect's own error type.
 
+pub mod cxengage;
 pub mod talkdesk;
 mod vonage;
 
@@ -30,5 +31,5 @@ pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(vonage::routes()).merge(talkdesk::routes())
+    Router::new().merge(vonage::routes()).merge(talkdesk::routes()).merge(cxengage::routes())
 }

@@ -167,6 +167,12 @@ impl Store for SqlStore {
         Ok(paginate(items, query.limit))
     }
 
+    async fn count_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<u64, StoreError> {
+        let rows = fetch_all(&self.reader, &read::count_interactions(self.backend, tenant, query)).await?;
+        let count: i64 = rows.first().map(|row| row.try_get(0)).transpose()?.unwrap_or(0);
+        Ok(count as u64)
+    }
+
     async fn agent_interactions(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Page<AgentInteraction>, StoreError> {
         let rows = fetch_all(&self.reader, &read::agent_interactions(tenant, query)).await?;
         let items = rows

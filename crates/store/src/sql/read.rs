@@ -91,7 +91,44 @@ fn fts5_query(text: &str) -> String {
 
 pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
     let mut sql = Sql::new("SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE");
+    push_filters(&mut sql, backend, tenant, q);
+    if let Some(after) = &q.after {
+        push_after(&mut sql, q.order, &["i.start_ms", "i.interaction_id"], after);
+    }
+    let dir = direction(q.order);
+    sql.push(&format!(" ORDER BY i.start_ms {dir}, i.interaction_id {dir} LIMIT ?"), [Param::Int(i64::from(q.limit) + 1)]);
+    if q.offset > 0 {
+        sql.push(" OFFSET ?", [Param::Int(q.offset as i64)]);
+    }
+    sql
+}
+
+/// How many interactions match the filters of `q` (its position and paging aside).
+pub(crate) fn count_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM interactions i WHERE");
+    push_filters(&mut sql, backend, tenant, q);
+    sql
+}
+
+fn push_filters(sql: &mut Sql, backend: Backend, tenant: &TenantId, q: &InteractionQuery) {
     sql.push(" i.tenant_id = ?", [text(tenant.as_str())]);
+    if let Some(contact) = &q.contact {
+        sql.push(" AND i.contact_id = ?", [text(contact.as_str())]);
+    }
+    for hook in &q.hooks {
+        sql.push(" AND EXISTS (SELECT 1 FROM interaction_hooks h WHERE h.tenant_id = i.tenant_id AND h.interaction_id = i.interaction_id", []);
+        for (column, value) in [
+            ("hook_type", &hook.hook_type),
+            ("hook_sub_type", &hook.hook_sub_type),
+            ("hook_id", &hook.hook_id),
+            ("hook_name", &hook.hook_name),
+        ] {
+            if let Some(value) = value {
+                sql.push(&format!(" AND h.{column} = ?"), [text(value.as_str())]);
+            }
+        }
+        sql.push(")", []);
+    }
     if let Some(from) = q.from {
         sql.push(" AND i.start_ms >= ?", [Param::Int(from.millis())]);
     }
@@ -136,12 +173,6 @@ pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &Interac
             Backend::Postgres => sql.push(" AND i.search @@ plainto_tsquery('simple', ?)", [text(words.as_str())]),
         }
     }
-    if let Some(after) = &q.after {
-        push_after(&mut sql, q.order, &["i.start_ms", "i.interaction_id"], after);
-    }
-    let dir = direction(q.order);
-    sql.push(&format!(" ORDER BY i.start_ms {dir}, i.interaction_id {dir} LIMIT ?"), [Param::Int(i64::from(q.limit) + 1)]);
-    sql
 }
 
 pub(crate) fn agent_interactions(tenant: &TenantId, q: &AgentQuery) -> Sql {

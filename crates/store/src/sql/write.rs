@@ -88,13 +88,13 @@ impl SqlStore {
         let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
         sqlx::query(
             "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
-                                       direction, customer_id, flagged, updated_ms, record)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                       direction, customer_id, flagged, updated_ms, record, contact_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
                  start_ms = excluded.start_ms, end_ms = excluded.end_ms, status = excluded.status,
                  channel_type = excluded.channel_type, direction = excluded.direction,
                  customer_id = excluded.customer_id, flagged = excluded.flagged,
-                 updated_ms = excluded.updated_ms, record = excluded.record",
+                 updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id",
         )
         .bind(tenant)
         .bind(id)
@@ -107,11 +107,12 @@ impl SqlStore {
         .bind(record.flagged)
         .bind(now_ms())
         .bind(json)
+        .bind(record.contact_id.as_deref())
         .execute(&mut **tx)
         .await?;
         self.write_search_text(tx, tenant, id, &record.search_text()).await?;
 
-        for table in ["interaction_agents", "caller_keys", "interaction_queues"] {
+        for table in ["interaction_agents", "caller_keys", "interaction_queues", "interaction_hooks"] {
             let delete = format!("DELETE FROM {table} WHERE tenant_id = $1 AND interaction_id = $2");
             sqlx::query(&delete).bind(tenant).bind(id).execute(&mut **tx).await?;
         }
@@ -140,6 +141,24 @@ impl SqlStore {
             .bind(kind.as_str())
             .bind(value)
             .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (n, hook) in record.hooks.iter().enumerate() {
+            let hook_key = hook.interaction_hook_id.clone().unwrap_or_else(|| n.to_string());
+            sqlx::query(
+                "INSERT INTO interaction_hooks
+                     (tenant_id, interaction_id, interaction_hook_id, hook_type, hook_sub_type, hook_id, hook_name)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(tenant)
+            .bind(id)
+            .bind(hook_key)
+            .bind(hook.hook_type.as_str())
+            .bind(hook.hook_sub_type.as_deref())
+            .bind(hook.hook_id.as_str())
+            .bind(hook.hook_name.as_deref())
             .execute(&mut **tx)
             .await?;
         }

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
 use interlog_core::{Event, EventBody, EventId, TenantId};
-use interlog_server::dialects::{cxengage, talkdesk};
+use interlog_server::dialects::{cxengage, genesys, talkdesk};
 use interlog_store::Appended;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -46,6 +46,8 @@ enum Format {
     Talkdesk,
     /// CxEngage interaction documents (one, an array, a list envelope with `results`).
     Cxengage,
+    /// Genesys UCS Interaction Resources (one, an array, or NDJSON).
+    GenesysUcs,
 }
 
 fn parse_tenant(raw: &str) -> Result<TenantId, String> {
@@ -89,6 +91,7 @@ fn records(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<In
                 .map(|item| cxengage::import::parse_interaction(tenant, item).map_err(|e| e.to_string()))
                 .collect()
         }
+        Format::GenesysUcs => vec![genesys::resource::parse_resource(tenant, document).map_err(|e| e.to_string())],
     }
 }
 

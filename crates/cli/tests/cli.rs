@@ -215,3 +215,20 @@ async fn the_cxengage_sample_imports_and_reads_back_as_it_was() {
     let sample: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(got, sample);
 }
+
+#[tokio::test]
+async fn the_genesys_example_resource_imports_and_reads_back_key_for_key() {
+    let data = tempfile::tempdir().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/genesys-ucs-resource.json");
+    let summary = import(data.path(), "genesys-ucs", &file);
+    assert!(summary.contains("1 new"), "{summary}");
+    let server = Server::start_with(data.path(), &["--public-url", "http://ucshost:8080"]);
+    let token = token(data.path(), &[]);
+    let url = format!("{}/compat/genesys-ucs/interactions/00001a57JGQ00BW8", server.base);
+    let got = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().text().await.unwrap();
+    // Interlog serves the dialect under /compat/genesys-ucs; the example's host is ucshost:8080.
+    let got: Value = serde_json::from_str(&got.replace("/compat/genesys-ucs", "")).unwrap();
+    let example: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(got, example);
+    assert_eq!(got["udata"][" smsSrcNumber"], "+33298143456", "keys kept byte for byte");
+}

@@ -127,6 +127,11 @@ pub struct Interaction {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub variable_sets: BTreeMap<String, Attributes>,
+    /// Vendor fields with no canonical home, kept as an importer found them, keyed
+    /// `vendor.field` (e.g. `genesys.owner_id`), so that a dialect renders them back.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub extensions: Attributes,
     #[serde(default)]
     pub statistics: Statistics,
     /// Why data is missing or inconsistent; `flagged` is true when there is any.
@@ -172,6 +177,7 @@ impl Interaction {
             content: Content::default(),
             flow_steps: Vec::new(),
             variable_sets: BTreeMap::new(),
+            extensions: Attributes::new(),
             statistics: Statistics::default(),
             flags: Vec::new(),
             flagged: false,

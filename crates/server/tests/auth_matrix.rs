@@ -48,6 +48,9 @@ fn routes() -> Vec<(Scope, Method, &'static str, Option<Value>)> {
         (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/interactions/call-1", None),
         (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/interactions", None),
         (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/contacts/cust-1/interactions", None),
+        (Scope::Read, Method::GET, "/compat/genesys-ucs/interactions/call-1", None),
+        (Scope::Read, Method::GET, "/compat/genesys-ucs/customers/cust-1/interactions", None),
+        (Scope::Read, Method::GET, "/compat/genesys-ucs/interactions/call-1/plain_text", None),
     ]
     .into_iter()
     .map(|(scope, method, path, body)| {
@@ -69,6 +72,9 @@ async fn send(app: &TestApp, method: Method, path: &str, authorization: Option<&
     }
     if path.starts_with("/compat/vonage") {
         request = request.header("accept", "application/json;version=2");
+    }
+    if path.starts_with("/compat/genesys-ucs") {
+        request = request.header("ContactCenterId", "acme");
     }
     if let Some(body) = body {
         request = request.json(&body);

@@ -9,6 +9,7 @@
 //! `Result<Principal, ApiError>` and map native errors with the dialect's own error type.
 
 pub mod cxengage;
+pub mod genesys;
 pub mod talkdesk;
 mod vonage;
 
@@ -31,5 +32,5 @@ pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(vonage::routes()).merge(talkdesk::routes()).merge(cxengage::routes())
+    Router::new().merge(vonage::routes()).merge(talkdesk::routes()).merge(cxengage::routes()).merge(genesys::routes())
 }

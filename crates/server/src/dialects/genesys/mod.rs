@@ -1,0 +1,163 @@
+//! Genesys Context Services / UCS "Query Interactions", wire-compatible, under
+//! `/compat/genesys-ucs`:
+//! - `GET /customers/{customer_id}/interactions`: an array of Interaction Resources, newest first;
+//! - `GET /interactions/{interaction_id}`: one resource;
+//! - `GET /interactions/{id}/plain_text`, `/structured_text`, `/binary_content`: the content,
+//!   which the resource only links to (absolute URLs with underscores: the seed's
+//!   `plain text` and `binary content` spellings are typesetting slips).
+//!
+//! The tenant is the `ContactCenterId` header (8.5 multi-tenancy), else the credential's only
+//! tenant. Errors are `{"message", "exception"}` as the 8.5 documentation shows.
+
+pub mod resource;
+
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use interlog_core::query::InteractionQuery;
+use interlog_core::record::Interaction;
+use interlog_core::{CustomerId, InteractionId, TenantId};
+use serde_json::{json, Value};
+
+use super::base_url;
+use crate::auth::{Principal, Scope};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const PREFIX: &str = "/compat/genesys-ucs";
+/// The most interactions one customer query answers (the newest ones).
+const MAX_CUSTOMER_INTERACTIONS: usize = 10_000;
+const EXCEPTION: &str = "com.genesyslab.gsg.services.contextservices.exceptions.ContextServicesExceptionResource";
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(&format!("{PREFIX}/customers/{{customer_id}}/interactions"), get(customer_interactions))
+        .route(&format!("{PREFIX}/interactions/{{interaction_id}}"), get(interaction))
+        .route(&format!("{PREFIX}/interactions/{{interaction_id}}/plain_text"), get(plain_text))
+        .route(&format!("{PREFIX}/interactions/{{interaction_id}}/structured_text"), get(structured_text))
+        .route(&format!("{PREFIX}/interactions/{{interaction_id}}/binary_content"), get(binary_content))
+}
+
+/// `{"message", "exception"}`.
+#[derive(Debug)]
+struct UcsError(StatusCode, String);
+
+impl From<ApiError> for UcsError {
+    fn from(error: ApiError) -> Self {
+        Self(error.status(), error.message().to_string())
+    }
+}
+
+impl IntoResponse for UcsError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({"message": self.1, "exception": EXCEPTION}))).into_response()
+    }
+}
+
+fn not_found(what: &str) -> UcsError {
+    UcsError(StatusCode::NOT_FOUND, format!("{what} not found"))
+}
+
+/// The tenant: `ContactCenterId`, else the credential's only one.
+fn tenant(principal: Result<Principal, ApiError>, headers: &HeaderMap) -> Result<TenantId, UcsError> {
+    let principal = principal?;
+    let named = headers.get("contactcenterid").and_then(|v| v.to_str().ok()).map(str::trim);
+    let name = match (named, &principal.tenants[..]) {
+        (Some(name), _) => name.to_string(),
+        (None, [only]) => only.to_string(),
+        (None, _) => {
+            return Err(UcsError(
+                StatusCode::BAD_REQUEST,
+                "Invalid tenant specified : no tenant specified in multi-tenant environment. Verify configuration and 'ContactCenterId' HTTP header.".into(),
+            ))
+        }
+    };
+    Ok(principal.authorize(&name, Scope::Read)?)
+}
+
+async fn record(state: &AppState, tenant: &TenantId, id: String) -> Result<Interaction, UcsError> {
+    let what = format!("interaction {id}");
+    let id = InteractionId::parse(id).map_err(|_| not_found(&what))?;
+    state.store.get_interaction(tenant, &id).await.map_err(ApiError::from)?.ok_or_else(|| not_found(&what))
+}
+
+fn dialect_base(state: &AppState, headers: &HeaderMap) -> String {
+    format!("{}{PREFIX}", base_url(state, headers))
+}
+
+async fn interaction(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, UcsError> {
+    let tenant = tenant(principal, &headers)?;
+    let record = record(&state, &tenant, id).await?;
+    Ok(Json(resource::render_resource(&record, &dialect_base(&state, &headers))))
+}
+
+async fn customer_interactions(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path(customer): Path<String>,
+) -> Result<Json<Value>, UcsError> {
+    let tenant = tenant(principal, &headers)?;
+    let customer = CustomerId::parse(customer).map_err(|e| UcsError(StatusCode::BAD_REQUEST, format!("customer_id: {e}")))?;
+    let base = dialect_base(&state, &headers);
+    let mut resources = Vec::new();
+    let mut query = InteractionQuery { customer: Some(customer), limit: 1000, ..InteractionQuery::default() };
+    // The customer's interactions, newest first, a keyset page at a time, up to a bound
+    // that keeps one answer a sane size.
+    while resources.len() < MAX_CUSTOMER_INTERACTIONS {
+        let page = state.store.list_interactions(&tenant, &query).await.map_err(ApiError::from)?;
+        resources.extend(page.items.iter().map(|r| resource::render_resource(r, &base)));
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    resources.truncate(MAX_CUSTOMER_INTERACTIONS);
+    Ok(Json(Value::Array(resources)))
+}
+
+async fn plain_text(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, UcsError> {
+    let tenant = tenant(principal, &headers)?;
+    let record = record(&state, &tenant, id).await?;
+    let text = record.content.plain_text.ok_or_else(|| not_found("plain text"))?;
+    Ok(([(CONTENT_TYPE, "text/plain; charset=utf-8".to_string())], text).into_response())
+}
+
+async fn structured_text(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, UcsError> {
+    let tenant = tenant(principal, &headers)?;
+    let record = record(&state, &tenant, id).await?;
+    let structured = record.content.structured_text.ok_or_else(|| not_found("structured text"))?;
+    Ok(([(CONTENT_TYPE, structured.mime)], structured.body).into_response())
+}
+
+async fn binary_content(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, UcsError> {
+    let tenant = tenant(principal, &headers)?;
+    let record = record(&state, &tenant, id).await?;
+    let binary = record.content.binaries.first().ok_or_else(|| not_found("binary content"))?;
+    let stored = state.store.get_content(&tenant, &record.interaction_id, &binary.content_id).await.map_err(ApiError::from)?;
+    let stored = stored.ok_or_else(|| not_found("binary content"))?;
+    Ok(([(CONTENT_TYPE, stored.mime)], stored.bytes).into_response())
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use interlog_server::auth::{JwtOptions, RateLimit};
-use interlog_server::state::{DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT};
+use interlog_server::state::{DEFAULT_DNIS_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT};
 use interlog_server::Config;
 use tokio::net::TcpListener;
 
@@ -60,6 +60,10 @@ pub struct Args {
     #[arg(long, env = "INTERLOG_PUBLIC_URL", value_name = "URL")]
     public_url: Option<String>,
 
+    /// Seconds an X-Platform DNIS allocation holds its phone number before it lapses.
+    #[arg(long, env = "INTERLOG_DNIS_TIMEOUT", default_value_t = DEFAULT_DNIS_TIMEOUT.as_secs(), value_name = "SECONDS")]
+    dnis_timeout: u64,
+
     /// Largest accepted binary upload (photos, attachments) in bytes; larger uploads get 413.
     #[arg(long, env = "INTERLOG_MAX_CONTENT_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
     max_content_bytes: usize,
@@ -81,6 +85,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         database_url: args.database.database_url.clone(),
         pool: args.database.pool(),
         public_url: args.public_url.clone(),
+        dnis_timeout: std::time::Duration::from_secs(args.dnis_timeout),
     };
     let state = interlog_server::open(&config)
         .await

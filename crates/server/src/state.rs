@@ -12,6 +12,9 @@ use crate::auth::{self, Authenticator, JwtKeys, JwtOptions, JwtSecret, RateLimit
 /// The default per-principal rate: 100 requests per second, bursts of 200.
 pub const DEFAULT_RATE_LIMIT: RateLimit = RateLimit { per_second: 100, burst: 200 };
 
+/// The default lifetime of a DNIS allocation: 10 minutes.
+pub const DEFAULT_DNIS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// The default request body and upload limit: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
@@ -34,6 +37,8 @@ pub struct Config {
     pub database_url: Option<String>,
     /// PostgreSQL pool settings.
     pub pool: PoolSettings,
+    /// How long an X-Platform DNIS allocation holds a phone number before it lapses.
+    pub dnis_timeout: std::time::Duration,
     /// The URL clients reach this server at (`https://interlog.example.com`), for the absolute
     /// links some dialects return; when unset, built from the request's Host.
     pub public_url: Option<String>,
@@ -51,6 +56,7 @@ impl Config {
             database_url: None,
             pool: PoolSettings::default(),
             public_url: None,
+            dnis_timeout: DEFAULT_DNIS_TIMEOUT,
         }
     }
 }
@@ -73,6 +79,8 @@ pub struct App {
     pub limits: Limits,
     /// The configured public base URL, without a trailing slash.
     pub public_url: Option<String>,
+    /// How long a DNIS allocation holds its phone number.
+    pub dnis_timeout: std::time::Duration,
 }
 
 /// Cheap to clone: handlers receive it through axum's `State`.
@@ -117,5 +125,6 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         store,
         limits: Limits { max_body_bytes: config.max_body_bytes, max_content_bytes: config.max_content_bytes },
         public_url: config.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()),
+        dnis_timeout: config.dnis_timeout,
     })))
 }

@@ -63,6 +63,23 @@ pub struct ApiKeyRecord {
     pub revoked_ms: Option<i64>,
 }
 
+/// A phone number of a tenant's DNIS pool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnisPhone {
+    pub phone_number: String,
+    /// The dialled number identifier (a short form the IVR sees).
+    pub dn_id: Option<String>,
+    pub group: Option<String>,
+    pub enabled: bool,
+}
+
+/// A phone number and what it is allocated to now (`None`: free, or the allocation lapsed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnisAllocation {
+    pub phone_number: String,
+    pub interaction: Option<String>,
+}
+
 /// Storage failures. Missing rows are not errors: reads return `Option`.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -140,6 +157,22 @@ pub trait Store: Send + Sync + 'static {
 
     /// Marks a key of the tenant revoked; false when the tenant has no such live key.
     async fn revoke_api_key(&self, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError>;
+
+    /// Adds a phone to the tenant's DNIS pool; false when the number is already there.
+    async fn create_dnis_phone(&self, tenant: &TenantId, phone: &DnisPhone) -> Result<bool, StoreError>;
+
+    /// Allocates a free (or lapsed) enabled phone of `group` (any group when `None`) to
+    /// `interaction`; `None` when every phone is taken. Two concurrent calls never get the
+    /// same phone. An allocation older than `timeout_ms` at `now_ms` counts as free.
+    async fn allocate_dnis_phone(&self, tenant: &TenantId, group: Option<&str>, interaction: &str, now_ms: i64, timeout_ms: i64)
+        -> Result<Option<String>, StoreError>;
+
+    /// The phone with this number or DNID and its live allocation; `None` when unknown.
+    async fn dnis_allocation(&self, tenant: &TenantId, phone_or_dnid: &str, now_ms: i64, timeout_ms: i64)
+        -> Result<Option<DnisAllocation>, StoreError>;
+
+    /// Releases the phone with this number or DNID; false when unknown.
+    async fn free_dnis_phone(&self, tenant: &TenantId, phone_or_dnid: &str) -> Result<bool, StoreError>;
 
     /// Checks that the database answers (for readiness probes).
     async fn ping(&self) -> Result<(), StoreError>;

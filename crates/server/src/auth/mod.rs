@@ -8,7 +8,9 @@
 //! - `Authorization: Bearer <JWT>` (HS256, RS256, ES256; see [`jwt`]);
 //! - `Authorization: Basic base64(<key id>:<secret>)`, an API key (CxEngage's convention);
 //! - `Authorization: Token <secret or JWT>` (CxEngage's SDK);
-//! - `Application-Key: <secret>` (X-Platform's header).
+//! - `Application-Key: <secret>` (X-Platform's header);
+//! - `User-Id: base64(<key id>)` with `User-Password: base64(<secret>)` (X-Platform's
+//!   access-token headers).
 //!
 //! Tenancy: a route naming a tenant the principal lacks is 403; within a tenant, another
 //! tenant's interaction is simply not there (404), because every store call is scoped to
@@ -128,6 +130,16 @@ fn credential(headers: &HeaderMap) -> Result<Credential<'_>, ApiError> {
                 Ok(Credential::Key { id: Some(id.to_string()), secret: secret.to_string() })
             }
             _ => Err(ApiError::unauthorized(format!("unsupported Authorization scheme: {HOW}"))),
+        };
+    }
+    // X-Platform's access-token headers: base64 of the key id and of its secret.
+    if let (Some(user), Some(password)) = (headers.get("user-id"), headers.get("user-password")) {
+        let decode = |v: &axum::http::HeaderValue| {
+            v.to_str().ok().and_then(|s| STANDARD.decode(s.trim()).ok()).and_then(|b| String::from_utf8(b).ok())
+        };
+        return match (decode(user), decode(password)) {
+            (Some(id), Some(secret)) => Ok(Credential::Key { id: Some(id), secret }),
+            _ => Err(ApiError::unauthorized("User-Id and User-Password must be base64")),
         };
     }
     if let Some(value) = headers.get("application-key") {

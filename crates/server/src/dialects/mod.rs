@@ -12,6 +12,7 @@ pub mod cxengage;
 pub mod genesys;
 pub mod talkdesk;
 mod vonage;
+pub mod xplatform;
 
 use axum::http::header::HOST;
 use axum::http::HeaderMap;
@@ -32,5 +33,5 @@ pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(vonage::routes()).merge(talkdesk::routes()).merge(cxengage::routes()).merge(genesys::routes())
+    Router::new().merge(vonage::routes()).merge(talkdesk::routes()).merge(cxengage::routes()).merge(genesys::routes()).merge(xplatform::routes())
 }

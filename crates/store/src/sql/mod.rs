@@ -16,6 +16,7 @@
 //! - `write.rs`: appending events, storing content, rewriting records and index rows.
 //! - `read.rs`: list queries as SQL with numbered parameters.
 
+mod dnis;
 mod keys;
 mod read;
 mod write;
@@ -26,7 +27,7 @@ use interlog_core::{Event, Interaction, InteractionId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row};
 
-use crate::{ApiKeyRecord, Appended, StoredContent, Store, StoreError};
+use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, StoredContent, Store, StoreError};
 use read::{Param, Sql};
 
 /// Which database is behind the `Any` pools.
@@ -228,6 +229,24 @@ impl Store for SqlStore {
 
     async fn revoke_api_key(&self, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError> {
         keys::revoke(&self.writer, tenant, key_id).await
+    }
+
+    async fn create_dnis_phone(&self, tenant: &TenantId, phone: &DnisPhone) -> Result<bool, StoreError> {
+        dnis::create(&self.writer, tenant, phone).await
+    }
+
+    async fn allocate_dnis_phone(&self, tenant: &TenantId, group: Option<&str>, interaction: &str, now_ms: i64, timeout_ms: i64)
+        -> Result<Option<String>, StoreError> {
+        dnis::allocate(&self.writer, self.backend, tenant, group, interaction, now_ms, timeout_ms).await
+    }
+
+    async fn dnis_allocation(&self, tenant: &TenantId, phone_or_dnid: &str, now_ms: i64, timeout_ms: i64)
+        -> Result<Option<DnisAllocation>, StoreError> {
+        dnis::allocation(&self.reader, tenant, phone_or_dnid, now_ms, timeout_ms).await
+    }
+
+    async fn free_dnis_phone(&self, tenant: &TenantId, phone_or_dnid: &str) -> Result<bool, StoreError> {
+        dnis::free(&self.writer, tenant, phone_or_dnid).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,0 +1,140 @@
+//! The DNIS pool: phone numbers handed to visual-IVR sessions, so that the call the customer
+//! then places is matched to the session by the number dialled.
+//!
+//! `POST /` creates a phone (`{"phoneNumber","dnId","groupName","enabled"}`; 409 when it
+//! exists); `POST allocate/new` (`{"group","id"}`) answers the allocated number (403 when
+//! none is free); `GET allocate/get/{phone}` answers the unique id on a number or DNID (an
+//! empty 200 when it is not allocated, 404 when unknown); `POST allocate/free/{phone}`
+//! releases it. Allocations lapse after the configured timeout. An allocation also records
+//! the number as the interaction's `allocatedPhone` caller key.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use interlog_core::event::CallerKeysSet;
+use interlog_core::record::CallerKeys;
+use interlog_core::{Event, EventBody, EventId, InteractionId, Timestamp};
+use interlog_store::DnisPhone;
+use serde::Deserialize;
+
+use super::{authorize, check_version, XpError};
+use crate::auth::{Principal, Scope};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn bad_request(message: impl Into<String>) -> XpError {
+    XpError::text(StatusCode::BAD_REQUEST, message)
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, XpError> {
+    serde_json::from_slice(body).map_err(|e| bad_request(e.to_string()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewPhone {
+    phone_number: String,
+    dn_id: Option<String>,
+    group_name: Option<String>,
+    #[serde(default = "enabled_by_default")]
+    enabled: bool,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+pub(super) async fn create_phone(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path(version): Path<String>,
+    body: Bytes,
+) -> Result<String, XpError> {
+    check_version(&version)?;
+    let tenant = authorize(principal, &headers, None, Scope::Write)?;
+    let phone: NewPhone = json_body(&body)?;
+    if phone.phone_number.trim().is_empty() {
+        return Err(bad_request("phoneNumber must not be empty"));
+    }
+    let record = DnisPhone { phone_number: phone.phone_number, dn_id: phone.dn_id, group: phone.group_name, enabled: phone.enabled };
+    if !state.store.create_dnis_phone(&tenant, &record).await.map_err(ApiError::from)? {
+        let message = format!("Cannot create Phone '{}'. A phone with that name already exists", record.phone_number);
+        return Err(XpError::text(StatusCode::CONFLICT, message));
+    }
+    Ok(record.phone_number)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllocateRequest {
+    group: Option<String>,
+    id: String,
+}
+
+pub(super) async fn allocate(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path(version): Path<String>,
+    body: Bytes,
+) -> Result<String, XpError> {
+    check_version(&version)?;
+    let tenant = authorize(principal, &headers, None, Scope::Write)?;
+    let request: AllocateRequest = json_body(&body)?;
+    let interaction = InteractionId::parse(request.id.clone()).map_err(|e| bad_request(format!("id: {e}")))?;
+    let timeout = state.dnis_timeout.as_millis() as i64;
+    let now = now_ms();
+    let phone = state
+        .store
+        .allocate_dnis_phone(&tenant, request.group.as_deref(), interaction.as_str(), now, timeout)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(|| XpError::text(StatusCode::FORBIDDEN, "Currently there are no available phone numbers"))?;
+    // The session's history remembers the number it was handed.
+    let event = Event {
+        event_id: EventId::parse(format!("dnis-{}-{now}", phone.chars().filter(char::is_ascii_alphanumeric).collect::<String>()))
+            .map_err(|e| bad_request(e.to_string()))?,
+        interaction_id: interaction,
+        timestamp: Timestamp::from_millis(now),
+        body: EventBody::CallerKeysSet(CallerKeysSet {
+            caller_keys: CallerKeys { allocated_phone: Some(phone.clone()), ..CallerKeys::default() },
+        }),
+    };
+    state.store.append_events(&tenant, &[event]).await.map_err(ApiError::from)?;
+    Ok(phone)
+}
+
+pub(super) async fn allocation(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path((version, phone)): Path<(String, String)>,
+) -> Result<String, XpError> {
+    check_version(&version)?;
+    let tenant = authorize(principal, &headers, None, Scope::Read)?;
+    let timeout = state.dnis_timeout.as_millis() as i64;
+    match state.store.dnis_allocation(&tenant, &phone, now_ms(), timeout).await.map_err(ApiError::from)? {
+        Some(allocation) => Ok(allocation.interaction.unwrap_or_default()),
+        None => Err(XpError::text(StatusCode::NOT_FOUND, format!("Phone number {phone} was not found"))),
+    }
+}
+
+pub(super) async fn free(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    headers: HeaderMap,
+    Path((version, phone)): Path<(String, String)>,
+) -> Result<String, XpError> {
+    check_version(&version)?;
+    let tenant = authorize(principal, &headers, None, Scope::Write)?;
+    if state.store.free_dnis_phone(&tenant, &phone).await.map_err(ApiError::from)? {
+        Ok(String::new())
+    } else {
+        Err(XpError::text(StatusCode::NOT_FOUND, format!("Phone number {phone} was not found")))
+    }
+}

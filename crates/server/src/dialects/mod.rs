@@ -20,6 +20,20 @@ use axum::Router;
 
 use crate::state::AppState;
 
+/// Why a vendor record cannot be imported: the field at fault and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ImportError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ImportError {
+    pub(crate) fn new(field: &str, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
 /// The base URL for absolute links: the configured public URL, else the request's
 /// `Host` (with `X-Forwarded-Proto` when a proxy sets it).
 pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {

@@ -12,22 +12,19 @@ use interlog_core::{AgentId, InteractionId, Seconds, TenantId, Timestamp};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::dialects::talkdesk::render::ImportError;
+use crate::dialects::ImportError;
 
-fn error(field: &str, message: impl Into<String>) -> ImportError {
-    ImportError { field: field.into(), message: message.into() }
-}
 
 /// A field of `value` deserialized as `T` (absent or null gives `None`).
 fn field<T: DeserializeOwned>(value: &Value, path: &str, name: &str) -> Result<Option<T>, ImportError> {
     match value.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| error(&format!("{path}{name}"), e.to_string())),
+        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| ImportError::new(&format!("{path}{name}"), e.to_string())),
     }
 }
 
 fn required<T: DeserializeOwned>(value: &Value, path: &str, name: &str) -> Result<T, ImportError> {
-    field(value, path, name)?.ok_or_else(|| error(&format!("{path}{name}"), "is required"))
+    field(value, path, name)?.ok_or_else(|| ImportError::new(&format!("{path}{name}"), "is required"))
 }
 
 fn items<'a>(value: &'a Value, name: &str) -> impl Iterator<Item = (usize, &'a Value)> {
@@ -39,7 +36,7 @@ fn segment(v: &Value, path: &str) -> Result<Segment, ImportError> {
         None | Some("interaction") => SegmentStartType::Interaction,
         Some("transfer") => SegmentStartType::Transfer,
         Some("addParticipant" | "addParticant" | "add-participant") => SegmentStartType::AddParticipant,
-        Some(other) => return Err(error(&format!("{path}segmentStartType"), format!("{other:?} is not interaction, transfer or addParticipant"))),
+        Some(other) => return Err(ImportError::new(&format!("{path}segmentStartType"), format!("{other:?} is not interaction, transfer or addParticipant"))),
     };
     Ok(Segment {
         segment_number: required(v, path, "segmentNumber")?,

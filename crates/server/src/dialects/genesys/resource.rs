@@ -9,7 +9,7 @@ use interlog_core::record::{ChannelType, Customer, Direction, Interaction, Statu
 use interlog_core::{CustomerId, InteractionId, TenantId, Timestamp};
 use serde_json::{json, Map, Value};
 
-use crate::dialects::talkdesk::render::ImportError;
+use crate::dialects::ImportError;
 
 /// Resource fields kept verbatim in `extensions` on import.
 const KEPT: [&str; 13] = [
@@ -120,20 +120,17 @@ pub fn render_resource(rec: &Interaction, base: &str) -> Value {
     Value::Object(map)
 }
 
-fn error(field: &str, message: impl Into<String>) -> ImportError {
-    ImportError { field: field.into(), message: message.into() }
-}
 
 fn string<'a>(v: &'a Value, field: &str) -> Result<Option<&'a str>, ImportError> {
     match v.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(error(field, "expected a string")),
+        Some(_) => Err(ImportError::new(field, "expected a string")),
     }
 }
 
 fn date(v: &Value, field: &str) -> Result<Option<Timestamp>, ImportError> {
-    string(v, field)?.map(|s| Timestamp::parse(s).map_err(|e| error(field, e.to_string()))).transpose()
+    string(v, field)?.map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string()))).transpose()
 }
 
 fn channel(media_type: &str) -> ChannelType {
@@ -150,9 +147,9 @@ fn channel(media_type: &str) -> ChannelType {
 
 /// A UCS Interaction Resource as a canonical record.
 pub fn parse_resource(tenant: &TenantId, v: &Value) -> Result<Interaction, ImportError> {
-    let id = string(v, "interaction_id")?.ok_or_else(|| error("interaction_id", "is required"))?;
-    let id = InteractionId::parse(id).map_err(|e| error("interaction_id", e.to_string()))?;
-    let start = date(v, "start_date")?.ok_or_else(|| error("start_date", "is required"))?;
+    let id = string(v, "interaction_id")?.ok_or_else(|| ImportError::new("interaction_id", "is required"))?;
+    let id = InteractionId::parse(id).map_err(|e| ImportError::new("interaction_id", e.to_string()))?;
+    let start = date(v, "start_date")?.ok_or_else(|| ImportError::new("start_date", "is required"))?;
     let mut rec = Interaction::new(tenant.clone(), id, start);
     rec.end_timestamp = date(v, "end_date")?;
     rec.status = if rec.end_timestamp.is_some() { Status::Ended } else { Status::Active };
@@ -165,7 +162,7 @@ pub fn parse_resource(tenant: &TenantId, v: &Value) -> Result<Interaction, Impor
     };
     let mut customer = Customer::default();
     if let Some(id) = string(v, "customer_id")? {
-        customer.id = Some(CustomerId::parse(id).map_err(|e| error("customer_id", e.to_string()))?);
+        customer.id = Some(CustomerId::parse(id).map_err(|e| ImportError::new("customer_id", e.to_string()))?);
     }
     customer.address = string(v, "phone_number")?.map(str::to_owned);
     if let Some(from) = v.get("from") {
@@ -184,7 +181,7 @@ pub fn parse_resource(tenant: &TenantId, v: &Value) -> Result<Interaction, Impor
     match v.get("udata") {
         None | Some(Value::Null) => {}
         Some(Value::Object(udata)) => rec.attributes = udata.clone().into_iter().collect(),
-        Some(_) => return Err(error("udata", "expected an object")),
+        Some(_) => return Err(ImportError::new("udata", "expected an object")),
     }
     for field in KEPT.iter().chain(&KEPT_EMAIL) {
         if let Some(value) = v.get(*field).filter(|value| !value.is_null()) {

@@ -5,6 +5,8 @@ use interlog_core::record::{AgentAllocation, AgentRef, ChannelType, Direction, I
 use interlog_core::{AgentId, InteractionId, TenantId, Timestamp};
 use serde_json::{json, Value};
 
+use crate::dialects::ImportError;
+
 /// Where ring groups are kept on records imported from Talkdesk (attached data).
 const RING_GROUPS: &str = "ringGroups";
 
@@ -110,32 +112,20 @@ pub fn render_interaction(rec: &Interaction) -> Value {
     })
 }
 
-/// Why a Talkdesk interaction cannot be imported.
-#[derive(Debug, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct ImportError {
-    pub field: String,
-    pub message: String,
-}
-
-fn error(field: &str, message: impl Into<String>) -> ImportError {
-    ImportError { field: field.into(), message: message.into() }
-}
-
 fn text<'a>(value: &'a Value, field: &str) -> Result<Option<&'a str>, ImportError> {
     match &value[field] {
         Value::Null => Ok(None),
         Value::String(s) => Ok(Some(s)),
-        _ => Err(error(field, "expected a string")),
+        _ => Err(ImportError::new(field, "expected a string")),
     }
 }
 
 fn required<'a>(value: &'a Value, field: &str) -> Result<&'a str, ImportError> {
-    text(value, field)?.ok_or_else(|| error(field, "is required"))
+    text(value, field)?.ok_or_else(|| ImportError::new(field, "is required"))
 }
 
 fn timestamp(value: &Value, field: &str) -> Result<Option<Timestamp>, ImportError> {
-    text(value, field)?.map(|s| Timestamp::parse(s).map_err(|e| error(field, e.to_string()))).transpose()
+    text(value, field)?.map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string()))).transpose()
 }
 
 fn number(value: &Value, field: &str) -> Option<f64> {
@@ -152,14 +142,14 @@ fn parse_participant(raw: &str) -> Result<Participant, ImportError> {
         "agent" => Ok(Participant::Agent),
         "bot" | "virtual_agent" | "va" => Ok(Participant::Bot),
         "system" => Ok(Participant::System),
-        other => Err(error("participant", format!("{other:?} is not customer, agent, bot or system"))),
+        other => Err(ImportError::new("participant", format!("{other:?} is not customer, agent, bot or system"))),
     }
 }
 
 fn parse_message(value: &Value, fallback_time: Timestamp) -> Result<Message, ImportError> {
     let agent = match text(value, "agent_id")? {
         Some(id) => Some(AgentRef {
-            id: AgentId::parse(id).map_err(|e| error("agent_id", e.to_string()))?,
+            id: AgentId::parse(id).map_err(|e| ImportError::new("agent_id", e.to_string()))?,
             name: text(value, "agent_name")?.map(str::to_owned),
         }),
         None => None,
@@ -186,8 +176,8 @@ fn parse_message(value: &Value, fallback_time: Timestamp) -> Result<Message, Imp
 
 /// A Talkdesk interaction as a canonical record (for an `interaction-imported` event).
 pub fn parse_interaction(tenant: &TenantId, value: &Value) -> Result<Interaction, ImportError> {
-    let id = InteractionId::parse(required(value, "id")?).map_err(|e| error("id", e.to_string()))?;
-    let start = timestamp(value, "started_at")?.ok_or_else(|| error("started_at", "is required"))?;
+    let id = InteractionId::parse(required(value, "id")?).map_err(|e| ImportError::new("id", e.to_string()))?;
+    let start = timestamp(value, "started_at")?.ok_or_else(|| ImportError::new("started_at", "is required"))?;
     let mut rec = Interaction::new(tenant.clone(), id, start);
     rec.end_timestamp = timestamp(value, "ended_at")?;
     rec.status = if rec.end_timestamp.is_some() { Status::Ended } else { Status::Active };
@@ -196,17 +186,17 @@ pub fn parse_interaction(tenant: &TenantId, value: &Value) -> Result<Interaction
         Some("inbound") => Some(Direction::Inbound),
         Some("outbound") => Some(Direction::Outbound),
         Some("internal") => Some(Direction::Internal),
-        Some(other) => return Err(error("direction", format!("{other:?} is not inbound, outbound or internal"))),
+        Some(other) => return Err(ImportError::new("direction", format!("{other:?} is not inbound, outbound or internal"))),
     };
     if let Some(customer) = text(value, "customer_id")? {
-        let id = interlog_core::CustomerId::parse(customer).map_err(|e| error("customer_id", e.to_string()))?;
+        let id = interlog_core::CustomerId::parse(customer).map_err(|e| ImportError::new("customer_id", e.to_string()))?;
         rec.customer = Some(interlog_core::record::Customer { id: Some(id), address: None, name: None });
     }
     if let Some(groups) = value["ring_groups"].as_array() {
         rec.attributes.insert(RING_GROUPS.into(), Value::Array(groups.clone()));
     }
     for (n, message) in value["messages"].as_array().into_iter().flatten().enumerate() {
-        let message = parse_message(message, start).map_err(|e| error(&format!("messages[{n}].{}", e.field), e.message))?;
+        let message = parse_message(message, start).map_err(|e| ImportError::new(&format!("messages[{n}].{}", e.field), e.message))?;
         if rec.channel_type.is_none() {
             rec.channel_type = channel_of(message.channel.as_deref());
         }
@@ -214,11 +204,11 @@ pub fn parse_interaction(tenant: &TenantId, value: &Value) -> Result<Interaction
     }
     for (n, agent) in value["agents"].as_array().into_iter().flatten().enumerate() {
         let field = |f: &str| format!("agents[{n}].{f}");
-        let id = required(agent, "id").map_err(|e| error(&field("id"), e.message))?;
+        let id = required(agent, "id").map_err(|e| ImportError::new(&field("id"), e.message))?;
         rec.agents.push(AgentAllocation {
             interaction_agent_id: format!("{}-agent-{n}", rec.interaction_id),
-            agent_id: AgentId::parse(id).map_err(|e| error(&field("id"), e.to_string()))?,
-            agent_name: text(agent, "name").map_err(|e| error(&field("name"), e.message))?.map(str::to_owned),
+            agent_id: AgentId::parse(id).map_err(|e| ImportError::new(&field("id"), e.to_string()))?,
+            agent_name: text(agent, "name").map_err(|e| ImportError::new(&field("name"), e.message))?.map(str::to_owned),
             session_id: None,
             tenant_agent_id: None,
             platform_agent_id: None,

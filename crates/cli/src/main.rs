@@ -3,17 +3,23 @@
 //! # Layout
 //! - `serve`: run the HTTP server on the embedded store.
 //! - `migrate`: bring the database schema up to date (serve also does it on start).
+//! - `generate`, `demo`: a synthetic contact-center workload (`workload.rs`), as NDJSON, posted,
+//!   or loaded into the store.
+//! - `bench`: the load harness (ingest and queries beside the /healthz floor).
 //! - `import`: load a vendor's export as `interaction-imported` events.
 //! - `keys`: create, list and revoke API keys.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
 
+mod bench;
 mod common;
+mod generate;
 mod import;
 mod keys;
 mod migrate;
 mod serve;
 mod token;
+mod workload;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -48,6 +54,9 @@ enum Command {
     Migrate(migrate::Args),
     Keys(keys::Args),
     Import(import::Args),
+    Generate(generate::Args),
+    Demo(generate::DemoArgs),
+    Bench(bench::Args),
 }
 
 fn init_logging(format: LogFormat) {
@@ -71,6 +80,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(args) => token::run(args),
         Command::Keys(args) => keys::run(args).await,
         Command::Import(args) => import::run(args).await,
+        Command::Generate(args) => generate::run(args).await,
+        Command::Demo(args) => generate::demo(args).await,
+        Command::Bench(args) => bench::run(args).await,
         Command::Migrate(args) => {
             init_logging(cli.log_format);
             migrate::run(args).await

@@ -1,0 +1,239 @@
+//! `interlog bench`: the load harness. It starts a server in this process, loads a synthetic
+//! workload through the HTTP API, then measures each endpoint at several concurrencies
+//! beside the floor measured the same way (`GET /healthz` on the same server), so that the
+//! ratio holds on a noisy machine. It prints a markdown table and writes JSON.
+//!
+//! The client runs in the same process as the server and shares its cores: the floor pays
+//! that cost too, which is what makes the ratios comparable.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use interlog_core::{InteractionId, TenantId};
+use interlog_server::auth::RateLimit;
+use interlog_server::Config;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+use crate::common::DatabaseArgs;
+use crate::workload::{Rng, Spec, Workload};
+
+/// Measure ingest and query performance on a synthetic workload, beside the floor.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// How many interactions to load (try 10000, 100000, 1000000).
+    #[arg(long, default_value_t = 10_000)]
+    interactions: u64,
+    /// How long each measurement runs, in milliseconds.
+    #[arg(long, default_value_t = 3000)]
+    duration_ms: u64,
+    /// The concurrent connections to measure at, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    connections: Vec<usize>,
+    /// Where to write the JSON results.
+    #[arg(long, default_value = "bench-results.json", value_name = "FILE")]
+    out: PathBuf,
+    /// The data directory for the embedded store (default: a fresh one under the system's
+    /// temporary directory, removed afterwards).
+    #[arg(long = "data", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+const TENANT: &str = "bench";
+const DAY_MS: i64 = 86_400_000;
+const START_MS: i64 = 1_704_067_200_000; // 2024-01-01
+
+/// One measured figure.
+struct Figure {
+    endpoint: &'static str,
+    connections: usize,
+    requests_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+/// Runs `connections` closed-loop clients against the URLs `pick` chooses for `duration`.
+async fn measure(
+    client: &reqwest::Client,
+    token: &str,
+    endpoint: &'static str,
+    connections: usize,
+    duration: Duration,
+    pick: Arc<dyn Fn(&mut Rng) -> (String, Option<&'static str>) + Send + Sync>,
+) -> Figure {
+    let deadline = Instant::now() + duration;
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..connections {
+        let (client, token, pick) = (client.clone(), token.to_string(), pick.clone());
+        tasks.spawn(async move {
+            let mut rng = Rng::new(n as u64 + 1);
+            let (mut latencies, mut errors) = (Vec::new(), 0u64);
+            while Instant::now() < deadline {
+                let (url, accept) = pick(&mut rng);
+                let mut request = client.get(&url).bearer_auth(&token);
+                if let Some(accept) = accept {
+                    request = request.header("accept", accept);
+                }
+                let began = Instant::now();
+                match request.send().await {
+                    Ok(response) if response.status().is_success() => {
+                        let _ = response.bytes().await;
+                        latencies.push(began.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        });
+    }
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    while let Some(Ok((l, e))) = tasks.join_next().await {
+        latencies.extend(l);
+        errors += e;
+    }
+    latencies.sort();
+    let percentile = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    Figure {
+        endpoint,
+        connections,
+        requests_per_second: latencies.len() as f64 / duration.as_secs_f64(),
+        p50_ms: percentile(0.50),
+        p99_ms: percentile(0.99),
+        errors,
+    }
+}
+
+/// The peak resident set of this process (server and client), in bytes.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kb| kb * 1024)
+}
+
+fn disk_bytes(dir: &std::path::Path) -> u64 {
+    ["interlog.db", "interlog.db-wal"].iter().filter_map(|f| std::fs::metadata(dir.join(f)).ok()).map(|m| m.len()).sum()
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let scratch = match &args.data_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("interlog-bench-{}", std::process::id())),
+    };
+    let mut config = Config::new(&scratch);
+    config.database_url = args.database.database_url.clone();
+    config.pool = args.database.pool();
+    config.rate_limit = RateLimit { per_second: 0, burst: 0 };
+    let state = interlog_server::open(&config).await.context("cannot open the store")?;
+    let store = state.store.clone();
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server = tokio::spawn(interlog_server::run(listener, state, std::future::pending()));
+    let tenant = TenantId::parse(TENANT).expect("a valid tenant");
+    let token = crate::token::mint(&scratch, &tenant)?;
+    let backend = if args.database.database_url.is_some() { "postgresql" } else { "sqlite" };
+
+    // Ingest through the HTTP API, NDJSON batches of 1000 events.
+    let spec = Spec { interactions: args.interactions, seed: 1, days: (args.interactions / 50_000).max(1) as u32, start_ms: START_MS };
+    let days = spec.days;
+    let began = Instant::now();
+    let events = crate::generate::post(&base, &tenant, &token, Workload::new(spec), args.interactions).await?;
+    let ingest_seconds = began.elapsed().as_secs_f64();
+
+    let n = args.interactions.max(1);
+    let id = move |rng: &mut Rng| format!("gen-1-{}", rng.below(n));
+    let b = base.clone();
+    let day = move |rng: &mut Rng| {
+        let from = START_MS + rng.below(u64::from(days)) as i64 * DAY_MS;
+        let t = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        (t(from), t(from + DAY_MS))
+    };
+    let population = (n / 3).max(1);
+    let agents = (n / 40).clamp(20, 300);
+    let api = format!("{b}/api/v1/tenants/{TENANT}");
+    type Pick = Arc<dyn Fn(&mut Rng) -> (String, Option<&'static str>) + Send + Sync>;
+    let endpoints: Vec<(&'static str, Pick)> = vec![
+        ("GET /healthz (floor)", Arc::new({ let b = b.clone(); move |_: &mut Rng| (format!("{b}/healthz"), None) })),
+        ("native: get by id", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/interactions/{}", id(r)), None) })),
+        ("cxengage: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/cxengage/v1/tenants/{TENANT}/interactions/{}", id(r)), None) })),
+        ("genesys-ucs: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/genesys-ucs/interactions/{}", id(r)), None) })),
+        ("native: 100 in a 1-day window", Arc::new({ let api = api.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{api}/interactions?limit=100&from={from}&to={to}"), None) } })),
+        ("talkdesk: 100 in a 1-day window", Arc::new({ let b = b.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{b}/compat/talkdesk/interactions?per_page=100&start_date={from}&end_date={to}"), None) } })),
+        ("native: customer history", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/customers/cust-{:06}/interactions", (population as f64 * r.unit().powi(3)) as u64), None) })),
+        ("vonage: agent latest (v2)", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3).max(0)), Some("application/json;version=2")) })),
+        ("native: full-text search", Arc::new({ let api = api.clone(); move |_: &mut Rng| (format!("{api}/interactions?q=charged%20twice&limit=20"), None) })),
+    ];
+
+    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+    let duration = Duration::from_millis(args.duration_ms);
+    let mut figures = Vec::new();
+    for (endpoint, pick) in &endpoints {
+        for &c in &args.connections {
+            figures.push(measure(&client, &token, endpoint, c, duration, pick.clone()).await);
+        }
+    }
+
+    // The raw store's point lookups, no HTTP: the other floor.
+    let began = Instant::now();
+    let mut rng = Rng::new(9);
+    let mut lookups = 0u64;
+    while began.elapsed() < duration {
+        let id = InteractionId::parse(format!("gen-1-{}", rng.below(n))).expect("a valid id");
+        store.get_interaction(&tenant, &id).await?;
+        lookups += 1;
+    }
+    let store_lookups_per_second = lookups as f64 / began.elapsed().as_secs_f64();
+    let bytes_per_interaction = (backend == "sqlite").then(|| disk_bytes(&scratch) as f64 / n as f64);
+    server.abort();
+
+    report(&args, backend, events, ingest_seconds, &figures, store_lookups_per_second, bytes_per_interaction)?;
+    if args.data_dir.is_none() {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    Ok(())
+}
+
+fn report(
+    args: &Args,
+    backend: &str,
+    events: u64,
+    ingest_seconds: f64,
+    figures: &[Figure],
+    store_lookups_per_second: f64,
+    bytes_per_interaction: Option<f64>,
+) -> anyhow::Result<()> {
+    let floor = |c: usize| figures.iter().find(|f| f.endpoint.ends_with("(floor)") && f.connections == c).map_or(0.0, |f| f.requests_per_second);
+    println!("## Interlog benchmark: {} interactions, {backend}\n", args.interactions);
+    println!("Ingest over HTTP: {events} events in {ingest_seconds:.1} s = **{:.0} events/s**", events as f64 / ingest_seconds);
+    println!("Raw store point lookups (no HTTP): {store_lookups_per_second:.0}/s");
+    if let Some(bytes) = bytes_per_interaction {
+        println!("On disk: {bytes:.0} bytes per interaction");
+    }
+    if let Some(rss) = peak_rss() {
+        println!("Peak RSS (server and client): {:.0} MiB", rss as f64 / 1_048_576.0);
+    }
+    println!("\n| endpoint | conns | req/s | vs /healthz | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|");
+    let mut rows = Vec::new();
+    for f in figures {
+        let ratio = if floor(f.connections) > 0.0 { f.requests_per_second / floor(f.connections) } else { 0.0 };
+        println!(
+            "| {} | {} | {:.0} | {:.0}% | {:.2} | {:.2} | {} |",
+            f.endpoint, f.connections, f.requests_per_second, ratio * 100.0, f.p50_ms, f.p99_ms, f.errors
+        );
+        rows.push(json!({"endpoint": f.endpoint, "connections": f.connections, "requestsPerSecond": f.requests_per_second,
+            "ratioToFloor": ratio, "p50Ms": f.p50_ms, "p99Ms": f.p99_ms, "errors": f.errors}));
+    }
+    let results: Value = json!({
+        "interactions": args.interactions, "backend": backend, "durationMs": args.duration_ms,
+        "ingest": {"events": events, "seconds": ingest_seconds, "eventsPerSecond": events as f64 / ingest_seconds},
+        "storeLookupsPerSecond": store_lookups_per_second, "bytesPerInteraction": bytes_per_interaction,
+        "peakRssBytes": peak_rss(), "endpoints": rows,
+    });
+    std::fs::write(&args.out, serde_json::to_string_pretty(&results)?).with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!("\nJSON: {}", args.out.display());
+    Ok(())
+}

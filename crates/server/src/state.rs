@@ -9,8 +9,9 @@ use interlog_store::{Store, StoreError};
 
 use crate::auth::{self, Authenticator, JwtKeys, JwtOptions, JwtSecret, RateLimit};
 
-/// The default per-principal rate: 100 requests per second, bursts of 200.
-pub const DEFAULT_RATE_LIMIT: RateLimit = RateLimit { per_second: 100, burst: 200 };
+/// The default per-principal rate: 1000 requests per second, bursts of 2000 (a dialler
+/// polling hundreds of agents with one service token stays well inside it).
+pub const DEFAULT_RATE_LIMIT: RateLimit = RateLimit { per_second: 1000, burst: 2000 };
 
 /// The default lifetime of a DNIS allocation: 10 minutes.
 pub const DEFAULT_DNIS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);

@@ -78,10 +78,18 @@ fn tenant(principal: Result<Principal, ApiError>, headers: &HeaderMap) -> Result
     Ok(principal.authorize(&name, Scope::Read)?)
 }
 
-async fn record(state: &AppState, tenant: &TenantId, id: String) -> Result<Interaction, UcsError> {
+/// The interaction a route names, in the tenant the request names.
+async fn record(
+    state: &AppState,
+    principal: Result<Principal, ApiError>,
+    headers: &HeaderMap,
+    id: String,
+) -> Result<(TenantId, Interaction), UcsError> {
+    let tenant = tenant(principal, headers)?;
     let what = format!("interaction {id}");
     let id = InteractionId::parse(id).map_err(|_| not_found(&what))?;
-    state.store.get_interaction(tenant, &id).await.map_err(ApiError::from)?.ok_or_else(|| not_found(&what))
+    let record = state.store.get_interaction(&tenant, &id).await.map_err(ApiError::from)?.ok_or_else(|| not_found(&what))?;
+    Ok((tenant, record))
 }
 
 fn dialect_base(state: &AppState, headers: &HeaderMap) -> String {
@@ -94,8 +102,7 @@ async fn interaction(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, UcsError> {
-    let tenant = tenant(principal, &headers)?;
-    let record = record(&state, &tenant, id).await?;
+    let (_, record) = record(&state, principal, &headers, id).await?;
     Ok(Json(resource::render_resource(&record, &dialect_base(&state, &headers))))
 }
 
@@ -130,8 +137,7 @@ async fn plain_text(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, UcsError> {
-    let tenant = tenant(principal, &headers)?;
-    let record = record(&state, &tenant, id).await?;
+    let (_, record) = record(&state, principal, &headers, id).await?;
     let text = record.content.plain_text.ok_or_else(|| not_found("plain text"))?;
     Ok(([(CONTENT_TYPE, "text/plain; charset=utf-8".to_string())], text).into_response())
 }
@@ -142,8 +148,7 @@ async fn structured_text(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, UcsError> {
-    let tenant = tenant(principal, &headers)?;
-    let record = record(&state, &tenant, id).await?;
+    let (_, record) = record(&state, principal, &headers, id).await?;
     let structured = record.content.structured_text.ok_or_else(|| not_found("structured text"))?;
     Ok(([(CONTENT_TYPE, structured.mime)], structured.body).into_response())
 }
@@ -154,8 +159,7 @@ async fn binary_content(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, UcsError> {
-    let tenant = tenant(principal, &headers)?;
-    let record = record(&state, &tenant, id).await?;
+    let (tenant, record) = record(&state, principal, &headers, id).await?;
     let binary = record.content.binaries.first().ok_or_else(|| not_found("binary content"))?;
     let stored = state.store.get_content(&tenant, &record.interaction_id, &binary.content_id).await.map_err(ApiError::from)?;
     let stored = stored.ok_or_else(|| not_found("binary content"))?;

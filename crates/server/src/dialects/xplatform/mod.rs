@@ -148,15 +148,29 @@ async fn unique_id(
     }
 }
 
+/// The interaction a history route names, once version, credentials and account check out.
+async fn session(
+    state: &AppState,
+    principal: Result<Principal, ApiError>,
+    headers: &HeaderMap,
+    version: &str,
+    account: &str,
+    uid: &str,
+) -> Result<(TenantId, Interaction), XpError> {
+    check_version(version)?;
+    let tenant = authorize(principal, headers, Some(account), Scope::Read)?;
+    let record = record(state, &tenant, uid).await?;
+    Ok((tenant, record))
+}
+
 async fn full_flow(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
     headers: HeaderMap,
     Path((version, account, uid)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, XpError> {
-    check_version(&version)?;
-    let tenant = authorize(principal, &headers, Some(&account), Scope::Read)?;
-    Ok(Json(flow::full_flow(&record(&state, &tenant, &uid).await?)))
+    let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
+    Ok(Json(flow::full_flow(&record)))
 }
 
 async fn summary(
@@ -165,9 +179,8 @@ async fn summary(
     headers: HeaderMap,
     Path((version, account, uid)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, XpError> {
-    check_version(&version)?;
-    let tenant = authorize(principal, &headers, Some(&account), Scope::Read)?;
-    Ok(Json(flow::summary(&record(&state, &tenant, &uid).await?)))
+    let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
+    Ok(Json(flow::summary(&record)))
 }
 
 async fn variable_set(
@@ -176,9 +189,7 @@ async fn variable_set(
     headers: HeaderMap,
     Path((version, account, uid, set)): Path<(String, String, String, String)>,
 ) -> Result<Json<Value>, XpError> {
-    check_version(&version)?;
-    let tenant = authorize(principal, &headers, Some(&account), Scope::Read)?;
-    let record = record(&state, &tenant, &uid).await?;
+    let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
     flow::variable_set(&record, &set)
         .map(Json)
         .ok_or_else(|| XpError::text(StatusCode::NOT_FOUND, format!("Variable set {set} was not found")))
@@ -191,8 +202,7 @@ async fn photo_bytes(
     Path((version, account, uid, img_path)): Path<(String, String, String, String)>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, XpError> {
-    check_version(&version)?;
-    let tenant = authorize(principal, &headers, Some(&account), Scope::Read)?;
+    let (tenant, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
     let invalid = |name: &str| XpError::text(StatusCode::BAD_REQUEST, format!("missing or invalid parameter {name}"));
     let Query(pairs) = query.map_err(|_| invalid("maxSize"))?;
     let mut max_size = None;
@@ -202,7 +212,6 @@ async fn photo_bytes(
             _ => return Err(invalid(&name)),
         }
     }
-    let record = record(&state, &tenant, &uid).await?;
     let path = photo::decode_path(&img_path);
     let not_found = || XpError::text(StatusCode::NOT_FOUND, "photo was not found");
     let content_id = record

@@ -5,9 +5,15 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use interlog_core::TenantId;
 use interlog_server::auth::JwtSecret;
 use interlog_store::postgres::PoolSettings;
 use interlog_store::Store;
+
+/// Parses a `--tenant` value.
+pub fn parse_tenant(raw: &str) -> Result<TenantId, String> {
+    TenantId::parse(raw).map_err(|e| e.to_string())
+}
 
 #[derive(Debug, clap::Args)]
 pub struct DataArgs {

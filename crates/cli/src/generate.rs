@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1000)]
     interactions: u64,
     /// The tenant (for --post).
-    #[arg(long, value_parser = parse_tenant, default_value = "demo")]
+    #[arg(long, value_parser = crate::common::parse_tenant, default_value = "demo")]
     tenant: TenantId,
     /// The random seed: the same seed gives the same events.
     #[arg(long, default_value_t = 1)]
@@ -45,9 +45,6 @@ pub struct Args {
     token: Option<String>,
 }
 
-fn parse_tenant(raw: &str) -> Result<TenantId, String> {
-    TenantId::parse(raw).map_err(|e| e.to_string())
-}
 
 fn bar(len: u64, what: &str) -> ProgressBar {
     let template = format!("{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} interactions ({{per_sec}}, {{eta}} left)");
@@ -121,7 +118,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
     /// The tenant to fill.
-    #[arg(long, value_parser = parse_tenant, default_value = "demo")]
+    #[arg(long, value_parser = crate::common::parse_tenant, default_value = "demo")]
     tenant: TenantId,
     /// How many interactions (spread over today, UTC).
     #[arg(long, default_value_t = 500)]

@@ -26,7 +26,7 @@ pub struct Args {
     format: Format,
 
     /// The tenant to import into.
-    #[arg(long, value_parser = parse_tenant, value_name = "TENANT")]
+    #[arg(long, value_parser = crate::common::parse_tenant, value_name = "TENANT")]
     tenant: TenantId,
 
     /// The file: a JSON document, an array of them, or NDJSON; `-` reads stdin.
@@ -50,9 +50,6 @@ enum Format {
     GenesysUcs,
 }
 
-fn parse_tenant(raw: &str) -> Result<TenantId, String> {
-    TenantId::parse(raw).map_err(|e| e.to_string())
-}
 
 /// The JSON documents of a file: one value, the items of a top-level array, or NDJSON lines.
 fn documents(text: &str) -> anyhow::Result<Vec<Value>> {

@@ -31,7 +31,7 @@ enum Command {
     /// Create a key and print its id and secret (the secret cannot be shown again).
     Create {
         /// The tenant the key acts for.
-        #[arg(long, value_parser = parse_tenant, value_name = "TENANT")]
+        #[arg(long, value_parser = crate::common::parse_tenant, value_name = "TENANT")]
         tenant: TenantId,
         /// A scope to grant (interactions:read, interactions:write, admin); repeat for several.
         #[arg(long = "scope", required = true, value_name = "SCOPE")]
@@ -45,7 +45,7 @@ enum Command {
     },
     /// List a tenant's keys (without secrets).
     List {
-        #[arg(long, value_parser = parse_tenant, value_name = "TENANT")]
+        #[arg(long, value_parser = crate::common::parse_tenant, value_name = "TENANT")]
         tenant: TenantId,
         #[arg(long)]
         json: bool,
@@ -57,9 +57,6 @@ enum Command {
     },
 }
 
-fn parse_tenant(raw: &str) -> Result<TenantId, String> {
-    TenantId::parse(raw).map_err(|e| e.to_string())
-}
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let store = args.database.open(&args.data_dir).await?;
@@ -72,7 +69,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 
 async fn create(store: Arc<dyn Store>, tenant: TenantId, scopes: &[String], name: Option<String>, json: bool) -> anyhow::Result<()> {
     let scopes = parse_scopes(scopes).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
-    let key = keys::generate(tenant, &scopes, name, chrono_now_ms());
+    let key = keys::generate(tenant, &scopes, name, chrono::Utc::now().timestamp_millis());
     store.create_api_key(&key.record).await.context("cannot store the key")?;
     if json {
         println!("{}", serde_json::to_string_pretty(&KeyView::new(key.record, Some(key.secret)))?);
@@ -106,9 +103,4 @@ async fn revoke(store: Arc<dyn Store>, id: &str) -> anyhow::Result<()> {
     }
     println!("revoked {id}");
     Ok(())
-}
-
-fn chrono_now_ms() -> i64 {
-    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    since_epoch.as_millis() as i64
 }

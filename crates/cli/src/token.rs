@@ -12,7 +12,7 @@ use crate::common::DataArgs;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The tenant the token grants; repeat for several.
-    #[arg(long, required = true, value_parser = parse_tenant, value_name = "TENANT")]
+    #[arg(long, required = true, value_parser = crate::common::parse_tenant, value_name = "TENANT")]
     tenant: Vec<TenantId>,
 
     /// A scope to grant (interactions:read, interactions:write, admin); repeat for several.
@@ -31,9 +31,6 @@ pub struct Args {
     data: DataArgs,
 }
 
-fn parse_tenant(raw: &str) -> Result<TenantId, String> {
-    TenantId::parse(raw).map_err(|e| e.to_string())
-}
 
 fn parse_scope(raw: &str) -> Result<Scope, String> {
     Scope::from_claim(raw).ok_or_else(|| "expected interactions:read, interactions:write or admin".into())

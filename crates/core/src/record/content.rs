@@ -37,6 +37,18 @@ pub enum Participant {
     System,
 }
 
+impl Participant {
+    /// The wire name: `customer`, `agent`, `bot`, `system`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Participant::Customer => "customer",
+            Participant::Agent => "agent",
+            Participant::Bot => "bot",
+            Participant::System => "system",
+        }
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -58,6 +58,26 @@ pub enum Status {
     Ended,
 }
 
+impl Direction {
+    /// The wire name: `inbound`, `outbound`, `internal`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Internal => "internal",
+        }
+    }
+
+    /// The capitalised name vendors use: `Inbound`, `Outbound`, `Internal`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Direction::Inbound => "Inbound",
+            Direction::Outbound => "Outbound",
+            Direction::Internal => "Internal",
+        }
+    }
+}
+
 impl Status {
     pub fn as_str(self) -> &'static str {
         match self {

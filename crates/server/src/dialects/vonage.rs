@@ -186,11 +186,7 @@ fn render(items: &[Latest], version: Version) -> Value {
                 "start": l.channel_start.format(0),
                 "guid": l.guid,
                 "duration": l.duration.map(Seconds::whole_seconds),
-                "direction": l.direction.map(|d| match d {
-                    Direction::Inbound => "Inbound",
-                    Direction::Outbound => "Outbound",
-                    Direction::Internal => "Internal",
-                }),
+                "direction": l.direction.map(Direction::title),
                 "channelGuid": l.channel_guid,
             }),
         })

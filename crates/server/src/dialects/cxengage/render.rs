@@ -6,7 +6,7 @@
 //! as in the seed's sample.
 
 use interlog_core::record::{
-    AgentAllocation, ChannelType, Direction, Hook, Interaction, Participant, QueueEntry, Segment,
+    AgentAllocation, ChannelType, Direction, Hook, Interaction, QueueEntry, Segment,
     SegmentStartType,
 };
 use serde_json::{json, Map, Value};
@@ -109,15 +109,6 @@ fn render_hook(h: &Hook) -> Value {
     ], false)
 }
 
-fn participant(p: Participant) -> &'static str {
-    match p {
-        Participant::Customer => "customer",
-        Participant::Agent => "agent",
-        Participant::Bot => "bot",
-        Participant::System => "system",
-    }
-}
-
 /// The single-interaction document. `include_nulls` keeps null and empty top-level fields.
 pub fn render_interaction(rec: &Interaction, include_nulls: bool) -> Value {
     let stats = &rec.statistics;
@@ -139,7 +130,7 @@ pub fn render_interaction(rec: &Interaction, include_nulls: bool) -> Value {
         .map(|m| object(vec![
             ("messageId", json!(m.message_id)),
             ("timestamp", json!(m.timestamp)),
-            ("from", json!(participant(m.participant))),
+            ("from", json!(m.participant.as_str())),
             ("agentId", json!(m.agent.as_ref().map(|a| &a.id))),
             ("text", json!(m.text)),
         ], false))
@@ -197,20 +188,12 @@ fn channel_name(channel: Option<ChannelType>) -> Value {
     }))
 }
 
-fn direction_name(direction: Option<Direction>) -> Value {
-    json!(direction.map(|d| match d {
-        Direction::Inbound => "Inbound",
-        Direction::Outbound => "Outbound",
-        Direction::Internal => "Internal",
-    }))
-}
-
 /// One item of a contact's history (`/contacts/{id}/interactions`), nulls kept as in the
 /// vendor's sample.
 pub fn render_contact_item(rec: &Interaction) -> Value {
     let last_agent = rec.agents.last();
     let last_queue = rec.queues.last();
-    let transcript: Vec<Value> = rec.messages.iter().map(|m| json!({"from": participant(m.participant), "text": m.text, "timestamp": m.timestamp})).collect();
+    let transcript: Vec<Value> = rec.messages.iter().map(|m| json!({"from": m.participant.as_str(), "text": m.text, "timestamp": m.timestamp})).collect();
     json!({
         "interactionId": rec.interaction_id,
         "startTimestamp": rec.start_timestamp,
@@ -219,7 +202,7 @@ pub fn render_contact_item(rec: &Interaction) -> Value {
         "channelType": wire(rec.channel_type),
         "channelName": channel_name(rec.channel_type),
         "directionType": wire(rec.direction),
-        "directionName": direction_name(rec.direction),
+        "directionName": rec.direction.map(Direction::title),
         "lastAgentId": last_agent.map(|a| &a.agent_id),
         "lastAgentName": last_agent.and_then(|a| a.agent_name.as_deref()),
         "lastQueueId": last_queue.and_then(|q| q.queue_id.as_deref()),

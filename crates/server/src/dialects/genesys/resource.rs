@@ -55,11 +55,7 @@ fn media_type(rec: &Interaction) -> Value {
 }
 
 fn direction(rec: &Interaction) -> Value {
-    json!(rec.direction.map(|d| match d {
-        Direction::Inbound => "Inbound",
-        Direction::Outbound => "Outbound",
-        Direction::Internal => "Internal",
-    }))
+    json!(rec.direction.map(Direction::title))
 }
 
 /// The resource; `base` is the absolute URL of the dialect (for the content URLs).

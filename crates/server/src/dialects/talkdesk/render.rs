@@ -10,23 +10,6 @@ use crate::dialects::ImportError;
 /// Where ring groups are kept on records imported from Talkdesk (attached data).
 const RING_GROUPS: &str = "ringGroups";
 
-fn direction_name(direction: Option<Direction>) -> Option<&'static str> {
-    direction.map(|d| match d {
-        Direction::Inbound => "inbound",
-        Direction::Outbound => "outbound",
-        Direction::Internal => "internal",
-    })
-}
-
-fn participant_name(participant: Participant) -> &'static str {
-    match participant {
-        Participant::Customer => "customer",
-        Participant::Agent => "agent",
-        Participant::Bot => "bot",
-        Participant::System => "system",
-    }
-}
-
 /// The message channel when the source did not name it: from the interaction's channel.
 fn default_channel(channel: Option<ChannelType>) -> &'static str {
     match channel {
@@ -80,7 +63,7 @@ fn render_message(rec: &Interaction, m: &Message) -> Value {
         "message_id": m.message_id,
         "text": m.text,
         "channel": m.channel.as_deref().unwrap_or(default_channel(rec.channel_type)),
-        "participant": participant_name(m.participant),
+        "participant": m.participant.as_str(),
         "sentiment": m.sentiment,
         "intent": m.intent,
         "intent_confidence_score": m.intent_confidence,
@@ -105,7 +88,7 @@ pub fn render_interaction(rec: &Interaction) -> Value {
         "customer_id": rec.customer_key(),
         "started_at": rec.start_timestamp.format(6),
         "ended_at": rec.end_timestamp.map(|t| t.format(6)),
-        "direction": direction_name(rec.direction),
+        "direction": rec.direction.map(Direction::as_str),
         "ring_groups": ring_groups(rec),
         "messages": rec.messages.iter().map(|m| render_message(rec, m)).collect::<Vec<_>>(),
         "agents": agents(rec),

@@ -1,24 +1,29 @@
-//! `interlog bench`: the load harness. It starts a server in this process, loads a synthetic
-//! workload through the HTTP API, then measures each endpoint at several concurrencies
-//! beside the floor measured the same way (`GET /healthz` on the same server), so that the
-//! ratio holds on a noisy machine. It prints a markdown table and writes JSON.
+//! `interlog bench`: the load harness. For each backend (SQLite, then PostgreSQL in a schema
+//! of its own), it starts a server in this process, loads a synthetic workload through the
+//! HTTP API, measures each endpoint at several concurrencies beside the floor measured the
+//! same way (`GET /healthz` on the same server), so that the ratio holds on a noisy machine,
+//! then times `import` of vendor documents. It prints markdown tables and writes JSON.
 //!
 //! The client runs in the same process as the server and shares its cores: the floor pays
 //! that cost too, which is what makes the ratios comparable.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use interlog_core::{InteractionId, TenantId};
+use clap::ValueEnum;
+use interlog_core::workload::{Rng, Spec, Workload};
+use interlog_core::{parse_event, project, Event, InteractionId, TenantId};
 use interlog_server::auth::RateLimit;
+use interlog_server::dialects::cxengage;
 use interlog_server::Config;
+use interlog_store::postgres::ScratchSchema;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use crate::common::DatabaseArgs;
-use crate::workload::{Rng, Spec, Workload};
+use crate::import::{import, Format};
 
 /// Measure ingest and query performance on a synthetic workload, beside the floor.
 #[derive(Debug, clap::Args)]
@@ -39,13 +44,70 @@ pub struct Args {
     /// temporary directory, removed afterwards).
     #[arg(long = "data", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// The backends to measure, one after the other in this run.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "sqlite,postgres")]
+    backends: Vec<BackendKind>,
+    /// At most this many interactions are exported as CxEngage documents and timed through
+    /// `import` (it holds the file in memory, as `interlog import` does).
+    #[arg(long, default_value_t = 100_000)]
+    import_max: u64,
+    /// For the postgres backend: the PostgreSQL database (default
+    /// postgres://postgres@127.0.0.1:5432/test). The run works in a schema of its own,
+    /// dropped at the end.
     #[command(flatten)]
     database: DatabaseArgs,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackendKind {
+    /// The embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl BackendKind {
+    fn name(self) -> &'static str {
+        match self {
+            BackendKind::Sqlite => "sqlite",
+            BackendKind::Postgres => "postgresql",
+        }
+    }
+}
+
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
+
 const TENANT: &str = "bench";
 const DAY_MS: i64 = 86_400_000;
 const START_MS: i64 = 1_704_067_200_000; // 2024-01-01
+
+/// A number of events taken in over some seconds.
+struct Rate {
+    events: u64,
+    seconds: f64,
+}
+
+impl Rate {
+    fn per_second(&self) -> f64 {
+        self.events as f64 / self.seconds.max(f64::EPSILON)
+    }
+
+    fn json(&self) -> Value {
+        json!({"events": self.events, "seconds": self.seconds, "eventsPerSecond": self.per_second()})
+    }
+}
+
+/// Everything measured on one backend.
+struct Run {
+    backend: &'static str,
+    ingest: Rate,
+    /// Interactions imported as CxEngage documents (one event each).
+    import: Rate,
+    figures: Vec<Figure>,
+    store_lookups_per_second: f64,
+    bytes_per_interaction: f64,
+    peak_rss: Option<u64>,
+}
 
 /// One measured figure.
 struct Figure {
@@ -115,17 +177,43 @@ fn peak_rss() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kb| kb * 1024)
 }
 
-fn disk_bytes(dir: &std::path::Path) -> u64 {
-    ["interlog.db", "interlog.db-wal"].iter().filter_map(|f| std::fs::metadata(dir.join(f)).ok()).map(|m| m.len()).sum()
+/// Starts a new peak for [`peak_rss`], so each backend's run reports its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    let scratch = match &args.data_dir {
-        Some(dir) => dir.clone(),
-        None => std::env::temp_dir().join(format!("interlog-bench-{}", std::process::id())),
-    };
-    let mut config = Config::new(&scratch);
-    config.database_url = args.database.database_url.clone();
+    let mut runs = Vec::new();
+    for &backend in &args.backends {
+        let scratch = match &args.data_dir {
+            Some(dir) => dir.join(backend.name()),
+            None => std::env::temp_dir().join(format!("interlog-bench-{}-{}", std::process::id(), backend.name())),
+        };
+        let run = match backend {
+            BackendKind::Sqlite => measure_backend(&args, backend, &scratch, None).await,
+            BackendKind::Postgres => {
+                let base = args.database.database_url.as_deref().unwrap_or(DEFAULT_POSTGRES);
+                let schema = ScratchSchema::create(base, &format!("interlog_bench_{}", std::process::id()))
+                    .await
+                    .with_context(|| format!("cannot create a schema in PostgreSQL at {base} (pass --backends sqlite to skip it)"))?;
+                let run = measure_backend(&args, backend, &scratch, Some(schema.url.clone())).await;
+                schema.drop().await?;
+                run
+            }
+        };
+        if args.data_dir.is_none() {
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
+        runs.push(run?);
+    }
+    report(&args, &runs)
+}
+
+/// Loads the workload into a fresh store on `backend` and measures it.
+async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, database_url: Option<String>) -> anyhow::Result<Run> {
+    reset_peak_rss();
+    let mut config = Config::new(scratch);
+    config.database_url = database_url;
     config.pool = args.database.pool();
     config.rate_limit = RateLimit { per_second: 0, burst: 0 };
     let state = interlog_server::open(&config).await.context("cannot open the store")?;
@@ -134,44 +222,21 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let base = format!("http://{}", listener.local_addr()?);
     let server = tokio::spawn(interlog_server::run(listener, state, std::future::pending()));
     let tenant = TenantId::parse(TENANT).expect("a valid tenant");
-    let token = crate::token::mint(&scratch, &tenant)?;
-    let backend = if args.database.database_url.is_some() { "postgresql" } else { "sqlite" };
+    let token = crate::token::mint(scratch, &tenant)?;
+    eprintln!("{}: loading {} interactions", backend.name(), args.interactions);
 
     // Ingest through the HTTP API, NDJSON batches of 1000 events.
-    let spec = Spec { interactions: args.interactions, seed: 1, days: (args.interactions / 50_000).max(1) as u32, start_ms: START_MS };
-    let days = spec.days;
+    let days = (args.interactions / 50_000).max(1) as u32;
+    let spec = Spec { interactions: args.interactions, seed: 1, days, start_ms: START_MS };
     let began = Instant::now();
     let events = crate::generate::post(&base, &tenant, &token, Workload::new(spec), args.interactions).await?;
-    let ingest_seconds = began.elapsed().as_secs_f64();
-
-    let n = args.interactions.max(1);
-    let id = move |rng: &mut Rng| format!("gen-1-{}", rng.below(n));
-    let b = base.clone();
-    let day = move |rng: &mut Rng| {
-        let from = START_MS + rng.below(u64::from(days)) as i64 * DAY_MS;
-        let t = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        (t(from), t(from + DAY_MS))
-    };
-    let population = (n / 3).max(1);
-    let agents = (n / 40).clamp(20, 300);
-    let api = format!("{b}/api/v1/tenants/{TENANT}");
-    type Pick = Arc<dyn Fn(&mut Rng) -> (String, Option<&'static str>) + Send + Sync>;
-    let endpoints: Vec<(&'static str, Pick)> = vec![
-        ("GET /healthz (floor)", Arc::new({ let b = b.clone(); move |_: &mut Rng| (format!("{b}/healthz"), None) })),
-        ("native: get by id", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/interactions/{}", id(r)), None) })),
-        ("cxengage: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/cxengage/v1/tenants/{TENANT}/interactions/{}", id(r)), None) })),
-        ("genesys-ucs: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/genesys-ucs/interactions/{}", id(r)), None) })),
-        ("native: 100 in a 1-day window", Arc::new({ let api = api.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{api}/interactions?limit=100&from={from}&to={to}"), None) } })),
-        ("talkdesk: 100 in a 1-day window", Arc::new({ let b = b.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{b}/compat/talkdesk/interactions?per_page=100&start_date={from}&end_date={to}"), None) } })),
-        ("native: customer history", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/customers/cust-{:06}/interactions", (population as f64 * r.unit().powi(3)) as u64), None) })),
-        ("vonage: agent latest (v2)", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3).max(0)), Some("application/json;version=2")) })),
-        ("native: full-text search", Arc::new({ let api = api.clone(); move |_: &mut Rng| (format!("{api}/interactions?q=charged%20twice&limit=20"), None) })),
-    ];
+    let ingest = Rate { events, seconds: began.elapsed().as_secs_f64() };
+    let bytes_per_interaction = store.size_bytes().await? as f64 / args.interactions.max(1) as f64;
 
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
     let duration = Duration::from_millis(args.duration_ms);
     let mut figures = Vec::new();
-    for (endpoint, pick) in &endpoints {
+    for (endpoint, pick) in endpoints(&base, args.interactions, days) {
         for &c in &args.connections {
             figures.push(measure(&client, &token, endpoint, c, duration, pick.clone()).await);
         }
@@ -182,58 +247,104 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let mut rng = Rng::new(9);
     let mut lookups = 0u64;
     while began.elapsed() < duration {
-        let id = InteractionId::parse(format!("gen-1-{}", rng.below(n))).expect("a valid id");
+        let id = InteractionId::parse(format!("gen-1-{}", rng.below(args.interactions.max(1)))).expect("a valid id");
         store.get_interaction(&tenant, &id).await?;
         lookups += 1;
     }
     let store_lookups_per_second = lookups as f64 / began.elapsed().as_secs_f64();
-    let bytes_per_interaction = (backend == "sqlite").then(|| disk_bytes(&scratch) as f64 / n as f64);
+
+    // `import` of CxEngage documents, into a tenant of its own.
+    let imported = args.interactions.min(args.import_max);
+    let documents = cxengage_documents(&tenant, imported);
+    let import_tenant = TenantId::parse("bench-import").expect("a valid tenant");
+    let began = Instant::now();
+    let outcome = import(store.as_ref(), Format::Cxengage, &import_tenant, &documents).await?;
+    let import = Rate { events: outcome.new as u64, seconds: began.elapsed().as_secs_f64() };
+    anyhow::ensure!(outcome.rejected.is_empty(), "import refused {} documents: {:?}", outcome.rejected.len(), outcome.rejected.first());
     server.abort();
 
-    report(&args, backend, events, ingest_seconds, &figures, store_lookups_per_second, bytes_per_interaction)?;
-    if args.data_dir.is_none() {
-        let _ = std::fs::remove_dir_all(&scratch);
-    }
-    Ok(())
+    Ok(Run { backend: backend.name(), ingest, import, figures, store_lookups_per_second, bytes_per_interaction, peak_rss: peak_rss() })
 }
 
-fn report(
-    args: &Args,
-    backend: &str,
-    events: u64,
-    ingest_seconds: f64,
-    figures: &[Figure],
-    store_lookups_per_second: f64,
-    bytes_per_interaction: Option<f64>,
-) -> anyhow::Result<()> {
-    let floor = |c: usize| figures.iter().find(|f| f.endpoint.ends_with("(floor)") && f.connections == c).map_or(0.0, |f| f.requests_per_second);
-    println!("## Interlog benchmark: {} interactions, {backend}\n", args.interactions);
-    println!("Ingest over HTTP: {events} events in {ingest_seconds:.1} s = **{:.0} events/s**", events as f64 / ingest_seconds);
-    println!("Raw store point lookups (no HTTP): {store_lookups_per_second:.0}/s");
-    if let Some(bytes) = bytes_per_interaction {
-        println!("On disk: {bytes:.0} bytes per interaction");
+/// `count` interactions of a workload (another seed than the loaded one) as CxEngage
+/// documents, one per line, the way a CxEngage export would hold them.
+fn cxengage_documents(tenant: &TenantId, count: u64) -> String {
+    let spec = Spec { interactions: count, seed: 2, days: (count / 50_000).max(1) as u32, start_ms: START_MS };
+    let mut out = String::new();
+    for raw in Workload::new(spec) {
+        let log: Vec<Event> = raw.into_iter().map(|e| parse_event(e).expect("generated events are valid")).collect();
+        let record = project(tenant, &log[0].interaction_id, &log);
+        out.push_str(&cxengage::render::render_interaction(&record, false).to_string());
+        out.push('\n');
     }
-    if let Some(rss) = peak_rss() {
-        println!("Peak RSS (server and client): {:.0} MiB", rss as f64 / 1_048_576.0);
-    }
-    println!("\n| endpoint | conns | req/s | vs /healthz | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|");
-    let mut rows = Vec::new();
-    for f in figures {
-        let ratio = if floor(f.connections) > 0.0 { f.requests_per_second / floor(f.connections) } else { 0.0 };
+    out
+}
+
+type Pick = Arc<dyn Fn(&mut Rng) -> (String, Option<&'static str>) + Send + Sync>;
+
+/// The measured endpoints, each with how it picks its next URL (and Accept header).
+fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'static str, Pick)> {
+    let n = interactions.max(1);
+    let id = move |rng: &mut Rng| format!("gen-1-{}", rng.below(n));
+    let day = move |rng: &mut Rng| {
+        let from = START_MS + rng.below(u64::from(days)) as i64 * DAY_MS;
+        let t = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        (t(from), t(from + DAY_MS))
+    };
+    let population = (n / 3).max(1);
+    let agents = (n / 40).clamp(20, 300);
+    let b = base.to_string();
+    let api = format!("{b}/api/v1/tenants/{TENANT}");
+    vec![
+        ("GET /healthz (floor)", Arc::new({ let b = b.clone(); move |_: &mut Rng| (format!("{b}/healthz"), None) })),
+        ("native: get by id", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/interactions/{}", id(r)), None) })),
+        ("cxengage: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/cxengage/v1/tenants/{TENANT}/interactions/{}", id(r)), None) })),
+        ("genesys-ucs: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/genesys-ucs/interactions/{}", id(r)), None) })),
+        ("native: 100 in a 1-day window", Arc::new({ let api = api.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{api}/interactions?limit=100&from={from}&to={to}"), None) } })),
+        ("talkdesk: 100 in a 1-day window", Arc::new({ let b = b.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{b}/compat/talkdesk/interactions?per_page=100&start_date={from}&end_date={to}"), None) } })),
+        ("native: customer history", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/customers/cust-{:06}/interactions", (population as f64 * r.unit().powi(3)) as u64), None) })),
+        ("vonage: agent latest (v2)", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3).max(0)), Some("application/json;version=2")) })),
+        ("native: full-text search", Arc::new({ let api = api.clone(); move |_: &mut Rng| (format!("{api}/interactions?q=charged%20twice&limit=20"), None) })),
+    ]
+}
+
+fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
+    let mut results = Vec::new();
+    for run in runs {
+        println!("## Interlog benchmark: {} interactions, {}\n", args.interactions, run.backend);
+        println!("Ingest over HTTP: {} events in {:.1} s = **{:.0} events/s**", run.ingest.events, run.ingest.seconds, run.ingest.per_second());
         println!(
-            "| {} | {} | {:.0} | {:.0}% | {:.2} | {:.2} | {} |",
-            f.endpoint, f.connections, f.requests_per_second, ratio * 100.0, f.p50_ms, f.p99_ms, f.errors
+            "Ingest through `import` (CxEngage documents, one event each): {} in {:.1} s = **{:.0} interactions/s**",
+            run.import.events, run.import.seconds, run.import.per_second()
         );
-        rows.push(json!({"endpoint": f.endpoint, "connections": f.connections, "requestsPerSecond": f.requests_per_second,
-            "ratioToFloor": ratio, "p50Ms": f.p50_ms, "p99Ms": f.p99_ms, "errors": f.errors}));
+        println!("Raw store point lookups (no HTTP): {:.0}/s", run.store_lookups_per_second);
+        println!("On disk (tables and indexes): {:.0} bytes per interaction", run.bytes_per_interaction);
+        if let Some(rss) = run.peak_rss {
+            println!("Peak RSS (server and client): {:.0} MiB", rss as f64 / 1_048_576.0);
+        }
+        let floor = |c: usize| {
+            run.figures.iter().find(|f| f.endpoint.ends_with("(floor)") && f.connections == c).map_or(0.0, |f| f.requests_per_second)
+        };
+        println!("\n| endpoint | conns | req/s | vs /healthz | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|");
+        let mut rows = Vec::new();
+        for f in &run.figures {
+            let ratio = if floor(f.connections) > 0.0 { f.requests_per_second / floor(f.connections) } else { 0.0 };
+            println!(
+                "| {} | {} | {:.0} | {:.0}% | {:.2} | {:.2} | {} |",
+                f.endpoint, f.connections, f.requests_per_second, ratio * 100.0, f.p50_ms, f.p99_ms, f.errors
+            );
+            rows.push(json!({"endpoint": f.endpoint, "connections": f.connections, "requestsPerSecond": f.requests_per_second,
+                "ratioToFloor": ratio, "p50Ms": f.p50_ms, "p99Ms": f.p99_ms, "errors": f.errors}));
+        }
+        println!();
+        results.push(json!({
+            "backend": run.backend, "ingest": run.ingest.json(), "import": run.import.json(),
+            "storeLookupsPerSecond": run.store_lookups_per_second, "bytesPerInteraction": run.bytes_per_interaction,
+            "peakRssBytes": run.peak_rss, "endpoints": rows,
+        }));
     }
-    let results: Value = json!({
-        "interactions": args.interactions, "backend": backend, "durationMs": args.duration_ms,
-        "ingest": {"events": events, "seconds": ingest_seconds, "eventsPerSecond": events as f64 / ingest_seconds},
-        "storeLookupsPerSecond": store_lookups_per_second, "bytesPerInteraction": bytes_per_interaction,
-        "peakRssBytes": peak_rss(), "endpoints": rows,
-    });
+    let results = json!({"interactions": args.interactions, "durationMs": args.duration_ms, "runs": results});
     std::fs::write(&args.out, serde_json::to_string_pretty(&results)?).with_context(|| format!("cannot write {}", args.out.display()))?;
-    println!("\nJSON: {}", args.out.display());
+    println!("JSON: {}", args.out.display());
     Ok(())
 }

@@ -10,7 +10,7 @@ use interlog_core::{parse_event, Event, TenantId};
 use serde_json::Value;
 
 use crate::common::DatabaseArgs;
-use crate::workload::{Spec, Workload};
+use interlog_core::workload::{Spec, Workload};
 
 /// Events per request or transaction when loading.
 const BATCH: usize = 1000;

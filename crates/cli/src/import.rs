@@ -10,7 +10,7 @@ use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
 use interlog_core::{Event, EventBody, EventId, TenantId};
 use interlog_server::dialects::{cxengage, genesys, talkdesk};
-use interlog_store::Appended;
+use interlog_store::{Appended, Store};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -41,7 +41,7 @@ pub struct Args {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
+pub enum Format {
     /// Talkdesk "Retrieve all Interactions" pages (`_embedded.interactions[]`).
     Talkdesk,
     /// CxEngage interaction documents (one, an array, a list envelope with `results`).
@@ -106,6 +106,43 @@ fn import_event(tenant: &TenantId, record: Interaction) -> Event {
     }
 }
 
+/// What an import did.
+pub struct Imported {
+    pub new: usize,
+    pub duplicates: usize,
+    /// Why each refused record was refused.
+    pub rejected: Vec<String>,
+}
+
+/// Parses `text` as `format` and appends one `interaction-imported` event per record, with
+/// a progress bar: the work of `interlog import`, also timed by `interlog bench`.
+pub async fn import(store: &dyn Store, format: Format, tenant: &TenantId, text: &str) -> anyhow::Result<Imported> {
+    let mut events = Vec::new();
+    let mut rejected = Vec::new();
+    for (n, document) in documents(text)?.iter().enumerate() {
+        for (m, record) in records(format, tenant, document).into_iter().enumerate() {
+            match record {
+                Ok(record) => events.push(import_event(tenant, record)),
+                Err(reason) => rejected.push(format!("document {n}, record {m}: {reason}")),
+            }
+        }
+    }
+    let progress = ProgressBar::new(events.len() as u64).with_style(
+        ProgressStyle::with_template("{spinner} importing [{bar:40}] {pos}/{len} interactions ({per_sec}, {eta} left)")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let mut imported = Imported { new: 0, duplicates: 0, rejected };
+    for batch in events.chunks(500) {
+        let outcome = store.append_events(tenant, batch).await.context("cannot store the imported interactions")?;
+        imported.new += outcome.iter().filter(|o| **o == Appended::New).count();
+        imported.duplicates += outcome.iter().filter(|o| **o == Appended::Duplicate).count();
+        progress.inc(batch.len() as u64);
+    }
+    progress.finish_and_clear();
+    Ok(imported)
+}
+
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let mut text = String::new();
     if args.file.as_os_str() == "-" {
@@ -113,35 +150,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     } else {
         text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     }
-    let mut events = Vec::new();
-    let mut rejected = Vec::new();
-    for (n, document) in documents(&text)?.iter().enumerate() {
-        for (m, record) in records(args.format, &args.tenant, document).into_iter().enumerate() {
-            match record {
-                Ok(record) => events.push(import_event(&args.tenant, record)),
-                Err(reason) => rejected.push(format!("document {n}, record {m}: {reason}")),
-            }
-        }
-    }
-    if events.is_empty() && rejected.is_empty() {
+    let store = args.database.open(&args.data_dir).await?;
+    let Imported { new, duplicates, rejected } = import(store.as_ref(), args.format, &args.tenant, &text).await?;
+    if new + duplicates == 0 && rejected.is_empty() {
         bail!("{} holds no interactions", args.file.display());
     }
-
-    let store = args.database.open(&args.data_dir).await?;
-    let progress = ProgressBar::new(events.len() as u64).with_style(
-        ProgressStyle::with_template("{spinner} importing [{bar:40}] {pos}/{len} interactions ({per_sec}, {eta} left)")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
-    let (mut new, mut duplicates) = (0, 0);
-    for batch in events.chunks(500) {
-        let outcome = store.append_events(&args.tenant, batch).await.context("cannot store the imported interactions")?;
-        new += outcome.iter().filter(|o| **o == Appended::New).count();
-        duplicates += outcome.iter().filter(|o| **o == Appended::Duplicate).count();
-        progress.inc(batch.len() as u64);
-    }
-    progress.finish_and_clear();
-    println!("imported {} interactions into {}: {new} new, {duplicates} already imported, {} rejected", events.len(), args.tenant, rejected.len());
+    println!("imported {} interactions into {}: {new} new, {duplicates} already imported, {} rejected", new + duplicates, args.tenant, rejected.len());
     for reason in rejected.iter().take(20) {
         println!("  rejected {reason}");
     }

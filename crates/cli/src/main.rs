@@ -3,7 +3,7 @@
 //! # Layout
 //! - `serve`: run the HTTP server on the embedded store.
 //! - `migrate`: bring the database schema up to date (serve also does it on start).
-//! - `generate`, `demo`: a synthetic contact-center workload (`workload.rs`), as NDJSON, posted,
+//! - `generate`, `demo`: a synthetic contact-center workload (`interlog_core::workload`), as NDJSON, posted,
 //!   or loaded into the store.
 //! - `bench`: the load harness (ingest and queries beside the /healthz floor).
 //! - `import`: load a vendor's export as `interaction-imported` events.
@@ -19,7 +19,6 @@ mod keys;
 mod migrate;
 mod serve;
 mod token;
-mod workload;
 
 use clap::{Parser, Subcommand, ValueEnum};
 

@@ -1,56 +1,14 @@
 //! The `interlog` binary as a newcomer uses it: serve, token, post, read, restart.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+mod common;
 
+use std::path::Path;
+use std::process::Command;
+
+use common::{Server, BIN};
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_interlog");
 const WORKED_EXAMPLE_ID: &str = "b2109780-db83-11e7-9709-c2b07aa3bee9";
-
-/// A running `interlog serve` on a random port; killed on drop.
-struct Server {
-    child: Child,
-    base: String,
-    /// Kept open so the server's later output never meets a closed pipe.
-    _stdout: BufReader<ChildStdout>,
-}
-
-impl Server {
-    fn start(data: &Path) -> Self {
-        Self::start_with(data, &[])
-    }
-
-    fn start_with(data: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .args(extra)
-            .env_remove("INTERLOG_JWT_SECRET")
-            .env_remove("INTERLOG_DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn interlog serve");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut first_line = String::new();
-        stdout.read_line(&mut first_line).unwrap();
-        let base = first_line
-            .split_whitespace()
-            .find(|word| word.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {first_line:?}"))
-            .to_string();
-        Self { child, base, _stdout: stdout }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn token(data: &Path, extra: &[&str]) -> String {
     let output = Command::new(BIN).args(["token", "--tenant", "acme", "--data"]).arg(data).args(extra).output().unwrap();
@@ -71,7 +29,7 @@ async fn get_record(client: &reqwest::Client, server: &Server, token: &str) -> V
 async fn a_newcomer_serves_posts_reads_and_a_restart_loses_nothing() {
     let data = tempfile::tempdir().unwrap();
     let client = reqwest::Client::new();
-    let server = Server::start(data.path());
+    let server = Server::start(data.path(), &[]);
     let token = token(data.path(), &[]);
     assert_eq!(token.split('.').count(), 3, "a JWT");
 
@@ -89,7 +47,7 @@ async fn a_newcomer_serves_posts_reads_and_a_restart_loses_nothing() {
 
     // Killed without warning right after the acknowledgement: the events were committed.
     drop(server);
-    let restarted = Server::start(data.path());
+    let restarted = Server::start(data.path(), &[]);
     let after = get_record(&client, &restarted, &token).await;
     assert_eq!(after, before, "same record, and the same secret still verifies the token");
 }
@@ -97,7 +55,7 @@ async fn a_newcomer_serves_posts_reads_and_a_restart_loses_nothing() {
 #[tokio::test]
 async fn a_read_only_token_cannot_write() {
     let data = tempfile::tempdir().unwrap();
-    let server = Server::start(data.path());
+    let server = Server::start(data.path(), &[]);
     let reader = token(data.path(), &["--scope", "interactions:read"]);
     let response = reqwest::Client::new()
         .post(format!("{}/api/v1/tenants/acme/events", server.base))
@@ -145,7 +103,7 @@ async fn keys_are_created_listed_used_and_revoked_from_the_cli() {
     assert_eq!(as_json["scopes"], json!(["admin"]));
     assert!(as_json["secret"].as_str().unwrap().starts_with("key_"));
 
-    let server = Server::start(data.path());
+    let server = Server::start(data.path(), &[]);
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/tenants/acme/interactions", server.base);
     let ok = client.get(&url).basic_auth(&id, Some(&secret)).send().await.unwrap();
@@ -177,7 +135,7 @@ async fn a_talkdesk_page_imports_and_reads_back_field_for_field() {
     let again = import(data.path(), "talkdesk", &file);
     assert!(again.contains("0 new, 2 already imported"), "importing twice changes nothing: {again}");
 
-    let server = Server::start(data.path());
+    let server = Server::start(data.path(), &[]);
     let token = token(data.path(), &[]);
     let url = format!("{}/compat/talkdesk/interactions?start_date=2020-03-09T00:00:00Z&end_date=2020-03-16T00:00:00Z", server.base);
     let page: Value = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
@@ -200,7 +158,7 @@ async fn the_cxengage_sample_imports_and_reads_back_as_it_was() {
     let summary = String::from_utf8_lossy(&output.stdout);
     assert!(summary.contains("1 new"), "{summary} {}", String::from_utf8_lossy(&output.stderr));
 
-    let server = Server::start(data.path());
+    let server = Server::start(data.path(), &[]);
     let token = Command::new(BIN)
         .args(["token", "--tenant", "2336d1ec-c956-47e1-b3b1-fe8fde81b2b4", "--data"])
         .arg(data.path())
@@ -222,7 +180,7 @@ async fn the_genesys_example_resource_imports_and_reads_back_key_for_key() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/genesys-ucs-resource.json");
     let summary = import(data.path(), "genesys-ucs", &file);
     assert!(summary.contains("1 new"), "{summary}");
-    let server = Server::start_with(data.path(), &["--public-url", "http://ucshost:8080"]);
+    let server = Server::start(data.path(), &["--public-url", "http://ucshost:8080"]);
     let token = token(data.path(), &[]);
     let url = format!("{}/compat/genesys-ucs/interactions/00001a57JGQ00BW8", server.base);
     let got = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().text().await.unwrap();
@@ -253,7 +211,7 @@ async fn demo_fills_the_store_and_the_bench_harness_reports_every_endpoint() {
     let data = tempfile::tempdir().unwrap();
     let output = Command::new(BIN).args(["demo", "--interactions", "60", "--data"]).arg(data.path()).env_remove("INTERLOG_DATABASE_URL").output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let server = Server::start(data.path());
+    let server = Server::start(data.path(), &[]);
     let token = Command::new(BIN).args(["token", "--tenant", "demo", "--data"]).arg(data.path()).output().unwrap();
     let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
     let page: Value = reqwest::Client::new()
@@ -267,20 +225,27 @@ async fn demo_fills_the_store_and_the_bench_harness_reports_every_endpoint() {
         .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 60);
 
-    // The harness at a tiny size, as a smoke test: it runs and reports; no timing is asserted.
+    // The harness at a tiny size on both backends, as a smoke test: it runs and reports;
+    // no timing is asserted.
     let out = data.path().join("bench.json");
     let output = Command::new(BIN)
-        .args(["bench", "--interactions", "200", "--duration-ms", "100", "--connections", "1,2", "--out"])
+        .args(["bench", "--interactions", "200", "--duration-ms", "100", "--connections", "1,2", "--import-max", "50", "--out"])
         .arg(&out)
-        .env_remove("INTERLOG_DATABASE_URL")
+        .args(["--backends", "sqlite,postgres", "--database", &interlog_store::testing::postgres_url()])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("| endpoint | conns |"), "{stdout}");
     let results: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
-    let rows = results["endpoints"].as_array().unwrap();
-    assert_eq!(rows.len(), 9 * 2);
-    assert!(rows.iter().all(|r| r["errors"] == json!(0)), "{rows:?}");
-    assert!(results["ingest"]["events"].as_u64().unwrap() > 1000);
+    let runs = results["runs"].as_array().unwrap();
+    assert_eq!(runs.iter().map(|r| r["backend"].as_str().unwrap()).collect::<Vec<_>>(), ["sqlite", "postgresql"]);
+    for run in runs {
+        let rows = run["endpoints"].as_array().unwrap();
+        assert_eq!(rows.len(), 9 * 2);
+        assert!(rows.iter().all(|r| r["errors"] == json!(0)), "{rows:?}");
+        assert!(run["ingest"]["events"].as_u64().unwrap() > 1000);
+        assert_eq!(run["import"]["events"], json!(50), "every exported document is imported");
+        assert!(run["bytesPerInteraction"].as_f64().unwrap() > 0.0);
+    }
 }

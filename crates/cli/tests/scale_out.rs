@@ -1,43 +1,24 @@
 //! Two `interlog serve` processes over one PostgreSQL: a mixed workload ingested through both
 //! at once, with duplicates across servers, must give the records sequential ingestion gives.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command, Stdio};
+mod common;
 
+use std::process::Command;
+
+use common::{Server, BIN};
 use interlog_store::testing::PgSchema;
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_interlog");
 const SECRET: &str = "scale-out-test-secret";
 const INTERACTIONS: usize = 40;
 
-struct Server {
-    child: Child,
-    base: String,
-    _stdout: BufReader<ChildStdout>,
-}
-
-impl Server {
-    fn start(data: &std::path::Path, database: Option<&str>) -> Self {
-        let mut command = Command::new(BIN);
-        command.args(["serve", "--listen", "127.0.0.1:0", "--jwt-secret", SECRET, "--data"]).arg(data);
-        if let Some(url) = database {
-            command.args(["--database", url, "--db-max-connections", "4"]);
-        }
-        let mut child = command.env_remove("INTERLOG_DATABASE_URL").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let base = line.split_whitespace().find(|w| w.starts_with("http://")).expect("address").to_string();
-        Self { child, base, _stdout: stdout }
+/// A server with the shared secret, on PostgreSQL when `database` is given.
+fn serve(data: &std::path::Path, database: Option<&str>) -> Server {
+    let mut flags = vec!["--jwt-secret", SECRET];
+    if let Some(url) = database {
+        flags.extend(["--database", url, "--db-max-connections", "4"]);
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    Server::start(data, &flags)
 }
 
 fn token() -> String {
@@ -115,9 +96,9 @@ async fn records(client: &reqwest::Client, base: &str, token: &str) -> Vec<Value
 async fn two_servers_ingesting_concurrently_agree_with_sequential_ingestion() {
     let schema = PgSchema::create().await;
     let (data_a, data_b, data_seq) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = Server::start(data_a.path(), Some(&schema.url));
-    let b = Server::start(data_b.path(), Some(&schema.url));
-    let sequential = Server::start(data_seq.path(), None);
+    let a = serve(data_a.path(), Some(&schema.url));
+    let b = serve(data_b.path(), Some(&schema.url));
+    let sequential = serve(data_seq.path(), None);
     let client = reqwest::Client::new();
     let token = token();
 

@@ -13,6 +13,8 @@
 //! - [`projection`]: `project(events) -> Interaction`, the only producer of records and
 //!   statistics.
 //! - [`query`]: list queries, pages and opaque keyset cursors.
+//! - [`workload`]: a deterministic synthetic contact-center workload, as raw events (for
+//!   `interlog generate`, the load harness and the benchmarks).
 
 pub mod event;
 pub mod ids;
@@ -20,6 +22,7 @@ pub mod projection;
 pub mod query;
 pub mod record;
 pub mod time;
+pub mod workload;
 
 pub use event::{parse_event, Event, EventBody, EventError};
 pub use ids::{AgentId, ContentId, CustomerId, EventId, IdError, InteractionId, TenantId};

@@ -176,6 +176,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Checks that the database answers (for readiness probes).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The space the store's tables and indexes take, in bytes (all tenants).
+    async fn size_bytes(&self) -> Result<u64, StoreError>;
 }
 
 pub(crate) fn now_ms() -> i64 {

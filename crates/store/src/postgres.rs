@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
+use sqlx::{Connection, Executor, PgConnection};
 
 use crate::sql::{Backend, SqlStore};
 use crate::StoreError;
@@ -36,4 +37,38 @@ pub async fn open(url: &str, settings: &PoolSettings) -> Result<SqlStore, StoreE
         .await?;
     MIGRATOR.run(&pool).await?;
     Ok(SqlStore::new(Backend::Postgres, pool.clone(), pool))
+}
+
+/// A schema of its own inside a PostgreSQL database, which a store reaches through
+/// `search_path`: for tests and benchmarks that must neither touch nor see anything else
+/// in the database. [`ScratchSchema::drop`] removes it and everything in it.
+pub struct ScratchSchema {
+    name: String,
+    base: String,
+    /// A database URL whose connections work inside the schema.
+    pub url: String,
+}
+
+impl ScratchSchema {
+    /// Creates schema `name` (letters, digits and `_` only) in the database at `base`.
+    pub async fn create(base: &str, name: &str) -> Result<Self, StoreError> {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(StoreError::Config(format!("{name:?} is not a plain schema name")));
+        }
+        let mut conn = PgConnection::connect(base).await?;
+        conn.execute(format!("CREATE SCHEMA {name}").as_str()).await?;
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-c%20search_path%3D{name}");
+        Ok(Self { name: name.into(), base: base.into(), url })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub async fn drop(self) -> Result<(), StoreError> {
+        let mut conn = PgConnection::connect(&self.base).await?;
+        conn.execute(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name).as_str()).await?;
+        Ok(())
+    }
 }

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use sqlx::{Connection, Executor, PgConnection};
 
 use crate::now_ms;
+use crate::postgres::ScratchSchema;
 
 const PREFIX: &str = "it_";
 
@@ -20,7 +21,7 @@ pub fn postgres_url() -> String {
 
 /// A schema of its own for one test.
 pub struct PgSchema {
-    name: String,
+    scratch: ScratchSchema,
     /// A database URL whose connections work inside the schema.
     pub url: String,
 }
@@ -32,15 +33,12 @@ impl PgSchema {
         let base = postgres_url();
         let mut conn = PgConnection::connect(&base).await.expect("PostgreSQL for tests (INTERLOG_TEST_POSTGRES_URL)");
         drop_stale_schemas(&mut conn).await;
-        conn.execute(format!("CREATE SCHEMA {name}").as_str()).await.expect("create test schema");
-        let separator = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{separator}options=-c%20search_path%3D{name}");
-        Self { name, url }
+        let scratch = ScratchSchema::create(&base, &name).await.expect("create test schema");
+        Self { url: scratch.url.clone(), scratch }
     }
 
     pub async fn drop(self) {
-        let mut conn = PgConnection::connect(&postgres_url()).await.expect("PostgreSQL for tests");
-        conn.execute(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name).as_str()).await.expect("drop test schema");
+        self.scratch.drop().await.expect("drop test schema");
     }
 }
 

@@ -15,20 +15,22 @@
 //! - this file: the pools, [`Backend`], and the `Store` methods.
 //! - `write.rs`: appending events, storing content, rewriting records and index rows.
 //! - `read.rs`: list queries as SQL with numbered parameters.
+//! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 
 mod dnis;
 mod keys;
 mod read;
+mod statement;
 mod write;
 
 use async_trait::async_trait;
 use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page, Position};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, StoredContent, Store, StoreError};
-use read::{Param, Sql};
+use statement::Sql;
 
 /// Which database is behind the `Any` pools.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,10 +40,11 @@ pub enum Backend {
 }
 
 impl Backend {
-    fn events_of_interaction(self) -> &'static str {
+    /// The events column that orders arrival.
+    fn arrival(self) -> &'static str {
         match self {
-            Backend::Sqlite => "SELECT body FROM events WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY rowid",
-            Backend::Postgres => "SELECT body FROM events WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY seq",
+            Backend::Sqlite => "rowid",
+            Backend::Postgres => "seq",
         }
     }
 }
@@ -69,18 +72,6 @@ fn wire_name<T: serde::Serialize>(value: T) -> String {
 
 fn parse_record(json: &str) -> Result<Interaction, StoreError> {
     serde_json::from_str(json).map_err(|e| corrupt("record", e))
-}
-
-async fn fetch_all(pool: &AnyPool, sql: &Sql) -> Result<Vec<AnyRow>, StoreError> {
-    let mut query = sqlx::query::<Any>(&sql.text);
-    for param in &sql.params {
-        query = match param {
-            Param::Text(v) => query.bind(v.as_str()),
-            Param::Int(v) => query.bind(*v),
-            Param::Bool(v) => query.bind(*v),
-        };
-    }
-    Ok(query.fetch_all(pool).await?)
 }
 
 /// Cuts the extra row a list query fetches into "there is a next page".
@@ -123,7 +114,7 @@ impl SqlStore {
             Backend::Postgres => ("EXPLAIN ", 0),
         };
         sql.text.insert_str(0, prefix);
-        let rows = fetch_all(&self.reader, &sql).await?;
+        let rows = sql.fetch_all(&self.reader).await?;
         Ok(rows.iter().filter_map(|row| row.try_get::<String, _>(column).ok()).collect())
     }
 }
@@ -160,7 +151,7 @@ impl Store for SqlStore {
     }
 
     async fn list_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Page<Interaction>, StoreError> {
-        let rows = fetch_all(&self.reader, &read::list_interactions(self.backend, tenant, query)).await?;
+        let rows = read::list_interactions(self.backend, tenant, query).fetch_all(&self.reader).await?;
         let items = rows
             .iter()
             .map(|row| Ok((parse_record(row.try_get(0)?)?, position(row, None)?)))
@@ -169,13 +160,13 @@ impl Store for SqlStore {
     }
 
     async fn count_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<u64, StoreError> {
-        let rows = fetch_all(&self.reader, &read::count_interactions(self.backend, tenant, query)).await?;
+        let rows = read::count_interactions(self.backend, tenant, query).fetch_all(&self.reader).await?;
         let count: i64 = rows.first().map(|row| row.try_get(0)).transpose()?.unwrap_or(0);
         Ok(count as u64)
     }
 
     async fn agent_interactions(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Page<AgentInteraction>, StoreError> {
-        let rows = fetch_all(&self.reader, &read::agent_interactions(tenant, query)).await?;
+        let rows = read::agent_interactions(tenant, query).fetch_all(&self.reader).await?;
         let items = rows
             .iter()
             .map(|row| {
@@ -252,5 +243,18 @@ impl Store for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
+    }
+
+    async fn size_bytes(&self) -> Result<u64, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            // Tables with their indexes and TOAST, in the schema the store works in.
+            Backend::Postgres => {
+                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'm')"
+            }
+        };
+        let (bytes,): (i64,) = sqlx::query_as(sql).fetch_one(&self.reader).await?;
+        Ok(bytes.max(0) as u64)
     }
 }

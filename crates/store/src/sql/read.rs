@@ -7,50 +7,11 @@
 use interlog_core::query::{AgentQuery, InteractionQuery, Order, Position};
 use interlog_core::TenantId;
 
+use super::statement::{text, Param, Sql};
 use super::Backend;
 
-/// A bindable parameter.
-#[derive(Clone, Debug)]
-pub(crate) enum Param {
-    Text(String),
-    Int(i64),
-    Bool(bool),
-}
-
-/// SQL text plus its parameters, in `$n` order.
-#[derive(Debug, Default)]
-pub(crate) struct Sql {
-    pub text: String,
-    pub params: Vec<Param>,
-}
-
-impl Sql {
-    fn new(text: &str) -> Self {
-        Self { text: text.into(), params: Vec::new() }
-    }
-
-    /// Appends `clause`, replacing each `?` with the next parameter's placeholder.
-    fn push(&mut self, clause: &str, params: impl IntoIterator<Item = Param>) {
-        let mut params = params.into_iter();
-        for piece in clause.split_inclusive('?') {
-            match piece.strip_suffix('?') {
-                Some(before) => {
-                    self.text.push_str(before);
-                    self.params.push(params.next().expect("a parameter for every ?"));
-                    self.text.push_str(&format!("${}", self.params.len()));
-                }
-                None => self.text.push_str(piece),
-            }
-        }
-    }
-}
-
-fn text(value: impl Into<String>) -> Param {
-    Param::Text(value.into())
-}
-
 fn wire_name<T: serde::Serialize>(value: T) -> Param {
-    Param::Text(super::wire_name(value))
+    text(super::wire_name(value))
 }
 
 /// Continue after `position` in `order` over the columns (time, id[, allocation]).
@@ -185,8 +146,8 @@ pub(crate) fn agent_interactions(tenant: &TenantId, q: &AgentQuery) -> Sql {
         sql.push(" AND a.end_ms IS NULL", []);
     }
     if !q.channels.is_empty() {
-        let marks = vec!["?"; q.channels.len()].join(", ");
-        sql.push(&format!(" AND i.channel_type IN ({marks})"), q.channels.iter().map(|c| wire_name(*c)));
+        sql.push(" AND i.channel_type IN", []);
+        sql.push_list(q.channels.iter().map(|c| wire_name(*c)));
     }
     if let Some(after) = &q.after {
         push_after(&mut sql, Order::Desc, &["a.start_ms", "a.interaction_id", "a.interaction_agent_id"], after);
@@ -201,15 +162,6 @@ pub(crate) fn agent_interactions(tenant: &TenantId, q: &AgentQuery) -> Sql {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_are_numbered_in_order() {
-        let mut sql = Sql::new("SELECT 1 WHERE");
-        sql.push(" a = ? AND b = ?", [Param::Int(1), Param::Int(2)]);
-        sql.push(" AND c = ?", [Param::Int(3)]);
-        assert_eq!(sql.text, "SELECT 1 WHERE a = $1 AND b = $2 AND c = $3");
-        assert_eq!(sql.params.len(), 3);
-    }
 
     #[test]
     fn search_words_become_quoted_fts5_phrases() {

@@ -1,57 +1,71 @@
 //! The write side: append events, store content bytes, and rewrite each touched
 //! interaction's record and index rows from a fresh projection.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use interlog_core::{project, Event, EventBody, Interaction, InteractionId, TenantId};
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Executor, Transaction};
+use sqlx::{Any, Executor, Row, Transaction};
 
+use super::statement::{in_lists, insert_rows, opt_int, opt_text, text, Param};
 use super::{corrupt, wire_name, Backend, SqlStore};
 use crate::{now_ms, Appended, StoreError};
 
 type Tx<'a> = Transaction<'a, Any>;
 
 impl SqlStore {
-    /// Appends `events` inside `tx`, re-projecting every interaction that gained one.
+    /// Appends `events` inside `tx`, re-projecting every interaction that gained one. Each
+    /// step is one statement per table for the whole batch (multi-row inserts, `IN` lists),
+    /// not one per event: the statement count, not SQLite, bounds ingest otherwise.
     pub(super) async fn append_in(&self, tx: &mut Tx<'_>, tenant: &TenantId, events: &[Event]) -> Result<Vec<Appended>, StoreError> {
         let interactions: BTreeSet<&InteractionId> = events.iter().map(|e| &e.interaction_id).collect();
         self.lock_interactions(tx, tenant, &interactions).await?;
         let received = now_ms();
+        let mut rows = Vec::with_capacity(events.len());
+        for event in events {
+            let body = serde_json::to_string(event).map_err(|e| corrupt("event", e))?;
+            rows.push(vec![
+                text(tenant.as_str()),
+                text(event.event_id.as_str()),
+                text(event.interaction_id.as_str()),
+                Param::Int(event.timestamp.millis()),
+                Param::Int(received),
+                text(body),
+            ]);
+        }
+        // Rows are inserted in order, so of two events with one id in a batch the first is
+        // kept; RETURNING names only the rows that were new.
+        let mut inserted = HashSet::new();
+        for sql in insert_rows(
+            "INSERT INTO events (tenant_id, event_id, interaction_id, timestamp_ms, received_ms, body)",
+            "(?, ?, ?, ?, ?, ?)",
+            rows,
+            "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING event_id",
+        ) {
+            for row in sql.fetch_all(&mut **tx).await? {
+                inserted.insert(row.try_get::<String, _>(0)?);
+            }
+        }
         let mut outcome = Vec::with_capacity(events.len());
         let mut touched = BTreeSet::new();
         for event in events {
-            let body = serde_json::to_string(event).map_err(|e| corrupt("event", e))?;
-            let inserted = sqlx::query(
-                "INSERT INTO events (tenant_id, event_id, interaction_id, timestamp_ms, received_ms, body)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (tenant_id, event_id) DO NOTHING",
-            )
-            .bind(tenant.as_str())
-            .bind(event.event_id.as_str())
-            .bind(event.interaction_id.as_str())
-            .bind(event.timestamp.millis())
-            .bind(received)
-            .bind(body)
-            .execute(&mut **tx)
-            .await?;
-            if inserted.rows_affected() == 1 {
-                touched.insert(&event.interaction_id);
-                outcome.push(Appended::New);
-                // Inline binaries are also kept as bytes, so the content endpoint serves them.
-                if let EventBody::ContentAdded(content) = &event.body {
-                    if let (Some(bytes), Some(mime)) = (content.decoded_data(), &content.mime) {
-                        store_content(tx, tenant, event, mime, &bytes).await?;
-                    }
-                }
-            } else {
+            if !inserted.remove(event.event_id.as_str()) {
                 outcome.push(Appended::Duplicate);
+                continue;
+            }
+            touched.insert(&event.interaction_id);
+            outcome.push(Appended::New);
+            // Inline binaries are also kept as bytes, so the content endpoint serves them.
+            if let EventBody::ContentAdded(content) = &event.body {
+                if let (Some(bytes), Some(mime)) = (content.decoded_data(), &content.mime) {
+                    store_content(tx, tenant, event, mime, &bytes).await?;
+                }
             }
         }
-        for id in touched {
-            let events = self.load_events(&mut **tx, tenant, id).await?;
-            self.write_record(tx, &project(tenant, id, &events)).await?;
-        }
+        let mut logs = self.load_logs(tx, tenant, &touched).await?;
+        let records: Vec<Interaction> =
+            touched.iter().map(|id| project(tenant, id, &logs.remove(id.as_str()).unwrap_or_default())).collect();
+        self.write_records(tx, tenant, &records).await?;
         Ok(outcome)
     }
 
@@ -75,130 +89,168 @@ impl SqlStore {
         tenant: &TenantId,
         id: &InteractionId,
     ) -> Result<Vec<Event>, StoreError> {
-        let bodies: Vec<(String,)> = sqlx::query_as(self.backend.events_of_interaction())
-            .bind(tenant.as_str())
-            .bind(id.as_str())
-            .fetch_all(executor)
-            .await?;
-        bodies.iter().map(|(body,)| serde_json::from_str(body).map_err(|e| corrupt("event", e))).collect()
+        let bodies: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT body FROM events WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY {}",
+            self.backend.arrival()
+        ))
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .fetch_all(executor)
+        .await?;
+        bodies.iter().map(|(body,)| parse_event(body)).collect()
     }
 
-    async fn write_record(&self, tx: &mut Tx<'_>, record: &Interaction) -> Result<(), StoreError> {
-        let (tenant, id) = (record.tenant_id.as_str(), record.interaction_id.as_str());
-        let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
-        sqlx::query(
+    /// The logs of several interactions, each in arrival order, keyed by interaction id.
+    async fn load_logs(&self, tx: &mut Tx<'_>, tenant: &TenantId, ids: &BTreeSet<&InteractionId>)
+        -> Result<HashMap<String, Vec<Event>>, StoreError> {
+        let mut logs: HashMap<String, Vec<Event>> = HashMap::with_capacity(ids.len());
+        let order = format!(" ORDER BY {}", self.backend.arrival());
+        let head = "SELECT interaction_id, body FROM events WHERE tenant_id = ? AND interaction_id IN";
+        for sql in in_lists(head, &[text(tenant.as_str())], ids.iter().map(|id| text(id.as_str())).collect(), &order) {
+            for row in sql.fetch_all(&mut **tx).await? {
+                let body: String = row.try_get(1)?;
+                logs.entry(row.try_get(0)?).or_default().push(parse_event(&body)?);
+            }
+        }
+        Ok(logs)
+    }
+
+    /// Upserts the records, their full-text documents and their index rows.
+    async fn write_records(&self, tx: &mut Tx<'_>, tenant: &TenantId, records: &[Interaction]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let postgres = self.backend == Backend::Postgres;
+        let updated = now_ms();
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
+            let mut row = vec![
+                text(tenant.as_str()),
+                text(record.interaction_id.as_str()),
+                Param::Int(record.start_timestamp.millis()),
+                opt_int(record.end_timestamp.map(|t| t.millis())),
+                text(record.status.as_str()),
+                opt_text(record.channel_type.map(wire_name)),
+                opt_text(record.direction.map(wire_name)),
+                opt_text(record.customer_key()),
+                Param::Bool(record.flagged),
+                Param::Int(updated),
+                text(json),
+                opt_text(record.contact_id.as_deref()),
+            ];
+            if postgres {
+                row.push(text(record.search_text()));
+            }
+            rows.push(row);
+        }
+        // PostgreSQL keeps the search document in the row; SQLite in an FTS5 table keyed by
+        // the row's rowid, which RETURNING names.
+        let (search_column, search_value, search_update, returning) = if postgres {
+            (", search", ", to_tsvector('simple', ?)", ", search = excluded.search", "")
+        } else {
+            ("", "", "", " RETURNING rowid, interaction_id")
+        };
+        let head = format!(
             "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
-                                       direction, customer_id, flagged, updated_ms, record, contact_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
+                                       direction, customer_id, flagged, updated_ms, record, contact_id{search_column})"
+        );
+        let tail = format!(
+            "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
                  start_ms = excluded.start_ms, end_ms = excluded.end_ms, status = excluded.status,
                  channel_type = excluded.channel_type, direction = excluded.direction,
                  customer_id = excluded.customer_id, flagged = excluded.flagged,
-                 updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id",
-        )
-        .bind(tenant)
-        .bind(id)
-        .bind(record.start_timestamp.millis())
-        .bind(record.end_timestamp.map(|t| t.millis()))
-        .bind(record.status.as_str())
-        .bind(record.channel_type.map(wire_name))
-        .bind(record.direction.map(wire_name))
-        .bind(record.customer_key())
-        .bind(record.flagged)
-        .bind(now_ms())
-        .bind(json)
-        .bind(record.contact_id.as_deref())
-        .execute(&mut **tx)
-        .await?;
-        self.write_search_text(tx, tenant, id, &record.search_text()).await?;
-
-        for table in ["interaction_agents", "caller_keys", "interaction_queues", "interaction_hooks"] {
-            let delete = format!("DELETE FROM {table} WHERE tenant_id = $1 AND interaction_id = $2");
-            sqlx::query(&delete).bind(tenant).bind(id).execute(&mut **tx).await?;
+                 updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id{search_update}{returning}"
+        );
+        let mut rowids = HashMap::new();
+        for sql in insert_rows(&head, &format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})"), rows, &tail) {
+            for row in sql.fetch_all(&mut **tx).await? {
+                if !postgres {
+                    rowids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
+                }
+            }
         }
+        if !postgres {
+            write_fts(tx, records, &rowids).await?;
+        }
+        write_index_rows(tx, tenant, records).await
+    }
+}
+
+fn parse_event(body: &str) -> Result<Event, StoreError> {
+    serde_json::from_str(body).map_err(|e| corrupt("event", e))
+}
+
+/// Replaces the FTS5 documents of the records, keyed by their rows' rowids (SQLite).
+async fn write_fts(tx: &mut Tx<'_>, records: &[Interaction], rowids: &HashMap<String, i64>) -> Result<(), StoreError> {
+    let rowid = |record: &Interaction| rowids.get(record.interaction_id.as_str()).copied();
+    let all: Vec<Param> = records.iter().filter_map(rowid).map(Param::Int).collect();
+    for sql in in_lists("DELETE FROM interaction_search WHERE rowid IN", &[], all, "") {
+        sql.query().execute(&mut **tx).await?;
+    }
+    let documents: Vec<Vec<Param>> = records
+        .iter()
+        .filter_map(|record| Some((rowid(record)?, record.search_text())))
+        .filter(|(_, body)| !body.is_empty())
+        .map(|(rowid, body)| vec![Param::Int(rowid), text(body)])
+        .collect();
+    for sql in insert_rows("INSERT INTO interaction_search (rowid, body)", "(?, ?)", documents, "") {
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites the rows lists and lookups join on: agents, caller keys, queues and hooks.
+async fn write_index_rows(tx: &mut Tx<'_>, tenant: &TenantId, records: &[Interaction]) -> Result<(), StoreError> {
+    let ids: Vec<Param> = records.iter().map(|r| text(r.interaction_id.as_str())).collect();
+    for table in ["interaction_agents", "caller_keys", "interaction_queues", "interaction_hooks"] {
+        let head = format!("DELETE FROM {table} WHERE tenant_id = ? AND interaction_id IN");
+        for sql in in_lists(&head, &[text(tenant.as_str())], ids.clone(), "") {
+            sql.query().execute(&mut **tx).await?;
+        }
+    }
+    let (mut agents, mut keys, mut hooks, mut queues) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for record in records {
+        let id = record.interaction_id.as_str();
         for allocation in &record.agents {
-            sqlx::query(
-                "INSERT INTO interaction_agents
-                     (tenant_id, agent_id, start_ms, interaction_id, interaction_agent_id, end_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(tenant)
-            .bind(allocation.agent_id.as_str())
-            .bind(allocation.start_timestamp.millis())
-            .bind(id)
-            .bind(allocation.interaction_agent_id.as_str())
-            .bind(allocation.end_timestamp.map(|t| t.millis()))
-            .execute(&mut **tx)
-            .await?;
+            agents.push(vec![
+                text(tenant.as_str()),
+                text(allocation.agent_id.as_str()),
+                Param::Int(allocation.start_timestamp.millis()),
+                text(id),
+                text(allocation.interaction_agent_id.as_str()),
+                opt_int(allocation.end_timestamp.map(|t| t.millis())),
+            ]);
         }
         for (kind, value) in record.caller_keys.entries() {
-            sqlx::query(
-                "INSERT INTO caller_keys (tenant_id, kind, value, interaction_id) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(tenant)
-            .bind(kind.as_str())
-            .bind(value)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+            keys.push(vec![text(tenant.as_str()), text(kind.as_str()), text(value), text(id)]);
         }
         for (n, hook) in record.hooks.iter().enumerate() {
-            let hook_key = hook.interaction_hook_id.clone().unwrap_or_else(|| n.to_string());
-            sqlx::query(
-                "INSERT INTO interaction_hooks
-                     (tenant_id, interaction_id, interaction_hook_id, hook_type, hook_sub_type, hook_id, hook_name)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(tenant)
-            .bind(id)
-            .bind(hook_key)
-            .bind(hook.hook_type.as_str())
-            .bind(hook.hook_sub_type.as_deref())
-            .bind(hook.hook_id.as_str())
-            .bind(hook.hook_name.as_deref())
-            .execute(&mut **tx)
-            .await?;
+            hooks.push(vec![
+                text(tenant.as_str()),
+                text(id),
+                text(hook.interaction_hook_id.clone().unwrap_or_else(|| n.to_string())),
+                text(hook.hook_type.as_str()),
+                opt_text(hook.hook_sub_type.as_deref()),
+                text(hook.hook_id.as_str()),
+                opt_text(hook.hook_name.as_deref()),
+            ]);
         }
-        let queues: BTreeSet<&str> = record.queues.iter().filter_map(|q| q.queue_id.as_deref()).collect();
-        for queue in queues {
-            sqlx::query(
-                "INSERT INTO interaction_queues (tenant_id, interaction_id, queue_id) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(tenant)
-            .bind(id)
-            .bind(queue)
-            .execute(&mut **tx)
-            .await?;
-        }
-        Ok(())
+        let queue_ids: BTreeSet<&str> = record.queues.iter().filter_map(|q| q.queue_id.as_deref()).collect();
+        queues.extend(queue_ids.into_iter().map(|queue| vec![text(tenant.as_str()), text(id), text(queue)]));
     }
-
-    /// Replaces the interaction's full-text document: FTS5 keyed by the row's rowid on
-    /// SQLite, a tsvector column on PostgreSQL.
-    async fn write_search_text(&self, tx: &mut Tx<'_>, tenant: &str, id: &str, text: &str) -> Result<(), StoreError> {
-        let statements: &[&str] = match self.backend {
-            Backend::Sqlite => &[
-                "DELETE FROM interaction_search WHERE rowid =
-                     (SELECT rowid FROM interactions WHERE tenant_id = $1 AND interaction_id = $2)",
-                "INSERT INTO interaction_search (rowid, body)
-                     SELECT rowid, $3 FROM interactions WHERE tenant_id = $1 AND interaction_id = $2 AND $3 <> ''",
-            ],
-            Backend::Postgres => &[
-                "UPDATE interactions SET search = to_tsvector('simple', $3) WHERE tenant_id = $1 AND interaction_id = $2",
-            ],
-        };
-        for statement in statements {
-            let query = sqlx::query(statement).bind(tenant).bind(id);
-            // The DELETE names only two parameters; SQLite refuses a third.
-            let query = if statement.contains("$3") { query.bind(text) } else { query };
-            query.execute(&mut **tx).await?;
+    let inserts = [
+        ("INSERT INTO interaction_agents (tenant_id, agent_id, start_ms, interaction_id, interaction_agent_id, end_ms)", "(?, ?, ?, ?, ?, ?)", agents),
+        ("INSERT INTO caller_keys (tenant_id, kind, value, interaction_id)", "(?, ?, ?, ?)", keys),
+        ("INSERT INTO interaction_hooks (tenant_id, interaction_id, interaction_hook_id, hook_type, hook_sub_type, hook_id, hook_name)", "(?, ?, ?, ?, ?, ?, ?)", hooks),
+        ("INSERT INTO interaction_queues (tenant_id, interaction_id, queue_id)", "(?, ?, ?)", queues),
+    ];
+    for (head, row, rows) in inserts {
+        for sql in insert_rows(head, row, rows, "ON CONFLICT DO NOTHING") {
+            sql.query().execute(&mut **tx).await?;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// Stores (or replaces) the bytes of a binary named by a `content-added` event.

@@ -281,7 +281,7 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, Workload::new(spec(8)).collect::<Vec<_>>());
         for event in a.iter().flatten() {
-            interlog_core::parse_event(event.clone()).unwrap_or_else(|e| panic!("{e}: {event}"));
+            crate::parse_event(event.clone()).unwrap_or_else(|e| panic!("{e}: {event}"));
         }
     }
 

@@ -1,0 +1,47 @@
+//! What the CLI's black-box tests share: the binary, and `interlog serve` as a child process.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_interlog");
+
+/// `interlog serve` on a free port, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    /// Kept open so the server's later output never meets a closed pipe.
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Server {
+    /// Serves `data` with the `extra` flags, ignoring the caller's INTERLOG_* settings.
+    pub fn start(data: &Path, extra: &[&str]) -> Self {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .args(extra)
+            .env_remove("INTERLOG_JWT_SECRET")
+            .env_remove("INTERLOG_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn interlog serve");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first_line = String::new();
+        stdout.read_line(&mut first_line).unwrap();
+        let base = first_line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {first_line:?}"))
+            .to_string();
+        Self { child, base, _stdout: stdout }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,50 @@
+//! The pure cost of turning events into a record, per interaction, on a realistic
+//! workload: parsing raw events (validation included) and the projection (fold + derive).
+//!
+//! `cargo bench -p interlog-core`; criterion reports interactions per second.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use interlog_core::workload::{Spec, Workload};
+use interlog_core::{parse_event, project, Event, TenantId};
+use serde_json::Value;
+
+const INTERACTIONS: u64 = 1000;
+
+fn workload() -> Vec<Vec<Value>> {
+    Workload::new(Spec { interactions: INTERACTIONS, seed: 1, days: 1, start_ms: 1_704_067_200_000 }).collect()
+}
+
+fn parse(raw: &[Value]) -> Vec<Event> {
+    raw.iter().map(|e| parse_event(e.clone()).expect("generated events are valid")).collect()
+}
+
+fn benches(c: &mut Criterion) {
+    let tenant = TenantId::parse("bench").expect("a valid tenant");
+    let raw = workload();
+    let logs: Vec<Vec<Event>> = raw.iter().map(|events| parse(events)).collect();
+    let events: usize = logs.iter().map(Vec::len).sum();
+
+    let mut group = c.benchmark_group("per interaction");
+    group.throughput(Throughput::Elements(INTERACTIONS));
+    group.bench_function("parse and validate its events", |b| {
+        b.iter(|| raw.iter().map(|events| parse(black_box(events)).len()).sum::<usize>())
+    });
+    group.bench_function("project its events into the record", |b| {
+        b.iter(|| {
+            for log in &logs {
+                black_box(project(&tenant, &log[0].interaction_id, black_box(log)));
+            }
+        })
+    });
+    group.finish();
+    eprintln!("({INTERACTIONS} interactions, {events} events: {:.1} events each)", events as f64 / INTERACTIONS as f64);
+}
+
+criterion_group! {
+    name = projection;
+    config = Criterion::default().sample_size(20);
+    targets = benches
+}
+criterion_main!(projection);

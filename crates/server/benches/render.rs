@@ -1,0 +1,66 @@
+//! The pure cost of serving a record, per interaction: the native JSON from the stored
+//! record (what a read does: parse the stored JSON, serialize the response), and each
+//! dialect's renderer to bytes. Records come from a realistic workload's projection.
+//!
+//! `cargo bench -p interlog-server`; criterion reports interactions per second.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use interlog_core::workload::{Spec, Workload};
+use interlog_core::{parse_event, project, Event, Interaction, TenantId};
+use interlog_server::dialects::{cxengage, genesys, talkdesk, xplatform};
+use serde_json::Value;
+
+const INTERACTIONS: u64 = 1000;
+
+fn records() -> Vec<Interaction> {
+    let tenant = TenantId::parse("bench").expect("a valid tenant");
+    Workload::new(Spec { interactions: INTERACTIONS, seed: 1, days: 1, start_ms: 1_704_067_200_000 })
+        .map(|raw| {
+            let log: Vec<Event> = raw.into_iter().map(|e| parse_event(e).expect("generated events are valid")).collect();
+            project(&tenant, &log[0].interaction_id, &log)
+        })
+        .collect()
+}
+
+fn benches(c: &mut Criterion) {
+    let records = records();
+    let stored: Vec<String> = records.iter().map(|r| serde_json::to_string(r).expect("records serialize")).collect();
+    let bytes: usize = stored.iter().map(String::len).sum();
+
+    let mut group = c.benchmark_group("per interaction");
+    group.throughput(Throughput::Elements(INTERACTIONS));
+    group.bench_function("native: stored JSON to response bytes", |b| {
+        b.iter(|| {
+            for json in &stored {
+                let record: Interaction = serde_json::from_str(black_box(json)).expect("stored records parse");
+                black_box(serde_json::to_vec(&record).expect("records serialize"));
+            }
+        })
+    });
+    let dialects: [(&str, fn(&Interaction) -> Value); 4] = [
+        ("cxengage: render to bytes", |r| cxengage::render::render_interaction(r, false)),
+        ("talkdesk: render to bytes", talkdesk::render::render_interaction),
+        ("genesys-ucs: render to bytes", |r| genesys::resource::render_resource(r, "http://127.0.0.1:8080")),
+        ("x-platform: summary to bytes", xplatform::flow::summary),
+    ];
+    for (name, render) in dialects {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for record in &records {
+                    black_box(serde_json::to_vec(&render(black_box(record))).expect("values serialize"));
+                }
+            })
+        });
+    }
+    group.finish();
+    eprintln!("({INTERACTIONS} records, {:.0} bytes of stored JSON each)", bytes as f64 / INTERACTIONS as f64);
+}
+
+criterion_group! {
+    name = render;
+    config = Criterion::default().sample_size(20);
+    targets = benches
+}
+criterion_main!(render);

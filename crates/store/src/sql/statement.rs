@@ -1,0 +1,162 @@
+//! SQL text built with numbered parameters (`$1`, `$2`, ...), which both backends accept,
+//! and bound to a sqlx query in one place.
+
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Executor};
+
+use crate::StoreError;
+
+/// At most this many parameters in one statement (SQLite allows 32766, PostgreSQL 65535).
+const MAX_PARAMS: usize = 30_000;
+
+/// A bindable parameter. NULLs carry their column's type, which PostgreSQL checks.
+#[derive(Clone, Debug)]
+pub(crate) enum Param {
+    Text(String),
+    Int(i64),
+    Bool(bool),
+    NullText,
+    NullInt,
+}
+
+pub(crate) fn text(value: impl Into<String>) -> Param {
+    Param::Text(value.into())
+}
+
+pub(crate) fn opt_text(value: Option<impl Into<String>>) -> Param {
+    value.map_or(Param::NullText, text)
+}
+
+pub(crate) fn opt_int(value: Option<i64>) -> Param {
+    value.map_or(Param::NullInt, Param::Int)
+}
+
+/// SQL text plus its parameters, in `$n` order.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    pub params: Vec<Param>,
+}
+
+impl Sql {
+    pub(crate) fn new(text: &str) -> Self {
+        Self { text: text.into(), params: Vec::new() }
+    }
+
+    /// Appends `clause`, replacing each `?` with the next parameter's placeholder.
+    pub(crate) fn push(&mut self, clause: &str, params: impl IntoIterator<Item = Param>) {
+        let mut params = params.into_iter();
+        for piece in clause.split_inclusive('?') {
+            match piece.strip_suffix('?') {
+                Some(before) => {
+                    self.text.push_str(before);
+                    self.params.push(params.next().expect("a parameter for every ?"));
+                    self.text.push_str(&format!("${}", self.params.len()));
+                }
+                None => self.text.push_str(piece),
+            }
+        }
+    }
+
+    /// Appends ` VALUES (?, ?), (?, ?)` for `rows`; `row` wraps each row's placeholders,
+    /// so a value can pass through a function (`"(?, to_tsvector('simple', ?))"`).
+    fn push_values(&mut self, row: &str, rows: Vec<Vec<Param>>) {
+        self.text.push_str(" VALUES ");
+        for (n, values) in rows.into_iter().enumerate() {
+            if n > 0 {
+                self.text.push_str(", ");
+            }
+            self.push(row, values);
+        }
+    }
+
+    /// Appends ` (?, ?, ?)` holding `values`, for `IN` lists.
+    pub(crate) fn push_list(&mut self, values: impl IntoIterator<Item = Param>) {
+        let values: Vec<Param> = values.into_iter().collect();
+        self.push(&format!(" ({})", vec!["?"; values.len()].join(", ")), values);
+    }
+
+    /// The sqlx query with every parameter bound.
+    pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut query = sqlx::query::<Any>(&self.text);
+        for param in &self.params {
+            query = match param {
+                Param::Text(v) => query.bind(v.as_str()),
+                Param::Int(v) => query.bind(*v),
+                Param::Bool(v) => query.bind(*v),
+                Param::NullText => query.bind(None::<&str>),
+                Param::NullInt => query.bind(None::<i64>),
+            };
+        }
+        query
+    }
+
+    pub(crate) async fn fetch_all<'e>(&self, executor: impl Executor<'e, Database = Any>) -> Result<Vec<AnyRow>, StoreError> {
+        Ok(self.query().fetch_all(executor).await?)
+    }
+}
+
+/// Multi-row statements: `head` (`INSERT INTO t (a, b)`), the rows, then `tail`
+/// (`ON CONFLICT ...`, `RETURNING ...`), cut so no statement exceeds the parameter limit.
+/// `row` is the placeholder pattern of one row, e.g. `(?, ?)`.
+pub(crate) fn insert_rows(head: &str, row: &str, rows: Vec<Vec<Param>>, tail: &str) -> Vec<Sql> {
+    let width = row.matches('?').count().max(1);
+    let mut statements = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Param>> = rows.by_ref().take(MAX_PARAMS / width).collect();
+        let mut sql = Sql::new(head);
+        sql.push_values(row, chunk);
+        sql.text.push(' ');
+        sql.text.push_str(tail);
+        statements.push(sql);
+    }
+    statements
+}
+
+/// `IN` lists of `values` cut to the parameter limit: each statement is `head`, the list,
+/// then `tail`; `before` are parameters `head` names.
+pub(crate) fn in_lists(head: &str, before: &[Param], values: Vec<Param>, tail: &str) -> Vec<Sql> {
+    values
+        .chunks(MAX_PARAMS - before.len())
+        .map(|chunk| {
+            let mut sql = Sql::new("");
+            sql.push(head, before.iter().cloned());
+            sql.push_list(chunk.iter().cloned());
+            sql.text.push_str(tail);
+            sql
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        let mut sql = Sql::new("SELECT 1 WHERE");
+        sql.push(" a = ? AND b = ?", [Param::Int(1), Param::Int(2)]);
+        sql.push(" AND c = ?", [Param::Int(3)]);
+        assert_eq!(sql.text, "SELECT 1 WHERE a = $1 AND b = $2 AND c = $3");
+        assert_eq!(sql.params.len(), 3);
+    }
+
+    #[test]
+    fn rows_are_cut_to_the_parameter_limit() {
+        let rows: Vec<Vec<Param>> = (0..MAX_PARAMS as i64).map(|n| vec![Param::Int(n), Param::NullText]).collect();
+        let statements = insert_rows("INSERT INTO t (a, b)", "(?, ?)", rows, "ON CONFLICT DO NOTHING");
+        assert_eq!(statements.len(), 2);
+        assert!(statements.iter().all(|s| s.params.len() <= MAX_PARAMS));
+        assert_eq!(statements.iter().map(|s| s.params.len()).sum::<usize>(), 2 * MAX_PARAMS);
+        assert!(statements[1].text.starts_with("INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"));
+        assert!(statements[1].text.ends_with(" ON CONFLICT DO NOTHING"));
+    }
+
+    #[test]
+    fn in_lists_number_after_the_head() {
+        let statements = in_lists("DELETE FROM t WHERE a = ? AND b IN", &[Param::Int(1)], vec![Param::Int(2), Param::Int(3)], "");
+        assert_eq!(statements[0].text, "DELETE FROM t WHERE a = $1 AND b IN ($2, $3)");
+    }
+}

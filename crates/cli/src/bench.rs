@@ -252,6 +252,8 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
         lookups += 1;
     }
     let store_lookups_per_second = lookups as f64 / began.elapsed().as_secs_f64();
+    // Before the import, which holds its whole file in memory, as `interlog import` does.
+    let peak_rss = peak_rss();
 
     // `import` of CxEngage documents, into a tenant of its own.
     let imported = args.interactions.min(args.import_max);
@@ -263,7 +265,7 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
     anyhow::ensure!(outcome.rejected.is_empty(), "import refused {} documents: {:?}", outcome.rejected.len(), outcome.rejected.first());
     server.abort();
 
-    Ok(Run { backend: backend.name(), ingest, import, figures, store_lookups_per_second, bytes_per_interaction, peak_rss: peak_rss() })
+    Ok(Run { backend: backend.name(), ingest, import, figures, store_lookups_per_second, bytes_per_interaction, peak_rss })
 }
 
 /// `count` interactions of a workload (another seed than the loaded one) as CxEngage
@@ -320,7 +322,7 @@ fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
         println!("Raw store point lookups (no HTTP): {:.0}/s", run.store_lookups_per_second);
         println!("On disk (tables and indexes): {:.0} bytes per interaction", run.bytes_per_interaction);
         if let Some(rss) = run.peak_rss {
-            println!("Peak RSS (server and client): {:.0} MiB", rss as f64 / 1_048_576.0);
+            println!("Peak RSS (server and client, ingest and queries): {:.0} MiB", rss as f64 / 1_048_576.0);
         }
         let floor = |c: usize| {
             run.figures.iter().find(|f| f.endpoint.ends_with("(floor)") && f.connections == c).map_or(0.0, |f| f.requests_per_second)

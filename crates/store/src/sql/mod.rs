@@ -105,7 +105,7 @@ impl SqlStore {
 
     /// The plan of an agent query, like [`SqlStore::explain_list`].
     pub async fn explain_agent(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Vec<String>, StoreError> {
-        self.explain(read::agent_interactions(tenant, query)).await
+        self.explain(read::agent_interactions(self.backend, tenant, query)).await
     }
 
     async fn explain(&self, mut sql: Sql) -> Result<Vec<String>, StoreError> {
@@ -166,7 +166,7 @@ impl Store for SqlStore {
     }
 
     async fn agent_interactions(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Page<AgentInteraction>, StoreError> {
-        let rows = read::agent_interactions(tenant, query).fetch_all(&self.reader).await?;
+        let rows = read::agent_interactions(self.backend, tenant, query).fetch_all(&self.reader).await?;
         let items = rows
             .iter()
             .map(|row| {

@@ -51,7 +51,7 @@ fn fts5_query(text: &str) -> String {
 }
 
 pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
-    let mut sql = Sql::new("SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE");
+    let mut sql = Sql::new(backend, "SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE");
     push_filters(&mut sql, backend, tenant, q);
     if let Some(after) = &q.after {
         push_after(&mut sql, q.order, &["i.start_ms", "i.interaction_id"], after);
@@ -66,7 +66,7 @@ pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &Interac
 
 /// How many interactions match the filters of `q` (its position and paging aside).
 pub(crate) fn count_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
-    let mut sql = Sql::new("SELECT COUNT(*) FROM interactions i WHERE");
+    let mut sql = Sql::new(backend, "SELECT COUNT(*) FROM interactions i WHERE");
     push_filters(&mut sql, backend, tenant, q);
     sql
 }
@@ -136,8 +136,9 @@ fn push_filters(sql: &mut Sql, backend: Backend, tenant: &TenantId, q: &Interact
     }
 }
 
-pub(crate) fn agent_interactions(tenant: &TenantId, q: &AgentQuery) -> Sql {
+pub(crate) fn agent_interactions(backend: Backend, tenant: &TenantId, q: &AgentQuery) -> Sql {
     let mut sql = Sql::new(
+        backend,
         "SELECT i.record, a.start_ms, a.interaction_id, a.interaction_agent_id FROM interaction_agents a \
          JOIN interactions i ON i.tenant_id = a.tenant_id AND i.interaction_id = a.interaction_id WHERE",
     );

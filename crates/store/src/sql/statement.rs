@@ -1,10 +1,15 @@
-//! SQL text built with numbered parameters (`$1`, `$2`, ...), which both backends accept,
-//! and bound to a sqlx query in one place.
+//! SQL text built with its parameters, and bound to a sqlx query in one place.
+//!
+//! Placeholders are written `?` and rendered per backend: `$1`, `$2`, ... for PostgreSQL, a
+//! plain `?` for SQLite. (SQLite accepts `$1` too, but it names such parameters, and its
+//! lookup of a parameter's name is linear: binding a statement with thousands of named
+//! parameters cost more than running it.)
 
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Executor};
 
+use super::Backend;
 use crate::StoreError;
 
 /// At most this many parameters in one statement (SQLite allows 32766, PostgreSQL 65535).
@@ -32,16 +37,17 @@ pub(crate) fn opt_int(value: Option<i64>) -> Param {
     value.map_or(Param::NullInt, Param::Int)
 }
 
-/// SQL text plus its parameters, in `$n` order.
-#[derive(Debug, Default)]
+/// SQL text plus its parameters, in placeholder order.
+#[derive(Debug)]
 pub(crate) struct Sql {
+    backend: Backend,
     pub text: String,
     pub params: Vec<Param>,
 }
 
 impl Sql {
-    pub(crate) fn new(text: &str) -> Self {
-        Self { text: text.into(), params: Vec::new() }
+    pub(crate) fn new(backend: Backend, text: &str) -> Self {
+        Self { backend, text: text.into(), params: Vec::new() }
     }
 
     /// Appends `clause`, replacing each `?` with the next parameter's placeholder.
@@ -52,7 +58,10 @@ impl Sql {
                 Some(before) => {
                     self.text.push_str(before);
                     self.params.push(params.next().expect("a parameter for every ?"));
-                    self.text.push_str(&format!("${}", self.params.len()));
+                    match self.backend {
+                        Backend::Postgres => self.text.push_str(&format!("${}", self.params.len())),
+                        Backend::Sqlite => self.text.push('?'),
+                    }
                 }
                 None => self.text.push_str(piece),
             }
@@ -97,16 +106,16 @@ impl Sql {
     }
 }
 
-/// Multi-row statements: `head` (`INSERT INTO t (a, b)`), the rows, then `tail`
-/// (`ON CONFLICT ...`, `RETURNING ...`), cut so no statement exceeds the parameter limit.
-/// `row` is the placeholder pattern of one row, e.g. `(?, ?)`.
-pub(crate) fn insert_rows(head: &str, row: &str, rows: Vec<Vec<Param>>, tail: &str) -> Vec<Sql> {
+/// Statements over many rows of `VALUES`: `head` (`INSERT INTO t (a, b)`), the rows, then
+/// `tail` (`ON CONFLICT ...`, `RETURNING ...`), cut so no statement exceeds the parameter
+/// limit. `row` is the placeholder pattern of one row, e.g. `(?, ?)`.
+pub(crate) fn values_statements(backend: Backend, head: &str, row: &str, rows: Vec<Vec<Param>>, tail: &str) -> Vec<Sql> {
     let width = row.matches('?').count().max(1);
     let mut statements = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Param>> = rows.by_ref().take(MAX_PARAMS / width).collect();
-        let mut sql = Sql::new(head);
+        let mut sql = Sql::new(backend, head);
         sql.push_values(row, chunk);
         sql.text.push(' ');
         sql.text.push_str(tail);
@@ -117,11 +126,11 @@ pub(crate) fn insert_rows(head: &str, row: &str, rows: Vec<Vec<Param>>, tail: &s
 
 /// `IN` lists of `values` cut to the parameter limit: each statement is `head`, the list,
 /// then `tail`; `before` are parameters `head` names.
-pub(crate) fn in_lists(head: &str, before: &[Param], values: Vec<Param>, tail: &str) -> Vec<Sql> {
+pub(crate) fn in_lists(backend: Backend, head: &str, before: &[Param], values: Vec<Param>, tail: &str) -> Vec<Sql> {
     values
         .chunks(MAX_PARAMS - before.len())
         .map(|chunk| {
-            let mut sql = Sql::new("");
+            let mut sql = Sql::new(backend, "");
             sql.push(head, before.iter().cloned());
             sql.push_list(chunk.iter().cloned());
             sql.text.push_str(tail);
@@ -135,18 +144,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_are_numbered_in_order() {
-        let mut sql = Sql::new("SELECT 1 WHERE");
-        sql.push(" a = ? AND b = ?", [Param::Int(1), Param::Int(2)]);
-        sql.push(" AND c = ?", [Param::Int(3)]);
-        assert_eq!(sql.text, "SELECT 1 WHERE a = $1 AND b = $2 AND c = $3");
-        assert_eq!(sql.params.len(), 3);
+    fn placeholders_are_numbered_in_order_for_postgres_and_plain_for_sqlite() {
+        for (backend, text) in [
+            (Backend::Postgres, "SELECT 1 WHERE a = $1 AND b = $2 AND c = $3"),
+            (Backend::Sqlite, "SELECT 1 WHERE a = ? AND b = ? AND c = ?"),
+        ] {
+            let mut sql = Sql::new(backend, "SELECT 1 WHERE");
+            sql.push(" a = ? AND b = ?", [Param::Int(1), Param::Int(2)]);
+            sql.push(" AND c = ?", [Param::Int(3)]);
+            assert_eq!(sql.text, text);
+            assert_eq!(sql.params.len(), 3);
+        }
     }
 
     #[test]
     fn rows_are_cut_to_the_parameter_limit() {
         let rows: Vec<Vec<Param>> = (0..MAX_PARAMS as i64).map(|n| vec![Param::Int(n), Param::NullText]).collect();
-        let statements = insert_rows("INSERT INTO t (a, b)", "(?, ?)", rows, "ON CONFLICT DO NOTHING");
+        let statements = values_statements(Backend::Postgres, "INSERT INTO t (a, b)", "(?, ?)", rows, "ON CONFLICT DO NOTHING");
         assert_eq!(statements.len(), 2);
         assert!(statements.iter().all(|s| s.params.len() <= MAX_PARAMS));
         assert_eq!(statements.iter().map(|s| s.params.len()).sum::<usize>(), 2 * MAX_PARAMS);
@@ -156,7 +170,7 @@ mod tests {
 
     #[test]
     fn in_lists_number_after_the_head() {
-        let statements = in_lists("DELETE FROM t WHERE a = ? AND b IN", &[Param::Int(1)], vec![Param::Int(2), Param::Int(3)], "");
+        let statements = in_lists(Backend::Postgres, "DELETE FROM t WHERE a = ? AND b IN", &[Param::Int(1)], vec![Param::Int(2), Param::Int(3)], "");
         assert_eq!(statements[0].text, "DELETE FROM t WHERE a = $1 AND b IN ($2, $3)");
     }
 }

@@ -7,7 +7,7 @@ use interlog_core::{project, Event, EventBody, Interaction, InteractionId, Tenan
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
-use super::statement::{in_lists, insert_rows, opt_int, opt_text, text, Param};
+use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
 use super::{corrupt, wire_name, Backend, SqlStore};
 use crate::{now_ms, Appended, StoreError};
 
@@ -36,7 +36,8 @@ impl SqlStore {
         // Rows are inserted in order, so of two events with one id in a batch the first is
         // kept; RETURNING names only the rows that were new.
         let mut inserted = HashSet::new();
-        for sql in insert_rows(
+        for sql in values_statements(
+            self.backend,
             "INSERT INTO events (tenant_id, event_id, interaction_id, timestamp_ms, received_ms, body)",
             "(?, ?, ?, ?, ?, ?)",
             rows,
@@ -69,16 +70,18 @@ impl SqlStore {
         Ok(outcome)
     }
 
-    /// Serializes writers of one interaction across connections and servers (PostgreSQL).
+    /// Serializes writers of one interaction across connections and servers (PostgreSQL):
+    /// a transaction-scoped advisory lock per interaction, taken in one statement, in one
+    /// global order (bytewise, as the set is), so two batches cannot deadlock. Locking is
+    /// volatile, so PostgreSQL evaluates it after the sort.
     async fn lock_interactions(&self, tx: &mut Tx<'_>, tenant: &TenantId, ids: &BTreeSet<&InteractionId>) -> Result<(), StoreError> {
         if self.backend != Backend::Postgres {
             return Ok(());
         }
-        for id in ids {
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text")
-                .bind(format!("{tenant}/{id}"))
-                .execute(&mut **tx)
-                .await?;
+        let keys = ids.iter().map(|id| vec![text(format!("{tenant}/{id}"))]).collect();
+        let head = "SELECT pg_advisory_xact_lock(hashtextextended(v.k, 0))::text FROM (";
+        for sql in values_statements(self.backend, head, "(?)", keys, ") AS v(k) ORDER BY v.k COLLATE \"C\"") {
+            sql.query().execute(&mut **tx).await?;
         }
         Ok(())
     }
@@ -106,7 +109,7 @@ impl SqlStore {
         let mut logs: HashMap<String, Vec<Event>> = HashMap::with_capacity(ids.len());
         let order = format!(" ORDER BY {}", self.backend.arrival());
         let head = "SELECT interaction_id, body FROM events WHERE tenant_id = ? AND interaction_id IN";
-        for sql in in_lists(head, &[text(tenant.as_str())], ids.iter().map(|id| text(id.as_str())).collect(), &order) {
+        for sql in in_lists(self.backend, head, &[text(tenant.as_str())], ids.iter().map(|id| text(id.as_str())).collect(), &order) {
             for row in sql.fetch_all(&mut **tx).await? {
                 let body: String = row.try_get(1)?;
                 logs.entry(row.try_get(0)?).or_default().push(parse_event(&body)?);
@@ -163,7 +166,7 @@ impl SqlStore {
                  updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id{search_update}{returning}"
         );
         let mut rowids = HashMap::new();
-        for sql in insert_rows(&head, &format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})"), rows, &tail) {
+        for sql in values_statements(self.backend, &head, &format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})"), rows, &tail) {
             for row in sql.fetch_all(&mut **tx).await? {
                 if !postgres {
                     rowids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
@@ -173,7 +176,7 @@ impl SqlStore {
         if !postgres {
             write_fts(tx, records, &rowids).await?;
         }
-        write_index_rows(tx, tenant, records).await
+        write_index_rows(tx, self.backend, tenant, records).await
     }
 }
 
@@ -181,11 +184,11 @@ fn parse_event(body: &str) -> Result<Event, StoreError> {
     serde_json::from_str(body).map_err(|e| corrupt("event", e))
 }
 
-/// Replaces the FTS5 documents of the records, keyed by their rows' rowids (SQLite).
+/// Replaces the FTS5 documents of the records, keyed by their rows' rowids (SQLite only).
 async fn write_fts(tx: &mut Tx<'_>, records: &[Interaction], rowids: &HashMap<String, i64>) -> Result<(), StoreError> {
     let rowid = |record: &Interaction| rowids.get(record.interaction_id.as_str()).copied();
     let all: Vec<Param> = records.iter().filter_map(rowid).map(Param::Int).collect();
-    for sql in in_lists("DELETE FROM interaction_search WHERE rowid IN", &[], all, "") {
+    for sql in in_lists(Backend::Sqlite, "DELETE FROM interaction_search WHERE rowid IN", &[], all, "") {
         sql.query().execute(&mut **tx).await?;
     }
     let documents: Vec<Vec<Param>> = records
@@ -194,18 +197,18 @@ async fn write_fts(tx: &mut Tx<'_>, records: &[Interaction], rowids: &HashMap<St
         .filter(|(_, body)| !body.is_empty())
         .map(|(rowid, body)| vec![Param::Int(rowid), text(body)])
         .collect();
-    for sql in insert_rows("INSERT INTO interaction_search (rowid, body)", "(?, ?)", documents, "") {
+    for sql in values_statements(Backend::Sqlite, "INSERT INTO interaction_search (rowid, body)", "(?, ?)", documents, "") {
         sql.query().execute(&mut **tx).await?;
     }
     Ok(())
 }
 
 /// Rewrites the rows lists and lookups join on: agents, caller keys, queues and hooks.
-async fn write_index_rows(tx: &mut Tx<'_>, tenant: &TenantId, records: &[Interaction]) -> Result<(), StoreError> {
+async fn write_index_rows(tx: &mut Tx<'_>, backend: Backend, tenant: &TenantId, records: &[Interaction]) -> Result<(), StoreError> {
     let ids: Vec<Param> = records.iter().map(|r| text(r.interaction_id.as_str())).collect();
     for table in ["interaction_agents", "caller_keys", "interaction_queues", "interaction_hooks"] {
         let head = format!("DELETE FROM {table} WHERE tenant_id = ? AND interaction_id IN");
-        for sql in in_lists(&head, &[text(tenant.as_str())], ids.clone(), "") {
+        for sql in in_lists(backend, &head, &[text(tenant.as_str())], ids.clone(), "") {
             sql.query().execute(&mut **tx).await?;
         }
     }
@@ -246,7 +249,7 @@ async fn write_index_rows(tx: &mut Tx<'_>, tenant: &TenantId, records: &[Interac
         ("INSERT INTO interaction_queues (tenant_id, interaction_id, queue_id)", "(?, ?, ?)", queues),
     ];
     for (head, row, rows) in inserts {
-        for sql in insert_rows(head, row, rows, "ON CONFLICT DO NOTHING") {
+        for sql in values_statements(backend, head, row, rows, "ON CONFLICT DO NOTHING") {
             sql.query().execute(&mut **tx).await?;
         }
     }

@@ -51,13 +51,16 @@ fn bar(len: u64, what: &str) -> ProgressBar {
     ProgressBar::new(len).with_style(ProgressStyle::with_template(&template).expect("a valid template").progress_chars("=> "))
 }
 
-/// Posts NDJSON batches of events to a server; returns the events sent.
+/// Requests a poster keeps in flight, so the server parses one batch while it stores another.
+const IN_FLIGHT: usize = 4;
+
+/// Posts NDJSON batches of events to a server, a few at once; returns the events sent.
+/// Batches may land out of order: the projection gives the same records either way.
 pub async fn post(base: &str, tenant: &TenantId, token: &str, workload: Workload, total: u64) -> anyhow::Result<u64> {
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/tenants/{tenant}/events", base.trim_end_matches('/'));
     let progress = bar(total, "posting");
-    let mut batch = String::new();
-    let (mut in_batch, mut sent) = (0, 0u64);
+    let mut in_flight = tokio::task::JoinSet::new();
     let send = |body: String| {
         let request = client.post(&url).bearer_auth(token).header("content-type", "application/x-ndjson").body(body);
         async move {
@@ -65,10 +68,13 @@ pub async fn post(base: &str, tenant: &TenantId, token: &str, workload: Workload
             if !response.status().is_success() {
                 bail!("the server answered {}: {}", response.status(), response.text().await.unwrap_or_default());
             }
-            Ok(())
+            anyhow::Ok(())
         }
     };
-    for events in workload {
+    let mut batch = String::new();
+    let (mut in_batch, mut sent) = (0, 0u64);
+    let mut workload = workload.peekable();
+    while let Some(events) = workload.next() {
         for event in &events {
             batch.push_str(&event.to_string());
             batch.push('\n');
@@ -76,13 +82,16 @@ pub async fn post(base: &str, tenant: &TenantId, token: &str, workload: Workload
         }
         sent += events.len() as u64;
         progress.inc(1);
-        if in_batch >= BATCH {
-            send(std::mem::take(&mut batch)).await?;
+        if in_batch >= BATCH || (workload.peek().is_none() && in_batch > 0) {
+            if in_flight.len() >= IN_FLIGHT {
+                in_flight.join_next().await.expect("a request in flight")??;
+            }
+            in_flight.spawn(send(std::mem::take(&mut batch)));
             in_batch = 0;
         }
     }
-    if in_batch > 0 {
-        send(batch).await?;
+    while let Some(done) = in_flight.join_next().await {
+        done??;
     }
     progress.finish_and_clear();
     Ok(sent)

@@ -22,6 +22,11 @@ mod token;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// mimalloc instead of glibc's malloc: ingest allocates and frees many short strings on
+/// several threads, where glibc's allocator spent a third of the CPU (measured with perf).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Interlog: the interaction history service for contact centers.
 ///
 /// Ingests contact-center lifecycle events, keeps them as an append-only log, derives each

@@ -122,15 +122,18 @@ impl SqlStore {
 #[async_trait]
 impl Store for SqlStore {
     async fn append_events(&self, tenant: &TenantId, events: &[Event]) -> Result<Vec<Appended>, StoreError> {
+        let rows = write::event_rows(tenant, events)?;
         let mut tx = self.writer.begin().await?;
-        let outcome = self.append_in(&mut tx, tenant, events).await?;
+        let outcome = self.append_in(&mut tx, tenant, events, rows).await?;
         tx.commit().await?;
         Ok(outcome)
     }
 
     async fn put_content(&self, tenant: &TenantId, event: &Event, mime: &str, bytes: &[u8]) -> Result<Appended, StoreError> {
+        let events = std::slice::from_ref(event);
+        let rows = write::event_rows(tenant, events)?;
         let mut tx = self.writer.begin().await?;
-        let outcome = self.append_in(&mut tx, tenant, std::slice::from_ref(event)).await?;
+        let outcome = self.append_in(&mut tx, tenant, events, rows).await?;
         write::store_content(&mut tx, tenant, event, mime, bytes).await?;
         tx.commit().await?;
         Ok(outcome[0])

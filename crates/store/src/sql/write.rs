@@ -17,22 +17,12 @@ impl SqlStore {
     /// Appends `events` inside `tx`, re-projecting every interaction that gained one. Each
     /// step is one statement per table for the whole batch (multi-row inserts, `IN` lists),
     /// not one per event: the statement count, not SQLite, bounds ingest otherwise.
-    pub(super) async fn append_in(&self, tx: &mut Tx<'_>, tenant: &TenantId, events: &[Event]) -> Result<Vec<Appended>, StoreError> {
+    /// `rows` are the events' [`event_rows`], made before the transaction began so that
+    /// serializing them does not hold the writer.
+    pub(super) async fn append_in(&self, tx: &mut Tx<'_>, tenant: &TenantId, events: &[Event], rows: Vec<Vec<Param>>)
+        -> Result<Vec<Appended>, StoreError> {
         let interactions: BTreeSet<&InteractionId> = events.iter().map(|e| &e.interaction_id).collect();
         self.lock_interactions(tx, tenant, &interactions).await?;
-        let received = now_ms();
-        let mut rows = Vec::with_capacity(events.len());
-        for event in events {
-            let body = serde_json::to_string(event).map_err(|e| corrupt("event", e))?;
-            rows.push(vec![
-                text(tenant.as_str()),
-                text(event.event_id.as_str()),
-                text(event.interaction_id.as_str()),
-                Param::Int(event.timestamp.millis()),
-                Param::Int(received),
-                text(body),
-            ]);
-        }
         // Rows are inserted in order, so of two events with one id in a batch the first is
         // kept; RETURNING names only the rows that were new.
         let mut inserted = HashSet::new();
@@ -49,12 +39,14 @@ impl SqlStore {
         }
         let mut outcome = Vec::with_capacity(events.len());
         let mut touched = BTreeSet::new();
+        let mut fresh = Vec::with_capacity(events.len());
         for event in events {
             if !inserted.remove(event.event_id.as_str()) {
                 outcome.push(Appended::Duplicate);
                 continue;
             }
             touched.insert(&event.interaction_id);
+            fresh.push(event);
             outcome.push(Appended::New);
             // Inline binaries are also kept as bytes, so the content endpoint serves them.
             if let EventBody::ContentAdded(content) = &event.body {
@@ -63,7 +55,15 @@ impl SqlStore {
                 }
             }
         }
-        let mut logs = self.load_logs(tx, tenant, &touched).await?;
+        // An interaction without a record had no events before this batch (every append
+        // writes the record): its log is the batch's new events, in arrival order. Only the
+        // logs of the others are read back.
+        let known = self.known_interactions(tx, tenant, &touched).await?;
+        let known_ids: Vec<&InteractionId> = touched.iter().copied().filter(|id| known.contains(id.as_str())).collect();
+        let mut logs = self.load_logs(tx, tenant, &known_ids).await?;
+        for event in fresh.into_iter().filter(|e| !known.contains(e.interaction_id.as_str())) {
+            logs.entry(event.interaction_id.to_string()).or_default().push(event.clone());
+        }
         let records: Vec<Interaction> =
             touched.iter().map(|id| project(tenant, id, &logs.remove(id.as_str()).unwrap_or_default())).collect();
         self.write_records(tx, tenant, &records).await?;
@@ -104,9 +104,9 @@ impl SqlStore {
     }
 
     /// The logs of several interactions, each in arrival order, keyed by interaction id.
-    async fn load_logs(&self, tx: &mut Tx<'_>, tenant: &TenantId, ids: &BTreeSet<&InteractionId>)
+    async fn load_logs(&self, tx: &mut Tx<'_>, tenant: &TenantId, ids: &[&InteractionId])
         -> Result<HashMap<String, Vec<Event>>, StoreError> {
-        let mut logs: HashMap<String, Vec<Event>> = HashMap::with_capacity(ids.len());
+        let mut logs: HashMap<String, Vec<Event>> = HashMap::new();
         let order = format!(" ORDER BY {}", self.backend.arrival());
         let head = "SELECT interaction_id, body FROM events WHERE tenant_id = ? AND interaction_id IN";
         for sql in in_lists(self.backend, head, &[text(tenant.as_str())], ids.iter().map(|id| text(id.as_str())).collect(), &order) {
@@ -116,6 +116,19 @@ impl SqlStore {
             }
         }
         Ok(logs)
+    }
+
+    /// Which of `ids` have a record already.
+    async fn known_interactions(&self, tx: &mut Tx<'_>, tenant: &TenantId, ids: &BTreeSet<&InteractionId>)
+        -> Result<HashSet<String>, StoreError> {
+        let mut known = HashSet::new();
+        let head = "SELECT interaction_id FROM interactions WHERE tenant_id = ? AND interaction_id IN";
+        for sql in in_lists(self.backend, head, &[text(tenant.as_str())], ids.iter().map(|id| text(id.as_str())).collect(), "") {
+            for row in sql.fetch_all(&mut **tx).await? {
+                known.insert(row.try_get(0)?);
+            }
+        }
+        Ok(known)
     }
 
     /// Upserts the records, their full-text documents and their index rows.
@@ -178,6 +191,25 @@ impl SqlStore {
         }
         write_index_rows(tx, self.backend, tenant, records).await
     }
+}
+
+/// The `events` rows of a batch, received now.
+pub(super) fn event_rows(tenant: &TenantId, events: &[Event]) -> Result<Vec<Vec<Param>>, StoreError> {
+    let received = now_ms();
+    events
+        .iter()
+        .map(|event| {
+            let body = serde_json::to_string(event).map_err(|e| corrupt("event", e))?;
+            Ok(vec![
+                text(tenant.as_str()),
+                text(event.event_id.as_str()),
+                text(event.interaction_id.as_str()),
+                Param::Int(event.timestamp.millis()),
+                Param::Int(received),
+                text(body),
+            ])
+        })
+        .collect()
 }
 
 fn parse_event(body: &str) -> Result<Event, StoreError> {

@@ -30,8 +30,12 @@ impl Default for PoolSettings {
 /// database-wide advisory lock, so servers starting together migrate once.
 pub async fn open(url: &str, settings: &PoolSettings) -> Result<SqlStore, StoreError> {
     sqlx::any::install_default_drivers();
+    // No ping before each use (it would double the round trips of a point lookup): a
+    // connection the database dropped fails its next query, which answers 503, and is
+    // then discarded; connections are also recycled after `max_lifetime`.
     let pool = AnyPoolOptions::new()
         .max_connections(settings.max_connections)
+        .test_before_acquire(false)
         .acquire_timeout(settings.acquire_timeout)
         .connect(url)
         .await?;

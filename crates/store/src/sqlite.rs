@@ -18,14 +18,18 @@ const PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRA
 pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
     sqlx::any::install_default_drivers();
     let path = path.to_str().ok_or_else(|| StoreError::Config("the data directory path is not UTF-8".into()))?;
+    // No ping before each use: a local file's connection does not drop, and the ping is a
+    // round trip to the connection's thread on every query.
     let writer = AnyPoolOptions::new()
         .max_connections(1)
+        .test_before_acquire(false)
         .after_connect(|conn, _| Box::pin(async move { conn.execute(PRAGMAS).await.map(drop) }))
         .connect(&format!("sqlite://{path}?mode=rwc"))
         .await?;
     MIGRATOR.run(&writer).await?;
     let reader = AnyPoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .after_connect(|conn, _| Box::pin(async move { conn.execute("PRAGMA busy_timeout = 10000;").await.map(drop) }))
         .connect(&format!("sqlite://{path}?mode=ro"))
         .await?;

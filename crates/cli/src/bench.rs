@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use crate::common::DatabaseArgs;
-use crate::import::{import, Format};
+use crate::import::Format;
 
 /// Measure ingest and query performance on a synthetic workload, beside the floor.
 #[derive(Debug, clap::Args)]
@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "sqlite,postgres")]
     backends: Vec<BackendKind>,
     /// At most this many interactions are exported as CxEngage documents and timed through
-    /// `import` (it holds the file in memory, as `interlog import` does).
+    /// `import`, in files of 10,000 (`import` reads a whole file into memory).
     #[arg(long, default_value_t = 100_000)]
     import_max: u64,
     /// For the postgres backend: the PostgreSQL database (default
@@ -126,7 +126,7 @@ async fn measure(
     endpoint: &'static str,
     connections: usize,
     duration: Duration,
-    pick: Arc<dyn Fn(&mut Rng) -> (String, Option<&'static str>) + Send + Sync>,
+    pick: Pick,
 ) -> Figure {
     let deadline = Instant::now() + duration;
     let mut tasks = tokio::task::JoinSet::new();
@@ -136,10 +136,10 @@ async fn measure(
             let mut rng = Rng::new(n as u64 + 1);
             let (mut latencies, mut errors) = (Vec::new(), 0u64);
             while Instant::now() < deadline {
-                let (url, accept) = pick(&mut rng);
+                let (url, headers) = pick(&mut rng);
                 let mut request = client.get(&url).bearer_auth(&token);
-                if let Some(accept) = accept {
-                    request = request.header("accept", accept);
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
                 }
                 let began = Instant::now();
                 match request.send().await {
@@ -252,28 +252,40 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
         lookups += 1;
     }
     let store_lookups_per_second = lookups as f64 / began.elapsed().as_secs_f64();
-    // Before the import, which holds its whole file in memory, as `interlog import` does.
+    // Before the import, which holds each file in memory, as `interlog import` does.
     let peak_rss = peak_rss();
 
-    // `import` of CxEngage documents, into a tenant of its own.
-    let imported = args.interactions.min(args.import_max);
-    let documents = cxengage_documents(&tenant, imported);
+    // `import` of CxEngage documents (another seed than the loaded workload), into a tenant
+    // of its own; only the import is timed, not the export.
+    let count = args.interactions.min(args.import_max);
+    let spec = Spec { interactions: count, seed: 2, days: (count / 50_000).max(1) as u32, start_ms: START_MS };
+    let mut workload = Workload::new(spec);
     let import_tenant = TenantId::parse("bench-import").expect("a valid tenant");
-    let began = Instant::now();
-    let outcome = import(store.as_ref(), Format::Cxengage, &import_tenant, &documents).await?;
-    let import = Rate { events: outcome.new as u64, seconds: began.elapsed().as_secs_f64() };
-    anyhow::ensure!(outcome.rejected.is_empty(), "import refused {} documents: {:?}", outcome.rejected.len(), outcome.rejected.first());
+    let mut import = Rate { events: 0, seconds: 0.0 };
+    loop {
+        let file = cxengage_file(&tenant, &mut workload, IMPORT_FILE);
+        if file.is_empty() {
+            break;
+        }
+        let began = Instant::now();
+        let outcome = crate::import::import(store.as_ref(), Format::Cxengage, &import_tenant, &file).await?;
+        import.seconds += began.elapsed().as_secs_f64();
+        import.events += outcome.new as u64;
+        anyhow::ensure!(outcome.rejected.is_empty(), "import refused {} documents: {:?}", outcome.rejected.len(), outcome.rejected.first());
+    }
     server.abort();
 
     Ok(Run { backend: backend.name(), ingest, import, figures, store_lookups_per_second, bytes_per_interaction, peak_rss })
 }
 
-/// `count` interactions of a workload (another seed than the loaded one) as CxEngage
-/// documents, one per line, the way a CxEngage export would hold them.
-fn cxengage_documents(tenant: &TenantId, count: u64) -> String {
-    let spec = Spec { interactions: count, seed: 2, days: (count / 50_000).max(1) as u32, start_ms: START_MS };
+/// Documents per file the harness imports.
+const IMPORT_FILE: usize = 10_000;
+
+/// The next `count` interactions of `workload` as CxEngage documents, one per line, the way
+/// an export would hold them (empty when the workload is done).
+fn cxengage_file(tenant: &TenantId, workload: &mut Workload, count: usize) -> String {
     let mut out = String::new();
-    for raw in Workload::new(spec) {
+    for raw in workload.take(count) {
         let log: Vec<Event> = raw.into_iter().map(|e| parse_event(e).expect("generated events are valid")).collect();
         let record = project(tenant, &log[0].interaction_id, &log);
         out.push_str(&cxengage::render::render_interaction(&record, false).to_string());
@@ -282,9 +294,11 @@ fn cxengage_documents(tenant: &TenantId, count: u64) -> String {
     out
 }
 
-type Pick = Arc<dyn Fn(&mut Rng) -> (String, Option<&'static str>) + Send + Sync>;
+/// Headers a dialect's requests carry beside the token.
+type Headers = &'static [(&'static str, &'static str)];
+type Pick = Arc<dyn Fn(&mut Rng) -> (String, Headers) + Send + Sync>;
 
-/// The measured endpoints, each with how it picks its next URL (and Accept header).
+/// The measured endpoints, each with how it picks its next URL (and its headers).
 fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'static str, Pick)> {
     let n = interactions.max(1);
     let id = move |rng: &mut Rng| format!("gen-1-{}", rng.below(n));
@@ -298,15 +312,16 @@ fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'static str, Pic
     let b = base.to_string();
     let api = format!("{b}/api/v1/tenants/{TENANT}");
     vec![
-        ("GET /healthz (floor)", Arc::new({ let b = b.clone(); move |_: &mut Rng| (format!("{b}/healthz"), None) })),
-        ("native: get by id", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/interactions/{}", id(r)), None) })),
-        ("cxengage: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/cxengage/v1/tenants/{TENANT}/interactions/{}", id(r)), None) })),
-        ("genesys-ucs: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/genesys-ucs/interactions/{}", id(r)), None) })),
-        ("native: 100 in a 1-day window", Arc::new({ let api = api.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{api}/interactions?limit=100&from={from}&to={to}"), None) } })),
-        ("talkdesk: 100 in a 1-day window", Arc::new({ let b = b.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{b}/compat/talkdesk/interactions?per_page=100&start_date={from}&end_date={to}"), None) } })),
-        ("native: customer history", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/customers/cust-{:06}/interactions", (population as f64 * r.unit().powi(3)) as u64), None) })),
-        ("vonage: agent latest (v2)", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3).max(0)), Some("application/json;version=2")) })),
-        ("native: full-text search", Arc::new({ let api = api.clone(); move |_: &mut Rng| (format!("{api}/interactions?q=charged%20twice&limit=20"), None) })),
+        ("GET /healthz (floor)", Arc::new({ let b = b.clone(); move |_: &mut Rng| (format!("{b}/healthz"), &[]) })),
+        ("native: get by id", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/interactions/{}", id(r)), &[]) })),
+        ("cxengage: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/cxengage/v1/tenants/{TENANT}/interactions/{}", id(r)), &[]) })),
+        ("genesys-ucs: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/genesys-ucs/interactions/{}", id(r)), &[]) })),
+        ("x-platform: summary by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/xplatform/interact/agent/version/2/account/{TENANT}/interactiondata/{}/summary", id(r)), &[("tenant-id", TENANT)]) })),
+        ("native: 100 in a 1-day window", Arc::new({ let api = api.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{api}/interactions?limit=100&from={from}&to={to}"), &[]) } })),
+        ("talkdesk: 100 in a 1-day window", Arc::new({ let b = b.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{b}/compat/talkdesk/interactions?per_page=100&start_date={from}&end_date={to}"), &[]) } })),
+        ("native: customer history", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/customers/cust-{:06}/interactions", (population as f64 * r.unit().powi(3)) as u64), &[]) })),
+        ("vonage: agent latest (v2)", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3).max(0)), &[("accept", "application/json;version=2")]) })),
+        ("native: full-text search", Arc::new({ let api = api.clone(); move |_: &mut Rng| (format!("{api}/interactions?q=charged%20twice&limit=20"), &[]) })),
     ]
 }
 

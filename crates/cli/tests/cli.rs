@@ -242,7 +242,7 @@ async fn demo_fills_the_store_and_the_bench_harness_reports_every_endpoint() {
     assert_eq!(runs.iter().map(|r| r["backend"].as_str().unwrap()).collect::<Vec<_>>(), ["sqlite", "postgresql"]);
     for run in runs {
         let rows = run["endpoints"].as_array().unwrap();
-        assert_eq!(rows.len(), 9 * 2);
+        assert_eq!(rows.len(), 10 * 2);
         assert!(rows.iter().all(|r| r["errors"] == json!(0)), "{rows:?}");
         assert!(run["ingest"]["events"].as_u64().unwrap() > 1000);
         assert_eq!(run["import"]["events"], json!(50), "every exported document is imported");

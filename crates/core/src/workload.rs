@@ -285,6 +285,18 @@ mod tests {
         }
     }
 
+    /// The store projects a new interaction from the events it was given and an old one
+    /// from the events it stored: both must be the same events.
+    #[test]
+    fn every_event_survives_the_stored_form() {
+        for raw in Workload::new(spec(3)).flatten() {
+            let event = crate::parse_event(raw).expect("generated events are valid");
+            let stored = serde_json::to_string(&event).expect("events serialize");
+            let read: crate::Event = serde_json::from_str(&stored).expect("stored events parse");
+            assert_eq!(read, event, "{stored}");
+        }
+    }
+
     #[test]
     fn the_mix_looks_like_a_contact_center() {
         let events: Vec<Value> = Workload::new(spec(1)).flatten().collect();

@@ -106,6 +106,9 @@ fn import_event(tenant: &TenantId, record: Interaction) -> Event {
     }
 }
 
+/// After importing this many interactions, refresh the planner's statistics (PostgreSQL).
+const ANALYZE_AFTER: usize = 10_000;
+
 /// What an import did.
 pub struct Imported {
     pub new: usize,
@@ -152,6 +155,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
     let store = args.database.open(&args.data_dir).await?;
     let Imported { new, duplicates, rejected } = import(store.as_ref(), args.format, &args.tenant, &text).await?;
+    if new >= ANALYZE_AFTER {
+        store.refresh_statistics().await.context("cannot refresh the planner's statistics")?;
+    }
     if new + duplicates == 0 && rejected.is_empty() {
         bail!("{} holds no interactions", args.file.display());
     }

@@ -179,6 +179,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// The space the store's tables and indexes take, in bytes (all tenants).
     async fn size_bytes(&self) -> Result<u64, StoreError>;
+
+    /// Refreshes the planner's statistics, as after a bulk load: PostgreSQL plans by them
+    /// (and autovacuum refreshes them only later, or never where it is off). SQLite's
+    /// plans need none (the plan tests pin them), so there it does nothing.
+    async fn refresh_statistics(&self) -> Result<(), StoreError>;
 }
 
 pub(crate) fn now_ms() -> i64 {

@@ -260,4 +260,11 @@ impl Store for SqlStore {
         let (bytes,): (i64,) = sqlx::query_as(sql).fetch_one(&self.reader).await?;
         Ok(bytes.max(0) as u64)
     }
+
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("ANALYZE").execute(&self.writer).await?;
+        }
+        Ok(())
+    }
 }

@@ -197,7 +197,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 let base = args.database.database_url.as_deref().unwrap_or(DEFAULT_POSTGRES);
                 let schema = ScratchSchema::create(base, &format!("interlog_bench_{}", std::process::id()))
                     .await
-                    .with_context(|| format!("cannot create a schema in PostgreSQL at {base} (pass --backends sqlite to skip it)"))?;
+                    .context("cannot create a schema in the PostgreSQL database of --database (pass --backends sqlite to skip it)")?;
                 let run = measure_backend(&args, backend, &scratch, Some(schema.url.clone())).await;
                 schema.drop().await?;
                 run

@@ -18,14 +18,18 @@ use interlog_core::{parse_event, project, Event, InteractionId, TenantId};
 use interlog_server::auth::RateLimit;
 use interlog_server::dialects::cxengage;
 use interlog_server::Config;
-use interlog_store::postgres::ScratchSchema;
+use interlog_store::postgres::{PoolSettings, ScratchSchema};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::common::DatabaseArgs;
 use crate::import::Format;
 
 /// Measure ingest and query performance on a synthetic workload, beside the floor.
+///
+/// For each backend (SQLite, then PostgreSQL): load N generated interactions over HTTP, time
+/// each endpoint at each concurrency beside `GET /healthz` on the same server and the raw
+/// store's point lookups, time `import` of CxEngage documents, and report bytes on disk and
+/// peak RSS. Prints markdown tables and writes JSON (--out).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// How many interactions to load (try 10000, 100000, 1000000).
@@ -51,11 +55,14 @@ pub struct Args {
     /// `import`, in files of 10,000 (`import` reads a whole file into memory).
     #[arg(long, default_value_t = 100_000)]
     import_max: u64,
-    /// For the postgres backend: the PostgreSQL database (default
-    /// postgres://postgres@127.0.0.1:5432/test). The run works in a schema of its own,
-    /// dropped at the end.
-    #[command(flatten)]
-    database: DatabaseArgs,
+    /// For the postgres backend: the PostgreSQL database to work in. The run creates a
+    /// schema of its own there and drops it at the end. (Deliberately not read from
+    /// INTERLOG_DATABASE_URL, so a benchmark never lands on a configured deployment.)
+    #[arg(long = "database", value_name = "URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    database: String,
+    /// For the postgres backend: the connections the server may hold.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    db_max_connections: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,7 +82,6 @@ impl BackendKind {
     }
 }
 
-const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 const TENANT: &str = "bench";
 const DAY_MS: i64 = 86_400_000;
@@ -194,8 +200,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         let run = match backend {
             BackendKind::Sqlite => measure_backend(&args, backend, &scratch, None).await,
             BackendKind::Postgres => {
-                let base = args.database.database_url.as_deref().unwrap_or(DEFAULT_POSTGRES);
-                let schema = ScratchSchema::create(base, &format!("interlog_bench_{}", std::process::id()))
+                let schema = ScratchSchema::create(&args.database, &format!("interlog_bench_{}", std::process::id()))
                     .await
                     .context("cannot create a schema in the PostgreSQL database of --database (pass --backends sqlite to skip it)")?;
                 let run = measure_backend(&args, backend, &scratch, Some(schema.url.clone())).await;
@@ -216,7 +221,7 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
     reset_peak_rss();
     let mut config = Config::new(scratch);
     config.database_url = database_url;
-    config.pool = args.database.pool();
+    config.pool = PoolSettings { max_connections: args.db_max_connections, ..PoolSettings::default() };
     config.rate_limit = RateLimit { per_second: 0, burst: 0 };
     let state = interlog_server::open(&config).await.context("cannot open the store")?;
     let store = state.store.clone();

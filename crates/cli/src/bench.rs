@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::ValueEnum;
-use interlog_core::workload::{Rng, Spec, Workload};
-use interlog_core::{parse_event, project, Event, InteractionId, TenantId};
+use interlog_core::workload::{project_log, Rng, Spec, Workload};
+use interlog_core::{InteractionId, TenantId};
 use interlog_server::auth::RateLimit;
 use interlog_server::dialects::cxengage;
 use interlog_server::Config;
@@ -233,10 +233,10 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
     eprintln!("{}: loading {} interactions", backend.name(), args.interactions);
 
     // Ingest through the HTTP API, NDJSON batches of 1000 events.
-    let days = (args.interactions / 50_000).max(1) as u32;
-    let spec = Spec { interactions: args.interactions, seed: 1, days, start_ms: START_MS };
+    let load = spec(args.interactions, 1);
+    let days = load.days;
     let began = Instant::now();
-    let events = crate::generate::post(&base, &tenant, &token, Workload::new(spec), args.interactions).await?;
+    let events = crate::generate::post(&base, &tenant, &token, Workload::new(load), args.interactions).await?;
     let ingest = Rate { events, seconds: began.elapsed().as_secs_f64() };
     // What a DBA does after a bulk load (autovacuum would, later); timed apart from ingest.
     let began = Instant::now();
@@ -268,9 +268,7 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
 
     // `import` of CxEngage documents (another seed than the loaded workload), into a tenant
     // of its own; only the import is timed, not the export.
-    let count = args.interactions.min(args.import_max);
-    let spec = Spec { interactions: count, seed: 2, days: (count / 50_000).max(1) as u32, start_ms: START_MS };
-    let mut workload = Workload::new(spec);
+    let mut workload = Workload::new(spec(args.interactions.min(args.import_max), 2));
     let import_tenant = TenantId::parse("bench-import").expect("a valid tenant");
     let mut import = Rate { events: 0, seconds: 0.0 };
     loop {
@@ -289,6 +287,11 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
     Ok(Run { backend: backend.name(), ingest, import, figures, store_lookups_per_second, bytes_per_interaction, peak_rss, analyze_seconds })
 }
 
+/// `interactions` of the workload with `seed`, a day per 50,000 from 2024-01-01.
+fn spec(interactions: u64, seed: u64) -> Spec {
+    Spec { interactions, seed, days: (interactions / 50_000).max(1) as u32, start_ms: START_MS }
+}
+
 /// Documents per file the harness imports.
 const IMPORT_FILE: usize = 10_000;
 
@@ -297,8 +300,7 @@ const IMPORT_FILE: usize = 10_000;
 fn cxengage_file(tenant: &TenantId, workload: &mut Workload, count: usize) -> String {
     let mut out = String::new();
     for raw in workload.take(count) {
-        let log: Vec<Event> = raw.into_iter().map(|e| parse_event(e).expect("generated events are valid")).collect();
-        let record = project(tenant, &log[0].interaction_id, &log);
+        let record = project_log(tenant, raw);
         out.push_str(&cxengage::render::render_interaction(&record, false).to_string());
         out.push('\n');
     }
@@ -331,7 +333,7 @@ fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'static str, Pic
         ("native: 100 in a 1-day window", Arc::new({ let api = api.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{api}/interactions?limit=100&from={from}&to={to}"), &[]) } })),
         ("talkdesk: 100 in a 1-day window", Arc::new({ let b = b.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{b}/compat/talkdesk/interactions?per_page=100&start_date={from}&end_date={to}"), &[]) } })),
         ("native: customer history", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/customers/cust-{:06}/interactions", (population as f64 * r.unit().powi(3)) as u64), &[]) })),
-        ("vonage: agent latest (v2)", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3).max(0)), &[("accept", "application/json;version=2")]) })),
+        ("vonage: agent latest (v2)", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3)), &[("accept", "application/json;version=2")]) })),
         ("native: full-text search", Arc::new({ let api = api.clone(); move |_: &mut Rng| (format!("{api}/interactions?q=charged%20twice&limit=20"), &[]) })),
     ]
 }

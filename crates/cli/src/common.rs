@@ -4,11 +4,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use interlog_core::TenantId;
 use interlog_server::auth::JwtSecret;
 use interlog_store::postgres::PoolSettings;
 use interlog_store::Store;
+
+/// A progress bar over `len` interactions, saying what is done to them ("posting").
+pub fn bar(len: u64, what: &str) -> ProgressBar {
+    let template = format!("{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} interactions ({{per_sec}}, {{eta}} left)");
+    ProgressBar::new(len).with_style(ProgressStyle::with_template(&template).expect("a valid template").progress_chars("=> "))
+}
 
 /// Parses a `--tenant` value.
 pub fn parse_tenant(raw: &str) -> Result<TenantId, String> {

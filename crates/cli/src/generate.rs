@@ -5,12 +5,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use indicatif::{ProgressBar, ProgressStyle};
-use interlog_core::{parse_event, Event, TenantId};
-use serde_json::Value;
+use indicatif::ProgressBar;
+use interlog_core::workload::{parse_log, Spec, Workload};
+use interlog_core::{Event, TenantId};
 
-use crate::common::DatabaseArgs;
-use interlog_core::workload::{Spec, Workload};
+use crate::common::{bar, DatabaseArgs};
 
 /// Events per request or transaction when loading.
 const BATCH: usize = 1000;
@@ -45,11 +44,6 @@ pub struct Args {
     token: Option<String>,
 }
 
-
-fn bar(len: u64, what: &str) -> ProgressBar {
-    let template = format!("{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} interactions ({{per_sec}}, {{eta}} left)");
-    ProgressBar::new(len).with_style(ProgressStyle::with_template(&template).expect("a valid template").progress_chars("=> "))
-}
 
 /// Requests a poster keeps in flight, so the server parses one batch while it stores another.
 const IN_FLIGHT: usize = 4;
@@ -160,7 +154,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
             let progress = bar(args.interactions, "loading");
             let mut batch: Vec<Event> = Vec::with_capacity(BATCH);
             for events in workload {
-                batch.extend(events.into_iter().map(|e: Value| parse_event(e).expect("generated events are valid")));
+                batch.extend(parse_log(events));
                 progress.inc(1);
                 if batch.len() >= BATCH {
                     store.append_events(&args.tenant, &batch).await?;

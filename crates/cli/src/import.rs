@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
-use indicatif::{ProgressBar, ProgressStyle};
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
 use interlog_core::{Event, EventBody, EventId, TenantId};
@@ -14,7 +13,7 @@ use interlog_store::{Appended, Store};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::common::DatabaseArgs;
+use crate::common::{bar, DatabaseArgs};
 
 /// Import interactions exported from another system. Each becomes one
 /// `interaction-imported` event, so imports go through the same log and projection as
@@ -130,11 +129,7 @@ pub async fn import(store: &dyn Store, format: Format, tenant: &TenantId, text: 
             }
         }
     }
-    let progress = ProgressBar::new(events.len() as u64).with_style(
-        ProgressStyle::with_template("{spinner} importing [{bar:40}] {pos}/{len} interactions ({per_sec}, {eta} left)")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
+    let progress = bar(events.len() as u64, "importing");
     let mut imported = Imported { new: 0, duplicates: 0, rejected };
     for batch in events.chunks(500) {
         let outcome = store.append_events(tenant, batch).await.context("cannot store the imported interactions")?;

@@ -6,8 +6,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use interlog_core::workload::{Spec, Workload};
-use interlog_core::{parse_event, project, Event, TenantId};
+use interlog_core::workload::{parse_log, Spec, Workload};
+use interlog_core::{project, Event, TenantId};
 use serde_json::Value;
 
 const INTERACTIONS: u64 = 1000;
@@ -16,20 +16,16 @@ fn workload() -> Vec<Vec<Value>> {
     Workload::new(Spec { interactions: INTERACTIONS, seed: 1, days: 1, start_ms: 1_704_067_200_000 }).collect()
 }
 
-fn parse(raw: &[Value]) -> Vec<Event> {
-    raw.iter().map(|e| parse_event(e.clone()).expect("generated events are valid")).collect()
-}
-
 fn benches(c: &mut Criterion) {
     let tenant = TenantId::parse("bench").expect("a valid tenant");
     let raw = workload();
-    let logs: Vec<Vec<Event>> = raw.iter().map(|events| parse(events)).collect();
+    let logs: Vec<Vec<Event>> = raw.iter().map(|events| parse_log(events.clone())).collect();
     let events: usize = logs.iter().map(Vec::len).sum();
 
     let mut group = c.benchmark_group("per interaction");
     group.throughput(Throughput::Elements(INTERACTIONS));
     group.bench_function("parse and validate its events", |b| {
-        b.iter(|| raw.iter().map(|events| parse(black_box(events)).len()).sum::<usize>())
+        b.iter(|| raw.iter().map(|events| parse_log(black_box(events).clone()).len()).sum::<usize>())
     });
     group.bench_function("project its events into the record", |b| {
         b.iter(|| {

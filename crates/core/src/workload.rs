@@ -6,6 +6,19 @@
 
 use serde_json::{json, Value};
 
+use crate::{parse_event, project, Event, Interaction, TenantId};
+
+/// The events of one generated interaction, parsed (generated events are always valid).
+pub fn parse_log(raw: impl IntoIterator<Item = Value>) -> Vec<Event> {
+    raw.into_iter().map(|e| parse_event(e).expect("generated events are valid")).collect()
+}
+
+/// The record one generated interaction's events project to.
+pub fn project_log(tenant: &TenantId, raw: impl IntoIterator<Item = Value>) -> Interaction {
+    let log = parse_log(raw);
+    project(tenant, &log[0].interaction_id, &log)
+}
+
 /// SplitMix64: small, fast, and good enough for synthetic data.
 pub struct Rng(u64);
 
@@ -281,7 +294,7 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, Workload::new(spec(8)).collect::<Vec<_>>());
         for event in a.iter().flatten() {
-            crate::parse_event(event.clone()).unwrap_or_else(|e| panic!("{e}: {event}"));
+            parse_event(event.clone()).unwrap_or_else(|e| panic!("{e}: {event}"));
         }
     }
 
@@ -289,8 +302,7 @@ mod tests {
     /// from the events it stored: both must be the same events.
     #[test]
     fn every_event_survives_the_stored_form() {
-        for raw in Workload::new(spec(3)).flatten() {
-            let event = crate::parse_event(raw).expect("generated events are valid");
+        for event in Workload::new(spec(3)).flat_map(parse_log) {
             let stored = serde_json::to_string(&event).expect("events serialize");
             let read: crate::Event = serde_json::from_str(&stored).expect("stored events parse");
             assert_eq!(read, event, "{stored}");

@@ -7,20 +7,20 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use interlog_core::workload::{Spec, Workload};
-use interlog_core::{parse_event, project, Event, Interaction, TenantId};
+use interlog_core::workload::{project_log, Spec, Workload};
+use interlog_core::{Interaction, TenantId};
 use interlog_server::dialects::{cxengage, genesys, talkdesk, xplatform};
 use serde_json::Value;
 
 const INTERACTIONS: u64 = 1000;
 
+/// A dialect's renderer of one record.
+type Render = fn(&Interaction) -> Value;
+
 fn records() -> Vec<Interaction> {
     let tenant = TenantId::parse("bench").expect("a valid tenant");
     Workload::new(Spec { interactions: INTERACTIONS, seed: 1, days: 1, start_ms: 1_704_067_200_000 })
-        .map(|raw| {
-            let log: Vec<Event> = raw.into_iter().map(|e| parse_event(e).expect("generated events are valid")).collect();
-            project(&tenant, &log[0].interaction_id, &log)
-        })
+        .map(|raw| project_log(&tenant, raw))
         .collect()
 }
 
@@ -39,7 +39,7 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
-    let dialects: [(&str, fn(&Interaction) -> Value); 4] = [
+    let dialects: [(&str, Render); 4] = [
         ("cxengage: render to bytes", |r| cxengage::render::render_interaction(r, false)),
         ("talkdesk: render to bytes", talkdesk::render::render_interaction),
         ("genesys-ucs: render to bytes", |r| genesys::resource::render_resource(r, "http://127.0.0.1:8080")),

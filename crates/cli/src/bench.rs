@@ -49,7 +49,12 @@ pub struct Args {
     #[arg(long = "data", value_name = "DIR")]
     data_dir: Option<PathBuf>,
     /// The backends to measure, one after the other in this run.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "sqlite,postgres")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "sqlite,postgres"
+    )]
     backends: Vec<BackendKind>,
     /// At most this many interactions are exported as CxEngage documents and timed through
     /// `import`, in files of 10,000 (`import` reads a whole file into memory).
@@ -58,7 +63,11 @@ pub struct Args {
     /// For the postgres backend: the PostgreSQL database to work in. The run creates a
     /// schema of its own there and drops it at the end. (Deliberately not read from
     /// INTERLOG_DATABASE_URL, so a benchmark never lands on a configured deployment.)
-    #[arg(long = "database", value_name = "URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    #[arg(
+        long = "database",
+        value_name = "URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
     database: String,
     /// For the postgres backend: the connections the server may hold.
     #[arg(long, default_value_t = 16, value_name = "N")]
@@ -81,7 +90,6 @@ impl BackendKind {
         }
     }
 }
-
 
 const TENANT: &str = "bench";
 const DAY_MS: i64 = 86_400_000;
@@ -167,7 +175,11 @@ async fn measure(
         errors += e;
     }
     latencies.sort();
-    let percentile = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let percentile = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
     Figure {
         endpoint,
         connections,
@@ -182,7 +194,11 @@ async fn measure(
 fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kb| kb * 1024)
+    line.split_whitespace()
+        .nth(1)?
+        .parse::<u64>()
+        .ok()
+        .map(|kb| kb * 1024)
 }
 
 /// Starts a new peak for [`peak_rss`], so each backend's run reports its own.
@@ -195,7 +211,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     for &backend in &args.backends {
         let scratch = match &args.data_dir {
             Some(dir) => dir.join(backend.name()),
-            None => std::env::temp_dir().join(format!("interlog-bench-{}-{}", std::process::id(), backend.name())),
+            None => std::env::temp_dir().join(format!(
+                "interlog-bench-{}-{}",
+                std::process::id(),
+                backend.name()
+            )),
         };
         let run = match backend {
             BackendKind::Sqlite => measure_backend(&args, backend, &scratch, None).await,
@@ -217,34 +237,67 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Loads the workload into a fresh store on `backend` and measures it.
-async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, database_url: Option<String>) -> anyhow::Result<Run> {
+async fn measure_backend(
+    args: &Args,
+    backend: BackendKind,
+    scratch: &Path,
+    database_url: Option<String>,
+) -> anyhow::Result<Run> {
     reset_peak_rss();
     let mut config = Config::new(scratch);
     config.database_url = database_url;
-    config.pool = PoolSettings { max_connections: args.db_max_connections, ..PoolSettings::default() };
-    config.rate_limit = RateLimit { per_second: 0, burst: 0 };
-    let state = interlog_server::open(&config).await.context("cannot open the store")?;
+    config.pool = PoolSettings {
+        max_connections: args.db_max_connections,
+        ..PoolSettings::default()
+    };
+    config.rate_limit = RateLimit {
+        per_second: 0,
+        burst: 0,
+    };
+    let state = interlog_server::open(&config)
+        .await
+        .context("cannot open the store")?;
     let store = state.store.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let server = tokio::spawn(interlog_server::run(listener, state, std::future::pending()));
+    let server = tokio::spawn(interlog_server::run(
+        listener,
+        state,
+        std::future::pending(),
+    ));
     let tenant = TenantId::parse(TENANT).expect("a valid tenant");
     let token = crate::token::mint(scratch, &tenant)?;
-    eprintln!("{}: loading {} interactions", backend.name(), args.interactions);
+    eprintln!(
+        "{}: loading {} interactions",
+        backend.name(),
+        args.interactions
+    );
 
     // Ingest through the HTTP API, NDJSON batches of 1000 events.
     let load = spec(args.interactions, 1);
     let days = load.days;
     let began = Instant::now();
-    let events = crate::generate::post(&base, &tenant, &token, Workload::new(load), args.interactions).await?;
-    let ingest = Rate { events, seconds: began.elapsed().as_secs_f64() };
+    let events = crate::generate::post(
+        &base,
+        &tenant,
+        &token,
+        Workload::new(load),
+        args.interactions,
+    )
+    .await?;
+    let ingest = Rate {
+        events,
+        seconds: began.elapsed().as_secs_f64(),
+    };
     // What a DBA does after a bulk load (autovacuum would, later); timed apart from ingest.
     let began = Instant::now();
     store.refresh_statistics().await?;
     let analyze_seconds = began.elapsed().as_secs_f64();
     let bytes_per_interaction = store.size_bytes().await? as f64 / args.interactions.max(1) as f64;
 
-    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()?;
     let duration = Duration::from_millis(args.duration_ms);
     let mut figures = Vec::new();
     for (endpoint, pick) in endpoints(&base, args.interactions, days) {
@@ -258,7 +311,8 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
     let mut rng = Rng::new(9);
     let mut lookups = 0u64;
     while began.elapsed() < duration {
-        let id = InteractionId::parse(format!("gen-1-{}", rng.below(args.interactions.max(1)))).expect("a valid id");
+        let id = InteractionId::parse(format!("gen-1-{}", rng.below(args.interactions.max(1))))
+            .expect("a valid id");
         store.get_interaction(&tenant, &id).await?;
         lookups += 1;
     }
@@ -270,26 +324,49 @@ async fn measure_backend(args: &Args, backend: BackendKind, scratch: &Path, data
     // of its own; only the import is timed, not the export.
     let mut workload = Workload::new(spec(args.interactions.min(args.import_max), 2));
     let import_tenant = TenantId::parse("bench-import").expect("a valid tenant");
-    let mut import = Rate { events: 0, seconds: 0.0 };
+    let mut import = Rate {
+        events: 0,
+        seconds: 0.0,
+    };
     loop {
         let file = cxengage_file(&tenant, &mut workload, IMPORT_FILE);
         if file.is_empty() {
             break;
         }
         let began = Instant::now();
-        let outcome = crate::import::import(store.as_ref(), Format::Cxengage, &import_tenant, &file).await?;
+        let outcome =
+            crate::import::import(store.as_ref(), Format::Cxengage, &import_tenant, &file).await?;
         import.seconds += began.elapsed().as_secs_f64();
         import.events += outcome.new as u64;
-        anyhow::ensure!(outcome.rejected.is_empty(), "import refused {} documents: {:?}", outcome.rejected.len(), outcome.rejected.first());
+        anyhow::ensure!(
+            outcome.rejected.is_empty(),
+            "import refused {} documents: {:?}",
+            outcome.rejected.len(),
+            outcome.rejected.first()
+        );
     }
     server.abort();
 
-    Ok(Run { backend: backend.name(), ingest, import, figures, store_lookups_per_second, bytes_per_interaction, peak_rss, analyze_seconds })
+    Ok(Run {
+        backend: backend.name(),
+        ingest,
+        import,
+        figures,
+        store_lookups_per_second,
+        bytes_per_interaction,
+        peak_rss,
+        analyze_seconds,
+    })
 }
 
 /// `interactions` of the workload with `seed`, a day per 50,000 from 2024-01-01.
 fn spec(interactions: u64, seed: u64) -> Spec {
-    Spec { interactions, seed, days: (interactions / 50_000).max(1) as u32, start_ms: START_MS }
+    Spec {
+        interactions,
+        seed,
+        days: (interactions / 50_000).max(1) as u32,
+        start_ms: START_MS,
+    }
 }
 
 /// Documents per file the harness imports.
@@ -317,7 +394,12 @@ fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'static str, Pic
     let id = move |rng: &mut Rng| format!("gen-1-{}", rng.below(n));
     let day = move |rng: &mut Rng| {
         let from = START_MS + rng.below(u64::from(days)) as i64 * DAY_MS;
-        let t = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let t = |ms: i64| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .unwrap_or_default()
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        };
         (t(from), t(from + DAY_MS))
     };
     let population = (n / 3).max(1);
@@ -325,47 +407,180 @@ fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'static str, Pic
     let b = base.to_string();
     let api = format!("{b}/api/v1/tenants/{TENANT}");
     vec![
-        ("GET /healthz (floor)", Arc::new({ let b = b.clone(); move |_: &mut Rng| (format!("{b}/healthz"), &[]) })),
-        ("native: get by id", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/interactions/{}", id(r)), &[]) })),
-        ("cxengage: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/cxengage/v1/tenants/{TENANT}/interactions/{}", id(r)), &[]) })),
-        ("genesys-ucs: get by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/genesys-ucs/interactions/{}", id(r)), &[]) })),
-        ("x-platform: summary by id", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/xplatform/interact/agent/version/2/account/{TENANT}/interactiondata/{}/summary", id(r)), &[("tenant-id", TENANT)]) })),
-        ("native: 100 in a 1-day window", Arc::new({ let api = api.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{api}/interactions?limit=100&from={from}&to={to}"), &[]) } })),
-        ("talkdesk: 100 in a 1-day window", Arc::new({ let b = b.clone(); move |r: &mut Rng| { let (from, to) = day(r); (format!("{b}/compat/talkdesk/interactions?per_page=100&start_date={from}&end_date={to}"), &[]) } })),
-        ("native: customer history", Arc::new({ let api = api.clone(); move |r: &mut Rng| (format!("{api}/customers/cust-{:06}/interactions", (population as f64 * r.unit().powi(3)) as u64), &[]) })),
-        ("vonage: agent latest (v2)", Arc::new({ let b = b.clone(); move |r: &mut Rng| (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3)), &[("accept", "application/json;version=2")]) })),
-        ("native: full-text search", Arc::new({ let api = api.clone(); move |_: &mut Rng| (format!("{api}/interactions?q=charged%20twice&limit=20"), &[]) })),
+        (
+            "GET /healthz (floor)",
+            Arc::new({
+                let b = b.clone();
+                move |_: &mut Rng| (format!("{b}/healthz"), &[])
+            }),
+        ),
+        (
+            "native: get by id",
+            Arc::new({
+                let api = api.clone();
+                move |r: &mut Rng| (format!("{api}/interactions/{}", id(r)), &[])
+            }),
+        ),
+        (
+            "cxengage: get by id",
+            Arc::new({
+                let b = b.clone();
+                move |r: &mut Rng| {
+                    (
+                        format!(
+                            "{b}/compat/cxengage/v1/tenants/{TENANT}/interactions/{}",
+                            id(r)
+                        ),
+                        &[],
+                    )
+                }
+            }),
+        ),
+        (
+            "genesys-ucs: get by id",
+            Arc::new({
+                let b = b.clone();
+                move |r: &mut Rng| {
+                    (
+                        format!("{b}/compat/genesys-ucs/interactions/{}", id(r)),
+                        &[],
+                    )
+                }
+            }),
+        ),
+        (
+            "x-platform: summary by id",
+            Arc::new({
+                let b = b.clone();
+                move |r: &mut Rng| {
+                    (format!("{b}/compat/xplatform/interact/agent/version/2/account/{TENANT}/interactiondata/{}/summary", id(r)), &[("tenant-id", TENANT)])
+                }
+            }),
+        ),
+        (
+            "native: 100 in a 1-day window",
+            Arc::new({
+                let api = api.clone();
+                move |r: &mut Rng| {
+                    let (from, to) = day(r);
+                    (
+                        format!("{api}/interactions?limit=100&from={from}&to={to}"),
+                        &[],
+                    )
+                }
+            }),
+        ),
+        (
+            "talkdesk: 100 in a 1-day window",
+            Arc::new({
+                let b = b.clone();
+                move |r: &mut Rng| {
+                    let (from, to) = day(r);
+                    (format!("{b}/compat/talkdesk/interactions?per_page=100&start_date={from}&end_date={to}"), &[])
+                }
+            }),
+        ),
+        (
+            "native: customer history",
+            Arc::new({
+                let api = api.clone();
+                move |r: &mut Rng| {
+                    (
+                        format!(
+                            "{api}/customers/cust-{:06}/interactions",
+                            (population as f64 * r.unit().powi(3)) as u64
+                        ),
+                        &[],
+                    )
+                }
+            }),
+        ),
+        (
+            "vonage: agent latest (v2)",
+            Arc::new({
+                let b = b.clone();
+                move |r: &mut Rng| {
+                    (format!("{b}/compat/vonage/v0/{TENANT}/agents/agent-{:03}/latestInteractions?size=3", r.below(agents - agents % 3)), &[("accept", "application/json;version=2")])
+                }
+            }),
+        ),
+        (
+            "native: full-text search",
+            Arc::new({
+                let api = api.clone();
+                move |_: &mut Rng| {
+                    (
+                        format!("{api}/interactions?q=charged%20twice&limit=20"),
+                        &[],
+                    )
+                }
+            }),
+        ),
     ]
 }
 
 fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
     let mut results = Vec::new();
     for run in runs {
-        println!("## Interlog benchmark: {} interactions, {}\n", args.interactions, run.backend);
-        println!("Ingest over HTTP: {} events in {:.1} s = **{:.0} events/s**", run.ingest.events, run.ingest.seconds, run.ingest.per_second());
+        println!(
+            "## Interlog benchmark: {} interactions, {}\n",
+            args.interactions, run.backend
+        );
+        println!(
+            "Ingest over HTTP: {} events in {:.1} s = **{:.0} events/s**",
+            run.ingest.events,
+            run.ingest.seconds,
+            run.ingest.per_second()
+        );
         println!(
             "Ingest through `import` (CxEngage documents, one event each): {} in {:.1} s = **{:.0} interactions/s**",
             run.import.events, run.import.seconds, run.import.per_second()
         );
         if run.analyze_seconds >= 0.05 {
-            println!("Planner statistics refreshed after the load (ANALYZE) in {:.1} s", run.analyze_seconds);
+            println!(
+                "Planner statistics refreshed after the load (ANALYZE) in {:.1} s",
+                run.analyze_seconds
+            );
         }
-        println!("Raw store point lookups (no HTTP): {:.0}/s", run.store_lookups_per_second);
-        println!("On disk (tables and indexes): {:.0} bytes per interaction", run.bytes_per_interaction);
+        println!(
+            "Raw store point lookups (no HTTP): {:.0}/s",
+            run.store_lookups_per_second
+        );
+        println!(
+            "On disk (tables and indexes): {:.0} bytes per interaction",
+            run.bytes_per_interaction
+        );
         if let Some(rss) = run.peak_rss {
-            println!("Peak RSS (server and client, ingest and queries): {:.0} MiB", rss as f64 / 1_048_576.0);
+            println!(
+                "Peak RSS (server and client, ingest and queries): {:.0} MiB",
+                rss as f64 / 1_048_576.0
+            );
         }
         let floor = |c: usize| {
-            run.figures.iter().find(|f| f.endpoint.ends_with("(floor)") && f.connections == c).map_or(0.0, |f| f.requests_per_second)
+            run.figures
+                .iter()
+                .find(|f| f.endpoint.ends_with("(floor)") && f.connections == c)
+                .map_or(0.0, |f| f.requests_per_second)
         };
         println!("\n| endpoint | conns | req/s | vs /healthz | vs store lookups | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|");
         let mut rows = Vec::new();
         for f in &run.figures {
-            let ratio = if floor(f.connections) > 0.0 { f.requests_per_second / floor(f.connections) } else { 0.0 };
+            let ratio = if floor(f.connections) > 0.0 {
+                f.requests_per_second / floor(f.connections)
+            } else {
+                0.0
+            };
             let to_store = f.requests_per_second / run.store_lookups_per_second.max(f64::EPSILON);
             println!(
                 "| {} | {} | {:.0} | {:.0}% | {:.0}% | {:.2} | {:.2} | {} |",
-                f.endpoint, f.connections, f.requests_per_second, ratio * 100.0, to_store * 100.0, f.p50_ms, f.p99_ms, f.errors
+                f.endpoint,
+                f.connections,
+                f.requests_per_second,
+                ratio * 100.0,
+                to_store * 100.0,
+                f.p50_ms,
+                f.p99_ms,
+                f.errors
             );
             rows.push(json!({"endpoint": f.endpoint, "connections": f.connections, "requestsPerSecond": f.requests_per_second,
                 "ratioToFloor": ratio, "ratioToStoreLookups": to_store, "p50Ms": f.p50_ms, "p99Ms": f.p99_ms, "errors": f.errors}));
@@ -377,8 +592,10 @@ fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
             "peakRssBytes": run.peak_rss, "analyzeSeconds": run.analyze_seconds, "endpoints": rows,
         }));
     }
-    let results = json!({"interactions": args.interactions, "durationMs": args.duration_ms, "runs": results});
-    std::fs::write(&args.out, serde_json::to_string_pretty(&results)?).with_context(|| format!("cannot write {}", args.out.display()))?;
+    let results =
+        json!({"interactions": args.interactions, "durationMs": args.duration_ms, "runs": results});
+    std::fs::write(&args.out, serde_json::to_string_pretty(&results)?)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("JSON: {}", args.out.display());
     Ok(())
 }

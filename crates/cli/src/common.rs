@@ -13,8 +13,14 @@ use interlog_store::Store;
 
 /// A progress bar over `len` interactions, saying what is done to them ("posting").
 pub fn bar(len: u64, what: &str) -> ProgressBar {
-    let template = format!("{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} interactions ({{per_sec}}, {{eta}} left)");
-    ProgressBar::new(len).with_style(ProgressStyle::with_template(&template).expect("a valid template").progress_chars("=> "))
+    let template = format!(
+        "{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} interactions ({{per_sec}}, {{eta}} left)"
+    );
+    ProgressBar::new(len).with_style(
+        ProgressStyle::with_template(&template)
+            .expect("a valid template")
+            .progress_chars("=> "),
+    )
 }
 
 /// Parses a `--tenant` value.
@@ -25,18 +31,30 @@ pub fn parse_tenant(raw: &str) -> Result<TenantId, String> {
 #[derive(Debug, clap::Args)]
 pub struct DataArgs {
     /// The data directory: the SQLite database and the generated JWT secret live here.
-    #[arg(long = "data", env = "INTERLOG_DATA", default_value = "./interlog-data", value_name = "DIR")]
+    #[arg(
+        long = "data",
+        env = "INTERLOG_DATA",
+        default_value = "./interlog-data",
+        value_name = "DIR"
+    )]
     pub data_dir: PathBuf,
 
     /// The HS256 secret that signs and verifies tokens. When unset, a random secret is
     /// created in the data directory (mode 0600) on first use and kept.
-    #[arg(long, env = "INTERLOG_JWT_SECRET", hide_env_values = true, value_name = "SECRET")]
+    #[arg(
+        long,
+        env = "INTERLOG_JWT_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
     pub jwt_secret: Option<String>,
 }
 
 impl DataArgs {
     pub fn secret(&self) -> Option<JwtSecret> {
-        self.jwt_secret.as_ref().map(|s| JwtSecret::new(s.as_bytes()))
+        self.jwt_secret
+            .as_ref()
+            .map(|s| JwtSecret::new(s.as_bytes()))
     }
 }
 
@@ -45,18 +63,31 @@ impl DataArgs {
 pub struct DatabaseArgs {
     /// The database: `postgres://user@host/db` for PostgreSQL (many servers over one
     /// database), or unset for the embedded SQLite file `interlog.db` in the data directory.
-    #[arg(long = "database", env = "INTERLOG_DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    #[arg(
+        long = "database",
+        env = "INTERLOG_DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub database_url: Option<String>,
 
     /// PostgreSQL connections this server may hold. Across N servers keep
     /// N × this below the database's max_connections.
-    #[arg(long, env = "INTERLOG_DB_MAX_CONNECTIONS", default_value_t = 16, value_name = "N")]
+    #[arg(
+        long,
+        env = "INTERLOG_DB_MAX_CONNECTIONS",
+        default_value_t = 16,
+        value_name = "N"
+    )]
     pub db_max_connections: u32,
 }
 
 impl DatabaseArgs {
     pub fn pool(&self) -> PoolSettings {
-        PoolSettings { max_connections: self.db_max_connections, ..PoolSettings::default() }
+        PoolSettings {
+            max_connections: self.db_max_connections,
+            ..PoolSettings::default()
+        }
     }
 
     /// The database URL: the one given, or the SQLite file in `data_dir` (created if need be).
@@ -64,8 +95,12 @@ impl DatabaseArgs {
         match &self.database_url {
             Some(url) => Ok(url.clone()),
             None => {
-                std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
-                Ok(format!("sqlite://{}", data_dir.join("interlog.db").display()))
+                std::fs::create_dir_all(data_dir)
+                    .with_context(|| format!("cannot create {}", data_dir.display()))?;
+                Ok(format!(
+                    "sqlite://{}",
+                    data_dir.join("interlog.db").display()
+                ))
             }
         }
     }
@@ -73,6 +108,8 @@ impl DatabaseArgs {
     /// Opens (and migrates) the store.
     pub async fn open(&self, data_dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
         let url = self.url(data_dir)?;
-        interlog_store::open(&url, &self.pool()).await.context("cannot open the database")
+        interlog_store::open(&url, &self.pool())
+            .await
+            .context("cannot open the database")
     }
 }

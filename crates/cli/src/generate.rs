@@ -44,23 +44,39 @@ pub struct Args {
     token: Option<String>,
 }
 
-
 /// Requests a poster keeps in flight, so the server parses one batch while it stores another.
 const IN_FLIGHT: usize = 4;
 
 /// Posts NDJSON batches of events to a server, a few at once; returns the events sent.
 /// Batches may land out of order: the projection gives the same records either way.
-pub async fn post(base: &str, tenant: &TenantId, token: &str, workload: Workload, total: u64) -> anyhow::Result<u64> {
+pub async fn post(
+    base: &str,
+    tenant: &TenantId,
+    token: &str,
+    workload: Workload,
+    total: u64,
+) -> anyhow::Result<u64> {
     let client = reqwest::Client::new();
-    let url = format!("{}/api/v1/tenants/{tenant}/events", base.trim_end_matches('/'));
+    let url = format!(
+        "{}/api/v1/tenants/{tenant}/events",
+        base.trim_end_matches('/')
+    );
     let progress = bar(total, "posting");
     let mut in_flight = tokio::task::JoinSet::new();
     let send = |body: String| {
-        let request = client.post(&url).bearer_auth(token).header("content-type", "application/x-ndjson").body(body);
+        let request = client
+            .post(&url)
+            .bearer_auth(token)
+            .header("content-type", "application/x-ndjson")
+            .body(body);
         async move {
             let response = request.send().await.context("cannot reach the server")?;
             if !response.status().is_success() {
-                bail!("the server answered {}: {}", response.status(), response.text().await.unwrap_or_default());
+                bail!(
+                    "the server answered {}: {}",
+                    response.status(),
+                    response.text().await.unwrap_or_default()
+                );
             }
             anyhow::Ok(())
         }
@@ -78,7 +94,10 @@ pub async fn post(base: &str, tenant: &TenantId, token: &str, workload: Workload
         progress.inc(1);
         if in_batch >= BATCH || (workload.peek().is_none() && in_batch > 0) {
             if in_flight.len() >= IN_FLIGHT {
-                in_flight.join_next().await.expect("a request in flight")??;
+                in_flight
+                    .join_next()
+                    .await
+                    .expect("a request in flight")??;
             }
             in_flight.spawn(send(std::mem::take(&mut batch)));
             in_batch = 0;
@@ -92,19 +111,42 @@ pub async fn post(base: &str, tenant: &TenantId, token: &str, workload: Workload
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    let start_ms = args.start.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp_millis();
-    let workload = Workload::new(Spec { interactions: args.interactions, seed: args.seed, days: args.days, start_ms });
+    let start_ms = args
+        .start
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .timestamp_millis();
+    let workload = Workload::new(Spec {
+        interactions: args.interactions,
+        seed: args.seed,
+        days: args.days,
+        start_ms,
+    });
     if let Some(base) = &args.post {
-        let token = args.token.as_deref().context("--post needs --token (or INTERLOG_TOKEN)")?;
+        let token = args
+            .token
+            .as_deref()
+            .context("--post needs --token (or INTERLOG_TOKEN)")?;
         let sent = post(base, &args.tenant, token, workload, args.interactions).await?;
-        eprintln!("posted {sent} events of {} interactions to {base} (tenant {})", args.interactions, args.tenant);
+        eprintln!(
+            "posted {sent} events of {} interactions to {base} (tenant {})",
+            args.interactions, args.tenant
+        );
         return Ok(());
     }
     let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?)),
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let progress = if args.out.is_some() { bar(args.interactions, "writing") } else { ProgressBar::hidden() };
+    let progress = if args.out.is_some() {
+        bar(args.interactions, "writing")
+    } else {
+        ProgressBar::hidden()
+    };
     for events in workload {
         for event in events {
             writeln!(out, "{event}")?;
@@ -132,15 +174,30 @@ pub struct DemoArgs {
     /// The token for --url (default: one minted with the data directory's secret).
     #[arg(long, env = "INTERLOG_TOKEN", hide_env_values = true)]
     token: Option<String>,
-    #[arg(long = "data", env = "INTERLOG_DATA", default_value = "./interlog-data", value_name = "DIR")]
+    #[arg(
+        long = "data",
+        env = "INTERLOG_DATA",
+        default_value = "./interlog-data",
+        value_name = "DIR"
+    )]
     data_dir: PathBuf,
     #[command(flatten)]
     database: DatabaseArgs,
 }
 
 pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    let today = chrono::Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp_millis();
-    let workload = Workload::new(Spec { interactions: args.interactions, seed: 42, days: 1, start_ms: today });
+    let today = chrono::Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .timestamp_millis();
+    let workload = Workload::new(Spec {
+        interactions: args.interactions,
+        seed: 42,
+        days: 1,
+        start_ms: today,
+    });
     match &args.url {
         Some(url) => {
             let token = match &args.token {
@@ -165,7 +222,10 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
             progress.finish_and_clear();
         }
     }
-    println!("Loaded {} interactions into tenant {}. Try:", args.interactions, args.tenant);
+    println!(
+        "Loaded {} interactions into tenant {}. Try:",
+        args.interactions, args.tenant
+    );
     println!("  TOKEN=$(interlog token --tenant {})", args.tenant);
     println!("  curl -s \"http://127.0.0.1:8080/api/v1/tenants/{}/interactions?limit=5\" -H \"Authorization: Bearer $TOKEN\"", args.tenant);
     Ok(())

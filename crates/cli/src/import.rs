@@ -32,7 +32,12 @@ pub struct Args {
     file: PathBuf,
 
     /// The data directory holding the SQLite file (ignored with --database postgres://...).
-    #[arg(long = "data", env = "INTERLOG_DATA", default_value = "./interlog-data", value_name = "DIR")]
+    #[arg(
+        long = "data",
+        env = "INTERLOG_DATA",
+        default_value = "./interlog-data",
+        value_name = "DIR"
+    )]
     data_dir: PathBuf,
 
     #[command(flatten)]
@@ -49,7 +54,6 @@ pub enum Format {
     GenesysUcs,
 }
 
-
 /// The JSON documents of a file: one value, the items of a top-level array, or NDJSON lines.
 fn documents(text: &str) -> anyhow::Result<Vec<Value>> {
     match serde_json::from_str::<Value>(text) {
@@ -59,13 +63,19 @@ fn documents(text: &str) -> anyhow::Result<Vec<Value>> {
             .lines()
             .enumerate()
             .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(n, line)| serde_json::from_str(line).with_context(|| format!("line {} is not JSON", n + 1)))
+            .map(|(n, line)| {
+                serde_json::from_str(line).with_context(|| format!("line {} is not JSON", n + 1))
+            })
             .collect(),
     }
 }
 
 /// The vendor records a document holds, each parsed or refused with a reason.
-fn records(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<Interaction, String>> {
+fn records(
+    format: Format,
+    tenant: &TenantId,
+    document: &Value,
+) -> Vec<Result<Interaction, String>> {
     match format {
         Format::Talkdesk => {
             let items = match document["_embedded"]["interactions"].as_array() {
@@ -74,7 +84,9 @@ fn records(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<In
             };
             items
                 .iter()
-                .map(|item| talkdesk::render::parse_interaction(tenant, item).map_err(|e| e.to_string()))
+                .map(|item| {
+                    talkdesk::render::parse_interaction(tenant, item).map_err(|e| e.to_string())
+                })
                 .collect()
         }
         Format::Cxengage => {
@@ -84,10 +96,14 @@ fn records(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<In
             };
             items
                 .iter()
-                .map(|item| cxengage::import::parse_interaction(tenant, item).map_err(|e| e.to_string()))
+                .map(|item| {
+                    cxengage::import::parse_interaction(tenant, item).map_err(|e| e.to_string())
+                })
                 .collect()
         }
-        Format::GenesysUcs => vec![genesys::resource::parse_resource(tenant, document).map_err(|e| e.to_string())],
+        Format::GenesysUcs => {
+            vec![genesys::resource::parse_resource(tenant, document).map_err(|e| e.to_string())]
+        }
     }
 }
 
@@ -101,7 +117,9 @@ fn import_event(tenant: &TenantId, record: Interaction) -> Event {
         event_id: EventId::parse(format!("import-{hex}")).expect("hex event ids are valid"),
         interaction_id: record.interaction_id.clone(),
         timestamp: record.end_timestamp.unwrap_or(record.start_timestamp),
-        body: EventBody::InteractionImported(InteractionImported { record: Box::new(record) }),
+        body: EventBody::InteractionImported(InteractionImported {
+            record: Box::new(record),
+        }),
     }
 }
 
@@ -118,7 +136,12 @@ pub struct Imported {
 
 /// Parses `text` as `format` and appends one `interaction-imported` event per record, with
 /// a progress bar: the work of `interlog import`, also timed by `interlog bench`.
-pub async fn import(store: &dyn Store, format: Format, tenant: &TenantId, text: &str) -> anyhow::Result<Imported> {
+pub async fn import(
+    store: &dyn Store,
+    format: Format,
+    tenant: &TenantId,
+    text: &str,
+) -> anyhow::Result<Imported> {
     let mut events = Vec::new();
     let mut rejected = Vec::new();
     for (n, document) in documents(text)?.iter().enumerate() {
@@ -130,11 +153,21 @@ pub async fn import(store: &dyn Store, format: Format, tenant: &TenantId, text: 
         }
     }
     let progress = bar(events.len() as u64, "importing");
-    let mut imported = Imported { new: 0, duplicates: 0, rejected };
+    let mut imported = Imported {
+        new: 0,
+        duplicates: 0,
+        rejected,
+    };
     for batch in events.chunks(500) {
-        let outcome = store.append_events(tenant, batch).await.context("cannot store the imported interactions")?;
+        let outcome = store
+            .append_events(tenant, batch)
+            .await
+            .context("cannot store the imported interactions")?;
         imported.new += outcome.iter().filter(|o| **o == Appended::New).count();
-        imported.duplicates += outcome.iter().filter(|o| **o == Appended::Duplicate).count();
+        imported.duplicates += outcome
+            .iter()
+            .filter(|o| **o == Appended::Duplicate)
+            .count();
         progress.inc(batch.len() as u64);
     }
     progress.finish_and_clear();
@@ -146,17 +179,30 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if args.file.as_os_str() == "-" {
         std::io::stdin().read_to_string(&mut text)?;
     } else {
-        text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+        text = std::fs::read_to_string(&args.file)
+            .with_context(|| format!("cannot read {}", args.file.display()))?;
     }
     let store = args.database.open(&args.data_dir).await?;
-    let Imported { new, duplicates, rejected } = import(store.as_ref(), args.format, &args.tenant, &text).await?;
+    let Imported {
+        new,
+        duplicates,
+        rejected,
+    } = import(store.as_ref(), args.format, &args.tenant, &text).await?;
     if new >= ANALYZE_AFTER {
-        store.refresh_statistics().await.context("cannot refresh the planner's statistics")?;
+        store
+            .refresh_statistics()
+            .await
+            .context("cannot refresh the planner's statistics")?;
     }
     if new + duplicates == 0 && rejected.is_empty() {
         bail!("{} holds no interactions", args.file.display());
     }
-    println!("imported {} interactions into {}: {new} new, {duplicates} already imported, {} rejected", new + duplicates, args.tenant, rejected.len());
+    println!(
+        "imported {} interactions into {}: {new} new, {duplicates} already imported, {} rejected",
+        new + duplicates,
+        args.tenant,
+        rejected.len()
+    );
     for reason in rejected.iter().take(20) {
         println!("  rejected {reason}");
     }

@@ -19,7 +19,13 @@ pub struct Args {
     command: Command,
 
     /// The data directory holding the SQLite file (ignored with --database postgres://...).
-    #[arg(long = "data", env = "INTERLOG_DATA", default_value = "./interlog-data", value_name = "DIR", global = true)]
+    #[arg(
+        long = "data",
+        env = "INTERLOG_DATA",
+        default_value = "./interlog-data",
+        value_name = "DIR",
+        global = true
+    )]
     data_dir: PathBuf,
 
     #[command(flatten)]
@@ -57,22 +63,38 @@ enum Command {
     },
 }
 
-
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let store = args.database.open(&args.data_dir).await?;
     match args.command {
-        Command::Create { tenant, scopes, name, json } => create(store, tenant, &scopes, name, json).await,
+        Command::Create {
+            tenant,
+            scopes,
+            name,
+            json,
+        } => create(store, tenant, &scopes, name, json).await,
         Command::List { tenant, json } => list(store, &tenant, json).await,
         Command::Revoke { id } => revoke(store, &id).await,
     }
 }
 
-async fn create(store: Arc<dyn Store>, tenant: TenantId, scopes: &[String], name: Option<String>, json: bool) -> anyhow::Result<()> {
+async fn create(
+    store: Arc<dyn Store>,
+    tenant: TenantId,
+    scopes: &[String],
+    name: Option<String>,
+    json: bool,
+) -> anyhow::Result<()> {
     let scopes = parse_scopes(scopes).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
     let key = keys::generate(tenant, &scopes, name, chrono::Utc::now().timestamp_millis());
-    store.create_api_key(&key.record).await.context("cannot store the key")?;
+    store
+        .create_api_key(&key.record)
+        .await
+        .context("cannot store the key")?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&KeyView::new(key.record, Some(key.secret)))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&KeyView::new(key.record, Some(key.secret)))?
+        );
     } else {
         println!("id: {}", key.record.key_id);
         println!("secret: {}", key.secret);
@@ -81,15 +103,29 @@ async fn create(store: Arc<dyn Store>, tenant: TenantId, scopes: &[String], name
 }
 
 async fn list(store: Arc<dyn Store>, tenant: &TenantId, json: bool) -> anyhow::Result<()> {
-    let keys: Vec<KeyView> = store.list_api_keys(tenant).await?.into_iter().map(|k| KeyView::new(k, None)).collect();
+    let keys: Vec<KeyView> = store
+        .list_api_keys(tenant)
+        .await?
+        .into_iter()
+        .map(|k| KeyView::new(k, None))
+        .collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&keys)?);
         return Ok(());
     }
     for key in keys {
-        let state = key.revoked_at.map_or("live".to_string(), |t| format!("revoked {t}"));
+        let state = key
+            .revoked_at
+            .map_or("live".to_string(), |t| format!("revoked {t}"));
         let name = key.name.as_deref().unwrap_or("-");
-        println!("{}  {}  {}  {}  created {}", key.id, name, key.scopes.join(","), state, key.created_at);
+        println!(
+            "{}  {}  {}  {}  created {}",
+            key.id,
+            name,
+            key.scopes.join(","),
+            state,
+            key.created_at
+        );
     }
     Ok(())
 }

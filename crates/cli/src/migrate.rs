@@ -9,7 +9,12 @@ use crate::common::DatabaseArgs;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The data directory holding the SQLite file (ignored with --database postgres://...).
-    #[arg(long = "data", env = "INTERLOG_DATA", default_value = "./interlog-data", value_name = "DIR")]
+    #[arg(
+        long = "data",
+        env = "INTERLOG_DATA",
+        default_value = "./interlog-data",
+        value_name = "DIR"
+    )]
     data_dir: std::path::PathBuf,
 
     #[command(flatten)]
@@ -17,7 +22,10 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    args.database.open(&args.data_dir).await.context("migration failed")?;
+    args.database
+        .open(&args.data_dir)
+        .await
+        .context("migration failed")?;
     println!("database schema is up to date");
     Ok(())
 }

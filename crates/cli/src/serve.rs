@@ -16,7 +16,12 @@ use crate::common::{DataArgs, DatabaseArgs};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address and port to listen on.
-    #[arg(long, env = "INTERLOG_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    #[arg(
+        long,
+        env = "INTERLOG_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR"
+    )]
     listen: SocketAddr,
 
     #[command(flatten)]
@@ -31,7 +36,11 @@ pub struct Args {
 
     /// A PEM file with an RSA (RS256) or P-256 (ES256) public key that signs tokens;
     /// repeat for several.
-    #[arg(long = "jwt-public-key", env = "INTERLOG_JWT_PUBLIC_KEY", value_name = "FILE")]
+    #[arg(
+        long = "jwt-public-key",
+        env = "INTERLOG_JWT_PUBLIC_KEY",
+        value_name = "FILE"
+    )]
     jwt_public_keys: Vec<PathBuf>,
 
     /// A JWKS file (RS256/ES256 keys, chosen by the token's `kid`).
@@ -79,7 +88,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             issuer: args.jwt_issuer.clone(),
             audience: args.jwt_audience.clone(),
         },
-        rate_limit: RateLimit { per_second: args.rate_limit, burst: args.rate_burst },
+        rate_limit: RateLimit {
+            per_second: args.rate_limit,
+            burst: args.rate_burst,
+        },
         max_body_bytes: args.max_body_bytes,
         max_content_bytes: args.max_content_bytes,
         database_url: args.database.database_url.clone(),
@@ -87,10 +99,15 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         public_url: args.public_url.clone(),
         dnis_timeout: std::time::Duration::from_secs(args.dnis_timeout),
     };
-    let state = interlog_server::open(&config)
+    let state = interlog_server::open(&config).await.with_context(|| {
+        format!(
+            "cannot start on data directory {}",
+            config.data_dir.display()
+        )
+    })?;
+    let listener = TcpListener::bind(args.listen)
         .await
-        .with_context(|| format!("cannot start on data directory {}", config.data_dir.display()))?;
-    let listener = TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, data = %config.data_dir.display(), "interlog listening");
     // Not println!: a closed stdout (a supervisor that stopped reading) must not kill the server.

@@ -31,25 +31,40 @@ pub struct Args {
     data: DataArgs,
 }
 
-
 fn parse_scope(raw: &str) -> Result<Scope, String> {
-    Scope::from_claim(raw).ok_or_else(|| "expected interactions:read, interactions:write or admin".into())
+    Scope::from_claim(raw)
+        .ok_or_else(|| "expected interactions:read, interactions:write or admin".into())
 }
 
 /// A read+write token for `tenant`, signed with the data directory's secret (an hour).
 pub fn mint(data_dir: &std::path::Path, tenant: &TenantId) -> anyhow::Result<String> {
-    let secret = secret::load_or_create(data_dir).with_context(|| format!("cannot read the secret in {}", data_dir.display()))?;
-    let spec = TokenSpec { subject: "interlog-cli".into(), tenants: vec![tenant.clone()], scopes: vec![Scope::Read, Scope::Write], ttl_seconds: 3600 };
+    let secret = secret::load_or_create(data_dir)
+        .with_context(|| format!("cannot read the secret in {}", data_dir.display()))?;
+    let spec = TokenSpec {
+        subject: "interlog-cli".into(),
+        tenants: vec![tenant.clone()],
+        scopes: vec![Scope::Read, Scope::Write],
+        ttl_seconds: 3600,
+    };
     Ok(JwtKeys::new(&secret).issue(&spec))
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let secret = match args.data.secret() {
         Some(secret) => secret,
-        None => secret::load_or_create(&args.data.data_dir)
-            .with_context(|| format!("cannot read or create the secret in {}", args.data.data_dir.display()))?,
+        None => secret::load_or_create(&args.data.data_dir).with_context(|| {
+            format!(
+                "cannot read or create the secret in {}",
+                args.data.data_dir.display()
+            )
+        })?,
     };
-    let spec = TokenSpec { subject: args.subject, tenants: args.tenant, scopes: args.scope, ttl_seconds: args.ttl };
+    let spec = TokenSpec {
+        subject: args.subject,
+        tenants: args.tenant,
+        scopes: args.scope,
+        ttl_seconds: args.ttl,
+    };
     println!("{}", JwtKeys::new(&secret).issue(&spec));
     Ok(())
 }

@@ -22,7 +22,10 @@ fn serve(data: &std::path::Path, database: Option<&str>) -> Server {
 }
 
 fn token() -> String {
-    let output = Command::new(BIN).args(["token", "--tenant", "acme", "--jwt-secret", SECRET]).output().unwrap();
+    let output = Command::new(BIN)
+        .args(["token", "--tenant", "acme", "--jwt-secret", SECRET])
+        .output()
+        .unwrap();
     String::from_utf8(output.stdout).unwrap().trim().to_string()
 }
 
@@ -32,28 +35,68 @@ fn workload() -> Vec<Value> {
     let mut events = Vec::new();
     for n in 0..INTERACTIONS {
         let id = format!("ix-{n}");
-        let at = |s: usize| format!("2024-06-01T{:02}:{:02}:{:02}.{:03}Z", 8 + n / 10, (n % 10) * 5 + s / 60, s % 60, (n * 7) % 1000);
+        let at = |s: usize| {
+            format!(
+                "2024-06-01T{:02}:{:02}:{:02}.{:03}Z",
+                8 + n / 10,
+                (n % 10) * 5 + s / 60,
+                s % 60,
+                (n * 7) % 1000
+            )
+        };
         let mut push = |seq: usize, kind: &str, s: usize, extra: Value| {
             let mut e = json!({"eventId": format!("{id}-{seq}"), "type": kind, "interactionId": id, "timestamp": at(s)});
-            e.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            e.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
             events.push(e);
         };
         let channel = if n % 3 == 0 { "chat" } else { "voice" };
-        push(0, "interaction-started", 0, json!({"channelType": channel, "direction": "inbound", "customer": {"id": format!("c{}", n % 7)}}));
-        push(1, "queue-entered", 3, json!({"queueId": "support", "entryType": "ivr"}));
+        push(
+            0,
+            "interaction-started",
+            0,
+            json!({"channelType": channel, "direction": "inbound", "customer": {"id": format!("c{}", n % 7)}}),
+        );
+        push(
+            1,
+            "queue-entered",
+            3,
+            json!({"queueId": "support", "entryType": "ivr"}),
+        );
         if n % 5 == 4 {
             push(2, "customer-disconnected", 40, json!({}));
             push(3, "interaction-ended", 41, json!({}));
             continue;
         }
-        push(2, "agent-allocated", 12, json!({"agentId": format!("agent-{}", n % 4)}));
-        push(3, "message", 14, json!({"participant": "customer", "text": format!("hello {n}"), "sentiment": "neutral"}));
+        push(
+            2,
+            "agent-allocated",
+            12,
+            json!({"agentId": format!("agent-{}", n % 4)}),
+        );
+        push(
+            3,
+            "message",
+            14,
+            json!({"participant": "customer", "text": format!("hello {n}"), "sentiment": "neutral"}),
+        );
         push(4, "hold-started", 20, json!({}));
         push(5, "hold-ended", 27, json!({}));
-        push(6, "transfer-started", 30, json!({"agentId": format!("agent-{}", n % 4), "toAgentId": "agent-9"}));
+        push(
+            6,
+            "transfer-started",
+            30,
+            json!({"agentId": format!("agent-{}", n % 4), "toAgentId": "agent-9"}),
+        );
         push(7, "agent-allocated", 35, json!({"agentId": "agent-9"}));
         push(8, "transfer-ended", 35, json!({"outcome": "success"}));
-        push(9, "agent-deallocated", 35, json!({"agentId": format!("agent-{}", n % 4)}));
+        push(
+            9,
+            "agent-deallocated",
+            35,
+            json!({"agentId": format!("agent-{}", n % 4)}),
+        );
         push(10, "interaction-ended", 90, json!({}));
         push(11, "note-added", 95, json!({"text": "resolved"}));
     }
@@ -64,7 +107,9 @@ fn workload() -> Vec<Value> {
 fn shuffled(mut events: Vec<Value>) -> Vec<Value> {
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     for i in (1..events.len()).rev() {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         events.swap(i, (state >> 33) as usize % (i + 1));
     }
     events
@@ -95,7 +140,11 @@ async fn records(client: &reqwest::Client, base: &str, token: &str) -> Vec<Value
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_servers_ingesting_concurrently_agree_with_sequential_ingestion() {
     let schema = PgSchema::create().await;
-    let (data_a, data_b, data_seq) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (data_a, data_b, data_seq) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
     let a = serve(data_a.path(), Some(&schema.url));
     let b = serve(data_b.path(), Some(&schema.url));
     let sequential = serve(data_seq.path(), None);
@@ -128,8 +177,14 @@ async fn two_servers_ingesting_concurrently_agree_with_sequential_ingestion() {
     let from_a = records(&client, &a.base, &token).await;
     let from_b = records(&client, &b.base, &token).await;
     assert_eq!(from_a, from_b, "both servers read the same records");
-    assert_eq!(from_a, expected, "concurrent ingestion equals sequential ingestion");
-    assert!(expected.iter().all(|r| r["flagged"] == json!(false)), "the workload is consistent");
+    assert_eq!(
+        from_a, expected,
+        "concurrent ingestion equals sequential ingestion"
+    );
+    assert!(
+        expected.iter().all(|r| r["flagged"] == json!(false)),
+        "the workload is consistent"
+    );
     drop((a, b));
     schema.drop().await;
 }

@@ -13,7 +13,13 @@ use serde_json::Value;
 const INTERACTIONS: u64 = 1000;
 
 fn workload() -> Vec<Vec<Value>> {
-    Workload::new(Spec { interactions: INTERACTIONS, seed: 1, days: 1, start_ms: 1_704_067_200_000 }).collect()
+    Workload::new(Spec {
+        interactions: INTERACTIONS,
+        seed: 1,
+        days: 1,
+        start_ms: 1_704_067_200_000,
+    })
+    .collect()
 }
 
 fn benches(c: &mut Criterion) {
@@ -25,7 +31,11 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("per interaction");
     group.throughput(Throughput::Elements(INTERACTIONS));
     group.bench_function("parse and validate its events", |b| {
-        b.iter(|| raw.iter().map(|events| parse_log(black_box(events).clone()).len()).sum::<usize>())
+        b.iter(|| {
+            raw.iter()
+                .map(|events| parse_log(black_box(events).clone()).len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("project its events into the record", |b| {
         b.iter(|| {
@@ -35,7 +45,10 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.finish();
-    eprintln!("({INTERACTIONS} interactions, {events} events: {:.1} events each)", events as f64 / INTERACTIONS as f64);
+    eprintln!(
+        "({INTERACTIONS} interactions, {events} events: {:.1} events each)",
+        events as f64 / INTERACTIONS as f64
+    );
 }
 
 criterion_group! {

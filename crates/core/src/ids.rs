@@ -25,7 +25,10 @@ pub enum IdError {
 
 fn check_strict(s: &str) -> Result<(), IdError> {
     check_length(s, 128)?;
-    match s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))) {
+    match s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-')))
+    {
         Some(found) => Err(IdError::StrictCharacter { found }),
         None => Ok(()),
     }

@@ -120,7 +120,10 @@ pub struct AgentInteraction {
 impl AgentInteraction {
     /// The allocation this item is about.
     pub fn allocation(&self) -> Option<&AgentAllocation> {
-        self.record.agents.iter().find(|a| a.interaction_agent_id == self.interaction_agent_id)
+        self.record
+            .agents
+            .iter()
+            .find(|a| a.interaction_agent_id == self.interaction_agent_id)
     }
 }
 
@@ -150,14 +153,19 @@ pub enum CursorError {
 
 /// Encodes a position for the given order as an opaque cursor.
 pub fn encode_cursor(order: Order, position: &Position) -> String {
-    let wire = CursorWire { order, position: position.clone() };
+    let wire = CursorWire {
+        order,
+        position: position.clone(),
+    };
     // Serializing plain strings and integers cannot fail.
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&wire).unwrap_or_default())
 }
 
 /// Decodes a cursor, checking that it belongs to a listing in `order`.
 pub fn decode_cursor(order: Order, cursor: &str) -> Result<Position, CursorError> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| CursorError::Malformed)?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| CursorError::Malformed)?;
     let wire: CursorWire = serde_json::from_slice(&bytes).map_err(|_| CursorError::Malformed)?;
     if wire.order != order {
         return Err(CursorError::OrderChanged(wire.order));
@@ -208,10 +216,21 @@ mod tests {
             allocation: None,
         };
         let cursor = encode_cursor(Order::Desc, &position);
-        assert!(cursor.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(cursor
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert_eq!(decode_cursor(Order::Desc, &cursor), Ok(position));
-        assert_eq!(decode_cursor(Order::Asc, &cursor), Err(CursorError::OrderChanged(Order::Desc)));
-        assert_eq!(decode_cursor(Order::Desc, "garbage!"), Err(CursorError::Malformed));
-        assert_eq!(decode_cursor(Order::Desc, &URL_SAFE_NO_PAD.encode("{}")), Err(CursorError::Malformed));
+        assert_eq!(
+            decode_cursor(Order::Asc, &cursor),
+            Err(CursorError::OrderChanged(Order::Desc))
+        );
+        assert_eq!(
+            decode_cursor(Order::Desc, "garbage!"),
+            Err(CursorError::Malformed)
+        );
+        assert_eq!(
+            decode_cursor(Order::Desc, &URL_SAFE_NO_PAD.encode("{}")),
+            Err(CursorError::Malformed)
+        );
     }
 }

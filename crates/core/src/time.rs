@@ -143,7 +143,9 @@ impl<'de> Deserialize<'de> for Seconds {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let secs = f64::deserialize(d)?;
         if !secs.is_finite() || secs.abs() > 1e12 {
-            return Err(serde::de::Error::custom("expected a finite number of seconds"));
+            return Err(serde::de::Error::custom(
+                "expected a finite number of seconds",
+            ));
         }
         Ok(Seconds((secs * 1000.0).round() as i64))
     }
@@ -159,7 +161,12 @@ mod tests {
         assert_eq!(t.to_string(), "2017-12-07T19:22:07.638Z");
         assert_eq!(t.format(6), "2017-12-07T19:22:07.638000Z");
         assert_eq!(t.format(0), "2017-12-07T19:22:07Z");
-        assert_eq!(Timestamp::parse("2017-12-07T19:22:07Z").unwrap().to_string(), "2017-12-07T19:22:07.000Z");
+        assert_eq!(
+            Timestamp::parse("2017-12-07T19:22:07Z")
+                .unwrap()
+                .to_string(),
+            "2017-12-07T19:22:07.000Z"
+        );
     }
 
     #[test]
@@ -172,7 +179,10 @@ mod tests {
     fn invalid_timestamps_are_rejected_with_the_input_quoted() {
         let err = Timestamp::parse("2017-12-07 19:22").unwrap_err();
         assert!(err.to_string().contains("\"2017-12-07 19:22\""));
-        assert!(Timestamp::parse("2017-12-07T19:22:07").is_err(), "an offset is required");
+        assert!(
+            Timestamp::parse("2017-12-07T19:22:07").is_err(),
+            "an offset is required"
+        );
     }
 
     #[test]
@@ -180,10 +190,22 @@ mod tests {
         let a = Timestamp::parse("2017-12-07T19:20:33.394Z").unwrap();
         let b = Timestamp::parse("2017-12-07T19:22:07.638Z").unwrap();
         assert_eq!(serde_json::to_string(&b.since(a)).unwrap(), "94.244");
-        assert_eq!(serde_json::to_string(&Seconds::from_millis(173)).unwrap(), "0.173");
-        assert_eq!(serde_json::to_string(&Seconds::from_secs(20)).unwrap(), "20");
-        assert_eq!(serde_json::to_string(&Seconds::from_millis(-1500)).unwrap(), "-1.5");
-        assert_eq!(serde_json::from_str::<Seconds>("93.993").unwrap(), Seconds::from_millis(93993));
+        assert_eq!(
+            serde_json::to_string(&Seconds::from_millis(173)).unwrap(),
+            "0.173"
+        );
+        assert_eq!(
+            serde_json::to_string(&Seconds::from_secs(20)).unwrap(),
+            "20"
+        );
+        assert_eq!(
+            serde_json::to_string(&Seconds::from_millis(-1500)).unwrap(),
+            "-1.5"
+        );
+        assert_eq!(
+            serde_json::from_str::<Seconds>("93.993").unwrap(),
+            Seconds::from_millis(93993)
+        );
         assert_eq!(Seconds::from_millis(971_600).whole_seconds(), 972);
     }
 }

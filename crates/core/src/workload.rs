@@ -10,7 +10,9 @@ use crate::{parse_event, project, Event, Interaction, TenantId};
 
 /// The events of one generated interaction, parsed (generated events are always valid).
 pub fn parse_log(raw: impl IntoIterator<Item = Value>) -> Vec<Event> {
-    raw.into_iter().map(|e| parse_event(e).expect("generated events are valid")).collect()
+    raw.into_iter()
+        .map(|e| parse_event(e).expect("generated events are valid"))
+        .collect()
 }
 
 /// The record one generated interaction's events project to.
@@ -64,18 +66,42 @@ pub struct Spec {
     pub start_ms: i64,
 }
 
-const QUEUES: [(&str, &str, u32); 6] =
-    [("q-sales", "Sales", 20), ("q-support", "Support", 30), ("q-billing", "Billing", 20), ("q-vip", "VIP", 10), ("q-tech", "Technical", 60), ("q-email", "E-mail", 3600)];
-const INTENTS: [&str; 6] = ["billing-question", "lost-card", "cancel", "upgrade", "technical-issue", "greeting"];
+const QUEUES: [(&str, &str, u32); 6] = [
+    ("q-sales", "Sales", 20),
+    ("q-support", "Support", 30),
+    ("q-billing", "Billing", 20),
+    ("q-vip", "VIP", 10),
+    ("q-tech", "Technical", 60),
+    ("q-email", "E-mail", 3600),
+];
+const INTENTS: [&str; 6] = [
+    "billing-question",
+    "lost-card",
+    "cancel",
+    "upgrade",
+    "technical-issue",
+    "greeting",
+];
 const SENTIMENTS: [&str; 3] = ["positive", "neutral", "negative"];
 const CUSTOMER_LINES: [&str; 6] = [
-    "I was charged twice this month", "I lost my card yesterday", "I want to cancel my subscription",
-    "Can I upgrade my plan", "The router keeps disconnecting", "Hello, I need some help",
+    "I was charged twice this month",
+    "I lost my card yesterday",
+    "I want to cancel my subscription",
+    "Can I upgrade my plan",
+    "The router keeps disconnecting",
+    "Hello, I need some help",
 ];
-const AGENT_LINES: [&str; 4] = ["Let me look into that for you", "I can help with that", "Thanks for waiting", "Is there anything else?"];
+const AGENT_LINES: [&str; 4] = [
+    "Let me look into that for you",
+    "I can help with that",
+    "Thanks for waiting",
+    "Is there anything else?",
+];
 
 fn timestamp(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Builds one interaction's events, in order.
@@ -106,7 +132,12 @@ pub struct Workload {
 impl Workload {
     pub fn new(spec: Spec) -> Self {
         let agents = (spec.interactions / 40).clamp(20, 300);
-        Self { rng: Rng::new(spec.seed), spec, next: 0, agents }
+        Self {
+            rng: Rng::new(spec.seed),
+            spec,
+            next: 0,
+            agents,
+        }
     }
 
     /// An agent on shift at `at`: three eight-hour shifts, a third of the agents each.
@@ -124,7 +155,14 @@ impl Workload {
         format!("cust-{:06}", (population * self.rng.unit().powi(3)) as u64)
     }
 
-    fn message(&mut self, b: &mut Builder, at: i64, agent: &(String, String), customer_turn: bool, source: &str) {
+    fn message(
+        &mut self,
+        b: &mut Builder,
+        at: i64,
+        agent: &(String, String),
+        customer_turn: bool,
+        source: &str,
+    ) {
         let intent = INTENTS[self.rng.below(INTENTS.len() as u64) as usize];
         let mut fields = if customer_turn {
             let line = CUSTOMER_LINES[self.rng.below(CUSTOMER_LINES.len() as u64) as usize];
@@ -147,14 +185,28 @@ impl Workload {
         at += self.rng.exp_ms(30_000);
         if self.rng.chance(0.07) {
             b.push("customer-disconnected", at, json!({}));
-            b.push("interaction-ended", at + 50, json!({"reason": "customer-abandon"}));
+            b.push(
+                "interaction-ended",
+                at + 50,
+                json!({"reason": "customer-abandon"}),
+            );
             return;
         }
         let agent = self.agent(at);
-        b.push("agent-allocated", at, json!({"agentId": agent.0, "agentName": agent.1, "queueId": queue.0}));
+        b.push(
+            "agent-allocated",
+            at,
+            json!({"agentId": agent.0, "agentName": agent.1, "queueId": queue.0}),
+        );
         if self.rng.chance(0.5) {
             for turn in 0..2 + self.rng.below(3) {
-                self.message(b, at + 5_000 + turn as i64 * 7_000, &agent, turn % 2 == 0, "STT");
+                self.message(
+                    b,
+                    at + 5_000 + turn as i64 * 7_000,
+                    &agent,
+                    turn % 2 == 0,
+                    "STT",
+                );
             }
         }
         at += 20_000 + self.rng.exp_ms(180_000);
@@ -166,28 +218,52 @@ impl Workload {
         let mut last = agent.clone();
         if self.rng.chance(0.10) {
             let to = self.agent(at);
-            b.push("transfer-started", at, json!({"agentId": agent.0, "toAgentId": to.0}));
+            b.push(
+                "transfer-started",
+                at,
+                json!({"agentId": agent.0, "toAgentId": to.0}),
+            );
             at += 5_000 + self.rng.exp_ms(20_000);
-            b.push("agent-allocated", at, json!({"agentId": to.0, "agentName": to.1}));
+            b.push(
+                "agent-allocated",
+                at,
+                json!({"agentId": to.0, "agentName": to.1}),
+            );
             b.push("transfer-ended", at, json!({"outcome": "success"}));
             b.push("agent-deallocated", at, json!({"agentId": agent.0}));
             at += self.rng.exp_ms(120_000);
             last = to;
         } else if self.rng.chance(0.03) {
-            b.push("participant-add-started", at, json!({"agentId": agent.0, "toQueueId": "q-tech"}));
+            b.push(
+                "participant-add-started",
+                at,
+                json!({"agentId": agent.0, "toQueueId": "q-tech"}),
+            );
             at += 15_000;
             b.push("participant-add-ended", at, json!({"outcome": "cancelled"}));
         }
         b.push("interaction-ended", at, json!({"reason": "agent-hangup"}));
-        b.push("agent-deallocated", at + self.rng.exp_ms(30_000), json!({"agentId": last.0}));
+        b.push(
+            "agent-deallocated",
+            at + self.rng.exp_ms(30_000),
+            json!({"agentId": last.0}),
+        );
         self.wrap_up(b, at, &last);
     }
 
     fn wrap_up(&mut self, b: &mut Builder, at: i64, agent: &(String, String)) {
         if self.rng.chance(0.3) {
-            b.push("note-added", at + 1_000, json!({"text": "Customer issue resolved", "agentId": agent.0}));
+            b.push(
+                "note-added",
+                at + 1_000,
+                json!({"text": "Customer issue resolved", "agentId": agent.0}),
+            );
         }
-        b.push("disposition-set", at + 2_000, json!({"disposition": {"id": "d-resolved", "name": "Resolved"}}));
+        b.push(
+            "disposition-set",
+            at + 2_000,
+            json!({"disposition": {"id": "d-resolved", "name": "Resolved"}}),
+        );
     }
 
     fn text_channel(&mut self, b: &mut Builder, mut at: i64, source: &str) {
@@ -195,7 +271,11 @@ impl Workload {
         b.push("queue-entered", at + 500, json!({"queueId": queue.0, "queueName": queue.1, "entryType": "ivr", "slaThreshold": queue.2}));
         at += 500 + self.rng.exp_ms(20_000);
         let agent = self.agent(at);
-        b.push("agent-allocated", at, json!({"agentId": agent.0, "agentName": agent.1, "queueId": queue.0}));
+        b.push(
+            "agent-allocated",
+            at,
+            json!({"agentId": agent.0, "agentName": agent.1, "queueId": queue.0}),
+        );
         for turn in 0..3 + self.rng.below(6) {
             at += 3_000 + self.rng.exp_ms(20_000);
             self.message(b, at, &agent, turn % 2 == 0, source);
@@ -207,26 +287,49 @@ impl Workload {
     }
 
     fn email(&mut self, b: &mut Builder, mut at: i64) {
-        b.push("content-added", at, json!({"text": CUSTOMER_LINES[self.rng.below(6) as usize]}));
+        b.push(
+            "content-added",
+            at,
+            json!({"text": CUSTOMER_LINES[self.rng.below(6) as usize]}),
+        );
         b.push("queue-entered", at + 100, json!({"queueId": "q-email", "queueName": "E-mail", "entryType": "ivr", "slaThreshold": 3600}));
         at += self.rng.exp_ms(1_800_000);
         let agent = self.agent(at);
-        b.push("agent-allocated", at, json!({"agentId": agent.0, "agentName": agent.1, "queueId": "q-email"}));
+        b.push(
+            "agent-allocated",
+            at,
+            json!({"agentId": agent.0, "agentName": agent.1, "queueId": "q-email"}),
+        );
         at += 60_000 + self.rng.exp_ms(300_000);
         b.push("interaction-ended", at, json!({}));
     }
 
     fn visual_ivr(&mut self, b: &mut Builder, mut at: i64) {
-        b.push("caller-keys-set", at, json!({"callerKeys": {"dtmf": format!("{:06}", self.rng.below(1_000_000))}}));
-        for (n, title) in ["What can we help with?", "Your account", "Confirm"].iter().enumerate() {
+        b.push(
+            "caller-keys-set",
+            at,
+            json!({"callerKeys": {"dtmf": format!("{:06}", self.rng.below(1_000_000))}}),
+        );
+        for (n, title) in ["What can we help with?", "Your account", "Confirm"]
+            .iter()
+            .enumerate()
+        {
             at += 5_000 + self.rng.exp_ms(15_000);
             let choice = match n {
-                0 => json!([{"id": "topic-billing", "label": "Billing", "kind": "option", "selected": true}]),
-                1 => json!([{"id": "account", "label": "Account number", "kind": "text-input", "input": format!("{:08}", self.rng.below(100_000_000))}]),
+                0 => {
+                    json!([{"id": "topic-billing", "label": "Billing", "kind": "option", "selected": true}])
+                }
+                1 => {
+                    json!([{"id": "account", "label": "Account number", "kind": "text-input", "input": format!("{:08}", self.rng.below(100_000_000))}])
+                }
                 _ => json!([{"id": "confirm", "label": "Call me", "kind": "click-to-continue"}]),
             };
-            b.push("flow-step", at, json!({"stepId": format!("page-{n}"), "title": title, "choices": choice,
-                "variables": {"customerInfoSet": {"page": n.to_string()}}}));
+            b.push(
+                "flow-step",
+                at,
+                json!({"stepId": format!("page-{n}"), "title": title, "choices": choice,
+                "variables": {"customerInfoSet": {"page": n.to_string()}}}),
+            );
         }
         b.push("interaction-ended", at + 1_000, json!({}));
     }
@@ -244,11 +347,23 @@ impl Iterator for Workload {
         self.next += 1;
         let span = i64::from(self.spec.days.max(1)) * 86_400_000;
         // Spread evenly over the days, with jitter, so paging windows are realistic.
-        let at = self.spec.start_ms + (n as i64 * span) / self.spec.interactions as i64 + self.rng.below(60_000) as i64;
-        let mut b = Builder { id: format!("gen-{}-{n}", self.spec.seed), events: Vec::new() };
+        let at = self.spec.start_ms
+            + (n as i64 * span) / self.spec.interactions as i64
+            + self.rng.below(60_000) as i64;
+        let mut b = Builder {
+            id: format!("gen-{}-{n}", self.spec.seed),
+            events: Vec::new(),
+        };
         let roll = self.rng.unit();
         let (channel, direction) = match roll {
-            r if r < 0.55 => ("voice", if self.rng.chance(0.85) { "inbound" } else { "outbound" }),
+            r if r < 0.55 => (
+                "voice",
+                if self.rng.chance(0.85) {
+                    "inbound"
+                } else {
+                    "outbound"
+                },
+            ),
             r if r < 0.75 => ("chat", "inbound"),
             r if r < 0.85 => ("sms", "inbound"),
             r if r < 0.95 => ("email", "inbound"),
@@ -284,7 +399,12 @@ mod tests {
     use super::*;
 
     fn spec(seed: u64) -> Spec {
-        Spec { interactions: 300, seed, days: 1, start_ms: 1_704_067_200_000 }
+        Spec {
+            interactions: 300,
+            seed,
+            days: 1,
+            start_ms: 1_704_067_200_000,
+        }
     }
 
     #[test]
@@ -316,10 +436,17 @@ mod tests {
         let started = count("interaction-started");
         assert!(started >= 300, "duplicates may repeat a start");
         let abandons = count("customer-disconnected");
-        assert!(abandons > 0 && abandons < started / 5, "{abandons} abandons of {started}");
-        assert!(count("transfer-started") > 0 && count("hold-started") > 0 && count("flow-step") > 0);
-        let customers: std::collections::BTreeSet<&str> =
-            events.iter().filter_map(|e| e["customer"]["id"].as_str()).collect();
+        assert!(
+            abandons > 0 && abandons < started / 5,
+            "{abandons} abandons of {started}"
+        );
+        assert!(
+            count("transfer-started") > 0 && count("hold-started") > 0 && count("flow-step") > 0
+        );
+        let customers: std::collections::BTreeSet<&str> = events
+            .iter()
+            .filter_map(|e| e["customer"]["id"].as_str())
+            .collect();
         assert!(customers.len() < 300, "customers come back");
     }
 }

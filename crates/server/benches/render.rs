@@ -19,14 +19,22 @@ type Render = fn(&Interaction) -> Value;
 
 fn records() -> Vec<Interaction> {
     let tenant = TenantId::parse("bench").expect("a valid tenant");
-    Workload::new(Spec { interactions: INTERACTIONS, seed: 1, days: 1, start_ms: 1_704_067_200_000 })
-        .map(|raw| project_log(&tenant, raw))
-        .collect()
+    Workload::new(Spec {
+        interactions: INTERACTIONS,
+        seed: 1,
+        days: 1,
+        start_ms: 1_704_067_200_000,
+    })
+    .map(|raw| project_log(&tenant, raw))
+    .collect()
 }
 
 fn benches(c: &mut Criterion) {
     let records = records();
-    let stored: Vec<String> = records.iter().map(|r| serde_json::to_string(r).expect("records serialize")).collect();
+    let stored: Vec<String> = records
+        .iter()
+        .map(|r| serde_json::to_string(r).expect("records serialize"))
+        .collect();
     let bytes: usize = stored.iter().map(String::len).sum();
 
     let mut group = c.benchmark_group("per interaction");
@@ -34,28 +42,41 @@ fn benches(c: &mut Criterion) {
     group.bench_function("native: stored JSON to response bytes", |b| {
         b.iter(|| {
             for json in &stored {
-                let record: Interaction = serde_json::from_str(black_box(json)).expect("stored records parse");
+                let record: Interaction =
+                    serde_json::from_str(black_box(json)).expect("stored records parse");
                 black_box(serde_json::to_vec(&record).expect("records serialize"));
             }
         })
     });
     let dialects: [(&str, Render); 4] = [
-        ("cxengage: render to bytes", |r| cxengage::render::render_interaction(r, false)),
-        ("talkdesk: render to bytes", talkdesk::render::render_interaction),
-        ("genesys-ucs: render to bytes", |r| genesys::resource::render_resource(r, "http://127.0.0.1:8080")),
+        ("cxengage: render to bytes", |r| {
+            cxengage::render::render_interaction(r, false)
+        }),
+        (
+            "talkdesk: render to bytes",
+            talkdesk::render::render_interaction,
+        ),
+        ("genesys-ucs: render to bytes", |r| {
+            genesys::resource::render_resource(r, "http://127.0.0.1:8080")
+        }),
         ("x-platform: summary to bytes", xplatform::flow::summary),
     ];
     for (name, render) in dialects {
         group.bench_function(name, |b| {
             b.iter(|| {
                 for record in &records {
-                    black_box(serde_json::to_vec(&render(black_box(record))).expect("values serialize"));
+                    black_box(
+                        serde_json::to_vec(&render(black_box(record))).expect("values serialize"),
+                    );
                 }
             })
         });
     }
     group.finish();
-    eprintln!("({INTERACTIONS} records, {:.0} bytes of stored JSON each)", bytes as f64 / INTERACTIONS as f64);
+    eprintln!(
+        "({INTERACTIONS} records, {:.0} bytes of stored JSON each)",
+        bytes as f64 / INTERACTIONS as f64
+    );
 }
 
 criterion_group! {

@@ -63,7 +63,9 @@ impl Modify for BearerAuth {
 
 /// The document and the `/docs` page, as routes.
 pub(crate) fn routes() -> Router<AppState> {
-    SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()).into()
+    SwaggerUi::new("/docs")
+        .url("/openapi.json", ApiDoc::openapi())
+        .into()
 }
 
 /// One event as posted: the envelope plus the fields of its `type`.

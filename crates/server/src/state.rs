@@ -11,7 +11,10 @@ use crate::auth::{self, Authenticator, JwtKeys, JwtOptions, JwtSecret, RateLimit
 
 /// The default per-principal rate: 1000 requests per second, bursts of 2000 (a dialler
 /// polling hundreds of agents with one service token stays well inside it).
-pub const DEFAULT_RATE_LIMIT: RateLimit = RateLimit { per_second: 1000, burst: 2000 };
+pub const DEFAULT_RATE_LIMIT: RateLimit = RateLimit {
+    per_second: 1000,
+    burst: 2000,
+};
 
 /// The default lifetime of a DNIS allocation: 10 minutes.
 pub const DEFAULT_DNIS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
@@ -99,7 +102,10 @@ impl Deref for AppState {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot create the data directory {path}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot read or create the JWT secret")]
     Secret(#[source] std::io::Error),
     #[error("cannot load the JWT verification keys")]
@@ -110,8 +116,10 @@ pub enum StartError {
 
 /// Opens the store and the secret named by `config`.
 pub async fn open(config: &Config) -> Result<AppState, StartError> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+        path: config.data_dir.clone(),
+        source,
+    })?;
     let secret = match &config.jwt_secret {
         Some(secret) => secret.clone(),
         None => auth::secret::load_or_create(&config.data_dir).map_err(StartError::Secret)?,
@@ -124,8 +132,14 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
     Ok(AppState(Arc::new(App {
         auth: Authenticator::new(jwt, store.clone(), config.rate_limit),
         store,
-        limits: Limits { max_body_bytes: config.max_body_bytes, max_content_bytes: config.max_content_bytes },
-        public_url: config.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()),
+        limits: Limits {
+            max_body_bytes: config.max_body_bytes,
+            max_content_bytes: config.max_content_bytes,
+        },
+        public_url: config
+            .public_url
+            .as_ref()
+            .map(|u| u.trim_end_matches('/').to_string()),
         dnis_timeout: config.dnis_timeout,
     })))
 }

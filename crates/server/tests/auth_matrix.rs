@@ -15,13 +15,37 @@ const MARKER: &str = "ZEBRA-7731-acme-private";
 /// acme's data: an interaction whose every field a leak could show carries the marker.
 fn acme_data() -> Value {
     json!([
-        event("m1", "interaction-started", "call-1", "2024-05-01T10:00:00Z", json!({"channelType": "voice",
+        event(
+            "m1",
+            "interaction-started",
+            "call-1",
+            "2024-05-01T10:00:00Z",
+            json!({"channelType": "voice",
             "direction": "inbound", "customer": {"id": "cust-1", "name": MARKER}, "subject": MARKER,
-            "callerKeys": {"dtmf": "4567"}})),
-        event("m2", "agent-allocated", "call-1", "2024-05-01T10:00:05Z", json!({"agentId": "ann", "agentName": MARKER})),
-        event("m3", "message", "call-1", "2024-05-01T10:00:06Z", json!({"participant": "customer", "text": MARKER})),
-        event("m4", "content-added", "call-1", "2024-05-01T10:00:07Z", json!({"contentId": "photo", "mime": "text/plain",
-            "data": "WkVCUkEtNzczMS1hY21lLXByaXZhdGU="})),
+            "callerKeys": {"dtmf": "4567"}})
+        ),
+        event(
+            "m2",
+            "agent-allocated",
+            "call-1",
+            "2024-05-01T10:00:05Z",
+            json!({"agentId": "ann", "agentName": MARKER})
+        ),
+        event(
+            "m3",
+            "message",
+            "call-1",
+            "2024-05-01T10:00:06Z",
+            json!({"participant": "customer", "text": MARKER})
+        ),
+        event(
+            "m4",
+            "content-added",
+            "call-1",
+            "2024-05-01T10:00:07Z",
+            json!({"contentId": "photo", "mime": "text/plain",
+            "data": "WkVCUkEtNzczMS1hY21lLXByaXZhdGU="})
+        ),
     ])
 }
 
@@ -71,7 +95,13 @@ fn routes() -> Vec<(Scope, Method, &'static str, Option<Value>)> {
 }
 
 /// Sends with the headers a route's clients always send (Vonage negotiates its version).
-async fn send(app: &TestApp, method: Method, path: &str, authorization: Option<&str>, body: Option<Value>) -> reqwest::Response {
+async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    authorization: Option<&str>,
+    body: Option<Value>,
+) -> reqwest::Response {
     let mut request = app.client.request(method, format!("{}{path}", app.base));
     if let Some(value) = authorization {
         request = request.header("authorization", value);
@@ -92,19 +122,35 @@ async fn send(app: &TestApp, method: Method, path: &str, authorization: Option<&
 }
 
 fn other_scopes(needed: Scope) -> Vec<Scope> {
-    [Scope::Read, Scope::Write, Scope::Admin].into_iter().filter(|s| *s != needed).collect()
+    [Scope::Read, Scope::Write, Scope::Admin]
+        .into_iter()
+        .filter(|s| *s != needed)
+        .collect()
 }
 
 async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &acme_data()).await;
-    let (revoked_id, revoked_secret) = app.create_key("acme", &["interactions:read", "interactions:write", "admin"]).await;
+    let (revoked_id, revoked_secret) = app
+        .create_key(
+            "acme",
+            &["interactions:read", "interactions:write", "admin"],
+        )
+        .await;
     let admin = format!("Bearer {}", app.token_with(&["acme"], &[Scope::Admin], 600));
-    let revoke = app.send(Method::DELETE, &format!("/api/v1/admin/keys/{revoked_id}?tenant=acme"), Some(&admin), None).await;
+    let revoke = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/admin/keys/{revoked_id}?tenant=acme"),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(revoke.status(), 204);
     let all = [Scope::Read, Scope::Write, Scope::Admin];
     let forged = {
-        let forger = interlog_server::auth::JwtKeys::new(&interlog_server::auth::JwtSecret::new("forged"));
+        let forger =
+            interlog_server::auth::JwtKeys::new(&interlog_server::auth::JwtSecret::new("forged"));
         forger.issue(&interlog_server::auth::TokenSpec {
             subject: "mallory".into(),
             tenants: vec![interlog_core::TenantId::parse("acme").unwrap()],
@@ -118,29 +164,64 @@ async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backe
             ("no credentials", None, 401),
             ("malformed token", Some("Bearer not-a-jwt".into()), 401),
             ("wrong signature", Some(format!("Bearer {forged}")), 401),
-            ("expired token", Some(format!("Bearer {}", app.token_with(&["acme"], &all, -3600))), 401),
-            ("another tenant's token", Some(format!("Bearer {}", app.token_with(&["globex"], &all, 600))), 403),
-            ("missing scope", Some(format!("Bearer {}", app.token_with(&["acme"], &other_scopes(needed), 600))), 403),
+            (
+                "expired token",
+                Some(format!("Bearer {}", app.token_with(&["acme"], &all, -3600))),
+                401,
+            ),
+            (
+                "another tenant's token",
+                Some(format!("Bearer {}", app.token_with(&["globex"], &all, 600))),
+                403,
+            ),
+            (
+                "missing scope",
+                Some(format!(
+                    "Bearer {}",
+                    app.token_with(&["acme"], &other_scopes(needed), 600)
+                )),
+                403,
+            ),
             ("revoked key", Some(format!("Token {revoked_secret}")), 401),
         ];
         for (what, authorization, status) in cases {
-            let response = send(&app, method.clone(), path, authorization.as_deref(), body.clone()).await;
-            assert_eq!(response.status().as_u16(), status, "{what}: {method} {path}");
+            let response = send(
+                &app,
+                method.clone(),
+                path,
+                authorization.as_deref(),
+                body.clone(),
+            )
+            .await;
+            assert_eq!(
+                response.status().as_u16(),
+                status,
+                "{what}: {method} {path}"
+            );
             let text = response.text().await.unwrap();
-            assert!(!text.contains(MARKER) && !text.contains("cust-1"), "{what}: {method} {path} leaked: {text}");
+            assert!(
+                !text.contains(MARKER) && !text.contains("cust-1"),
+                "{what}: {method} {path} leaked: {text}"
+            );
             if path.starts_with("/compat/xplatform") && status != 401 {
                 // X-Platform documents plain-text errors.
                 assert!(!text.is_empty(), "{what}: {method} {path}: empty body");
                 continue;
             }
-            let error: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{what}: {method} {path}: {text}"));
-            assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {method} {path}: {text}");
+            let error: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|_| panic!("{what}: {method} {path}: {text}"));
+            assert!(
+                error["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{what}: {method} {path}: {text}"
+            );
         }
         // And the right credential works, so the refusals above are about the credential.
         let good = format!("Bearer {}", app.token_with(&["acme"], &[needed], 600));
         let response = send(&app, method.clone(), path, Some(&good), body.clone()).await;
         // 403 only where the resource itself refuses (no free DNIS number), never the credential.
-        let ok = response.status().is_success() || response.status() == 404 || path.ends_with("allocate/new");
+        let ok = response.status().is_success()
+            || response.status() == 404
+            || path.ends_with("allocate/new");
         assert!(ok, "{method} {path}: {}", response.status());
     }
 }
@@ -149,7 +230,10 @@ async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backe
 async fn another_tenant_sees_only_absence(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &acme_data()).await;
-    let globex = format!("Bearer {}", app.token_with(&["globex"], &[Scope::Read], 600));
+    let globex = format!(
+        "Bearer {}",
+        app.token_with(&["globex"], &[Scope::Read], 600)
+    );
     let g = "/api/v1/tenants/globex";
     for (path, status) in [
         ("/interactions", 200),
@@ -161,7 +245,9 @@ async fn another_tenant_sees_only_absence(backend: Backend) {
         ("/agents/ann/interactions", 200),
         ("/lookup?dtmf=4567", 404),
     ] {
-        let response = app.send(Method::GET, &format!("{g}{path}"), Some(&globex), None).await;
+        let response = app
+            .send(Method::GET, &format!("{g}{path}"), Some(&globex), None)
+            .await;
         assert_eq!(response.status().as_u16(), status, "{path}");
         let body: Value = response.json().await.unwrap();
         assert!(!body.to_string().contains(MARKER), "{path}: {body}");
@@ -171,4 +257,7 @@ async fn another_tenant_sees_only_absence(backend: Backend) {
     }
 }
 
-on_every_backend!(every_route_refuses_every_bad_credential_without_leaking, another_tenant_sees_only_absence);
+on_every_backend!(
+    every_route_refuses_every_bad_credential_without_leaking,
+    another_tenant_sees_only_absence
+);

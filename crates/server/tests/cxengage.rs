@@ -11,7 +11,13 @@ const TENANT: &str = "2336d1ec-c956-47e1-b3b1-fe8fde81b2b4";
 
 async fn get(app: &TestApp, path: &str, tenant: &str) -> (u16, Value) {
     let url = format!("{}/compat/cxengage/v1/tenants/{tenant}{path}", app.base);
-    let response = app.client.get(url).bearer_auth(app.token(tenant)).send().await.unwrap();
+    let response = app
+        .client
+        .get(url)
+        .bearer_auth(app.token(tenant))
+        .send()
+        .await
+        .unwrap();
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
@@ -20,7 +26,8 @@ async fn the_worked_example_is_the_seeds_sample_exactly(backend: Backend) {
     app.ingest(TENANT, &worked_example()).await;
     let (status, body) = get(&app, &format!("/interactions/{WORKED_EXAMPLE_ID}"), TENANT).await;
     assert_eq!(status, 200);
-    let sample: Value = serde_json::from_str(include_str!("../../../examples/cxengage-sample.json")).unwrap();
+    let sample: Value =
+        serde_json::from_str(include_str!("../../../examples/cxengage-sample.json")).unwrap();
     assert_eq!(body, sample);
 }
 
@@ -49,7 +56,10 @@ async fn a_transferred_held_and_hooked_call(backend: Backend) {
     assert_eq!(status, 200);
     assert_eq!(doc["interactionTime"], json!(300));
     assert_eq!(doc["ivrTime"], json!(5));
-    assert!(doc.get("customerAbandonTime").is_none(), "an agent answered");
+    assert!(
+        doc.get("customerAbandonTime").is_none(),
+        "an agent answered"
+    );
     assert_eq!(doc["customerHolds"], json!(1));
     assert_eq!(doc["customerHoldTime"], json!(20));
     assert_eq!(doc["customerTransfers"], json!(1));
@@ -66,18 +76,27 @@ async fn a_transferred_held_and_hooked_call(backend: Backend) {
     assert_eq!(segments[2]["segmentEndType"], "cancelled");
     assert_eq!(segments[2]["segmentCancelTime"], json!(210));
     let queue = &doc["queues"][0];
-    assert_eq!((queue["queueExitType"].clone(), queue["queueTime"].clone()), (json!("success"), json!(7.5)));
+    assert_eq!(
+        (queue["queueExitType"].clone(), queue["queueTime"].clone()),
+        (json!("success"), json!(7.5))
+    );
     assert_eq!(queue["agentId"], "ann");
     assert_eq!(queue["queueAbandoned"], json!(false));
     assert!(queue.get("queueAbandonTime").is_none());
     let agents = doc["agents"].as_array().unwrap();
     assert_eq!(agents.len(), 2);
-    assert_eq!(agents[0], json!({"interactionAgentId": "ia-1", "agentId": "ann", "agentName": "Ann Smith", "sessionId": "sess-1",
+    assert_eq!(
+        agents[0],
+        json!({"interactionAgentId": "ia-1", "agentId": "ann", "agentName": "Ann Smith", "sessionId": "sess-1",
         "queueId": "q-sales", "interactionSegmentId": agents[0]["interactionSegmentId"], "startTimestamp": "2024-06-03T14:00:12.500Z",
-        "endTimestamp": "2024-06-03T14:02:10.000Z"}));
+        "endTimestamp": "2024-06-03T14:02:10.000Z"})
+    );
     assert_eq!(agents[1]["interactionSegmentId"], "seg-1");
-    assert_eq!(doc["hooks"], json!([{"interactionHookId": "h-1", "hookType": "zendesk", "hookSubType": "ticket", "hookId": "12345",
-        "hookName": "Ticket #12345", "hookedBy": "zd-99", "agentId": "ann", "timestamp": "2024-06-03T14:01:30.000Z"}]));
+    assert_eq!(
+        doc["hooks"],
+        json!([{"interactionHookId": "h-1", "hookType": "zendesk", "hookSubType": "ticket", "hookId": "12345",
+        "hookName": "Ticket #12345", "hookedBy": "zd-99", "agentId": "ann", "timestamp": "2024-06-03T14:01:30.000Z"}])
+    );
     assert_eq!(doc["details"]["agents"].as_array().unwrap().len(), 2);
     assert!(doc.get("flagged").is_none());
 }
@@ -95,11 +114,26 @@ async fn lists_and_contact_history_page_by_number(backend: Backend) {
         }
     }
     app.ingest("acme", &json!(events)).await;
-    let ids = |body: &Value| -> Vec<String> { body["results"].as_array().unwrap().iter().map(|r| r["interactionId"].as_str().unwrap().to_string()).collect() };
+    let ids = |body: &Value| -> Vec<String> {
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["interactionId"].as_str().unwrap().to_string())
+            .collect()
+    };
 
     let (status, first) = get(&app, "/interactions", "acme").await;
     assert_eq!(status, 200);
-    assert_eq!((first["total"].clone(), first["limit"].clone(), first["offset"].clone(), first["page"].clone()), (json!(25), json!(10), json!(0), json!(null)));
+    assert_eq!(
+        (
+            first["total"].clone(),
+            first["limit"].clone(),
+            first["offset"].clone(),
+            first["page"].clone()
+        ),
+        (json!(25), json!(10), json!(0), json!(null))
+    );
     assert_eq!(first["tenantId"], "acme");
     assert_eq!(ids(&first).len(), 10);
     let (_, third) = get(&app, "/interactions?page=2&limit=10", "acme").await;
@@ -114,8 +148,17 @@ async fn lists_and_contact_history_page_by_number(backend: Backend) {
     assert_eq!(all.len(), 25, "pages cover every interaction once");
 
     let (_, window) = get(&app, "/interactions?startTimeRange=2017-12-29T14:00:00.000Z&endTimeRange=2017-12-29T24:00:00.000Z&limit=100", "acme").await;
-    assert_eq!(window["total"], json!(16), "14:00 to midnight: starts at 14..21 h");
-    let (_, zendesk) = get(&app, "/interactions?hookType=zendesk&hookSubType=ticket&limit=100", "acme").await;
+    assert_eq!(
+        window["total"],
+        json!(16),
+        "14:00 to midnight: starts at 14..21 h"
+    );
+    let (_, zendesk) = get(
+        &app,
+        "/interactions?hookType=zendesk&hookSubType=ticket&limit=100",
+        "acme",
+    )
+    .await;
     assert_eq!(zendesk["total"], json!(5));
     let (_, one) = get(&app, "/interactions?hookType=zendesk&hookId=t10", "acme").await;
     assert_eq!(ids(&one), ["i10"]);
@@ -126,35 +169,89 @@ async fn lists_and_contact_history_page_by_number(backend: Backend) {
 
     let (status, history) = get(&app, "/contacts/even/interactions?limit=5&page=1", "acme").await;
     assert_eq!(status, 200);
-    assert_eq!((history["total"].clone(), history["offset"].clone(), ids(&history).len()), (json!(13), json!(5), 5));
+    assert_eq!(
+        (
+            history["total"].clone(),
+            history["offset"].clone(),
+            ids(&history).len()
+        ),
+        (json!(13), json!(5), 5)
+    );
     let item = &history["results"][0];
-    for key in ["directionName", "recording", "endTimestamp", "customer", "note", "lastAgentId", "lastQueueId", "channelName",
-        "lastAgentName", "csat", "lastDispositionName", "startTimestamp", "transcript", "lastDispositionId", "channelType",
-        "directionType", "lastQueueName"] {
+    for key in [
+        "directionName",
+        "recording",
+        "endTimestamp",
+        "customer",
+        "note",
+        "lastAgentId",
+        "lastQueueId",
+        "channelName",
+        "lastAgentName",
+        "csat",
+        "lastDispositionName",
+        "startTimestamp",
+        "transcript",
+        "lastDispositionId",
+        "channelType",
+        "directionType",
+        "lastQueueName",
+    ] {
         assert!(item.get(key).is_some(), "{key} in {item}");
     }
-    assert_eq!((item["channelName"].clone(), item["directionName"].clone()), (json!("Voice"), json!("Inbound")));
-    assert_eq!(get(&app, "/contacts/even/interactions?limit=101", "acme").await.0, 400);
+    assert_eq!(
+        (item["channelName"].clone(), item["directionName"].clone()),
+        (json!("Voice"), json!("Inbound"))
+    );
+    assert_eq!(
+        get(&app, "/contacts/even/interactions?limit=101", "acme")
+            .await
+            .0,
+        400
+    );
 }
 
 async fn errors_and_tenancy(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest(TENANT, &worked_example()).await;
     let (status, body) = get(&app, "/interactions/nope", TENANT).await;
-    assert_eq!((status, body["code"].clone(), body["error"].clone()), (404, json!(404), json!("Not Found")));
+    assert_eq!(
+        (status, body["code"].clone(), body["error"].clone()),
+        (404, json!(404), json!("Not Found"))
+    );
     let (status, body) = get(&app, "/interactions?limit=5000", TENANT).await;
     assert_eq!((status, body["code"].clone()), (400, json!(400)));
     assert_eq!(get(&app, "/interactions?sort=up", TENANT).await.0, 400);
     // Another tenant's token on this tenant's route: 403; on its own route: not there.
-    let url = format!("{}/compat/cxengage/v1/tenants/{TENANT}/interactions/{WORKED_EXAMPLE_ID}", app.base);
-    let other = app.client.get(&url).bearer_auth(app.token("other")).send().await.unwrap();
+    let url = format!(
+        "{}/compat/cxengage/v1/tenants/{TENANT}/interactions/{WORKED_EXAMPLE_ID}",
+        app.base
+    );
+    let other = app
+        .client
+        .get(&url)
+        .bearer_auth(app.token("other"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(other.status(), 403);
-    assert_eq!(get(&app, &format!("/interactions/{WORKED_EXAMPLE_ID}"), "other").await.0, 404);
+    assert_eq!(
+        get(&app, &format!("/interactions/{WORKED_EXAMPLE_ID}"), "other")
+            .await
+            .0,
+        404
+    );
     let (_, list) = get(&app, "/interactions", "other").await;
     assert_eq!(list["total"], json!(0));
     // The vendor's permission name and its credentials.
     let (id, secret) = app.create_key(TENANT, &["interactions:read"]).await;
-    let basic = app.client.get(&url).basic_auth(&id, Some(&secret)).send().await.unwrap();
+    let basic = app
+        .client
+        .get(&url)
+        .basic_auth(&id, Some(&secret))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(basic.status(), 200);
     let unauth = app.client.get(&url).send().await.unwrap();
     assert_eq!(unauth.status(), 401);

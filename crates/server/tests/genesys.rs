@@ -13,27 +13,113 @@ const BASE: &str = "/compat/genesys-ucs";
 
 fn workload() -> Value {
     json!([
-        event("p1", "interaction-started", "call-1", "2024-05-01T10:00:00Z", json!({"channelType": "voice", "direction": "inbound",
-            "customer": {"id": "cust-1", "address": "+15550001"}, "attributes": {"Segment": "gold", " spaced key": "kept"}})),
-        event("p2", "agent-allocated", "call-1", "2024-05-01T10:00:10Z", json!({"agentId": "ann"})),
-        event("p3", "interaction-ended", "call-1", "2024-05-01T10:16:12Z", json!({"reason": "completed"})),
-        event("c1", "interaction-started", "chat-1", "2024-05-02T09:00:00Z", json!({"channelType": "chat", "direction": "inbound",
-            "customer": {"id": "cust-1"}, "subject": "Order status", "threadId": "thr-1"})),
-        event("c2", "agent-allocated", "chat-1", "2024-05-02T09:00:05Z", json!({"agentId": "ann"})),
-        event("c3", "content-added", "chat-1", "2024-05-02T09:05:00Z", json!({"text": "transcript text"})),
-        event("c4", "content-added", "chat-1", "2024-05-02T09:05:00Z", json!({"text": "<chat/>", "mime": "text/xml"})),
-        event("c5", "content-added", "chat-1", "2024-05-02T09:05:00Z", json!({"contentId": "att", "mime": "image/png", "data": "iVBORw0KGgo="})),
-        event("c6", "agent-deallocated", "chat-1", "2024-05-02T09:09:00Z", json!({"agentId": "ann"})),
-        event("c7", "interaction-ended", "chat-1", "2024-05-02T09:09:30Z", json!({})),
-        event("e1", "interaction-started", "mail-1", "2024-05-03T08:00:00Z", json!({"channelType": "email", "direction": "inbound",
-            "customer": {"id": "cust-1", "address": "jo@example.com", "name": "Jo"}, "contactPoint": "support@acme.example", "subject": "Refund"})),
-        event("e2", "queue-entered", "mail-1", "2024-05-03T08:00:01Z", json!({"queueId": "email"})),
-        event("o1", "interaction-started", "other-1", "2024-05-04T08:00:00Z", json!({"channelType": "voice", "direction": "outbound", "customer": {"id": "cust-2"}})),
+        event(
+            "p1",
+            "interaction-started",
+            "call-1",
+            "2024-05-01T10:00:00Z",
+            json!({"channelType": "voice", "direction": "inbound",
+            "customer": {"id": "cust-1", "address": "+15550001"}, "attributes": {"Segment": "gold", " spaced key": "kept"}})
+        ),
+        event(
+            "p2",
+            "agent-allocated",
+            "call-1",
+            "2024-05-01T10:00:10Z",
+            json!({"agentId": "ann"})
+        ),
+        event(
+            "p3",
+            "interaction-ended",
+            "call-1",
+            "2024-05-01T10:16:12Z",
+            json!({"reason": "completed"})
+        ),
+        event(
+            "c1",
+            "interaction-started",
+            "chat-1",
+            "2024-05-02T09:00:00Z",
+            json!({"channelType": "chat", "direction": "inbound",
+            "customer": {"id": "cust-1"}, "subject": "Order status", "threadId": "thr-1"})
+        ),
+        event(
+            "c2",
+            "agent-allocated",
+            "chat-1",
+            "2024-05-02T09:00:05Z",
+            json!({"agentId": "ann"})
+        ),
+        event(
+            "c3",
+            "content-added",
+            "chat-1",
+            "2024-05-02T09:05:00Z",
+            json!({"text": "transcript text"})
+        ),
+        event(
+            "c4",
+            "content-added",
+            "chat-1",
+            "2024-05-02T09:05:00Z",
+            json!({"text": "<chat/>", "mime": "text/xml"})
+        ),
+        event(
+            "c5",
+            "content-added",
+            "chat-1",
+            "2024-05-02T09:05:00Z",
+            json!({"contentId": "att", "mime": "image/png", "data": "iVBORw0KGgo="})
+        ),
+        event(
+            "c6",
+            "agent-deallocated",
+            "chat-1",
+            "2024-05-02T09:09:00Z",
+            json!({"agentId": "ann"})
+        ),
+        event(
+            "c7",
+            "interaction-ended",
+            "chat-1",
+            "2024-05-02T09:09:30Z",
+            json!({})
+        ),
+        event(
+            "e1",
+            "interaction-started",
+            "mail-1",
+            "2024-05-03T08:00:00Z",
+            json!({"channelType": "email", "direction": "inbound",
+            "customer": {"id": "cust-1", "address": "jo@example.com", "name": "Jo"}, "contactPoint": "support@acme.example", "subject": "Refund"})
+        ),
+        event(
+            "e2",
+            "queue-entered",
+            "mail-1",
+            "2024-05-03T08:00:01Z",
+            json!({"queueId": "email"})
+        ),
+        event(
+            "o1",
+            "interaction-started",
+            "other-1",
+            "2024-05-04T08:00:00Z",
+            json!({"channelType": "voice", "direction": "outbound", "customer": {"id": "cust-2"}})
+        ),
     ])
 }
 
-async fn get(app: &TestApp, path: &str, token: &str, tenant_header: Option<&str>) -> reqwest::Response {
-    let mut request = app.client.get(format!("{}{BASE}{path}", app.base)).bearer_auth(token);
+async fn get(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    tenant_header: Option<&str>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(format!("{}{BASE}{path}", app.base))
+        .bearer_auth(token);
     if let Some(tenant) = tenant_header {
         request = request.header("ContactCenterId", tenant);
     }
@@ -44,25 +130,70 @@ async fn each_media_type_has_its_attributes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &workload()).await;
     let token = app.token("acme");
-    let call: Value = get(&app, "/interactions/call-1", &token, None).await.json().await.unwrap();
+    let call: Value = get(&app, "/interactions/call-1", &token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(call["media_type"], "voice");
-    assert_eq!((call["entity_type"].clone(), call["status"].clone(), call["type"].clone()), (json!(3), json!(3), json!("Inbound")));
-    assert_eq!((call["duration"].clone(), call["outcome"].clone(), call["phone_number"].clone()), (json!(972), json!("completed"), json!("+15550001")));
-    assert_eq!(call["udata"], json!({"Segment": "gold", " spaced key": "kept"}));
+    assert_eq!(
+        (
+            call["entity_type"].clone(),
+            call["status"].clone(),
+            call["type"].clone()
+        ),
+        (json!(3), json!(3), json!("Inbound"))
+    );
+    assert_eq!(
+        (
+            call["duration"].clone(),
+            call["outcome"].clone(),
+            call["phone_number"].clone()
+        ),
+        (json!(972), json!("completed"), json!("+15550001"))
+    );
+    assert_eq!(
+        call["udata"],
+        json!({"Segment": "gold", " spaced key": "kept"})
+    );
     assert_eq!(call["start_date"], "2024-05-01T10:00:00.000Z");
     assert_eq!(call["customer_id"], "cust-1");
-    assert_eq!(call["text"], format!("{}{BASE}/interactions/call-1/plain_text", app.base));
+    assert_eq!(
+        call["text"],
+        format!("{}{BASE}/interactions/call-1/plain_text", app.base)
+    );
 
-    let chat: Value = get(&app, "/interactions/chat-1", &token, None).await.json().await.unwrap();
-    assert_eq!((chat["entity_type"].clone(), chat["media_type"].clone()), (json!(2), json!("chat")));
+    let chat: Value = get(&app, "/interactions/chat-1", &token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (chat["entity_type"].clone(), chat["media_type"].clone()),
+        (json!(2), json!("chat"))
+    );
     assert_eq!(chat["established_date"], "2024-05-02T09:00:05.000Z");
     assert_eq!(chat["released_date"], "2024-05-02T09:09:00.000Z");
-    assert_eq!((chat["subject"].clone(), chat["thread_id"].clone()), (json!("Order status"), json!("thr-1")));
+    assert_eq!(
+        (chat["subject"].clone(), chat["thread_id"].clone()),
+        (json!("Order status"), json!("thr-1"))
+    );
     assert_eq!(chat["structured_text_mime"], "text/xml");
 
-    let mail: Value = get(&app, "/interactions/mail-1", &token, None).await.json().await.unwrap();
-    assert_eq!((mail["entity_type"].clone(), mail["status"].clone()), (json!(0), json!(1)), "an inbound e-mail waiting in a queue");
-    assert_eq!(mail["from"], json!({"address": "jo@example.com", "personal": "Jo"}));
+    let mail: Value = get(&app, "/interactions/mail-1", &token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (mail["entity_type"].clone(), mail["status"].clone()),
+        (json!(0), json!(1)),
+        "an inbound e-mail waiting in a queue"
+    );
+    assert_eq!(
+        mail["from"],
+        json!({"address": "jo@example.com", "personal": "Jo"})
+    );
     assert_eq!(mail["to"], json!([{"address": "support@acme.example"}]));
     assert_eq!(mail["sent_date"], "2024-05-03T08:00:00.000Z");
     assert!(mail.get("end_date").is_none());
@@ -90,10 +221,33 @@ async fn the_content_routes_serve_their_types(backend: Backend) {
 async fn a_customers_interactions_come_newest_first(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &workload()).await;
-    let list: Value = get(&app, "/customers/cust-1/interactions", &app.token("acme"), None).await.json().await.unwrap();
-    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["interaction_id"].as_str().unwrap()).collect();
+    let list: Value = get(
+        &app,
+        "/customers/cust-1/interactions",
+        &app.token("acme"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["interaction_id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["mail-1", "chat-1", "call-1"]);
-    let empty: Value = get(&app, "/customers/nobody/interactions", &app.token("acme"), None).await.json().await.unwrap();
+    let empty: Value = get(
+        &app,
+        "/customers/nobody/interactions",
+        &app.token("acme"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(empty, json!([]));
 }
 
@@ -104,15 +258,58 @@ async fn the_tenant_header_and_unknown_ids(backend: Backend) {
     let missing = get(&app, "/interactions/call-1", &both, None).await;
     assert_eq!(missing.status(), 400);
     let body: Value = missing.json().await.unwrap();
-    assert!(body["message"].as_str().unwrap().contains("ContactCenterId"), "{body}");
-    assert_eq!(get(&app, "/interactions/call-1", &both, Some("acme")).await.status(), 200);
-    assert_eq!(get(&app, "/interactions/call-1", &both, Some("globex")).await.status(), 404, "globex has no such interaction");
-    assert_eq!(get(&app, "/interactions/call-1", &app.token("globex"), Some("acme")).await.status(), 403);
-    let unknown = get(&app, "/interactions/00001a57JGQ00BW8", &app.token("acme"), None).await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("ContactCenterId"),
+        "{body}"
+    );
+    assert_eq!(
+        get(&app, "/interactions/call-1", &both, Some("acme"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        get(&app, "/interactions/call-1", &both, Some("globex"))
+            .await
+            .status(),
+        404,
+        "globex has no such interaction"
+    );
+    assert_eq!(
+        get(
+            &app,
+            "/interactions/call-1",
+            &app.token("globex"),
+            Some("acme")
+        )
+        .await
+        .status(),
+        403
+    );
+    let unknown = get(
+        &app,
+        "/interactions/00001a57JGQ00BW8",
+        &app.token("acme"),
+        None,
+    )
+    .await;
     assert_eq!(unknown.status(), 404);
     let body: Value = unknown.json().await.unwrap();
-    assert_eq!(body["exception"], "com.genesyslab.gsg.services.contextservices.exceptions.ContextServicesExceptionResource");
-    let unauth = app.send(Method::GET, &format!("{BASE}/interactions/call-1"), None, None).await;
+    assert_eq!(
+        body["exception"],
+        "com.genesyslab.gsg.services.contextservices.exceptions.ContextServicesExceptionResource"
+    );
+    let unauth = app
+        .send(
+            Method::GET,
+            &format!("{BASE}/interactions/call-1"),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(unauth.status(), 401);
 }
 

@@ -10,7 +10,10 @@ use serde_json::{json, Value};
 async fn the_worked_example_reads_back_the_cxengage_figures(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let answer = app.ingest("acme", &worked_example()).await;
-    assert_eq!(answer, json!({"accepted": 4, "duplicates": 0, "rejected": []}));
+    assert_eq!(
+        answer,
+        json!({"accepted": 4, "duplicates": 0, "rejected": []})
+    );
 
     let record = app.record("acme", WORKED_EXAMPLE_ID).await;
     let stats = &record["statistics"];
@@ -31,7 +34,10 @@ async fn the_worked_example_reads_back_the_cxengage_figures(backend: Backend) {
     assert_eq!(segment["segmentTime"], json!(94.166));
     assert_eq!(segment["segmentCancelTime"], json!(94.166));
     assert_eq!(segment["segmentEndType"], "customer-disconnect");
-    assert_eq!(segment["interactionSegmentId"], "b2233520-db83-11e7-b86d-6aa612aefe9d");
+    assert_eq!(
+        segment["interactionSegmentId"],
+        "b2233520-db83-11e7-b86d-6aa612aefe9d"
+    );
     assert_eq!(record["startTimestamp"], "2017-12-07T19:20:33.394Z");
     assert_eq!(record["endTimestamp"], "2017-12-07T19:22:07.638Z");
     assert_eq!(record["flow"]["name"], "Basic Flow");
@@ -41,17 +47,83 @@ async fn the_worked_example_reads_back_the_cxengage_figures(backend: Backend) {
 fn transferred_call() -> Value {
     let at = |s: &str| format!("2024-03-01T09:{s}Z");
     json!([
-        event("t1", "interaction-started", "call-7", &at("00:00.000"), json!({"channelType": "voice", "direction": "inbound", "customer": {"id": "cust-1", "address": "+15550001111"}})),
-        event("t2", "queue-entered", "call-7", &at("00:04.000"), json!({"queueId": "sales", "entryType": "ivr", "queueLength": 3})),
-        event("t3", "agent-allocated", "call-7", &at("00:19.000"), json!({"agentId": "ann", "agentName": "Ann Smith", "queueId": "sales"})),
-        event("t4", "hold-started", "call-7", &at("01:00.000"), json!({"agentId": "ann"})),
-        event("t5", "hold-ended", "call-7", &at("01:30.500"), json!({"agentId": "ann"})),
-        event("t6", "transfer-started", "call-7", &at("02:00.000"), json!({"agentId": "ann", "toAgentId": "bob"})),
-        event("t7", "agent-allocated", "call-7", &at("02:10.000"), json!({"agentId": "bob", "agentName": "Bob Jones"})),
-        event("t8", "transfer-ended", "call-7", &at("02:10.000"), json!({"outcome": "success"})),
-        event("t9", "agent-deallocated", "call-7", &at("02:10.000"), json!({"agentId": "ann"})),
-        event("t10", "interaction-ended", "call-7", &at("05:00.000"), json!({"reason": "agent-hangup"})),
-        event("t11", "agent-deallocated", "call-7", &at("05:20.000"), json!({"agentId": "bob"})),
+        event(
+            "t1",
+            "interaction-started",
+            "call-7",
+            &at("00:00.000"),
+            json!({"channelType": "voice", "direction": "inbound", "customer": {"id": "cust-1", "address": "+15550001111"}})
+        ),
+        event(
+            "t2",
+            "queue-entered",
+            "call-7",
+            &at("00:04.000"),
+            json!({"queueId": "sales", "entryType": "ivr", "queueLength": 3})
+        ),
+        event(
+            "t3",
+            "agent-allocated",
+            "call-7",
+            &at("00:19.000"),
+            json!({"agentId": "ann", "agentName": "Ann Smith", "queueId": "sales"})
+        ),
+        event(
+            "t4",
+            "hold-started",
+            "call-7",
+            &at("01:00.000"),
+            json!({"agentId": "ann"})
+        ),
+        event(
+            "t5",
+            "hold-ended",
+            "call-7",
+            &at("01:30.500"),
+            json!({"agentId": "ann"})
+        ),
+        event(
+            "t6",
+            "transfer-started",
+            "call-7",
+            &at("02:00.000"),
+            json!({"agentId": "ann", "toAgentId": "bob"})
+        ),
+        event(
+            "t7",
+            "agent-allocated",
+            "call-7",
+            &at("02:10.000"),
+            json!({"agentId": "bob", "agentName": "Bob Jones"})
+        ),
+        event(
+            "t8",
+            "transfer-ended",
+            "call-7",
+            &at("02:10.000"),
+            json!({"outcome": "success"})
+        ),
+        event(
+            "t9",
+            "agent-deallocated",
+            "call-7",
+            &at("02:10.000"),
+            json!({"agentId": "ann"})
+        ),
+        event(
+            "t10",
+            "interaction-ended",
+            "call-7",
+            &at("05:00.000"),
+            json!({"reason": "agent-hangup"})
+        ),
+        event(
+            "t11",
+            "agent-deallocated",
+            "call-7",
+            &at("05:20.000"),
+            json!({"agentId": "bob"})
+        ),
     ])
 }
 
@@ -69,10 +141,24 @@ async fn a_transferred_voice_call_gets_segments_agents_and_holds(backend: Backen
     assert_eq!(record["queues"][0]["agentId"], "ann");
     assert_eq!(record["queues"][0]["slaAbandoned"], json!(false));
     let ann = &record["agents"][0];
-    assert_eq!((ann["handleTime"].clone(), ann["holdTime"].clone(), ann["talkTime"].clone()), (json!(111), json!(30.5), json!(80.5)));
+    assert_eq!(
+        (
+            ann["handleTime"].clone(),
+            ann["holdTime"].clone(),
+            ann["talkTime"].clone()
+        ),
+        (json!(111), json!(30.5), json!(80.5))
+    );
     let bob = &record["agents"][1];
-    assert_eq!(bob["handleTime"], json!(190), "wrap-up after the end counts");
-    assert_eq!(bob["interactionSegmentId"], record["segments"][1]["interactionSegmentId"]);
+    assert_eq!(
+        bob["handleTime"],
+        json!(190),
+        "wrap-up after the end counts"
+    );
+    assert_eq!(
+        bob["interactionSegmentId"],
+        record["segments"][1]["interactionSegmentId"]
+    );
     let stats = &record["statistics"];
     assert_eq!(stats["transfers"], json!(1));
     assert_eq!(stats["customerHolds"], json!(1));
@@ -87,11 +173,41 @@ async fn a_chat_keeps_its_transcript_with_sentiment_and_intent(backend: Backend)
     let app = TestApp::spawn(backend).await;
     let at = |s: &str| format!("2024-03-01T10:00:{s}Z");
     let events = json!([
-        event("c1", "interaction-started", "chat-1", &at("00.000"), json!({"channelType": "chat", "direction": "inbound", "subject": "Card lost"})),
-        event("c2", "message", "chat-1", &at("01.250"), json!({"participant": "customer", "text": "I lost my card", "sentiment": "negative", "intent": "lost-card", "intentConfidence": 0.91, "intentIsFallback": false, "sourceSystem": "DCE", "channel": "CHAT"})),
-        event("c3", "agent-allocated", "chat-1", &at("05.000"), json!({"agentId": "ann"})),
-        event("c4", "message", "chat-1", &at("09.000"), json!({"participant": "agent", "text": "Let me block it", "agent": {"id": "ann", "name": "Ann"}, "messageIndex": 1})),
-        event("c5", "interaction-ended", "chat-1", &at("30.000"), json!({})),
+        event(
+            "c1",
+            "interaction-started",
+            "chat-1",
+            &at("00.000"),
+            json!({"channelType": "chat", "direction": "inbound", "subject": "Card lost"})
+        ),
+        event(
+            "c2",
+            "message",
+            "chat-1",
+            &at("01.250"),
+            json!({"participant": "customer", "text": "I lost my card", "sentiment": "negative", "intent": "lost-card", "intentConfidence": 0.91, "intentIsFallback": false, "sourceSystem": "DCE", "channel": "CHAT"})
+        ),
+        event(
+            "c3",
+            "agent-allocated",
+            "chat-1",
+            &at("05.000"),
+            json!({"agentId": "ann"})
+        ),
+        event(
+            "c4",
+            "message",
+            "chat-1",
+            &at("09.000"),
+            json!({"participant": "agent", "text": "Let me block it", "agent": {"id": "ann", "name": "Ann"}, "messageIndex": 1})
+        ),
+        event(
+            "c5",
+            "interaction-ended",
+            "chat-1",
+            &at("30.000"),
+            json!({})
+        ),
     ]);
     app.ingest("acme", &events).await;
     let record = app.record("acme", "chat-1").await;
@@ -128,7 +244,11 @@ async fn out_of_order_and_duplicate_deliveries_give_the_same_record(backend: Bac
     shuffled["tenantId"] = Value::Null;
     // Derived ids include the tenant; compare everything else.
     for record in [&mut ordered, &mut shuffled] {
-        for (list, id) in [("segments", "interactionSegmentId"), ("queues", "interactionQueueId"), ("agents", "interactionAgentId")] {
+        for (list, id) in [
+            ("segments", "interactionSegmentId"),
+            ("queues", "interactionQueueId"),
+            ("agents", "interactionAgentId"),
+        ] {
             for item in record[list].as_array_mut().unwrap() {
                 item[id] = Value::Null;
                 item["interactionSegmentId"] = Value::Null;
@@ -152,10 +272,19 @@ async fn a_bad_event_is_rejected_by_index_and_the_good_ones_are_stored(backend: 
     assert_eq!(answer["accepted"], json!(2));
     let rejected = answer["rejected"].as_array().unwrap();
     assert_eq!(rejected.len(), 2);
-    assert_eq!((rejected[0]["index"].clone(), rejected[0]["field"].clone()), (json!(1), json!("queueLength")));
+    assert_eq!(
+        (rejected[0]["index"].clone(), rejected[0]["field"].clone()),
+        (json!(1), json!("queueLength"))
+    );
     assert_eq!(rejected[0]["code"], "invalid_event");
-    assert_eq!((rejected[1]["index"].clone(), rejected[1]["field"].clone()), (json!(2), json!("timestamp")));
-    assert!(rejected[1]["message"].as_str().unwrap().contains("RFC 3339"));
+    assert_eq!(
+        (rejected[1]["index"].clone(), rejected[1]["field"].clone()),
+        (json!(2), json!("timestamp"))
+    );
+    assert!(rejected[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("RFC 3339"));
 
     let record = app.record("acme", "i-9").await;
     assert_eq!(record["status"], "ended");
@@ -168,21 +297,64 @@ async fn malformed_bodies_are_refused_and_change_nothing(backend: Backend) {
     let before = app.record("acme", WORKED_EXAMPLE_ID).await;
     let token = app.token("acme");
 
-    let response = app.post_body("acme", &token, "application/json", b"[{\"eventId\": ".to_vec()).await;
+    let response = app
+        .post_body(
+            "acme",
+            &token,
+            "application/json",
+            b"[{\"eventId\": ".to_vec(),
+        )
+        .await;
     let body = error_body(response, 400, "bad_request").await;
-    assert!(body["message"].as_str().unwrap().contains("not valid JSON"), "{body}");
-    error_body(app.post_body("acme", &token, "application/json", b"\"events\"".to_vec()).await, 400, "bad_request").await;
-    error_body(app.post_body("acme", &token, "application/json", Vec::new()).await, 400, "bad_request").await;
-    error_body(app.post_body("acme", &token, "text/csv", b"a,b".to_vec()).await, 415, "unsupported_media_type").await;
+    assert!(
+        body["message"].as_str().unwrap().contains("not valid JSON"),
+        "{body}"
+    );
+    error_body(
+        app.post_body("acme", &token, "application/json", b"\"events\"".to_vec())
+            .await,
+        400,
+        "bad_request",
+    )
+    .await;
+    error_body(
+        app.post_body("acme", &token, "application/json", Vec::new())
+            .await,
+        400,
+        "bad_request",
+    )
+    .await;
+    error_body(
+        app.post_body("acme", &token, "text/csv", b"a,b".to_vec())
+            .await,
+        415,
+        "unsupported_media_type",
+    )
+    .await;
 
     assert_eq!(app.record("acme", WORKED_EXAMPLE_ID).await, before);
 }
 
 async fn ndjson_bodies_are_accepted_line_by_line(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let lines: Vec<String> = worked_example().as_array().unwrap().iter().map(|e| e.to_string()).collect();
-    let body = format!("{}\n{}\nnot json\n\n{}\n{}\n", lines[0], lines[1], lines[2], lines[3]);
-    let response = app.post_body("acme", &app.token("acme"), "application/x-ndjson", body.into_bytes()).await;
+    let lines: Vec<String> = worked_example()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let body = format!(
+        "{}\n{}\nnot json\n\n{}\n{}\n",
+        lines[0], lines[1], lines[2], lines[3]
+    );
+    let response = app
+        .post_body(
+            "acme",
+            &app.token("acme"),
+            "application/x-ndjson",
+            body.into_bytes(),
+        )
+        .await;
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["accepted"], json!(4));
     assert_eq!(answer["rejected"][0]["index"], json!(2));
@@ -193,7 +365,13 @@ async fn ndjson_bodies_are_accepted_line_by_line(backend: Backend) {
 
 async fn an_oversized_body_is_413_in_the_error_shape(backend: Backend) {
     let app = TestApp::spawn_with(backend, |config| config.max_body_bytes = 1024).await;
-    let big = json!([event("e", "message", "i", "2024-03-01T10:00:00Z", json!({"participant": "customer", "text": "x".repeat(4096)}))]);
+    let big = json!([event(
+        "e",
+        "message",
+        "i",
+        "2024-03-01T10:00:00Z",
+        json!({"participant": "customer", "text": "x".repeat(4096)})
+    )]);
     let response = app.post_events("acme", &app.token("acme"), &big).await;
     let body = error_body(response, 413, "payload_too_large").await;
     assert!(body["message"].as_str().unwrap().contains("1024"));
@@ -202,7 +380,12 @@ async fn an_oversized_body_is_413_in_the_error_shape(backend: Backend) {
 async fn the_event_log_of_an_interaction_is_readable(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &worked_example()).await;
-    let response = app.get(&format!("/api/v1/tenants/acme/interactions/{WORKED_EXAMPLE_ID}/events"), Some(&app.token("acme"))).await;
+    let response = app
+        .get(
+            &format!("/api/v1/tenants/acme/interactions/{WORKED_EXAMPLE_ID}/events"),
+            Some(&app.token("acme")),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let events: Vec<Value> = response.json().await.unwrap();
     assert_eq!(events.len(), 4);
@@ -215,9 +398,13 @@ async fn health_unknown_routes_and_missing_interactions_answer_in_shape(backend:
     let health = app.get("/healthz", None).await;
     assert_eq!(health.status(), 200);
     error_body(app.get("/nope", None).await, 404, "not_found").await;
-    let missing = app.get_interaction("acme", "no-such-call", &app.token("acme")).await;
+    let missing = app
+        .get_interaction("acme", "no-such-call", &app.token("acme"))
+        .await;
     error_body(missing, 404, "not_found").await;
-    let bad_id = app.get_interaction("acme", "bad%20id", &app.token("acme")).await;
+    let bad_id = app
+        .get_interaction("acme", "bad%20id", &app.token("acme"))
+        .await;
     let body = error_body(bad_id, 400, "invalid_parameter").await;
     assert_eq!(body["fields"][0]["name"], "interactionId");
 }

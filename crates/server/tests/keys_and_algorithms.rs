@@ -16,7 +16,10 @@ const RECORD: &str = "/api/v1/tenants/acme/interactions/b2109780-db83-11e7-9709-
 
 fn basic(id: &str, secret: &str) -> String {
     use base64::Engine;
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}")))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
+    )
 }
 
 async fn api_keys_authenticate_three_ways_until_revoked(backend: Backend) {
@@ -26,30 +29,79 @@ async fn api_keys_authenticate_three_ways_until_revoked(backend: Backend) {
     assert!(secret.starts_with(&format!("{id}.")));
 
     for authorization in [basic(&id, &secret), format!("Token {secret}")] {
-        let response = app.send(Method::GET, RECORD, Some(&authorization), None).await;
+        let response = app
+            .send(Method::GET, RECORD, Some(&authorization), None)
+            .await;
         assert_eq!(response.status(), 200, "{authorization}");
     }
-    let header = app.client.get(format!("{}{RECORD}", app.base)).header("Application-Key", &secret).send().await.unwrap();
+    let header = app
+        .client
+        .get(format!("{}{RECORD}", app.base))
+        .header("Application-Key", &secret)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(header.status(), 200);
 
-    let wrong = app.send(Method::GET, RECORD, Some(&basic(&id, "nope")), None).await;
+    let wrong = app
+        .send(Method::GET, RECORD, Some(&basic(&id, "nope")), None)
+        .await;
     let body = error_body(wrong, 401, "unauthorized").await;
-    assert!(body["message"].as_str().unwrap().contains("unknown API key"));
-    let write = app.send(Method::POST, "/api/v1/tenants/acme/events", Some(&format!("Token {secret}")), Some(json!([]))).await;
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown API key"));
+    let write = app
+        .send(
+            Method::POST,
+            "/api/v1/tenants/acme/events",
+            Some(&format!("Token {secret}")),
+            Some(json!([])),
+        )
+        .await;
     error_body(write, 403, "forbidden").await;
 
-    let admin = format!("Bearer {}", app.token_with(&["acme"], &[interlog_server::auth::Scope::Admin], 600));
-    let listed: Value = app.send(Method::GET, "/api/v1/admin/keys?tenant=acme", Some(&admin), None).await.json().await.unwrap();
+    let admin = format!(
+        "Bearer {}",
+        app.token_with(&["acme"], &[interlog_server::auth::Scope::Admin], 600)
+    );
+    let listed: Value = app
+        .send(
+            Method::GET,
+            "/api/v1/admin/keys?tenant=acme",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed[0]["id"], id.as_str());
     assert!(listed[0].get("secret").is_none(), "secrets are shown once");
     assert!(!listed.to_string().contains(&secret));
 
-    let revoked = app.send(Method::DELETE, &format!("/api/v1/admin/keys/{id}?tenant=acme"), Some(&admin), None).await;
+    let revoked = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/admin/keys/{id}?tenant=acme"),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(revoked.status(), 204);
-    let after = app.send(Method::GET, RECORD, Some(&format!("Token {secret}")), None).await;
+    let after = app
+        .send(Method::GET, RECORD, Some(&format!("Token {secret}")), None)
+        .await;
     let body = error_body(after, 401, "unauthorized").await;
     assert!(body["message"].as_str().unwrap().contains("revoked"));
-    let again = app.send(Method::DELETE, &format!("/api/v1/admin/keys/{id}?tenant=acme"), Some(&admin), None).await;
+    let again = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/admin/keys/{id}?tenant=acme"),
+            Some(&admin),
+            None,
+        )
+        .await;
     error_body(again, 404, "not_found").await;
 }
 
@@ -57,19 +109,45 @@ async fn the_admin_api_is_for_admins_of_the_tenant(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let reader = format!("Bearer {}", app.token("acme"));
     let body = json!({"tenant": "acme", "scopes": ["interactions:read"]});
-    let response = app.send(Method::POST, "/api/v1/admin/keys", Some(&reader), Some(body.clone())).await;
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/admin/keys",
+            Some(&reader),
+            Some(body.clone()),
+        )
+        .await;
     error_body(response, 403, "forbidden").await;
-    let other_admin = format!("Bearer {}", app.token_with(&["globex"], &[interlog_server::auth::Scope::Admin], 600));
-    let response = app.send(Method::POST, "/api/v1/admin/keys", Some(&other_admin), Some(body)).await;
+    let other_admin = format!(
+        "Bearer {}",
+        app.token_with(&["globex"], &[interlog_server::auth::Scope::Admin], 600)
+    );
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/admin/keys",
+            Some(&other_admin),
+            Some(body),
+        )
+        .await;
     error_body(response, 403, "forbidden").await;
     let bad_scope = json!({"tenant": "globex", "scopes": ["root"]});
-    let response = app.send(Method::POST, "/api/v1/admin/keys", Some(&other_admin), Some(bad_scope)).await;
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/admin/keys",
+            Some(&other_admin),
+            Some(bad_scope),
+        )
+        .await;
     let body = error_body(response, 400, "invalid_parameter").await;
     assert_eq!(body["fields"][0]["name"], "scopes");
 }
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn signed(algorithm: Algorithm, key_file: &str, kid: Option<&str>, claims: Value) -> String {
@@ -86,7 +164,10 @@ fn signed(algorithm: Algorithm, key_file: &str, kid: Option<&str>, claims: Value
 fn claims(extra: Value) -> Value {
     let mut claims = json!({"sub": "idp-user", "tenant": "acme", "scope": "interactions:read",
         "exp": chrono::Utc::now().timestamp() + 600});
-    claims.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    claims
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
     claims
 }
 
@@ -102,39 +183,137 @@ async fn rs256_es256_and_jwks_tokens_with_issuer_and_audience(backend: Backend) 
     .await;
     app.ingest("acme", &worked_example()).await;
     let good = json!({"iss": "https://idp.example", "aud": "interlog"});
-    let rs = signed(Algorithm::RS256, "rsa-private.pem", None, claims(good.clone()));
-    let es = signed(Algorithm::ES256, "ec-private.pem", Some("ec-1"), claims(good.clone()));
+    let rs = signed(
+        Algorithm::RS256,
+        "rsa-private.pem",
+        None,
+        claims(good.clone()),
+    );
+    let es = signed(
+        Algorithm::ES256,
+        "ec-private.pem",
+        Some("ec-1"),
+        claims(good.clone()),
+    );
     for token in [&rs, &es] {
-        let response = app.send(Method::GET, RECORD, Some(&format!("Bearer {token}")), None).await;
+        let response = app
+            .send(Method::GET, RECORD, Some(&format!("Bearer {token}")), None)
+            .await;
         assert_eq!(response.status(), 200);
     }
     // The EC key is only in the JWKS: without a kid nothing matches.
-    let no_kid = signed(Algorithm::ES256, "ec-private.pem", None, claims(good.clone()));
-    let body = error_body(app.send(Method::GET, RECORD, Some(&format!("Bearer {no_kid}")), None).await, 401, "unauthorized").await;
-    assert!(body["message"].as_str().unwrap().contains("no configured key"), "{body}");
-    let wrong_issuer = signed(Algorithm::RS256, "rsa-private.pem", None, claims(json!({"iss": "https://evil.example", "aud": "interlog"})));
-    let body = error_body(app.send(Method::GET, RECORD, Some(&format!("Bearer {wrong_issuer}")), None).await, 401, "unauthorized").await;
-    assert!(body["message"].as_str().unwrap().contains("issuer"), "{body}");
-    let wrong_audience = signed(Algorithm::RS256, "rsa-private.pem", None, claims(json!({"iss": "https://idp.example", "aud": "other"})));
-    let body = error_body(app.send(Method::GET, RECORD, Some(&format!("Bearer {wrong_audience}")), None).await, 401, "unauthorized").await;
-    assert!(body["message"].as_str().unwrap().contains("audience"), "{body}");
+    let no_kid = signed(
+        Algorithm::ES256,
+        "ec-private.pem",
+        None,
+        claims(good.clone()),
+    );
+    let body = error_body(
+        app.send(Method::GET, RECORD, Some(&format!("Bearer {no_kid}")), None)
+            .await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("no configured key"),
+        "{body}"
+    );
+    let wrong_issuer = signed(
+        Algorithm::RS256,
+        "rsa-private.pem",
+        None,
+        claims(json!({"iss": "https://evil.example", "aud": "interlog"})),
+    );
+    let body = error_body(
+        app.send(
+            Method::GET,
+            RECORD,
+            Some(&format!("Bearer {wrong_issuer}")),
+            None,
+        )
+        .await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    assert!(
+        body["message"].as_str().unwrap().contains("issuer"),
+        "{body}"
+    );
+    let wrong_audience = signed(
+        Algorithm::RS256,
+        "rsa-private.pem",
+        None,
+        claims(json!({"iss": "https://idp.example", "aud": "other"})),
+    );
+    let body = error_body(
+        app.send(
+            Method::GET,
+            RECORD,
+            Some(&format!("Bearer {wrong_audience}")),
+            None,
+        )
+        .await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    assert!(
+        body["message"].as_str().unwrap().contains("audience"),
+        "{body}"
+    );
     // Vendor-style claims: `scp` arrays and vendor scope names.
-    let scp = signed(Algorithm::RS256, "rsa-private.pem", None,
-        claims(json!({"iss": "https://idp.example", "aud": "interlog", "scope": null, "scp": ["INTERACTIONS_API_READ_ALL"]})));
-    assert_eq!(app.send(Method::GET, RECORD, Some(&format!("Bearer {scp}")), None).await.status(), 200);
+    let scp = signed(
+        Algorithm::RS256,
+        "rsa-private.pem",
+        None,
+        claims(
+            json!({"iss": "https://idp.example", "aud": "interlog", "scope": null, "scp": ["INTERACTIONS_API_READ_ALL"]}),
+        ),
+    );
+    assert_eq!(
+        app.send(Method::GET, RECORD, Some(&format!("Bearer {scp}")), None)
+            .await
+            .status(),
+        200
+    );
 }
 
 async fn each_principal_is_rate_limited_with_retry_after(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |config| config.rate_limit = RateLimit { per_second: 1, burst: 2 }).await;
+    let app = TestApp::spawn_with(backend, |config| {
+        config.rate_limit = RateLimit {
+            per_second: 1,
+            burst: 2,
+        }
+    })
+    .await;
     let alice = format!("Bearer {}", app.token("acme"));
     for _ in 0..2 {
-        assert_eq!(app.send(Method::GET, RECORD, Some(&alice), None).await.status(), 404);
+        assert_eq!(
+            app.send(Method::GET, RECORD, Some(&alice), None)
+                .await
+                .status(),
+            404
+        );
     }
     let limited = app.send(Method::GET, RECORD, Some(&alice), None).await;
-    assert!(limited.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    assert!(
+        limited.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
     error_body(limited, 429, "rate_limited").await;
     let (id, secret) = app.create_key("acme", &["interactions:read"]).await;
-    let other = app.send(Method::GET, RECORD, Some(&basic(&id, &secret)), None).await;
+    let other = app
+        .send(Method::GET, RECORD, Some(&basic(&id, &secret)), None)
+        .await;
     assert_eq!(other.status(), 404, "another principal has its own budget");
 }
 

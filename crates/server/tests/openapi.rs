@@ -32,10 +32,22 @@ async fn every_route_and_its_errors_are_documented() {
         (format!("{tenant}/events"), &["post"]),
         (format!("{tenant}/interactions"), &["get"]),
         (format!("{tenant}/interactions/{{interactionId}}"), &["get"]),
-        (format!("{tenant}/interactions/{{interactionId}}/events"), &["get"]),
-        (format!("{tenant}/interactions/{{interactionId}}/content/{{contentId}}"), &["get", "put"]),
-        (format!("{tenant}/customers/{{customerId}}/interactions"), &["get"]),
-        (format!("{tenant}/agents/{{agentId}}/interactions"), &["get"]),
+        (
+            format!("{tenant}/interactions/{{interactionId}}/events"),
+            &["get"],
+        ),
+        (
+            format!("{tenant}/interactions/{{interactionId}}/content/{{contentId}}"),
+            &["get", "put"],
+        ),
+        (
+            format!("{tenant}/customers/{{customerId}}/interactions"),
+            &["get"],
+        ),
+        (
+            format!("{tenant}/agents/{{agentId}}/interactions"),
+            &["get"],
+        ),
         (format!("{tenant}/lookup"), &["get"]),
         ("/api/v1/admin/keys".to_string(), &["get", "post"]),
         ("/api/v1/admin/keys/{keyId}".to_string(), &["delete"]),
@@ -44,21 +56,41 @@ async fn every_route_and_its_errors_are_documented() {
             let operation = &doc["paths"][&path][*method];
             assert!(operation.is_object(), "{method} {path} is not documented");
             if path != "/healthz" {
-                let errors = &operation["responses"]["4XX"]["content"]["application/json"]["schema"]["$ref"];
+                let errors =
+                    &operation["responses"]["4XX"]["content"]["application/json"]["schema"]["$ref"];
                 assert_eq!(errors, "#/components/schemas/ErrorBody", "{method} {path}");
             }
         }
     }
-    let list_params: Vec<&str> = doc["paths"][format!("{tenant}/interactions")]["get"]["parameters"]
+    let list_params: Vec<&str> = doc["paths"][format!("{tenant}/interactions")]["get"]
+        ["parameters"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    for name in ["from", "to", "customer", "agent", "queue", "channel", "direction", "status", "flagged", "q", "order", "limit", "cursor", "include"] {
+    for name in [
+        "from",
+        "to",
+        "customer",
+        "agent",
+        "queue",
+        "channel",
+        "direction",
+        "status",
+        "flagged",
+        "q",
+        "order",
+        "limit",
+        "cursor",
+        "include",
+    ] {
         assert!(list_params.contains(&name), "{name} is not documented");
     }
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
 }
 
 #[tokio::test]
@@ -68,10 +100,22 @@ async fn the_docs_page_is_served_by_the_binary() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(!html.contains("https://"), "no asset comes from the internet");
-    for asset in ["/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js"] {
+    assert!(
+        !html.contains("https://"),
+        "no asset comes from the internet"
+    );
+    for asset in [
+        "/docs/swagger-ui.css",
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-initializer.js",
+    ] {
         assert_eq!(app.get(asset, None).await.status(), 200, "{asset}");
     }
-    let init = app.get("/docs/swagger-initializer.js", None).await.text().await.unwrap();
+    let init = app
+        .get("/docs/swagger-initializer.js", None)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(init.contains("/openapi.json"), "{init}");
 }

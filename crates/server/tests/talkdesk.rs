@@ -17,10 +17,24 @@ fn interactions(prefix: &str, n: usize) -> Vec<Value> {
     let mut events = Vec::new();
     for i in 0..n {
         let ms = 1_714_521_600_000i64 + (i as i64 * 6 * 86_400_000) / n as i64;
-        let at = chrono::DateTime::from_timestamp_millis(ms).unwrap().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let at = chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let id = format!("{prefix}{i}");
-        events.push(event(&format!("{id}-s"), "interaction-started", &id, &at, json!({"channelType": "chat", "direction": "inbound", "customer": {"id": "c"}})));
-        events.push(event(&format!("{id}-m"), "message", &id, &at, json!({"participant": "customer", "text": "hi"})));
+        events.push(event(
+            &format!("{id}-s"),
+            "interaction-started",
+            &id,
+            &at,
+            json!({"channelType": "chat", "direction": "inbound", "customer": {"id": "c"}}),
+        ));
+        events.push(event(
+            &format!("{id}-m"),
+            "message",
+            &id,
+            &at,
+            json!({"participant": "customer", "text": "hi"}),
+        ));
     }
     events
 }
@@ -36,16 +50,29 @@ async fn next_links_visit_the_window_exactly_once_while_data_arrives(backend: Ba
         app.ingest("acme", &json!(chunk)).await;
     }
     let token = app.token("acme");
-    let mut url = format!("{}{PATH}?start_date=2024-05-01T00:00:00Z&end_date=2024-05-08T00:00:00Z&per_page=250", app.base);
+    let mut url = format!(
+        "{}{PATH}?start_date=2024-05-01T00:00:00Z&end_date=2024-05-08T00:00:00Z&per_page=250",
+        app.base
+    );
     let mut seen = Vec::new();
     let mut pages = 0;
     loop {
         let (status, page) = get(&app, &url, &token).await;
         assert_eq!(status, 200, "{page}");
-        assert!(page["_links"]["self"]["href"].as_str().unwrap().starts_with(&app.base));
-        seen.extend(page["_embedded"]["interactions"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()));
+        assert!(page["_links"]["self"]["href"]
+            .as_str()
+            .unwrap()
+            .starts_with(&app.base));
+        seen.extend(
+            page["_embedded"]["interactions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_string()),
+        );
         if pages < 5 {
-            app.ingest("acme", &json!(interactions(&format!("late{pages}-"), 20))).await;
+            app.ingest("acme", &json!(interactions(&format!("late{pages}-"), 20)))
+                .await;
         }
         pages += 1;
         match page["_links"].get("next") {
@@ -55,7 +82,11 @@ async fn next_links_visit_the_window_exactly_once_while_data_arrives(backend: Ba
     }
     let unique: BTreeSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len(), "no interaction twice");
-    assert_eq!(seen.iter().filter(|id| id.starts_with('t')).count(), 3000, "every original interaction");
+    assert_eq!(
+        seen.iter().filter(|id| id.starts_with('t')).count(),
+        3000,
+        "every original interaction"
+    );
     assert!(pages >= 12);
 }
 
@@ -70,28 +101,59 @@ async fn items_have_every_field_of_the_seed(backend: Backend) {
             "intentConfidence": 0.8, "intentIsFallback": false, "transcriptionType": "final"})),
         event("e", "interaction-ended", "call-1", "2024-05-02T10:04:00Z", json!({})),
     ])).await;
-    let (status, page) = get(&app, &format!("{}{PATH}?start_date=2024-05-01T00:00:00Z&end_date=2024-05-08T00:00:00Z", app.base), &app.token("acme")).await;
+    let (status, page) = get(
+        &app,
+        &format!(
+            "{}{PATH}?start_date=2024-05-01T00:00:00Z&end_date=2024-05-08T00:00:00Z",
+            app.base
+        ),
+        &app.token("acme"),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert_eq!(page["_embedded"]["interactions"][0], json!({
-        "id": "call-1", "customer_id": "cust-9", "started_at": "2024-05-02T10:00:00.000000Z", "ended_at": "2024-05-02T10:04:00.000000Z",
-        "direction": "inbound", "ring_groups": ["Support"],
-        "messages": [{"message_id": "m", "text": "hello", "channel": "VOICE", "participant": "agent", "sentiment": "positive",
-            "intent": "greet", "intent_confidence_score": 0.8, "intent_is_fallback": false, "start_time": 1.25, "end_time": 2.0,
-            "transcription_type": "final", "source_system": "STT", "recording_index": 0, "message_index": 0,
-            "message_start_at": "2024-05-02T10:00:11.250000Z", "agent_id": "ann", "agent_name": "Ann"}],
-        "agents": [{"id": "ann", "name": "Ann"}],
-    }));
-    assert!(page["_links"].get("next").is_none(), "no next on the last page");
-    let (_, conversations) = get(&app, &format!("{}/compat/talkdesk/conversations/interactions?start_date=2024-05-01T00:00:00Z", app.base), &app.token("acme")).await;
-    assert_eq!(conversations["_embedded"]["interactions"][0]["id"], "call-1");
+    assert_eq!(
+        page["_embedded"]["interactions"][0],
+        json!({
+            "id": "call-1", "customer_id": "cust-9", "started_at": "2024-05-02T10:00:00.000000Z", "ended_at": "2024-05-02T10:04:00.000000Z",
+            "direction": "inbound", "ring_groups": ["Support"],
+            "messages": [{"message_id": "m", "text": "hello", "channel": "VOICE", "participant": "agent", "sentiment": "positive",
+                "intent": "greet", "intent_confidence_score": 0.8, "intent_is_fallback": false, "start_time": 1.25, "end_time": 2.0,
+                "transcription_type": "final", "source_system": "STT", "recording_index": 0, "message_index": 0,
+                "message_start_at": "2024-05-02T10:00:11.250000Z", "agent_id": "ann", "agent_name": "Ann"}],
+            "agents": [{"id": "ann", "name": "Ann"}],
+        })
+    );
+    assert!(
+        page["_links"].get("next").is_none(),
+        "no next on the last page"
+    );
+    let (_, conversations) = get(
+        &app,
+        &format!(
+            "{}/compat/talkdesk/conversations/interactions?start_date=2024-05-01T00:00:00Z",
+            app.base
+        ),
+        &app.token("acme"),
+    )
+    .await;
+    assert_eq!(
+        conversations["_embedded"]["interactions"][0]["id"],
+        "call-1"
+    );
 }
 
 async fn each_bad_parameter_is_a_400_naming_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.token("acme");
     for (query, name) in [
-        ("start_date=2024-05-01T00:00:00Z&end_date=2024-05-09T00:00:00Z", "end_date"),
-        ("start_date=2024-05-03T00:00:00Z&end_date=2024-05-02T00:00:00Z", "end_date"),
+        (
+            "start_date=2024-05-01T00:00:00Z&end_date=2024-05-09T00:00:00Z",
+            "end_date",
+        ),
+        (
+            "start_date=2024-05-03T00:00:00Z&end_date=2024-05-02T00:00:00Z",
+            "end_date",
+        ),
         ("start_date=last-week", "start_date"),
         ("cursor=bogus", "cursor"),
         ("per_page=0", "per_page"),
@@ -103,7 +165,9 @@ async fn each_bad_parameter_is_a_400_naming_it(backend: Backend) {
         assert_eq!(body["code"], "invalid_parameters");
         assert!(body["message"].is_string() && body["description"].is_string());
         assert_eq!(body["fields"][0]["name"], name, "{query}: {body}");
-        assert!(body["fields"][0]["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(body["fields"][0]["description"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty()));
     }
     let (status, body) = get(&app, &format!("{}{PATH}", app.base), "not-a-token").await;
     assert_eq!(status, 401);
@@ -114,19 +178,43 @@ async fn each_bad_parameter_is_a_400_naming_it(backend: Backend) {
 async fn the_account_filter_keeps_other_accounts_out(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &json!(interactions("acme-", 3))).await;
-    app.ingest("globex", &json!(interactions("globex-", 2))).await;
+    app.ingest("globex", &json!(interactions("globex-", 2)))
+        .await;
     let window = "start_date=2024-05-01T00:00:00Z&end_date=2024-05-08T00:00:00Z";
     let ids = |page: &Value| -> Vec<String> {
-        page["_embedded"]["interactions"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+        page["_embedded"]["interactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
     };
-    let (_, acme) = get(&app, &format!("{}{PATH}?{window}", app.base), &app.token("acme")).await;
+    let (_, acme) = get(
+        &app,
+        &format!("{}{PATH}?{window}", app.base),
+        &app.token("acme"),
+    )
+    .await;
     assert_eq!(ids(&acme), ["acme-0", "acme-1", "acme-2"]);
     let both = app.token_with(&["acme", "globex"], &[Scope::Read], 600);
     let (status, body) = get(&app, &format!("{}{PATH}?{window}", app.base), &both).await;
-    assert_eq!((status, body["fields"][0]["name"].clone()), (400, json!("account_id")));
-    let (_, globex) = get(&app, &format!("{}{PATH}?{window}&account_id=globex", app.base), &both).await;
+    assert_eq!(
+        (status, body["fields"][0]["name"].clone()),
+        (400, json!("account_id"))
+    );
+    let (_, globex) = get(
+        &app,
+        &format!("{}{PATH}?{window}&account_id=globex", app.base),
+        &both,
+    )
+    .await;
     assert_eq!(ids(&globex), ["globex-0", "globex-1"]);
-    let (status, body) = get(&app, &format!("{}{PATH}?{window}&account_id=acme", app.base), &app.token("globex")).await;
+    let (status, body) = get(
+        &app,
+        &format!("{}{PATH}?{window}&account_id=acme", app.base),
+        &app.token("globex"),
+    )
+    .await;
     assert_eq!(status, 403);
     assert_eq!(body["code"], "forbidden");
     assert!(!body.to_string().contains("acme-0"));

@@ -98,17 +98,27 @@ pub enum StoreError {
 pub async fn open(url: &str, pool: &postgres::PoolSettings) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(postgres::open(url, pool).await?))
-    } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| (!url.contains("://")).then_some(url)) {
+    } else if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| (!url.contains("://")).then_some(url))
+    {
         Ok(Arc::new(sqlite::open(Path::new(path)).await?))
     } else {
-        Err(StoreError::Config(format!("unsupported database URL {url:?}: use postgres://... or sqlite://PATH")))
+        Err(StoreError::Config(format!(
+            "unsupported database URL {url:?}: use postgres://... or sqlite://PATH"
+        )))
     }
 }
 
 impl StoreError {
     /// True when the database is busy or unreachable rather than broken: worth a retry.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)))
+        matches!(
+            self,
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+            )
+        )
     }
 }
 
@@ -118,32 +128,72 @@ pub trait Store: Send + Sync + 'static {
     /// Appends `events` to the tenant's log, ignoring eventIds already there, re-projects
     /// every interaction that gained an event, and commits all of it before returning.
     /// The result has one entry per input event, in order.
-    async fn append_events(&self, tenant: &TenantId, events: &[Event]) -> Result<Vec<Appended>, StoreError>;
+    async fn append_events(
+        &self,
+        tenant: &TenantId,
+        events: &[Event],
+    ) -> Result<Vec<Appended>, StoreError>;
 
     /// Stores the bytes of a binary and appends its `content-added` event (which carries
     /// the metadata), in one transaction.
-    async fn put_content(&self, tenant: &TenantId, event: &Event, mime: &str, bytes: &[u8]) -> Result<Appended, StoreError>;
+    async fn put_content(
+        &self,
+        tenant: &TenantId,
+        event: &Event,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<Appended, StoreError>;
 
     /// The projected record of one interaction.
-    async fn get_interaction(&self, tenant: &TenantId, id: &InteractionId) -> Result<Option<Interaction>, StoreError>;
+    async fn get_interaction(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Option<Interaction>, StoreError>;
 
     /// The logged events of one interaction, in arrival order.
-    async fn interaction_events(&self, tenant: &TenantId, id: &InteractionId) -> Result<Vec<Event>, StoreError>;
+    async fn interaction_events(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Vec<Event>, StoreError>;
 
     /// Interactions by start time, filtered, one keyset page.
-    async fn list_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Page<Interaction>, StoreError>;
+    async fn list_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+    ) -> Result<Page<Interaction>, StoreError>;
 
     /// How many interactions match the query's filters (for page-numbered vendor lists).
-    async fn count_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<u64, StoreError>;
+    async fn count_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+    ) -> Result<u64, StoreError>;
 
     /// An agent's allocations, newest first, one keyset page.
-    async fn agent_interactions(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Page<AgentInteraction>, StoreError>;
+    async fn agent_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &AgentQuery,
+    ) -> Result<Page<AgentInteraction>, StoreError>;
 
     /// The latest interaction (by start) that a caller key points to.
-    async fn lookup(&self, tenant: &TenantId, kind: CallerKeyKind, value: &str) -> Result<Option<InteractionId>, StoreError>;
+    async fn lookup(
+        &self,
+        tenant: &TenantId,
+        kind: CallerKeyKind,
+        value: &str,
+    ) -> Result<Option<InteractionId>, StoreError>;
 
     /// The bytes of one binary of an interaction.
-    async fn get_content(&self, tenant: &TenantId, id: &InteractionId, content_id: &str) -> Result<Option<StoredContent>, StoreError>;
+    async fn get_content(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+        content_id: &str,
+    ) -> Result<Option<StoredContent>, StoreError>;
 
     /// Stores a new API key.
     async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
@@ -159,20 +209,39 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_api_key(&self, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError>;
 
     /// Adds a phone to the tenant's DNIS pool; false when the number is already there.
-    async fn create_dnis_phone(&self, tenant: &TenantId, phone: &DnisPhone) -> Result<bool, StoreError>;
+    async fn create_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        phone: &DnisPhone,
+    ) -> Result<bool, StoreError>;
 
     /// Allocates a free (or lapsed) enabled phone of `group` (any group when `None`) to
     /// `interaction`; `None` when every phone is taken. Two concurrent calls never get the
     /// same phone. An allocation older than `timeout_ms` at `now_ms` counts as free.
-    async fn allocate_dnis_phone(&self, tenant: &TenantId, group: Option<&str>, interaction: &str, now_ms: i64, timeout_ms: i64)
-        -> Result<Option<String>, StoreError>;
+    async fn allocate_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        group: Option<&str>,
+        interaction: &str,
+        now_ms: i64,
+        timeout_ms: i64,
+    ) -> Result<Option<String>, StoreError>;
 
     /// The phone with this number or DNID and its live allocation; `None` when unknown.
-    async fn dnis_allocation(&self, tenant: &TenantId, phone_or_dnid: &str, now_ms: i64, timeout_ms: i64)
-        -> Result<Option<DnisAllocation>, StoreError>;
+    async fn dnis_allocation(
+        &self,
+        tenant: &TenantId,
+        phone_or_dnid: &str,
+        now_ms: i64,
+        timeout_ms: i64,
+    ) -> Result<Option<DnisAllocation>, StoreError>;
 
     /// Releases the phone with this number or DNID; false when unknown.
-    async fn free_dnis_phone(&self, tenant: &TenantId, phone_or_dnid: &str) -> Result<bool, StoreError>;
+    async fn free_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        phone_or_dnid: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Checks that the database answers (for readiness probes).
     async fn ping(&self) -> Result<(), StoreError>;
@@ -187,6 +256,8 @@ pub trait Store: Send + Sync + 'static {
 }
 
 pub(crate) fn now_ms() -> i64 {
-    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     since_epoch.as_millis() as i64
 }

@@ -22,7 +22,10 @@ pub struct PoolSettings {
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -57,13 +60,20 @@ impl ScratchSchema {
     /// Creates schema `name` (letters, digits and `_` only) in the database at `base`.
     pub async fn create(base: &str, name: &str) -> Result<Self, StoreError> {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(StoreError::Config(format!("{name:?} is not a plain schema name")));
+            return Err(StoreError::Config(format!(
+                "{name:?} is not a plain schema name"
+            )));
         }
         let mut conn = PgConnection::connect(base).await?;
-        conn.execute(format!("CREATE SCHEMA {name}").as_str()).await?;
+        conn.execute(format!("CREATE SCHEMA {name}").as_str())
+            .await?;
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options=-c%20search_path%3D{name}");
-        Ok(Self { name: name.into(), base: base.into(), url })
+        Ok(Self {
+            name: name.into(),
+            base: base.into(),
+            url,
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -72,7 +82,8 @@ impl ScratchSchema {
 
     pub async fn drop(self) -> Result<(), StoreError> {
         let mut conn = PgConnection::connect(&self.base).await?;
-        conn.execute(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name).as_str()).await?;
+        conn.execute(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name).as_str())
+            .await?;
         Ok(())
     }
 }

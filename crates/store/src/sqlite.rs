@@ -12,12 +12,15 @@ use crate::StoreError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
-const PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
+const PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
 
 /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
 pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
     sqlx::any::install_default_drivers();
-    let path = path.to_str().ok_or_else(|| StoreError::Config("the data directory path is not UTF-8".into()))?;
+    let path = path
+        .to_str()
+        .ok_or_else(|| StoreError::Config("the data directory path is not UTF-8".into()))?;
     // No ping before each use: a local file's connection does not drop, and the ping is a
     // round trip to the connection's thread on every query.
     let writer = AnyPoolOptions::new()
@@ -30,7 +33,9 @@ pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
     let reader = AnyPoolOptions::new()
         .max_connections(8)
         .test_before_acquire(false)
-        .after_connect(|conn, _| Box::pin(async move { conn.execute("PRAGMA busy_timeout = 10000;").await.map(drop) }))
+        .after_connect(|conn, _| {
+            Box::pin(async move { conn.execute("PRAGMA busy_timeout = 10000;").await.map(drop) })
+        })
         .connect(&format!("sqlite://{path}?mode=ro"))
         .await?;
     Ok(SqlStore::new(Backend::Sqlite, writer, reader))

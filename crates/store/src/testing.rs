@@ -16,7 +16,8 @@ const PREFIX: &str = "it_";
 
 /// The PostgreSQL server tests use.
 pub fn postgres_url() -> String {
-    std::env::var("INTERLOG_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/test".into())
+    std::env::var("INTERLOG_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/test".into())
 }
 
 /// A schema of its own for one test.
@@ -29,12 +30,24 @@ pub struct PgSchema {
 impl PgSchema {
     pub async fn create() -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let name = format!("{PREFIX}{}_{}_{}", now_ms(), std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "{PREFIX}{}_{}_{}",
+            now_ms(),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
         let base = postgres_url();
-        let mut conn = PgConnection::connect(&base).await.expect("PostgreSQL for tests (INTERLOG_TEST_POSTGRES_URL)");
+        let mut conn = PgConnection::connect(&base)
+            .await
+            .expect("PostgreSQL for tests (INTERLOG_TEST_POSTGRES_URL)");
         drop_stale_schemas(&mut conn).await;
-        let scratch = ScratchSchema::create(&base, &name).await.expect("create test schema");
-        Self { url: scratch.url.clone(), scratch }
+        let scratch = ScratchSchema::create(&base, &name)
+            .await
+            .expect("create test schema");
+        Self {
+            url: scratch.url.clone(),
+            scratch,
+        }
     }
 
     pub async fn drop(self) {
@@ -44,14 +57,19 @@ impl PgSchema {
 
 async fn drop_stale_schemas(conn: &mut PgConnection) {
     let an_hour_ago = now_ms() - 3_600_000;
-    let names: Vec<(String,)> = sqlx::query_as("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'it\\_%'")
-        .fetch_all(&mut *conn)
-        .await
-        .unwrap_or_default();
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'it\\_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap_or_default();
     for (name,) in names {
-        let created: Option<i64> = name.strip_prefix(PREFIX).and_then(|rest| rest.split('_').next()?.parse().ok());
+        let created: Option<i64> = name
+            .strip_prefix(PREFIX)
+            .and_then(|rest| rest.split('_').next()?.parse().ok());
         if created.is_some_and(|ms| ms < an_hour_ago) {
-            let _ = conn.execute(format!("DROP SCHEMA IF EXISTS {name} CASCADE").as_str()).await;
+            let _ = conn
+                .execute(format!("DROP SCHEMA IF EXISTS {name} CASCADE").as_str())
+                .await;
         }
     }
 }

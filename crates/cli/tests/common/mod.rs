@@ -35,7 +35,11 @@ impl Server {
             .find(|word| word.starts_with("http://"))
             .unwrap_or_else(|| panic!("no address in {first_line:?}"))
             .to_string();
-        Self { child, base, _stdout: stdout }
+        Self {
+            child,
+            base,
+            _stdout: stdout,
+        }
     }
 }
 

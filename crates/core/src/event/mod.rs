@@ -12,7 +12,6 @@
 //!   `callerKeys` on `interaction-started`, uploaded binaries on `content-added`, and the
 //!   flow-step pages, choices, photos and variables the visual-IVR hand-off needs).
 
-
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -110,7 +109,10 @@ pub struct EventError {
 
 impl EventError {
     fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -122,7 +124,8 @@ pub fn parse_event(value: Value) -> Result<Event, EventError> {
     };
     let event_id = take_string(&mut fields, "eventId")?
         .ok_or_else(|| EventError::new("eventId", "missing field `eventId`"))?;
-    let event_id = EventId::parse(event_id).map_err(|e| EventError::new("eventId", e.to_string()))?;
+    let event_id =
+        EventId::parse(event_id).map_err(|e| EventError::new("eventId", e.to_string()))?;
     let timestamp = take_string(&mut fields, "timestamp")?
         .ok_or_else(|| EventError::new("timestamp", "missing field `timestamp`"))?;
     let timestamp =
@@ -133,14 +136,22 @@ pub fn parse_event(value: Value) -> Result<Event, EventError> {
     let body = EventBody::parse(&type_name, Value::Object(fields))?;
     let interaction_id = resolve_interaction_id(interaction_id, &body)?;
     validate_body(&body)?;
-    Ok(Event { event_id, interaction_id, timestamp, body })
+    Ok(Event {
+        event_id,
+        interaction_id,
+        timestamp,
+        body,
+    })
 }
 
 fn take_string(fields: &mut Map<String, Value>, name: &str) -> Result<Option<String>, EventError> {
     match fields.remove(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(EventError::new(name, format!("expected a string, got {other}"))),
+        Some(other) => Err(EventError::new(
+            name,
+            format!("expected a string, got {other}"),
+        )),
     }
 }
 
@@ -150,7 +161,10 @@ fn parse_fields<T: serde::de::DeserializeOwned>(fields: Value) -> Result<T, Even
         let path = e.path().to_string();
         let message = e.inner().to_string();
         // serde reports a missing field at its parent's path; name the field itself.
-        let field = match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+        let field = match message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.split('`').next())
+        {
             Some(missing) if path == "." => missing.to_string(),
             Some(missing) => format!("{path}.{missing}"),
             None => path,
@@ -160,7 +174,10 @@ fn parse_fields<T: serde::de::DeserializeOwned>(fields: Value) -> Result<T, Even
 }
 
 /// Every event needs its interaction's id, except an import, whose record carries it.
-fn resolve_interaction_id(given: Option<String>, body: &EventBody) -> Result<InteractionId, EventError> {
+fn resolve_interaction_id(
+    given: Option<String>,
+    body: &EventBody,
+) -> Result<InteractionId, EventError> {
     let invalid = |e: crate::ids::IdError| EventError::new("interactionId", e.to_string());
     match (given, body) {
         (Some(raw), EventBody::InteractionImported(import)) => {
@@ -175,25 +192,37 @@ fn resolve_interaction_id(given: Option<String>, body: &EventBody) -> Result<Int
         }
         (Some(raw), _) => InteractionId::parse(raw).map_err(invalid),
         (None, EventBody::InteractionImported(import)) => Ok(import.record.interaction_id.clone()),
-        (None, _) => Err(EventError::new("interactionId", "missing field `interactionId`")),
+        (None, _) => Err(EventError::new(
+            "interactionId",
+            "missing field `interactionId`",
+        )),
     }
 }
 
 /// Checks that serde's types cannot express.
 fn validate_body(body: &EventBody) -> Result<(), EventError> {
     match body {
-        EventBody::QueueEntered(q) => {
-            if q.sla_threshold.is_some_and(|t| t <= Seconds::ZERO) {
-                return Err(EventError::new("slaThreshold", "must be a positive number of seconds"));
-            }
+        EventBody::QueueEntered(q) if q.sla_threshold.is_some_and(|t| t <= Seconds::ZERO) => {
+            return Err(EventError::new(
+                "slaThreshold",
+                "must be a positive number of seconds",
+            ));
         }
         EventBody::Message(m) => {
-            if m.intent_confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
-                return Err(EventError::new("intentConfidence", "must be between 0 and 1"));
+            if m.intent_confidence
+                .is_some_and(|c| !(0.0..=1.0).contains(&c))
+            {
+                return Err(EventError::new(
+                    "intentConfidence",
+                    "must be between 0 and 1",
+                ));
             }
             for (name, offset) in [("startOffset", m.start_offset), ("endOffset", m.end_offset)] {
                 if offset.is_some_and(|o| !o.is_finite() || o < 0.0) {
-                    return Err(EventError::new(name, "must be a non-negative number of seconds"));
+                    return Err(EventError::new(
+                        name,
+                        "must be a non-negative number of seconds",
+                    ));
                 }
             }
         }
@@ -202,7 +231,10 @@ fn validate_body(body: &EventBody) -> Result<(), EventError> {
             return Err(EventError::new("csat", "must be a finite number"));
         }
         EventBody::HookLinked(h) if h.hook_type.is_empty() || h.hook_id.is_empty() => {
-            return Err(EventError::new("hookType", "hookType and hookId must not be empty"));
+            return Err(EventError::new(
+                "hookType",
+                "hookType and hookId must not be empty",
+            ));
         }
         _ => {}
     }
@@ -212,26 +244,46 @@ fn validate_body(body: &EventBody) -> Result<(), EventError> {
 fn validate_content(c: &ContentAdded) -> Result<(), EventError> {
     let uploaded = c.size.is_some() || c.sha256.is_some();
     match (&c.text, &c.data) {
-        (Some(_), Some(_)) => return Err(EventError::new("data", "give either text or data, not both")),
-        (Some(_), None) if uploaded => return Err(EventError::new("size", "text content has no size or sha256")),
+        (Some(_), Some(_)) => {
+            return Err(EventError::new(
+                "data",
+                "give either text or data, not both",
+            ))
+        }
+        (Some(_), None) if uploaded => {
+            return Err(EventError::new(
+                "size",
+                "text content has no size or sha256",
+            ))
+        }
         (Some(_), None) => return Ok(()),
         (None, Some(data)) => {
             base64::engine::general_purpose::STANDARD
                 .decode(data)
                 .map_err(|e| EventError::new("data", format!("is not valid base64: {e}")))?;
             if uploaded {
-                return Err(EventError::new("size", "size and sha256 are derived from data; omit them"));
+                return Err(EventError::new(
+                    "size",
+                    "size and sha256 are derived from data; omit them",
+                ));
             }
         }
         (None, None) if !uploaded => {
-            return Err(EventError::new("text", "content needs text, base64 data, or an uploaded binary's size and sha256"))
+            return Err(EventError::new(
+                "text",
+                "content needs text, base64 data, or an uploaded binary's size and sha256",
+            ))
         }
         (None, None) => {
             if c.size.is_none() {
                 return Err(EventError::new("size", "an uploaded binary needs its size"));
             }
             let hex = c.sha256.as_deref().unwrap_or_default();
-            if hex.len() != 64 || !hex.chars().all(|ch| ch.is_ascii_hexdigit() && !ch.is_ascii_uppercase()) {
+            if hex.len() != 64
+                || !hex
+                    .chars()
+                    .all(|ch| ch.is_ascii_hexdigit() && !ch.is_ascii_uppercase())
+            {
                 return Err(EventError::new("sha256", "must be 64 lowercase hex digits"));
             }
         }
@@ -240,7 +292,10 @@ fn validate_content(c: &ContentAdded) -> Result<(), EventError> {
         return Err(EventError::new("mime", "binary content needs a mime type"));
     }
     if c.content_id.is_none() {
-        return Err(EventError::new("contentId", "binary content needs a contentId"));
+        return Err(EventError::new(
+            "contentId",
+            "binary content needs a contentId",
+        ));
     }
     Ok(())
 }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::AgentId;
 use crate::record::{
-    AgentRef, Attributes, BinaryKind, CallerKeys, ChannelType, Choice, Customer, Direction, Interaction, Named,
-    Participant, Photo, PlatformRef, QueueEntryType, QueueExitType, QueueType,
+    AgentRef, Attributes, BinaryKind, CallerKeys, ChannelType, Choice, Customer, Direction,
+    Interaction, Named, Participant, Photo, PlatformRef, QueueEntryType, QueueExitType, QueueType,
 };
 use crate::time::{Seconds, Timestamp};
 

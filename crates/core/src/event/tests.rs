@@ -33,11 +33,31 @@ fn errors_name_the_field_at_fault() {
     check_error(json!([1]), ".", "JSON object");
     check_error(with("eventId", json!(null)), "eventId", "missing");
     check_error(with("eventId", json!("a b")), "eventId", "only letters");
-    check_error(with("timestamp", json!("yesterday")), "timestamp", "RFC 3339");
-    check_error(with("interactionId", json!(7)), "interactionId", "expected a string");
-    check_error(with("type", json!("interaction-begun")), "type", "unknown event type");
-    check_error(with("channelType", json!("pigeon")), "channelType", "unknown variant");
-    check_error(with("quueId", json!("q")), "quueId", "unknown field `quueId`");
+    check_error(
+        with("timestamp", json!("yesterday")),
+        "timestamp",
+        "RFC 3339",
+    );
+    check_error(
+        with("interactionId", json!(7)),
+        "interactionId",
+        "expected a string",
+    );
+    check_error(
+        with("type", json!("interaction-begun")),
+        "type",
+        "unknown event type",
+    );
+    check_error(
+        with("channelType", json!("pigeon")),
+        "channelType",
+        "unknown variant",
+    );
+    check_error(
+        with("quueId", json!("q")),
+        "quueId",
+        "unknown field `quueId`",
+    );
     let mut no_direction = started();
     no_direction.as_object_mut().unwrap().remove("direction");
     check_error(no_direction, "direction", "missing field");
@@ -57,19 +77,40 @@ fn nested_fields_are_named_by_path() {
 #[test]
 fn semantic_checks_cover_what_types_cannot() {
     let base = |extra: Value| {
-        let mut e = json!({"eventId": "e4", "interactionId": "i1", "timestamp": "2017-12-07T19:20:34Z"});
-        e.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let mut e =
+            json!({"eventId": "e4", "interactionId": "i1", "timestamp": "2017-12-07T19:20:34Z"});
+        e.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         e
     };
-    check_error(base(json!({"type": "queue-entered", "slaThreshold": 0})), "slaThreshold", "positive");
     check_error(
-        base(json!({"type": "message", "participant": "bot", "text": "hi", "intentConfidence": 1.5})),
+        base(json!({"type": "queue-entered", "slaThreshold": 0})),
+        "slaThreshold",
+        "positive",
+    );
+    check_error(
+        base(
+            json!({"type": "message", "participant": "bot", "text": "hi", "intentConfidence": 1.5}),
+        ),
         "intentConfidence",
         "between 0 and 1",
     );
-    check_error(base(json!({"type": "content-added", "data": "%%%", "mime": "image/png", "contentId": "p"})), "data", "base64");
+    check_error(
+        base(
+            json!({"type": "content-added", "data": "%%%", "mime": "image/png", "contentId": "p"}),
+        ),
+        "data",
+        "base64",
+    );
     check_error(base(json!({"type": "content-added"})), "text", "needs text");
-    check_error(base(json!({"type": "content-added", "mime": "image/png", "contentId": "p", "size": 3, "sha256": "ABC"})), "sha256", "64 lowercase hex");
+    check_error(
+        base(
+            json!({"type": "content-added", "mime": "image/png", "contentId": "p", "size": 3, "sha256": "ABC"}),
+        ),
+        "sha256",
+        "64 lowercase hex",
+    );
 }
 
 #[test]

@@ -13,7 +13,9 @@
 //! - per agent allocation: `handleTime` = deallocation − allocation, `holdTime` = the holds that
 //!   started while allocated (the agent's own, or unattributed ones), `talkTime` = handle − hold.
 
-use crate::record::{AgentAllocation, Hold, Interaction, QueueExitType, SegmentStartType, Statistics};
+use crate::record::{
+    AgentAllocation, Hold, Interaction, QueueExitType, SegmentStartType, Statistics,
+};
 use crate::time::Seconds;
 
 pub(super) fn derive_statistics(rec: &mut Interaction) {
@@ -24,7 +26,9 @@ pub(super) fn derive_statistics(rec: &mut Interaction) {
         segment.segment_cancel_time = time.filter(|_| segment.segment_cancelled);
     }
     for entry in &mut rec.queues {
-        let time = entry.end_timestamp.map(|end| end.since(entry.start_timestamp));
+        let time = entry
+            .end_timestamp
+            .map(|end| end.since(entry.start_timestamp));
         let abandoned = entry.queue_exit_type == Some(QueueExitType::Abandon);
         entry.queue_time = time;
         entry.sla_time = time;
@@ -33,7 +37,9 @@ pub(super) fn derive_statistics(rec: &mut Interaction) {
         entry.sla_abandoned = abandoned && time.is_some_and(|t| t > entry.sla_threshold);
     }
     for hold in &mut rec.holds {
-        hold.hold_time = hold.end_timestamp.map(|end| end.since(hold.start_timestamp));
+        hold.hold_time = hold
+            .end_timestamp
+            .map(|end| end.since(hold.start_timestamp));
     }
     for allocation in &mut rec.agents {
         derive_allocation(allocation, &rec.holds);
@@ -44,16 +50,26 @@ pub(super) fn derive_statistics(rec: &mut Interaction) {
 fn derive_allocation(allocation: &mut AgentAllocation, holds: &[Hold]) {
     let during: Vec<&Hold> = holds
         .iter()
-        .filter(|h| h.agent_id.as_ref().is_none_or(|agent| *agent == allocation.agent_id))
+        .filter(|h| {
+            h.agent_id
+                .as_ref()
+                .is_none_or(|agent| *agent == allocation.agent_id)
+        })
         .filter(|h| {
             h.start_timestamp >= allocation.start_timestamp
-                && allocation.end_timestamp.is_none_or(|end| h.start_timestamp < end)
+                && allocation
+                    .end_timestamp
+                    .is_none_or(|end| h.start_timestamp < end)
         })
         .collect();
     allocation.holds = during.len() as u32;
     allocation.hold_time = during.iter().filter_map(|h| h.hold_time).sum();
-    allocation.handle_time = allocation.end_timestamp.map(|end| end.since(allocation.start_timestamp));
-    allocation.talk_time = allocation.handle_time.map(|handle| handle - allocation.hold_time);
+    allocation.handle_time = allocation
+        .end_timestamp
+        .map(|end| end.since(allocation.start_timestamp));
+    allocation.talk_time = allocation
+        .handle_time
+        .map(|handle| handle - allocation.hold_time);
 }
 
 fn interaction_statistics(rec: &Interaction) -> Statistics {
@@ -80,7 +96,11 @@ fn interaction_statistics(rec: &Interaction) -> Statistics {
         hold_time: rec.holds.iter().filter_map(|h| h.hold_time).sum(),
         talk_time: rec.agents.iter().filter_map(|a| a.talk_time).sum(),
         handle_time: rec.agents.iter().filter_map(|a| a.handle_time).sum(),
-        queue_time: rec.queues.iter().filter_map(|q| q.queue_time).sum::<Seconds>(),
+        queue_time: rec
+            .queues
+            .iter()
+            .filter_map(|q| q.queue_time)
+            .sum::<Seconds>(),
         queue_entries: rec.queues.len() as u32,
         transfers: rec
             .segments

@@ -14,8 +14,8 @@ use crate::event::{
 };
 use crate::ids::AgentId;
 use crate::record::{
-    AgentAllocation, Flag, Hold, Interaction, QueueEntry, QueueExitType, Segment,
-    SegmentEndType, SegmentStartType, Status,
+    AgentAllocation, Flag, Hold, Interaction, QueueEntry, QueueExitType, Segment, SegmentEndType,
+    SegmentStartType, Status,
 };
 use crate::time::Timestamp;
 
@@ -49,7 +49,10 @@ impl Fold {
 
     pub(super) fn apply(&mut self, e: &Event) {
         if self.ended && !allowed_after_end(&e.body) {
-            let message = format!("{} arrived after the interaction ended; ignored", e.body.type_name());
+            let message = format!(
+                "{} arrived after the interaction ended; ignored",
+                e.body.type_name()
+            );
             return self.flag("event-after-end", message, e);
         }
         let at = e.timestamp;
@@ -96,18 +99,29 @@ impl Fold {
     }
 
     fn flag(&mut self, code: &str, message: String, e: &Event) {
-        self.rec.flags.push(Flag { code: code.into(), message, event_id: Some(e.event_id.to_string()) });
+        self.rec.flags.push(Flag {
+            code: code.into(),
+            message,
+            event_id: Some(e.event_id.to_string()),
+        });
     }
 
     /// A stable id for the `n`th item of `kind` that its event did not name.
     fn derived_id(&self, kind: &str, n: usize) -> String {
-        let name = format!("{}/{}/{kind}/{n}", self.rec.tenant_id, self.rec.interaction_id);
+        let name = format!(
+            "{}/{}/{kind}/{n}",
+            self.rec.tenant_id, self.rec.interaction_id
+        );
         uuid::Uuid::new_v5(&ID_NAMESPACE, name.as_bytes()).to_string()
     }
 
     fn start(&mut self, s: &InteractionStarted, e: &Event) {
         if self.started {
-            return self.flag("duplicate-start", "a second interaction-started was ignored".into(), e);
+            return self.flag(
+                "duplicate-start",
+                "a second interaction-started was ignored".into(),
+                e,
+            );
         }
         self.started = true;
         let rec = &mut self.rec;
@@ -126,7 +140,10 @@ impl Fold {
         if let Some(keys) = &s.caller_keys {
             rec.caller_keys.merge(keys);
         }
-        let id = s.segment_id.clone().unwrap_or_else(|| self.derived_id("segment", 0));
+        let id = s
+            .segment_id
+            .clone()
+            .unwrap_or_else(|| self.derived_id("segment", 0));
         match self.rec.segments.first_mut() {
             // Events stamped before the start already opened segment 0; it begins here.
             Some(first) => {
@@ -146,11 +163,21 @@ impl Fold {
             self.push_segment(id, SegmentStartType::Interaction, start, None);
         }
         let segments = &self.rec.segments;
-        let current = segments.iter().rev().find(|s| s.end_timestamp.is_none()).unwrap_or(&segments[segments.len() - 1]);
+        let current = segments
+            .iter()
+            .rev()
+            .find(|s| s.end_timestamp.is_none())
+            .unwrap_or(&segments[segments.len() - 1]);
         current.interaction_segment_id.clone()
     }
 
-    fn push_segment(&mut self, id: String, kind: SegmentStartType, at: Timestamp, from: Option<&SegmentStarted>) {
+    fn push_segment(
+        &mut self,
+        id: String,
+        kind: SegmentStartType,
+        at: Timestamp,
+        from: Option<&SegmentStarted>,
+    ) {
         self.rec.segments.push(Segment {
             segment_number: self.rec.segments.len() as u32,
             interaction_segment_id: id,
@@ -169,9 +196,21 @@ impl Fold {
 
     fn enter_queue(&mut self, q: &QueueEntered, at: Timestamp, e: &Event) {
         let n = self.rec.queues.len();
-        let id = q.interaction_queue_id.clone().unwrap_or_else(|| self.derived_id("queue", n));
-        if self.rec.queues.iter().any(|entry| entry.interaction_queue_id == id) {
-            return self.flag("duplicate-queue-entry", format!("queue entry {id} was entered twice"), e);
+        let id = q
+            .interaction_queue_id
+            .clone()
+            .unwrap_or_else(|| self.derived_id("queue", n));
+        if self
+            .rec
+            .queues
+            .iter()
+            .any(|entry| entry.interaction_queue_id == id)
+        {
+            return self.flag(
+                "duplicate-queue-entry",
+                format!("queue entry {id} was entered twice"),
+                e,
+            );
         }
         let segment = self.current_segment_id();
         self.rec.queues.push(QueueEntry {
@@ -199,21 +238,34 @@ impl Fold {
     fn exit_queue(&mut self, q: &QueueExited, at: Timestamp, e: &Event) {
         let queues = &self.rec.queues;
         let target = match &q.interaction_queue_id {
-            Some(id) => queues.iter().position(|entry| entry.interaction_queue_id == *id),
+            Some(id) => queues
+                .iter()
+                .position(|entry| entry.interaction_queue_id == *id),
             None => queues
                 .iter()
                 .rposition(|entry| entry.end_timestamp.is_none())
                 .or_else(|| self.implied_queue_exits.last().copied()),
         };
         let Some(i) = target else {
-            return self.flag("queue-exit-without-entry", "queue-exited matches no queue entry".into(), e);
+            return self.flag(
+                "queue-exit-without-entry",
+                "queue-exited matches no queue entry".into(),
+                e,
+            );
         };
         let implied = self.implied_queue_exits.contains(&i);
         if self.rec.queues[i].end_timestamp.is_some() && !implied {
-            return self.flag("duplicate-queue-exit", "queue entry had already been exited".into(), e);
+            return self.flag(
+                "duplicate-queue-exit",
+                "queue entry had already been exited".into(),
+                e,
+            );
         }
         self.implied_queue_exits.retain(|&j| j != i);
-        let agent = q.agent_id.clone().or_else(|| self.rec.queues[i].agent_id.clone());
+        let agent = q
+            .agent_id
+            .clone()
+            .or_else(|| self.rec.queues[i].agent_id.clone());
         close_queue(&mut self.rec.queues[i], at, q.exit_type, agent);
     }
 
@@ -232,7 +284,10 @@ impl Fold {
             }
         }
         let n = self.rec.agents.len();
-        let id = a.interaction_agent_id.clone().unwrap_or_else(|| self.derived_id("agent", n));
+        let id = a
+            .interaction_agent_id
+            .clone()
+            .unwrap_or_else(|| self.derived_id("agent", n));
         let segment = self.current_segment_id();
         self.rec.agents.push(AgentAllocation {
             interaction_agent_id: id,
@@ -253,21 +308,35 @@ impl Fold {
     }
 
     fn open_allocation(&self, agent: &AgentId) -> Option<usize> {
-        self.rec.agents.iter().rposition(|a| a.end_timestamp.is_none() && a.agent_id == *agent)
+        self.rec
+            .agents
+            .iter()
+            .rposition(|a| a.end_timestamp.is_none() && a.agent_id == *agent)
     }
 
     fn deallocate(&mut self, a: &AgentChange, at: Timestamp, e: &Event) {
         let target = match &a.interaction_agent_id {
-            Some(id) => self.rec.agents.iter().position(|x| x.interaction_agent_id == *id),
+            Some(id) => self
+                .rec
+                .agents
+                .iter()
+                .position(|x| x.interaction_agent_id == *id),
             None => self.open_allocation(&a.agent_id).or_else(|| {
                 let implied = &self.implied_deallocations;
-                implied.iter().rev().copied().find(|&i| self.rec.agents[i].agent_id == a.agent_id)
+                implied
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|&i| self.rec.agents[i].agent_id == a.agent_id)
             }),
         };
         let Some(i) = target.filter(|&i| {
             self.rec.agents[i].end_timestamp.is_none() || self.implied_deallocations.contains(&i)
         }) else {
-            let message = format!("agent {} was deallocated without an open allocation", a.agent_id);
+            let message = format!(
+                "agent {} was deallocated without an open allocation",
+                a.agent_id
+            );
             return self.flag("deallocation-without-allocation", message, e);
         };
         self.implied_deallocations.retain(|&j| j != i);
@@ -280,11 +349,24 @@ impl Fold {
     }
 
     fn start_hold(&mut self, agent_id: Option<AgentId>, at: Timestamp, e: &Event) {
-        let open = self.rec.holds.iter().any(|h| h.end_timestamp.is_none() && h.agent_id == agent_id);
+        let open = self
+            .rec
+            .holds
+            .iter()
+            .any(|h| h.end_timestamp.is_none() && h.agent_id == agent_id);
         if open {
-            return self.flag("duplicate-hold", "a hold started while the same hold was open".into(), e);
+            return self.flag(
+                "duplicate-hold",
+                "a hold started while the same hold was open".into(),
+                e,
+            );
         }
-        self.rec.holds.push(Hold { agent_id, start_timestamp: at, end_timestamp: None, hold_time: None });
+        self.rec.holds.push(Hold {
+            agent_id,
+            start_timestamp: at,
+            end_timestamp: None,
+            hold_time: None,
+        });
     }
 
     fn end_hold(&mut self, agent_id: Option<&AgentId>, at: Timestamp, e: &Event) {
@@ -293,20 +375,29 @@ impl Fold {
         });
         match open {
             Some(hold) => hold.end_timestamp = Some(at),
-            None => self.flag("hold-end-without-start", "hold-ended matches no open hold".into(), e),
+            None => self.flag(
+                "hold-end-without-start",
+                "hold-ended matches no open hold".into(),
+                e,
+            ),
         }
     }
 
     fn start_segment(&mut self, kind: SegmentStartType, s: &SegmentStarted, at: Timestamp) {
         self.current_segment_id(); // segment 0 exists before any transfer
         let n = self.rec.segments.len();
-        let id = s.segment_id.clone().unwrap_or_else(|| self.derived_id("segment", n));
+        let id = s
+            .segment_id
+            .clone()
+            .unwrap_or_else(|| self.derived_id("segment", n));
         self.push_segment(id, kind, at, Some(s));
         self.pending = Some(n);
     }
 
     fn end_segment(&mut self, kind: SegmentStartType, s: &SegmentEnded, at: Timestamp, e: &Event) {
-        let target = self.pending.filter(|&i| self.rec.segments[i].segment_start_type == kind);
+        let target = self
+            .pending
+            .filter(|&i| self.rec.segments[i].segment_start_type == kind);
         let Some(i) = target else {
             let message = format!("{} matches no pending {kind:?} segment", e.body.type_name());
             return self.flag("segment-end-without-start", message, e);
@@ -315,7 +406,10 @@ impl Fold {
         match s.outcome {
             // A successful transfer hands the interaction over: the segments it left end.
             SegmentOutcome::Success if kind == SegmentStartType::Transfer => {
-                for segment in self.rec.segments[..i].iter_mut().filter(|s| s.end_timestamp.is_none()) {
+                for segment in self.rec.segments[..i]
+                    .iter_mut()
+                    .filter(|s| s.end_timestamp.is_none())
+                {
                     close_segment(segment, at, SegmentEndType::Success);
                 }
             }
@@ -325,27 +419,46 @@ impl Fold {
                 close_segment(&mut self.rec.segments[i], at, SegmentEndType::Cancelled);
                 if kind == SegmentStartType::AddParticipant {
                     for entry in self.rec.queues.iter_mut().filter(|q| {
-                        q.end_timestamp.is_none() && q.interaction_segment_id.as_deref() == Some(&id)
+                        q.end_timestamp.is_none()
+                            && q.interaction_segment_id.as_deref() == Some(&id)
                     }) {
                         close_queue(entry, at, QueueExitType::AddParticipantCancel, None);
                     }
                 }
             }
             SegmentOutcome::CustomerDisconnect => {
-                close_segment(&mut self.rec.segments[i], at, SegmentEndType::CustomerDisconnect);
+                close_segment(
+                    &mut self.rec.segments[i],
+                    at,
+                    SegmentEndType::CustomerDisconnect,
+                );
             }
         }
     }
 
     fn customer_disconnected(&mut self, at: Timestamp, e: &Event) {
         if self.rec.customer_disconnect_timestamp.is_some() {
-            return self.flag("duplicate-disconnect", "the customer disconnected twice".into(), e);
+            return self.flag(
+                "duplicate-disconnect",
+                "the customer disconnected twice".into(),
+                e,
+            );
         }
         self.rec.customer_disconnect_timestamp = Some(at);
-        for entry in self.rec.queues.iter_mut().filter(|q| q.end_timestamp.is_none()) {
+        for entry in self
+            .rec
+            .queues
+            .iter_mut()
+            .filter(|q| q.end_timestamp.is_none())
+        {
             close_queue(entry, at, QueueExitType::Abandon, None);
         }
-        for segment in self.rec.segments.iter_mut().filter(|s| s.end_timestamp.is_none()) {
+        for segment in self
+            .rec
+            .segments
+            .iter_mut()
+            .filter(|s| s.end_timestamp.is_none())
+        {
             close_segment(segment, at, SegmentEndType::CustomerDisconnect);
         }
         self.pending = None;
@@ -367,7 +480,11 @@ impl Fold {
                 self.implied_deallocations.push(i);
             }
         }
-        for segment in rec.segments.iter_mut().filter(|s| s.end_timestamp.is_none()) {
+        for segment in rec
+            .segments
+            .iter_mut()
+            .filter(|s| s.end_timestamp.is_none())
+        {
             close_segment(segment, at, SegmentEndType::InteractionEnd);
         }
         self.pending = None;
@@ -375,7 +492,12 @@ impl Fold {
     }
 
     fn close_holds(&mut self, at: Timestamp) {
-        for hold in self.rec.holds.iter_mut().filter(|h| h.end_timestamp.is_none()) {
+        for hold in self
+            .rec
+            .holds
+            .iter_mut()
+            .filter(|h| h.end_timestamp.is_none())
+        {
             hold.end_timestamp = Some(at);
         }
     }
@@ -407,7 +529,10 @@ fn close_queue(entry: &mut QueueEntry, at: Timestamp, exit: QueueExitType, agent
 fn close_segment(segment: &mut Segment, at: Timestamp, end: SegmentEndType) {
     segment.end_timestamp = Some(at);
     segment.segment_end_type = Some(end);
-    segment.segment_cancelled = matches!(end, SegmentEndType::Cancelled | SegmentEndType::CustomerDisconnect);
+    segment.segment_cancelled = matches!(
+        end,
+        SegmentEndType::Cancelled | SegmentEndType::CustomerDisconnect
+    );
 }
 
 /// Events that legitimately arrive after the end: wrap-up, content and late transcripts.

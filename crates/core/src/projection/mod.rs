@@ -33,7 +33,9 @@ pub fn project(tenant: &TenantId, interaction: &InteractionId, events: &[Event])
     let mut ordered: Vec<&Event> = events.iter().collect();
     // A stable sort keeps arrival order among events of equal (timestamp, rank).
     ordered.sort_by_key(|e| (e.timestamp, rank(&e.body)));
-    let start = ordered.first().map_or(Timestamp::from_millis(0), |e| e.timestamp);
+    let start = ordered
+        .first()
+        .map_or(Timestamp::from_millis(0), |e| e.timestamp);
     let mut folded = fold::Fold::new(Interaction::new(tenant.clone(), interaction.clone(), start));
     for event in ordered {
         folded.apply(event);

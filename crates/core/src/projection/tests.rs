@@ -18,7 +18,9 @@ fn events(specs: &[(&str, &str, Value)]) -> Vec<Event> {
         .map(|(n, (kind, at, extra))| {
             let mut raw = json!({"eventId": format!("e{n}"), "type": kind, "interactionId": "i1",
                                   "timestamp": timestamp(at)});
-            raw.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+            raw.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().cloned().unwrap_or_default());
             parse_event(raw).unwrap()
         })
         .collect()
@@ -33,7 +35,11 @@ fn timestamp(at: &str) -> String {
 }
 
 fn run(specs: &[(&str, &str, Value)]) -> Interaction {
-    project(&TenantId::parse("t1").unwrap(), &InteractionId::parse("i1").unwrap(), &events(specs))
+    project(
+        &TenantId::parse("t1").unwrap(),
+        &InteractionId::parse("i1").unwrap(),
+        &events(specs),
+    )
 }
 
 fn secs(ms: i64) -> Option<Seconds> {
@@ -46,13 +52,21 @@ fn voice() -> Value {
 
 fn worked_example() -> Vec<(&'static str, &'static str, Value)> {
     vec![
-        ("interaction-started", "33.394", json!({"channelType": "voice", "direction": "inbound",
+        (
+            "interaction-started",
+            "33.394",
+            json!({"channelType": "voice", "direction": "inbound",
             "customer": {"address": "+15065552222"}, "contactPoint": "+15065551111",
             "flow": {"id": "28219e00-82b6-11e7-b08f-6e56a766befb", "name": "Basic Flow"},
-            "segmentId": "b2233520-db83-11e7-b86d-6aa612aefe9d"})),
-        ("queue-entered", "33.567", json!({"queueId": "3703e470-834a-11e7-b08f-6e56a766befb",
+            "segmentId": "b2233520-db83-11e7-b86d-6aa612aefe9d"}),
+        ),
+        (
+            "queue-entered",
+            "33.567",
+            json!({"queueId": "3703e470-834a-11e7-b08f-6e56a766befb",
             "queueName": "Support", "platformQueueId": 743, "queueType": "queue", "entryType": "ivr",
-            "interactionQueueId": "b23cb090-db83-11e7-95f3-204e8fcfa723", "queueLength": 1})),
+            "interactionQueueId": "b23cb090-db83-11e7-95f3-204e8fcfa723", "queueLength": 1}),
+        ),
         ("customer-disconnected", "2:07.560", json!({})),
         ("interaction-ended", "2:07.638", json!({})),
     ]
@@ -67,16 +81,31 @@ fn the_worked_example_yields_the_cxengage_figures() {
     assert_eq!(stats.customer_abandon_time, secs(94_166));
     assert_eq!(stats.customer_holds, 0);
     let q = &rec.queues[0];
-    assert_eq!((q.queue_time, q.queue_abandon_time, q.sla_time), (secs(93_993), secs(93_993), secs(93_993)));
+    assert_eq!(
+        (q.queue_time, q.queue_abandon_time, q.sla_time),
+        (secs(93_993), secs(93_993), secs(93_993))
+    );
     assert!(q.queue_abandoned && q.sla_abandoned);
     assert_eq!(q.queue_exit_type, Some(QueueExitType::Abandon));
-    assert_eq!(q.end_timestamp.unwrap().to_string(), "2017-12-07T19:22:07.560Z");
-    assert_eq!(q.interaction_segment_id.as_deref(), Some("b2233520-db83-11e7-b86d-6aa612aefe9d"));
+    assert_eq!(
+        q.end_timestamp.unwrap().to_string(),
+        "2017-12-07T19:22:07.560Z"
+    );
+    assert_eq!(
+        q.interaction_segment_id.as_deref(),
+        Some("b2233520-db83-11e7-b86d-6aa612aefe9d")
+    );
     let s = &rec.segments[0];
-    assert_eq!((s.segment_number, s.segment_start_type), (0, SegmentStartType::Interaction));
+    assert_eq!(
+        (s.segment_number, s.segment_start_type),
+        (0, SegmentStartType::Interaction)
+    );
     assert_eq!(s.segment_end_type, Some(SegmentEndType::CustomerDisconnect));
     assert!(s.segment_cancelled);
-    assert_eq!((s.segment_time, s.segment_cancel_time), (secs(94_166), secs(94_166)));
+    assert_eq!(
+        (s.segment_time, s.segment_cancel_time),
+        (secs(94_166), secs(94_166))
+    );
     assert_eq!(rec.status, Status::Ended);
     assert!(!rec.flagged, "{:?}", rec.flags);
     let json = serde_json::to_value(&rec).unwrap();
@@ -103,7 +132,10 @@ fn ivr_time_falls_back_to_the_first_allocation_then_to_the_end() {
     ]);
     assert_eq!(allocated.statistics.ivr_time, secs(2_500));
     assert_eq!(allocated.statistics.customer_abandon_time, None);
-    let self_service = run(&[("interaction-started", "10.000", voice()), ("interaction-ended", "25.000", json!({}))]);
+    let self_service = run(&[
+        ("interaction-started", "10.000", voice()),
+        ("interaction-ended", "25.000", json!({})),
+    ]);
     assert_eq!(self_service.statistics.ivr_time, secs(15_000));
 }
 
@@ -111,7 +143,11 @@ fn ivr_time_falls_back_to_the_first_allocation_then_to_the_end() {
 fn an_abandon_within_the_threshold_is_not_an_sla_abandon() {
     let rec = run(&[
         ("interaction-started", "00.000", voice()),
-        ("queue-entered", "01.000", json!({"queueId": "q", "slaThreshold": 30})),
+        (
+            "queue-entered",
+            "01.000",
+            json!({"queueId": "q", "slaThreshold": 30}),
+        ),
         ("customer-disconnected", "26.000", json!({})),
         ("interaction-ended", "26.000", json!({})),
     ]);
@@ -127,11 +163,18 @@ fn an_allocation_closes_the_queue_entry_and_a_later_exit_refines_it() {
         ("interaction-started", "00.000", voice()),
         ("queue-entered", "01.000", json!({"queueId": "q1"})),
         ("agent-allocated", "09.000", json!({"agentId": "a1"})),
-        ("queue-exited", "09.000", json!({"exitType": "success", "agentId": "a1"})),
+        (
+            "queue-exited",
+            "09.000",
+            json!({"exitType": "success", "agentId": "a1"}),
+        ),
         ("interaction-ended", "30.000", json!({})),
     ]);
     let q = &rec.queues[0];
-    assert_eq!((q.queue_time, q.queue_exit_type), (secs(8_000), Some(QueueExitType::Success)));
+    assert_eq!(
+        (q.queue_time, q.queue_exit_type),
+        (secs(8_000), Some(QueueExitType::Success))
+    );
     assert_eq!(q.agent_id.as_ref().map(|a| a.as_str()), Some("a1"));
     assert!(!q.queue_abandoned);
     assert_eq!(rec.agents[0].queue_id.as_deref(), Some("q1"));
@@ -151,12 +194,22 @@ fn holds_talk_and_handle_time_per_allocation_and_in_total() {
     ]);
     let a = &rec.agents[0];
     assert_eq!(a.holds, 2);
-    assert_eq!(a.hold_time, Seconds::from_millis(4_250 + 15_000), "the unattributed hold closes with the deallocation");
+    assert_eq!(
+        a.hold_time,
+        Seconds::from_millis(4_250 + 15_000),
+        "the unattributed hold closes with the deallocation"
+    );
     assert_eq!(a.handle_time, secs(30_000));
     assert_eq!(a.talk_time, secs(30_000 - 19_250));
     let s = &rec.statistics;
-    assert_eq!((s.customer_holds, s.hold_time), (2, Seconds::from_millis(19_250)));
-    assert_eq!((s.talk_time, s.handle_time), (Seconds::from_millis(10_750), Seconds::from_millis(30_000)));
+    assert_eq!(
+        (s.customer_holds, s.hold_time),
+        (2, Seconds::from_millis(19_250))
+    );
+    assert_eq!(
+        (s.talk_time, s.handle_time),
+        (Seconds::from_millis(10_750), Seconds::from_millis(30_000))
+    );
 }
 
 #[test]
@@ -164,21 +217,45 @@ fn a_successful_transfer_ends_the_first_segment_and_opens_the_next() {
     let rec = run(&[
         ("interaction-started", "00.000", voice()),
         ("agent-allocated", "05.000", json!({"agentId": "a1"})),
-        ("transfer-started", "20.000", json!({"agentId": "a1", "toAgentId": "a2"})),
+        (
+            "transfer-started",
+            "20.000",
+            json!({"agentId": "a1", "toAgentId": "a2"}),
+        ),
         ("agent-allocated", "25.000", json!({"agentId": "a2"})),
         ("transfer-ended", "25.000", json!({"outcome": "success"})),
         ("agent-deallocated", "25.000", json!({"agentId": "a1"})),
         ("interaction-ended", "50.000", json!({})),
     ]);
-    let [first, second] = &rec.segments[..] else { panic!("{:?}", rec.segments) };
-    assert_eq!((first.segment_end_type, first.segment_time), (Some(SegmentEndType::Success), secs(25_000)));
+    let [first, second] = &rec.segments[..] else {
+        panic!("{:?}", rec.segments)
+    };
+    assert_eq!(
+        (first.segment_end_type, first.segment_time),
+        (Some(SegmentEndType::Success), secs(25_000))
+    );
     assert!(!first.segment_cancelled && first.segment_cancel_time.is_none());
-    assert_eq!((second.segment_number, second.segment_start_type), (1, SegmentStartType::Transfer));
-    assert_eq!(second.segment_to_agent_id.as_ref().map(|a| a.as_str()), Some("a2"));
-    assert_eq!((second.segment_end_type, second.segment_time), (Some(SegmentEndType::InteractionEnd), secs(50_000)));
-    assert_eq!(rec.agents[1].interaction_segment_id.as_ref(), Some(&second.interaction_segment_id));
+    assert_eq!(
+        (second.segment_number, second.segment_start_type),
+        (1, SegmentStartType::Transfer)
+    );
+    assert_eq!(
+        second.segment_to_agent_id.as_ref().map(|a| a.as_str()),
+        Some("a2")
+    );
+    assert_eq!(
+        (second.segment_end_type, second.segment_time),
+        (Some(SegmentEndType::InteractionEnd), secs(50_000))
+    );
+    assert_eq!(
+        rec.agents[1].interaction_segment_id.as_ref(),
+        Some(&second.interaction_segment_id)
+    );
     assert_eq!(rec.statistics.transfers, 1);
-    assert_eq!(rec.statistics.handle_time, Seconds::from_millis(20_000 + 25_000));
+    assert_eq!(
+        rec.statistics.handle_time,
+        Seconds::from_millis(20_000 + 25_000)
+    );
 }
 
 #[test]
@@ -186,16 +263,37 @@ fn a_cancelled_add_participant_cancels_its_segment_and_queue_entry() {
     let rec = run(&[
         ("interaction-started", "00.000", voice()),
         ("agent-allocated", "05.000", json!({"agentId": "a1"})),
-        ("participant-add-started", "10.000", json!({"agentId": "a1", "toQueueId": "q2"})),
-        ("queue-entered", "10.000", json!({"queueId": "q2", "entryType": "add-participant"})),
-        ("participant-add-ended", "18.000", json!({"outcome": "cancelled"})),
+        (
+            "participant-add-started",
+            "10.000",
+            json!({"agentId": "a1", "toQueueId": "q2"}),
+        ),
+        (
+            "queue-entered",
+            "10.000",
+            json!({"queueId": "q2", "entryType": "add-participant"}),
+        ),
+        (
+            "participant-add-ended",
+            "18.000",
+            json!({"outcome": "cancelled"}),
+        ),
         ("interaction-ended", "30.000", json!({})),
     ]);
     let add = &rec.segments[1];
     assert_eq!(add.segment_start_type, SegmentStartType::AddParticipant);
-    assert_eq!((add.segment_end_type, add.segment_cancel_time), (Some(SegmentEndType::Cancelled), secs(18_000)));
-    assert_eq!(rec.queues[0].queue_exit_type, Some(QueueExitType::AddParticipantCancel));
-    assert_eq!(rec.segments[0].segment_end_type, Some(SegmentEndType::InteractionEnd));
+    assert_eq!(
+        (add.segment_end_type, add.segment_cancel_time),
+        (Some(SegmentEndType::Cancelled), secs(18_000))
+    );
+    assert_eq!(
+        rec.queues[0].queue_exit_type,
+        Some(QueueExitType::AddParticipantCancel)
+    );
+    assert_eq!(
+        rec.segments[0].segment_end_type,
+        Some(SegmentEndType::InteractionEnd)
+    );
 }
 
 #[test]
@@ -220,7 +318,13 @@ fn inconsistent_streams_are_flagged() {
     let codes: Vec<&str> = rec.flags.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(
         codes,
-        ["queue-exit-without-entry", "hold-end-without-start", "deallocation-without-allocation", "no-start", "no-end"]
+        [
+            "queue-exit-without-entry",
+            "hold-end-without-start",
+            "deallocation-without-allocation",
+            "no-start",
+            "no-end"
+        ]
     );
     assert!(rec.flagged);
     assert_eq!(rec.flags[0].event_id.as_deref(), Some("e0"));
@@ -232,8 +336,18 @@ fn inconsistent_streams_are_flagged() {
         ("note-added", "12.000", json!({"text": "wrap-up note"})),
     ]);
     assert!(late.queues.is_empty());
-    assert_eq!(late.notes.len(), 1, "wrap-up content is allowed after the end");
-    assert_eq!(late.flags.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["event-after-end"]);
+    assert_eq!(
+        late.notes.len(),
+        1,
+        "wrap-up content is allowed after the end"
+    );
+    assert_eq!(
+        late.flags
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect::<Vec<_>>(),
+        ["event-after-end"]
+    );
 }
 
 #[test]
@@ -246,38 +360,100 @@ fn derived_ids_are_stable_across_projections() {
     let (a, b) = (run(&specs), run(&specs));
     assert_eq!(a, b);
     assert_eq!(a.segments[0].interaction_segment_id.len(), 36);
-    assert_ne!(a.queues[0].interaction_queue_id, a.agents[0].interaction_agent_id);
+    assert_ne!(
+        a.queues[0].interaction_queue_id,
+        a.agents[0].interaction_agent_id
+    );
 }
 
 #[test]
 fn content_events_fill_the_record() {
     let rec = run(&[
-        ("interaction-started", "00.000", json!({"channelType": "chat", "direction": "inbound",
-            "attributes": {"lang": "en", "tier": "gold"}})),
-        ("message", "01.000", json!({"participant": "customer", "text": "my card is lost",
-            "sentiment": "negative", "intent": "lost-card", "intentConfidence": 0.92})),
-        ("message", "02.000", json!({"participant": "agent", "text": "I can help",
-            "agent": {"id": "a1", "name": "Ann"}, "messageId": "m2"})),
-        ("message", "03.000", json!({"participant": "agent", "text": "I can help you", "messageId": "m2"})),
-        ("attributes-set", "04.000", json!({"attributes": {"tier": null, "case": 42}})),
-        ("content-added", "05.000", json!({"contentId": "p1", "kind": "photo", "mime": "image/png", "data": "aGVsbG8="})),
-        ("content-added", "05.500", json!({"text": "<a/>", "mime": "text/xml"})),
-        ("flow-step", "06.000", json!({"stepId": "s1", "title": "Card", "variables": {"voice": {"pin": "1234"}},
-            "choices": [{"id": "c1", "kind": "option", "label": "Lost", "selected": true}]})),
-        ("caller-keys-set", "07.000", json!({"callerKeys": {"dtmf": "959595"}})),
-        ("disposition-set", "08.000", json!({"disposition": {"id": "d1", "name": "Resolved"}})),
+        (
+            "interaction-started",
+            "00.000",
+            json!({"channelType": "chat", "direction": "inbound",
+            "attributes": {"lang": "en", "tier": "gold"}}),
+        ),
+        (
+            "message",
+            "01.000",
+            json!({"participant": "customer", "text": "my card is lost",
+            "sentiment": "negative", "intent": "lost-card", "intentConfidence": 0.92}),
+        ),
+        (
+            "message",
+            "02.000",
+            json!({"participant": "agent", "text": "I can help",
+            "agent": {"id": "a1", "name": "Ann"}, "messageId": "m2"}),
+        ),
+        (
+            "message",
+            "03.000",
+            json!({"participant": "agent", "text": "I can help you", "messageId": "m2"}),
+        ),
+        (
+            "attributes-set",
+            "04.000",
+            json!({"attributes": {"tier": null, "case": 42}}),
+        ),
+        (
+            "content-added",
+            "05.000",
+            json!({"contentId": "p1", "kind": "photo", "mime": "image/png", "data": "aGVsbG8="}),
+        ),
+        (
+            "content-added",
+            "05.500",
+            json!({"text": "<a/>", "mime": "text/xml"}),
+        ),
+        (
+            "flow-step",
+            "06.000",
+            json!({"stepId": "s1", "title": "Card", "variables": {"voice": {"pin": "1234"}},
+            "choices": [{"id": "c1", "kind": "option", "label": "Lost", "selected": true}]}),
+        ),
+        (
+            "caller-keys-set",
+            "07.000",
+            json!({"callerKeys": {"dtmf": "959595"}}),
+        ),
+        (
+            "disposition-set",
+            "08.000",
+            json!({"disposition": {"id": "d1", "name": "Resolved"}}),
+        ),
         ("interaction-ended", "09.000", json!({})),
     ]);
-    assert_eq!(rec.messages.len(), 2, "a repeated messageId replaces the message");
+    assert_eq!(
+        rec.messages.len(),
+        2,
+        "a repeated messageId replaces the message"
+    );
     assert_eq!(rec.messages[1].text, "I can help you");
     assert_eq!(rec.messages[0].message_id, "e1");
-    assert_eq!(rec.attributes, serde_json::from_value(json!({"lang": "en", "case": 42})).unwrap());
+    assert_eq!(
+        rec.attributes,
+        serde_json::from_value(json!({"lang": "en", "case": 42})).unwrap()
+    );
     let photo = &rec.content.binaries[0];
-    assert_eq!((photo.size, photo.sha256.as_str()), (5, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"));
-    assert_eq!(rec.content.structured_text.as_ref().unwrap().mime, "text/xml");
+    assert_eq!(
+        (photo.size, photo.sha256.as_str()),
+        (
+            5,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        )
+    );
+    assert_eq!(
+        rec.content.structured_text.as_ref().unwrap().mime,
+        "text/xml"
+    );
     assert_eq!(rec.variable_sets["voice"]["pin"], json!("1234"));
     assert_eq!(rec.caller_keys.dtmf.as_deref(), Some("959595"));
-    assert_eq!(rec.disposition.as_ref().unwrap().name.as_deref(), Some("Resolved"));
+    assert_eq!(
+        rec.disposition.as_ref().unwrap().name.as_deref(),
+        Some("Resolved")
+    );
 }
 
 #[test]
@@ -285,8 +461,13 @@ fn an_import_is_the_base_and_gets_its_statistics_by_the_same_rules() {
     let mut record = run(&worked_example());
     record.statistics = Default::default();
     let import = parse_event(json!({"eventId": "imp", "type": "interaction-imported",
-        "timestamp": "2017-12-07T19:30:00Z", "record": record})).unwrap();
-    let rec = project(&TenantId::parse("t1").unwrap(), &import.interaction_id.clone(), &[import]);
+        "timestamp": "2017-12-07T19:30:00Z", "record": record}))
+    .unwrap();
+    let rec = project(
+        &TenantId::parse("t1").unwrap(),
+        &import.interaction_id.clone(),
+        &[import],
+    );
     assert_eq!(rec.statistics.interaction_time, secs(94_244));
     assert_eq!(rec.queues[0].queue_time, secs(93_993));
 }

@@ -220,7 +220,11 @@ impl Interaction {
         let subject = self.subject.iter().map(String::as_str);
         let messages = self.messages.iter().map(|m| m.text.as_str());
         let notes = self.notes.iter().map(|n| n.text.as_str());
-        subject.chain(messages).chain(notes).collect::<Vec<_>>().join("\n")
+        subject
+            .chain(messages)
+            .chain(notes)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// The customer key the history index uses: the customer's id, else their address.
@@ -283,7 +287,10 @@ impl CallerKeys {
         for (mine, theirs) in [
             (&mut self.dtmf, &other.dtmf),
             (&mut self.call_return_number, &other.call_return_number),
-            (&mut self.click_to_call_caller_id, &other.click_to_call_caller_id),
+            (
+                &mut self.click_to_call_caller_id,
+                &other.click_to_call_caller_id,
+            ),
             (&mut self.allocated_phone, &other.allocated_phone),
             (&mut self.history_search_id, &other.history_search_id),
         ] {
@@ -306,7 +313,9 @@ impl CallerKeys {
 
     /// (kind, value) pairs for the lookup index.
     pub fn entries(&self) -> impl Iterator<Item = (CallerKeyKind, &str)> {
-        CallerKeyKind::ALL.into_iter().filter_map(|kind| self.get(kind).map(|v| (kind, v)))
+        CallerKeyKind::ALL
+            .into_iter()
+            .filter_map(|kind| self.get(kind).map(|v| (kind, v)))
     }
 }
 

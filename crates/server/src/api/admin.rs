@@ -65,7 +65,11 @@ pub fn parse_scopes(names: &[String]) -> Result<Vec<Scope>, String> {
     }
     names
         .iter()
-        .map(|n| Scope::from_claim(n).ok_or_else(|| format!("{n:?} is not interactions:read, interactions:write or admin")))
+        .map(|n| {
+            Scope::from_claim(n).ok_or_else(|| {
+                format!("{n:?} is not interactions:read, interactions:write or admin")
+            })
+        })
         .collect()
 }
 
@@ -82,16 +86,29 @@ pub(crate) async fn create_key(
 ) -> Result<(StatusCode, Json<KeyView>), ApiError> {
     let Json(request) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let tenant = principal.authorize(&request.tenant, Scope::Admin)?;
-    let scopes = parse_scopes(&request.scopes).map_err(|e| ApiError::invalid_parameter("scopes", e))?;
-    let key = keys::generate(tenant, &scopes, request.name, chrono::Utc::now().timestamp_millis());
+    let scopes =
+        parse_scopes(&request.scopes).map_err(|e| ApiError::invalid_parameter("scopes", e))?;
+    let key = keys::generate(
+        tenant,
+        &scopes,
+        request.name,
+        chrono::Utc::now().timestamp_millis(),
+    );
     state.store.create_api_key(&key.record).await?;
     tracing::info!(key = %key.record.key_id, tenant = %key.record.tenant, "API key created");
-    Ok((StatusCode::CREATED, Json(KeyView::new(key.record, Some(key.secret)))))
+    Ok((
+        StatusCode::CREATED,
+        Json(KeyView::new(key.record, Some(key.secret))),
+    ))
 }
 
-fn tenant_param(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<String, ApiError> {
+fn tenant_param(
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<String, ApiError> {
     let mut params = Params::new(query)?;
-    let tenant = params.take("tenant")?.ok_or_else(|| ApiError::invalid_parameter("tenant", "is required"))?;
+    let tenant = params
+        .take("tenant")?
+        .ok_or_else(|| ApiError::invalid_parameter("tenant", "is required"))?;
     params.finish()?;
     Ok(tenant)
 }
@@ -109,7 +126,9 @@ pub(crate) async fn list_keys(
 ) -> Result<Json<Vec<KeyView>>, ApiError> {
     let tenant = principal.authorize(&tenant_param(query)?, Scope::Admin)?;
     let keys = state.store.list_api_keys(&tenant).await?;
-    Ok(Json(keys.into_iter().map(|k| KeyView::new(k, None)).collect()))
+    Ok(Json(
+        keys.into_iter().map(|k| KeyView::new(k, None)).collect(),
+    ))
 }
 
 /// Revoke an API key; it stops working at once.
@@ -128,6 +147,8 @@ pub(crate) async fn revoke_key(
         tracing::info!(key = %key_id, tenant = %tenant, "API key revoked");
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::not_found(format!("tenant {tenant} has no live key {key_id}")))
+        Err(ApiError::not_found(format!(
+            "tenant {tenant} has no live key {key_id}"
+        )))
     }
 }

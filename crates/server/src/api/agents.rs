@@ -12,10 +12,10 @@ use utoipa::ToSchema;
 
 use super::lists::{include_messages, list_item, ListResponse};
 use super::params::{Params, CHANNELS};
-use crate::error::ErrorBody;
-use crate::openapi::AgentParams;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
+use crate::error::ErrorBody;
+use crate::openapi::AgentParams;
 use crate::state::AppState;
 
 /// One allocation of the agent: when they were connected, and the interaction.
@@ -29,8 +29,14 @@ pub struct AgentItem {
 
 fn agent_item(item: AgentInteraction, with_messages: bool) -> AgentItem {
     let allocation = item.allocation().cloned();
-    let active = allocation.as_ref().is_some_and(|a| a.end_timestamp.is_none());
-    AgentItem { allocation, active, interaction: list_item(item.record, with_messages) }
+    let active = allocation
+        .as_ref()
+        .is_some_and(|a| a.end_timestamp.is_none());
+    AgentItem {
+        allocation,
+        active,
+        interaction: list_item(item.record, with_messages),
+    }
 }
 
 /// An agent's allocations, newest first: what the agent handles now (`active=true`) and
@@ -46,7 +52,8 @@ pub(crate) async fn list_agent_interactions(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<ListResponse<AgentItem>>, ApiError> {
     let tenant = principal.authorize(&tenant, Scope::Read)?;
-    let agent = AgentId::parse(agent).map_err(|e| ApiError::invalid_parameter("agentId", e.to_string()))?;
+    let agent =
+        AgentId::parse(agent).map_err(|e| ApiError::invalid_parameter("agentId", e.to_string()))?;
     let mut params = Params::new(query)?;
     let with_messages = include_messages(&mut params)?;
     let query = AgentQuery {
@@ -58,5 +65,7 @@ pub(crate) async fn list_agent_interactions(
     };
     params.finish()?;
     let page = state.store.agent_interactions(&tenant, &query).await?;
-    Ok(Json(ListResponse::from_page(page, Order::Desc, |item| agent_item(item, with_messages))))
+    Ok(Json(ListResponse::from_page(page, Order::Desc, |item| {
+        agent_item(item, with_messages)
+    })))
 }

@@ -18,14 +18,14 @@ use interlog_core::record::BinaryKind;
 use interlog_core::{ContentId, Event, EventBody, EventId, InteractionId, Timestamp};
 use interlog_store::Appended;
 use serde::Serialize;
-use utoipa::ToSchema;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 use super::params::Params;
-use crate::error::ErrorBody;
-use crate::openapi::UploadParams;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
+use crate::error::ErrorBody;
+use crate::openapi::UploadParams;
 use crate::state::AppState;
 
 /// What was stored.
@@ -40,8 +40,10 @@ pub struct UploadResponse {
 }
 
 fn parse_ids(id: String, content_id: String) -> Result<(InteractionId, ContentId), ApiError> {
-    let id = InteractionId::parse(id).map_err(|e| ApiError::invalid_parameter("interactionId", e.to_string()))?;
-    let content_id = ContentId::parse(content_id).map_err(|e| ApiError::invalid_parameter("contentId", e.to_string()))?;
+    let id = InteractionId::parse(id)
+        .map_err(|e| ApiError::invalid_parameter("interactionId", e.to_string()))?;
+    let content_id = ContentId::parse(content_id)
+        .map_err(|e| ApiError::invalid_parameter("contentId", e.to_string()))?;
     Ok((id, content_id))
 }
 
@@ -69,18 +71,45 @@ pub(crate) async fn put_content(
     params.finish()?;
     let mime = match headers.get(CONTENT_TYPE).map(|v| v.to_str()) {
         Some(Ok(mime)) if !mime.trim().is_empty() => mime.trim().to_string(),
-        _ => return Err(ApiError::unsupported_media_type("send the content's type in the Content-Type header")),
+        _ => {
+            return Err(ApiError::unsupported_media_type(
+                "send the content's type in the Content-Type header",
+            ))
+        }
     };
     let bytes = body.map_err(|rejection| match rejection {
-        BytesRejection::FailedToBufferBody(_) => ApiError::payload_too_large(state.limits.max_content_bytes),
+        BytesRejection::FailedToBufferBody(_) => {
+            ApiError::payload_too_large(state.limits.max_content_bytes)
+        }
         other => ApiError::bad_request(other.body_text()),
     })?;
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    let event = upload_event(&id, &content_id, &sha256, bytes.len() as u64, mime.clone(), kind, name, timestamp);
-    let outcome = state.store.put_content(&tenant, &event, &mime, &bytes).await?;
-    let status = if outcome == Appended::New { StatusCode::CREATED } else { StatusCode::OK };
+    let event = upload_event(
+        &id,
+        &content_id,
+        &sha256,
+        bytes.len() as u64,
+        mime.clone(),
+        kind,
+        name,
+        timestamp,
+    );
+    let outcome = state
+        .store
+        .put_content(&tenant, &event, &mime, &bytes)
+        .await?;
+    let status = if outcome == Appended::New {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let tag = etag(&sha256);
-    let body = UploadResponse { content_id, mime, size: bytes.len() as u64, sha256 };
+    let body = UploadResponse {
+        content_id,
+        mime,
+        size: bytes.len() as u64,
+        sha256,
+    };
     Ok((status, [(ETAG, tag)], Json(body)).into_response())
 }
 
@@ -97,12 +126,16 @@ fn upload_event(
     name: Option<String>,
     timestamp: Option<Timestamp>,
 ) -> Event {
-    let key = format!("{:x}", Sha256::digest(format!("{id}/{content_id}/{sha256}/{mime}")));
+    let key = format!(
+        "{:x}",
+        Sha256::digest(format!("{id}/{content_id}/{sha256}/{mime}"))
+    );
     Event {
         // Hex digits after a fixed prefix always form a valid event id.
         event_id: EventId::parse(format!("upload-{}", &key[..40])).expect("valid event id"),
         interaction_id: id.clone(),
-        timestamp: timestamp.unwrap_or_else(|| Timestamp::from_millis(chrono::Utc::now().timestamp_millis())),
+        timestamp: timestamp
+            .unwrap_or_else(|| Timestamp::from_millis(chrono::Utc::now().timestamp_millis())),
         body: EventBody::ContentAdded(ContentAdded {
             content_id: Some(content_id.to_string()),
             kind,
@@ -133,12 +166,28 @@ pub(crate) async fn get_content(
 ) -> Result<Response, ApiError> {
     let tenant = principal.authorize(&tenant, Scope::Read)?;
     let (id, content_id) = parse_ids(id, content_id)?;
-    let Some(content) = state.store.get_content(&tenant, &id, content_id.as_str()).await? else {
-        return Err(ApiError::not_found(format!("interaction {id} has no content {content_id}")));
+    let Some(content) = state
+        .store
+        .get_content(&tenant, &id, content_id.as_str())
+        .await?
+    else {
+        return Err(ApiError::not_found(format!(
+            "interaction {id} has no content {content_id}"
+        )));
     };
     let tag = etag(&content.sha256);
-    let cache = [(ETAG, tag.clone()), (CACHE_CONTROL, "private, max-age=0, must-revalidate".to_string())];
-    if headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == tag)) {
+    let cache = [
+        (ETAG, tag.clone()),
+        (
+            CACHE_CONTROL,
+            "private, max-age=0, must-revalidate".to_string(),
+        ),
+    ];
+    if headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+    {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
     Ok((cache, [(CONTENT_TYPE, content.mime)], content.bytes).into_response())

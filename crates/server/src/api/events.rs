@@ -17,10 +17,10 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::error::ErrorBody;
-use crate::openapi::EventDoc;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
+use crate::error::ErrorBody;
+use crate::openapi::EventDoc;
 use crate::state::AppState;
 
 /// The answer to an ingested batch.
@@ -60,7 +60,9 @@ pub(crate) async fn ingest_events(
 ) -> Result<Json<IngestResponse>, ApiError> {
     let tenant = principal.authorize(&tenant, Scope::Write)?;
     let body = body.map_err(|rejection| match rejection {
-        BytesRejection::FailedToBufferBody(_) => ApiError::payload_too_large(state.limits.max_body_bytes),
+        BytesRejection::FailedToBufferBody(_) => {
+            ApiError::payload_too_large(state.limits.max_body_bytes)
+        }
         other => ApiError::bad_request(other.body_text()),
     })?;
     let values = parse_batch(body_format(&headers)?, &body)?;
@@ -68,8 +70,10 @@ pub(crate) async fn ingest_events(
     let mut events: Vec<Event> = Vec::with_capacity(values.len());
     let mut rejected = Vec::new();
     for (index, value) in values.into_iter().enumerate() {
-        let event = value
-            .and_then(|v| parse_event(v).map_err(|e| rejection(index, "invalid_event", e.to_string(), Some(e.field))));
+        let event = value.and_then(|v| {
+            parse_event(v)
+                .map_err(|e| rejection(index, "invalid_event", e.to_string(), Some(e.field)))
+        });
         match event {
             Ok(event) => events.push(event),
             Err(r) => rejected.push(r),
@@ -78,11 +82,25 @@ pub(crate) async fn ingest_events(
     let outcome = state.store.append_events(&tenant, &events).await?;
     let accepted = outcome.iter().filter(|o| **o == Appended::New).count();
     tracing::info!(tenant = %tenant, accepted, duplicates = outcome.len() - accepted, rejected = rejected.len(), "events ingested");
-    Ok(Json(IngestResponse { accepted, duplicates: outcome.len() - accepted, rejected }))
+    Ok(Json(IngestResponse {
+        accepted,
+        duplicates: outcome.len() - accepted,
+        rejected,
+    }))
 }
 
-fn rejection(index: usize, code: &'static str, message: String, field: Option<String>) -> Rejection {
-    Rejection { index, code, message, field }
+fn rejection(
+    index: usize,
+    code: &'static str,
+    message: String,
+    field: Option<String>,
+) -> Rejection {
+    Rejection {
+        index,
+        code,
+        message,
+        field,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -96,12 +114,18 @@ fn body_format(headers: &HeaderMap) -> Result<BodyFormat, ApiError> {
         return Ok(BodyFormat::Json);
     };
     let value = value.to_str().unwrap_or_default();
-    let mime = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let mime = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     match mime.as_str() {
         "application/json" => Ok(BodyFormat::Json),
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/x-jsonlines" => {
-            Ok(BodyFormat::Ndjson)
-        }
+        "application/x-ndjson"
+        | "application/ndjson"
+        | "application/jsonl"
+        | "application/x-jsonlines" => Ok(BodyFormat::Ndjson),
         m if m.ends_with("+json") => Ok(BodyFormat::Json),
         _ => Err(ApiError::unsupported_media_type(format!(
             "Content-Type {value:?} is not accepted: send application/json or application/x-ndjson"
@@ -113,14 +137,18 @@ fn body_format(headers: &HeaderMap) -> Result<BodyFormat, ApiError> {
 /// is a 400; in NDJSON, a line that is not JSON is that event's rejection.
 fn parse_batch(format: BodyFormat, body: &[u8]) -> Result<Vec<Result<Value, Rejection>>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request("the body is empty: send a JSON array of events"));
+        return Err(ApiError::bad_request(
+            "the body is empty: send a JSON array of events",
+        ));
     }
     match format {
         BodyFormat::Json => match serde_json::from_slice(body) {
             Ok(Value::Array(items)) => Ok(items.into_iter().map(Ok).collect()),
             Ok(object @ Value::Object(_)) => Ok(vec![Ok(object)]),
             Ok(_) => Err(ApiError::bad_request("expected a JSON array of events")),
-            Err(e) => Err(ApiError::bad_request(format!("the body is not valid JSON: {e}"))),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "the body is not valid JSON: {e}"
+            ))),
         },
         BodyFormat::Ndjson => {
             let lines = body
@@ -137,7 +165,9 @@ fn parse_batch(format: BodyFormat, body: &[u8]) -> Result<Vec<Result<Value, Reje
                 })
                 .collect();
             if values.iter().all(Result::is_err) {
-                return Err(ApiError::bad_request("the body is not NDJSON: no line is a JSON value"));
+                return Err(ApiError::bad_request(
+                    "the body is not NDJSON: no line is a JSON value",
+                ));
             }
             Ok(values)
         }
@@ -166,7 +196,11 @@ mod tests {
             (BodyFormat::Json, b"  "),
             (BodyFormat::Ndjson, b"hello\nworld"),
         ] {
-            assert!(parse_batch(format, body).is_err(), "{:?}", String::from_utf8_lossy(body));
+            assert!(
+                parse_batch(format, body).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 }

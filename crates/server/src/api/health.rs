@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::error::ErrorBody;
 use crate::error::ApiError;
+use crate::error::ErrorBody;
 use crate::state::AppState;
 
 /// Liveness and readiness: 200 when the server and its database answer.

@@ -5,14 +5,15 @@ use axum::extract::{Path, State};
 use axum::Json;
 use interlog_core::{Event, Interaction, InteractionId};
 
-use crate::error::ErrorBody;
-use crate::openapi::EventDoc;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
+use crate::error::ErrorBody;
+use crate::openapi::EventDoc;
 use crate::state::AppState;
 
 fn parse_interaction_id(raw: String) -> Result<InteractionId, ApiError> {
-    InteractionId::parse(raw).map_err(|e| ApiError::invalid_parameter("interactionId", e.to_string()))
+    InteractionId::parse(raw)
+        .map_err(|e| ApiError::invalid_parameter("interactionId", e.to_string()))
 }
 
 fn not_found(id: &InteractionId) -> ApiError {

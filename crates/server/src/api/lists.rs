@@ -10,10 +10,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::params::{Params, CHANNELS, DIRECTIONS};
-use crate::error::ErrorBody;
-use crate::openapi::ListParams;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
+use crate::error::ErrorBody;
+use crate::openapi::ListParams;
 use crate::state::AppState;
 
 /// A page of items and the cursor of the next page (`null` on the last).
@@ -46,31 +46,46 @@ pub(crate) fn list_item(mut record: Interaction, with_messages: bool) -> Interac
 pub(crate) fn include_messages(params: &mut Params) -> Result<bool, ApiError> {
     let include = params.parsed("include", |raw| match raw {
         "messages" => Ok(true),
-        other => Err(format!("{other:?} cannot be included; the only choice is messages")),
+        other => Err(format!(
+            "{other:?} cannot be included; the only choice is messages"
+        )),
     })?;
     Ok(include.unwrap_or(false))
 }
 
 /// Reads the filters of the interaction lists (`customer` only where `customer` is None,
 /// i.e. not already fixed by the path).
-fn interaction_query(params: &mut Params, customer: Option<CustomerId>) -> Result<InteractionQuery, ApiError> {
-    let order = params.choice::<Order>("order", &["asc", "desc"])?.unwrap_or_default();
+fn interaction_query(
+    params: &mut Params,
+    customer: Option<CustomerId>,
+) -> Result<InteractionQuery, ApiError> {
+    let order = params
+        .choice::<Order>("order", &["asc", "desc"])?
+        .unwrap_or_default();
     let customer = match customer {
         Some(fixed) => Some(fixed),
-        None => params.parsed("customer", |raw| CustomerId::parse(raw).map_err(|e| e.to_string()))?,
+        None => params.parsed("customer", |raw| {
+            CustomerId::parse(raw).map_err(|e| e.to_string())
+        })?,
     };
     let query = InteractionQuery {
         from: params.timestamp("from")?,
         to: params.timestamp("to")?,
         customer,
-        agent: params.parsed("agent", |raw| interlog_core::AgentId::parse(raw).map_err(|e| e.to_string()))?,
+        agent: params.parsed("agent", |raw| {
+            interlog_core::AgentId::parse(raw).map_err(|e| e.to_string())
+        })?,
         queue: params.parsed("queue", |raw| Ok(raw.to_string()))?,
         channel: params.choice("channel", CHANNELS)?,
         direction: params.choice("direction", DIRECTIONS)?,
         status: params.choice("status", &["active", "ended"])?,
         flagged: params.boolean("flagged")?,
         text: params.parsed("q", |raw| {
-            if raw.trim().is_empty() { Err("must contain a word".into()) } else { Ok(raw.to_string()) }
+            if raw.trim().is_empty() {
+                Err("must contain a word".into())
+            } else {
+                Ok(raw.to_string())
+            }
         })?,
         order,
         limit: params.page_limit()?,
@@ -85,13 +100,21 @@ fn interaction_query(params: &mut Params, customer: Option<CustomerId>) -> Resul
     Ok(query)
 }
 
-async fn respond(state: &AppState, principal: &Principal, tenant: &str, mut params: Params, customer: Option<CustomerId>) -> Result<Json<ListResponse<Interaction>>, ApiError> {
+async fn respond(
+    state: &AppState,
+    principal: &Principal,
+    tenant: &str,
+    mut params: Params,
+    customer: Option<CustomerId>,
+) -> Result<Json<ListResponse<Interaction>>, ApiError> {
     let tenant = principal.authorize(tenant, Scope::Read)?;
     let with_messages = include_messages(&mut params)?;
     let query = interaction_query(&mut params, customer)?;
     params.finish()?;
     let page = state.store.list_interactions(&tenant, &query).await?;
-    Ok(Json(ListResponse::from_page(page, query.order, |record| list_item(record, with_messages))))
+    Ok(Json(ListResponse::from_page(page, query.order, |record| {
+        list_item(record, with_messages)
+    })))
 }
 
 /// List the tenant's interactions by start time, filtered, keyset-paged.
@@ -119,10 +142,14 @@ pub(crate) async fn list_customer_interactions(
     Path((tenant, customer)): Path<(String, String)>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<ListResponse<Interaction>>, ApiError> {
-    let customer = CustomerId::parse(customer).map_err(|e| ApiError::invalid_parameter("customerId", e.to_string()))?;
+    let customer = CustomerId::parse(customer)
+        .map_err(|e| ApiError::invalid_parameter("customerId", e.to_string()))?;
     let mut params = Params::new(query)?;
     if params.take("customer")?.is_some() {
-        return Err(ApiError::invalid_parameter("customer", "is given by the path on this route"));
+        return Err(ApiError::invalid_parameter(
+            "customer",
+            "is given by the path on this route",
+        ));
     }
     respond(&state, &principal, &tenant, params, Some(customer)).await
 }

@@ -11,10 +11,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::params::Params;
-use crate::error::ErrorBody;
-use crate::openapi::LookupParams;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
+use crate::error::ErrorBody;
+use crate::openapi::LookupParams;
 use crate::state::AppState;
 
 /// The interaction a key points to.
@@ -57,10 +57,20 @@ pub(crate) async fn lookup_interaction(
     params.finish()?;
     let names: Vec<&str> = CallerKeyKind::ALL.into_iter().map(parameter).collect();
     let [(kind, value)] = &keys[..] else {
-        return Err(ApiError::bad_request(format!("give exactly one of {}", names.join(", "))));
+        return Err(ApiError::bad_request(format!(
+            "give exactly one of {}",
+            names.join(", ")
+        )));
     };
     match state.store.lookup(&tenant, *kind, value).await? {
-        Some(interaction_id) => Ok(Json(LookupResponse { interaction_id, key: parameter(*kind), value: value.clone() })),
-        None => Err(ApiError::not_found(format!("no interaction has {} {value:?}", parameter(*kind)))),
+        Some(interaction_id) => Ok(Json(LookupResponse {
+            interaction_id,
+            key: parameter(*kind),
+            value: value.clone(),
+        })),
+        None => Err(ApiError::not_found(format!(
+            "no interaction has {} {value:?}",
+            parameter(*kind)
+        ))),
     }
 }

@@ -16,8 +16,11 @@ pub(crate) struct Params {
 }
 
 impl Params {
-    pub(crate) fn new(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<Self, ApiError> {
-        let Query(pairs) = query.map_err(|e| ApiError::bad_request(format!("the query string is malformed: {e}")))?;
+    pub(crate) fn new(
+        query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    ) -> Result<Self, ApiError> {
+        let Query(pairs) = query
+            .map_err(|e| ApiError::bad_request(format!("the query string is malformed: {e}")))?;
         Ok(Self { pairs })
     }
 
@@ -39,16 +42,28 @@ impl Params {
     }
 
     /// `name`, parsed by `parse` (whose error describes what is wrong).
-    pub(crate) fn parsed<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, ApiError> {
+    pub(crate) fn parsed<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, ApiError> {
         match self.take(name)? {
             None => Ok(None),
-            Some(raw) if raw.is_empty() => Err(ApiError::invalid_parameter(name, "must not be empty")),
-            Some(raw) => parse(&raw).map(Some).map_err(|e| ApiError::invalid_parameter(name, e)),
+            Some(raw) if raw.is_empty() => {
+                Err(ApiError::invalid_parameter(name, "must not be empty"))
+            }
+            Some(raw) => parse(&raw)
+                .map(Some)
+                .map_err(|e| ApiError::invalid_parameter(name, e)),
         }
     }
 
     /// A value of a kebab-case enum, with the allowed values in the error.
-    pub(crate) fn choice<T: DeserializeOwned>(&mut self, name: &str, allowed: &[&str]) -> Result<Option<T>, ApiError> {
+    pub(crate) fn choice<T: DeserializeOwned>(
+        &mut self,
+        name: &str,
+        allowed: &[&str],
+    ) -> Result<Option<T>, ApiError> {
         self.parsed(name, |raw| {
             serde_json::from_value(serde_json::Value::String(raw.into()))
                 .map_err(|_| format!("{raw:?} is not one of {}", allowed.join(", ")))
@@ -85,17 +100,31 @@ impl Params {
 
     /// `cursor`, decoded for a listing in `order`.
     pub(crate) fn cursor(&mut self, order: Order) -> Result<Option<Position>, ApiError> {
-        self.parsed("cursor", |raw| decode_cursor(order, raw).map_err(|e| e.to_string()))
+        self.parsed("cursor", |raw| {
+            decode_cursor(order, raw).map_err(|e| e.to_string())
+        })
     }
 
     /// Refuses whatever was not taken.
     pub(crate) fn finish(self) -> Result<(), ApiError> {
         match self.pairs.first() {
             None => Ok(()),
-            Some((name, _)) => Err(ApiError::invalid_parameter(name, "is not a parameter of this route")),
+            Some((name, _)) => Err(ApiError::invalid_parameter(
+                name,
+                "is not a parameter of this route",
+            )),
         }
     }
 }
 
-pub(crate) const CHANNELS: &[&str] = &["voice", "chat", "email", "sms", "messaging", "social", "video", "work-item"];
+pub(crate) const CHANNELS: &[&str] = &[
+    "voice",
+    "chat",
+    "email",
+    "sms",
+    "messaging",
+    "social",
+    "video",
+    "work-item",
+];
 pub(crate) const DIRECTIONS: &[&str] = &["inbound", "outbound", "internal"];

@@ -50,7 +50,10 @@ pub struct JwtOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileError {
     #[error("cannot read {path}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} holds no RSA or P-256 public key in PEM form")]
     Pem { path: String },
     #[error("{path} is not a JWKS document: {reason}")]
@@ -145,8 +148,10 @@ impl JwtKeys {
         }
         if let Some(path) = &options.jwks_file {
             let text = read(path)?;
-            let jwks = serde_json::from_str(&text)
-                .map_err(|e| KeyFileError::Jwks { path: path.display().to_string(), reason: e.to_string() })?;
+            let jwks = serde_json::from_str(&text).map_err(|e| KeyFileError::Jwks {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
             keys.jwks = Some(jwks);
         }
         keys.issuer.clone_from(&options.issuer);
@@ -180,7 +185,12 @@ impl JwtKeys {
                 });
                 let keys: Vec<DecodingKey> = match from_jwks {
                     Some(key) => vec![key],
-                    None => self.public_keys.iter().filter(|(a, _)| *a == alg).map(|(_, k)| k.clone()).collect(),
+                    None => self
+                        .public_keys
+                        .iter()
+                        .filter(|(a, _)| *a == alg)
+                        .map(|(_, k)| k.clone())
+                        .collect(),
                 };
                 if keys.is_empty() {
                     return Err(TokenError::UnknownKey(header.kid.clone()));
@@ -214,14 +224,21 @@ impl JwtKeys {
             sub: Some(spec.subject.clone()),
             tenants: Some(spec.tenants.iter().map(ToString::to_string).collect()),
             tenant: None,
-            scope: Some(spec.scopes.iter().map(|s| s.name()).collect::<Vec<_>>().join(" ")),
+            scope: Some(
+                spec.scopes
+                    .iter()
+                    .map(|s| s.name())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             scp: None,
             agent_id: None,
             iat: Some(now),
             exp: now + spec.ttl_seconds,
         };
         // HS256 signing of serializable claims cannot fail.
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signing")
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing")
     }
 }
 
@@ -246,15 +263,28 @@ fn principal(claims: Claims) -> Result<Principal, TokenError> {
     if tenants.is_empty() {
         return Err(TokenError::NoTenant);
     }
-    let scope_names = claims.scope.iter().flat_map(|s| s.split_whitespace().map(str::to_owned));
-    let scopes: BTreeSet<Scope> =
-        scope_names.chain(claims.scp.into_iter().flatten()).filter_map(|s| Scope::from_claim(&s)).collect();
+    let scope_names = claims
+        .scope
+        .iter()
+        .flat_map(|s| s.split_whitespace().map(str::to_owned));
+    let scopes: BTreeSet<Scope> = scope_names
+        .chain(claims.scp.into_iter().flatten())
+        .filter_map(|s| Scope::from_claim(&s))
+        .collect();
     let agent_id = claims.agent_id.or_else(|| claims.sub.clone());
-    Ok(Principal { subject: claims.sub, tenants, scopes, agent_id })
+    Ok(Principal {
+        subject: claims.sub,
+        tenants,
+        scopes,
+        agent_id,
+    })
 }
 
 fn read(path: &Path) -> Result<String, KeyFileError> {
-    std::fs::read_to_string(path).map_err(|source| KeyFileError::Read { path: path.display().to_string(), source })
+    std::fs::read_to_string(path).map_err(|source| KeyFileError::Read {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 fn read_pem(path: &Path) -> Result<(Algorithm, DecodingKey), KeyFileError> {
@@ -265,7 +295,9 @@ fn read_pem(path: &Path) -> Result<(Algorithm, DecodingKey), KeyFileError> {
     if let Ok(key) = DecodingKey::from_ec_pem(pem.as_bytes()) {
         return Ok((Algorithm::ES256, key));
     }
-    Err(KeyFileError::Pem { path: path.display().to_string() })
+    Err(KeyFileError::Pem {
+        path: path.display().to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -286,7 +318,10 @@ mod tests {
         let keys = JwtKeys::new(&JwtSecret::new("s3cret"));
         let principal = keys.verify(&keys.issue(&spec(60))).unwrap();
         assert_eq!(principal.tenants[0].as_str(), "acme");
-        assert_eq!(principal.scopes.iter().copied().collect::<Vec<_>>(), [Scope::Read]);
+        assert_eq!(
+            principal.scopes.iter().copied().collect::<Vec<_>>(),
+            [Scope::Read]
+        );
         assert_eq!(principal.subject.as_deref(), Some("tester"));
     }
 
@@ -294,14 +329,27 @@ mod tests {
     fn refusals_say_why() {
         let keys = JwtKeys::new(&JwtSecret::new("s3cret"));
         let other = JwtKeys::new(&JwtSecret::new("other"));
-        assert!(matches!(keys.verify(&keys.issue(&spec(-3600))), Err(TokenError::Expired)));
-        assert!(matches!(keys.verify(&other.issue(&spec(60))), Err(TokenError::BadSignature)));
-        assert!(matches!(keys.verify("not.a.token"), Err(TokenError::Malformed)));
+        assert!(matches!(
+            keys.verify(&keys.issue(&spec(-3600))),
+            Err(TokenError::Expired)
+        ));
+        assert!(matches!(
+            keys.verify(&other.issue(&spec(60))),
+            Err(TokenError::BadSignature)
+        ));
+        assert!(matches!(
+            keys.verify("not.a.token"),
+            Err(TokenError::Malformed)
+        ));
     }
 
     #[test]
     fn vendor_scope_names_count_as_read() {
-        for name in ["interactions:read", "interactions-public:read", "INTERACTIONS_API_READ_ALL"] {
+        for name in [
+            "interactions:read",
+            "interactions-public:read",
+            "INTERACTIONS_API_READ_ALL",
+        ] {
             assert_eq!(Scope::from_claim(name), Some(Scope::Read));
         }
         assert_eq!(Scope::from_claim("interactions:delete"), None);

@@ -35,7 +35,10 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn hash(salt: &str, secret: &str) -> String {
-    hex(&Sha256::new().chain_update(salt.as_bytes()).chain_update(secret.as_bytes()).finalize())
+    hex(&Sha256::new()
+        .chain_update(salt.as_bytes())
+        .chain_update(secret.as_bytes())
+        .finalize())
 }
 
 /// Generates a key for `tenant` with `scopes`.
@@ -76,16 +79,29 @@ pub fn verify(record: &ApiKeyRecord, secret: &str) -> Result<Principal, KeyError
     let expected = record.hash.as_bytes();
     let actual = hash(&record.salt, secret);
     let same = expected.len() == actual.len()
-        && expected.iter().zip(actual.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        && expected
+            .iter()
+            .zip(actual.as_bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
     if !same {
         return Err(KeyError::Unknown);
     }
     if record.revoked_ms.is_some() {
         return Err(KeyError::Revoked);
     }
-    let scopes: BTreeSet<Scope> = record.scopes.iter().filter_map(|s| Scope::from_claim(s)).collect();
+    let scopes: BTreeSet<Scope> = record
+        .scopes
+        .iter()
+        .filter_map(|s| Scope::from_claim(s))
+        .collect();
     let subject = Some(format!("key:{}", record.key_id));
-    Ok(Principal { subject, tenants: vec![record.tenant.clone()], scopes, agent_id: None })
+    Ok(Principal {
+        subject,
+        tenants: vec![record.tenant.clone()],
+        scopes,
+        agent_id: None,
+    })
 }
 
 #[cfg(test)]
@@ -99,9 +115,18 @@ mod tests {
         assert!(!key.record.hash.contains(&key.secret) && key.record.hash.len() == 64);
         let principal = verify(&key.record, &key.secret).unwrap();
         assert_eq!(principal.tenants[0].as_str(), "acme");
-        assert!(matches!(verify(&key.record, &format!("{}x", key.secret)), Err(KeyError::Unknown)));
-        let revoked = ApiKeyRecord { revoked_ms: Some(1), ..key.record.clone() };
-        assert!(matches!(verify(&revoked, &key.secret), Err(KeyError::Revoked)));
+        assert!(matches!(
+            verify(&key.record, &format!("{}x", key.secret)),
+            Err(KeyError::Unknown)
+        ));
+        let revoked = ApiKeyRecord {
+            revoked_ms: Some(1),
+            ..key.record.clone()
+        };
+        assert!(matches!(
+            verify(&revoked, &key.secret),
+            Err(KeyError::Revoked)
+        ));
         let other = generate(TenantId::parse("acme").unwrap(), &[Scope::Read], None, 0);
         assert_ne!(other.record.salt, key.record.salt, "salted per key");
     }

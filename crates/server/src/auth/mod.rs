@@ -55,7 +55,9 @@ impl Scope {
     /// The scope a token's or key's scope string grants, if Interlog knows it.
     pub fn from_claim(name: &str) -> Option<Scope> {
         match name {
-            "interactions:read" | "interactions-public:read" | "INTERACTIONS_API_READ_ALL" => Some(Scope::Read),
+            "interactions:read" | "interactions-public:read" | "INTERACTIONS_API_READ_ALL" => {
+                Some(Scope::Read)
+            }
             "interactions:write" => Some(Scope::Write),
             "admin" => Some(Scope::Admin),
             _ => None,
@@ -87,10 +89,15 @@ impl Principal {
     /// The tenant named by a route, if this principal may act on it with `scope`.
     pub fn authorize(&self, tenant: &str, scope: Scope) -> Result<TenantId, ApiError> {
         let Some(tenant) = self.tenants.iter().find(|t| t.as_str() == tenant) else {
-            return Err(ApiError::forbidden(format!("the credential does not grant access to tenant {tenant:?}")));
+            return Err(ApiError::forbidden(format!(
+                "the credential does not grant access to tenant {tenant:?}"
+            )));
         };
         if !self.scopes.contains(&scope) {
-            return Err(ApiError::forbidden(format!("this operation needs the scope {}", scope.name())));
+            return Err(ApiError::forbidden(format!(
+                "this operation needs the scope {}",
+                scope.name()
+            )));
         }
         Ok(tenant.clone())
     }
@@ -114,39 +121,67 @@ const HOW: &str = "send Authorization: Bearer <token>, Basic <key id:secret> or 
 
 fn credential(headers: &HeaderMap) -> Result<Credential<'_>, ApiError> {
     if let Some(value) = headers.get(AUTHORIZATION) {
-        let value = value.to_str().map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
+        let value = value
+            .to_str()
+            .map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
         let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
         let rest = rest.trim();
         return match scheme.to_ascii_lowercase().as_str() {
             "bearer" => Ok(Credential::Jwt(rest)),
             "token" if rest.matches('.').count() == 2 => Ok(Credential::Jwt(rest)),
-            "token" => Ok(Credential::Key { id: None, secret: rest.to_string() }),
+            "token" => Ok(Credential::Key {
+                id: None,
+                secret: rest.to_string(),
+            }),
             "basic" => {
-                let decoded = STANDARD.decode(rest).ok().and_then(|b| String::from_utf8(b).ok());
+                let decoded = STANDARD
+                    .decode(rest)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok());
                 let (id, secret) = decoded
                     .as_deref()
                     .and_then(|d| d.split_once(':'))
                     .ok_or_else(|| ApiError::unauthorized("the Basic credentials are malformed"))?;
-                Ok(Credential::Key { id: Some(id.to_string()), secret: secret.to_string() })
+                Ok(Credential::Key {
+                    id: Some(id.to_string()),
+                    secret: secret.to_string(),
+                })
             }
-            _ => Err(ApiError::unauthorized(format!("unsupported Authorization scheme: {HOW}"))),
+            _ => Err(ApiError::unauthorized(format!(
+                "unsupported Authorization scheme: {HOW}"
+            ))),
         };
     }
     // X-Platform's access-token headers: base64 of the key id and of its secret.
     if let (Some(user), Some(password)) = (headers.get("user-id"), headers.get("user-password")) {
         let decode = |v: &axum::http::HeaderValue| {
-            v.to_str().ok().and_then(|s| STANDARD.decode(s.trim()).ok()).and_then(|b| String::from_utf8(b).ok())
+            v.to_str()
+                .ok()
+                .and_then(|s| STANDARD.decode(s.trim()).ok())
+                .and_then(|b| String::from_utf8(b).ok())
         };
         return match (decode(user), decode(password)) {
-            (Some(id), Some(secret)) => Ok(Credential::Key { id: Some(id), secret }),
-            _ => Err(ApiError::unauthorized("User-Id and User-Password must be base64")),
+            (Some(id), Some(secret)) => Ok(Credential::Key {
+                id: Some(id),
+                secret,
+            }),
+            _ => Err(ApiError::unauthorized(
+                "User-Id and User-Password must be base64",
+            )),
         };
     }
     if let Some(value) = headers.get("application-key") {
-        let secret = value.to_str().map_err(|_| ApiError::unauthorized("the Application-Key header is not valid text"))?;
-        return Ok(Credential::Key { id: None, secret: secret.trim().to_string() });
+        let secret = value
+            .to_str()
+            .map_err(|_| ApiError::unauthorized("the Application-Key header is not valid text"))?;
+        return Ok(Credential::Key {
+            id: None,
+            secret: secret.trim().to_string(),
+        });
     }
-    Err(ApiError::unauthorized(format!("missing credentials: {HOW}")))
+    Err(ApiError::unauthorized(format!(
+        "missing credentials: {HOW}"
+    )))
 }
 
 /// Verifies credentials (tokens, API keys) and limits each principal's request rate.
@@ -159,16 +194,25 @@ pub struct Authenticator {
 
 impl Authenticator {
     pub fn new(jwt: JwtKeys, store: Arc<dyn Store>, limit: RateLimit) -> Self {
-        Self { jwt, store, limiter: rate::RateLimiter::new(limit) }
+        Self {
+            jwt,
+            store,
+            limiter: rate::RateLimiter::new(limit),
+        }
     }
 
     /// The principal behind the request's credentials.
     pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Principal, ApiError> {
         let principal = match credential(headers)? {
-            Credential::Jwt(token) => self.jwt.verify(token).map_err(|e| ApiError::unauthorized(e.to_string()))?,
+            Credential::Jwt(token) => self
+                .jwt
+                .verify(token)
+                .map_err(|e| ApiError::unauthorized(e.to_string()))?,
             Credential::Key { id, secret } => self.verify_key(id.as_deref(), &secret).await?,
         };
-        self.limiter.check(&principal.caller()).map_err(ApiError::too_many_requests)?;
+        self.limiter
+            .check(&principal.caller())
+            .map_err(ApiError::too_many_requests)?;
         Ok(principal)
     }
 
@@ -189,7 +233,10 @@ impl Authenticator {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         state.auth.authenticate(&parts.headers).await
     }
 }

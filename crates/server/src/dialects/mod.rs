@@ -30,7 +30,10 @@ pub struct ImportError {
 
 impl ImportError {
     pub(crate) fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -47,5 +50,10 @@ pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(vonage::routes()).merge(talkdesk::routes()).merge(cxengage::routes()).merge(genesys::routes()).merge(xplatform::routes())
+    Router::new()
+        .merge(vonage::routes())
+        .merge(talkdesk::routes())
+        .merge(cxengage::routes())
+        .merge(genesys::routes())
+        .merge(xplatform::routes())
 }

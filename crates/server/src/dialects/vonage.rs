@@ -36,8 +36,14 @@ use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/compat/vonage/{version}/{account}/agents/recentinteraction", get(recent_interaction))
-        .route("/compat/vonage/{version}/{account}/agents/{agent_id}/latestInteractions", get(latest_interactions))
+        .route(
+            "/compat/vonage/{version}/{account}/agents/recentinteraction",
+            get(recent_interaction),
+        )
+        .route(
+            "/compat/vonage/{version}/{account}/agents/{agent_id}/latestInteractions",
+            get(latest_interactions),
+        )
 }
 
 /// An error in Vonage's shape: `{"message": "..."}`.
@@ -50,14 +56,19 @@ impl VonageError {
     }
 
     fn not_found() -> Self {
-        Self(StatusCode::NOT_FOUND, "The requested resource was not found.".into())
+        Self(
+            StatusCode::NOT_FOUND,
+            "The requested resource was not found.".into(),
+        )
     }
 }
 
 impl From<ApiError> for VonageError {
     fn from(error: ApiError) -> Self {
         let message = match error.status() {
-            StatusCode::UNAUTHORIZED if error.message().contains("expired") => "The access token is invalid or has expired".into(),
+            StatusCode::UNAUTHORIZED if error.message().contains("expired") => {
+                "The access token is invalid or has expired".into()
+            }
             StatusCode::UNAUTHORIZED => "Authorization has been denied for this request.".into(),
             StatusCode::NOT_FOUND => return Self::not_found(),
             status if status.is_server_error() => "An error has occurred.".into(),
@@ -163,10 +174,21 @@ enum Version {
 }
 
 /// Orders the connections as each version documents, and keeps `size`.
-fn arrange(mut items: Vec<Latest>, version: Version, active_live_first: bool, size: usize) -> Vec<Latest> {
+fn arrange(
+    mut items: Vec<Latest>,
+    version: Version,
+    active_live_first: bool,
+    size: usize,
+) -> Vec<Latest> {
     match version {
         // Current first (the phone one first when several), then by state change.
-        Version::V1 => items.sort_by_key(|l| (Reverse(l.active()), Reverse(l.active_phone()), Reverse(l.state_changed_at()))),
+        Version::V1 => items.sort_by_key(|l| {
+            (
+                Reverse(l.active()),
+                Reverse(l.active_phone()),
+                Reverse(l.state_changed_at()),
+            )
+        }),
         Version::V2 => items.sort_by_key(|l| Reverse(l.channel_start)),
     }
     if active_live_first {
@@ -196,14 +218,20 @@ fn render(items: &[Latest], version: Version) -> Value {
 
 /// The version in `Accept: application/json;version=N`.
 fn negotiate(headers: &HeaderMap) -> Result<Version, VonageError> {
-    let accept = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let accept = headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let version = accept.split(',').find_map(|media| {
         let mut parts = media.split(';').map(str::trim);
         let kind = parts.next()?.to_ascii_lowercase();
         if kind != "application/json" && kind != "*/*" {
             return None;
         }
-        parts.find_map(|p| p.strip_prefix("version=").map(|v| v.trim_matches('"').to_string()))
+        parts.find_map(|p| {
+            p.strip_prefix("version=")
+                .map(|v| v.trim_matches('"').to_string())
+        })
     });
     match version.as_deref() {
         Some("1") => Ok(Version::V1),
@@ -225,9 +253,16 @@ struct Options {
 }
 
 /// `size`, `type`, `activeLiveFirst` (names and values case-insensitive, as ASP.NET binds them).
-fn options(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<Options, VonageError> {
-    let Query(pairs) = query.map_err(|_| VonageError::bad_request("The query string is malformed."))?;
-    let mut options = Options { size: 1, medium: None, active_live_first: false };
+fn options(
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Options, VonageError> {
+    let Query(pairs) =
+        query.map_err(|_| VonageError::bad_request("The query string is malformed."))?;
+    let mut options = Options {
+        size: 1,
+        medium: None,
+        active_live_first: false,
+    };
     for (name, value) in pairs {
         match name.to_ascii_lowercase().as_str() {
             "size" => {
@@ -235,7 +270,9 @@ fn options(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Resul
                     .parse()
                     .ok()
                     .filter(|n| (1..=100).contains(n))
-                    .ok_or_else(|| VonageError::bad_request("The field size must be between 1 and 100."))?;
+                    .ok_or_else(|| {
+                        VonageError::bad_request("The field size must be between 1 and 100.")
+                    })?;
             }
             "type" => {
                 options.medium = match value.to_ascii_lowercase().as_str() {
@@ -243,46 +280,109 @@ fn options(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Resul
                     "phone" => Some(Medium::Phone),
                     "chat" => Some(Medium::Chat),
                     "email" => Some(Medium::Email),
-                    "" => return Err(VonageError::bad_request("The InteractionType field is required.")),
-                    _ => return Err(VonageError::bad_request("The field type must be one of All, Phone, Chat, Email.")),
+                    "" => {
+                        return Err(VonageError::bad_request(
+                            "The InteractionType field is required.",
+                        ))
+                    }
+                    _ => {
+                        return Err(VonageError::bad_request(
+                            "The field type must be one of All, Phone, Chat, Email.",
+                        ))
+                    }
                 };
             }
             "activelivefirst" => {
                 options.active_live_first = match value.to_ascii_lowercase().as_str() {
                     "true" => true,
                     "false" => false,
-                    _ => return Err(VonageError::bad_request("The field activeLiveFirst must be true or false.")),
+                    _ => {
+                        return Err(VonageError::bad_request(
+                            "The field activeLiveFirst must be true or false.",
+                        ))
+                    }
                 };
             }
-            _ => return Err(VonageError::bad_request(format!("The parameter {name} is not recognised."))),
+            _ => {
+                return Err(VonageError::bad_request(format!(
+                    "The parameter {name} is not recognised."
+                )))
+            }
         }
     }
     Ok(options)
 }
 
 fn check_version_segment(version: &str) -> Result<(), VonageError> {
-    let digits = version.strip_prefix('v').or_else(|| version.strip_prefix('V'));
+    let digits = version
+        .strip_prefix('v')
+        .or_else(|| version.strip_prefix('V'));
     match digits {
         Some(d) if !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => Ok(()),
         _ => Err(VonageError::not_found()),
     }
 }
 
-async fn latest(state: &AppState, tenant: &TenantId, agent: AgentId, options: &Options, version: Version, must_exist: bool) -> Result<Value, VonageError> {
+async fn latest(
+    state: &AppState,
+    tenant: &TenantId,
+    agent: AgentId,
+    options: &Options,
+    version: Version,
+    must_exist: bool,
+) -> Result<Value, VonageError> {
     let channels = options.medium.map(Medium::channels).unwrap_or_default();
-    let query = |active_only, limit| AgentQuery { agent: agent.clone(), active_only, channels: channels.clone(), limit, after: None };
-    let active = state.store.agent_interactions(tenant, &query(true, 100)).await.map_err(ApiError::from)?;
-    let recent = state.store.agent_interactions(tenant, &query(false, options.size as u32 + active.items.len() as u32)).await.map_err(ApiError::from)?;
+    let query = |active_only, limit| AgentQuery {
+        agent: agent.clone(),
+        active_only,
+        channels: channels.clone(),
+        limit,
+        after: None,
+    };
+    let active = state
+        .store
+        .agent_interactions(tenant, &query(true, 100))
+        .await
+        .map_err(ApiError::from)?;
+    let recent = state
+        .store
+        .agent_interactions(
+            tenant,
+            &query(false, options.size as u32 + active.items.len() as u32),
+        )
+        .await
+        .map_err(ApiError::from)?;
     if must_exist && recent.items.is_empty() {
-        let anywhere = AgentQuery { agent: agent.clone(), active_only: false, channels: vec![], limit: 1, after: None };
-        if state.store.agent_interactions(tenant, &anywhere).await.map_err(ApiError::from)?.items.is_empty() {
+        let anywhere = AgentQuery {
+            agent: agent.clone(),
+            active_only: false,
+            channels: vec![],
+            limit: 1,
+            after: None,
+        };
+        if state
+            .store
+            .agent_interactions(tenant, &anywhere)
+            .await
+            .map_err(ApiError::from)?
+            .items
+            .is_empty()
+        {
             return Err(VonageError::not_found());
         }
     }
-    let mut items: Vec<Latest> = active.items.iter().chain(&recent.items).filter_map(Latest::from_item).collect();
+    let mut items: Vec<Latest> = active
+        .items
+        .iter()
+        .chain(&recent.items)
+        .filter_map(Latest::from_item)
+        .collect();
     items.sort_by(|a, b| a.channel_guid.cmp(&b.channel_guid));
     items.dedup_by(|a, b| a.channel_guid == b.channel_guid);
-    Ok(render(&arrange(items, version, options.active_live_first, options.size), version))
+    Ok(render(
+        &arrange(items, version, options.active_live_first, options.size),
+        version,
+    ))
 }
 
 async fn latest_interactions(
@@ -297,7 +397,9 @@ async fn latest_interactions(
     let version = negotiate(&headers)?;
     let options = options(query)?;
     let agent = AgentId::parse(agent).map_err(|_| VonageError::not_found())?;
-    Ok(Json(latest(&state, &tenant, agent, &options, version, true).await?))
+    Ok(Json(
+        latest(&state, &tenant, agent, &options, version, true).await?,
+    ))
 }
 
 async fn recent_interaction(
@@ -316,8 +418,12 @@ async fn recent_interaction(
         .agent_id
         .as_deref()
         .and_then(|a| AgentId::parse(a).ok())
-        .ok_or_else(|| VonageError::bad_request("The access token names no agent (an agent_id or sub claim)."))?;
-    Ok(Json(latest(&state, &tenant, agent, &options, version, false).await?))
+        .ok_or_else(|| {
+            VonageError::bad_request("The access token names no agent (an agent_id or sub claim).")
+        })?;
+    Ok(Json(
+        latest(&state, &tenant, agent, &options, version, false).await?,
+    ))
 }
 
 #[cfg(test)]
@@ -353,23 +459,43 @@ mod tests {
             latest("call", Medium::Phone, "35:00", None),
             latest("email", Medium::Email, "00:00", Some("39:00")),
         ];
-        assert_eq!(guids(&arrange(items.clone(), Version::V1, false, 4)), ["call", "chat", "email", "old-call"]);
-        assert_eq!(guids(&arrange(items.clone(), Version::V2, false, 4)), ["call", "chat", "old-call", "email"]);
+        assert_eq!(
+            guids(&arrange(items.clone(), Version::V1, false, 4)),
+            ["call", "chat", "email", "old-call"]
+        );
+        assert_eq!(
+            guids(&arrange(items.clone(), Version::V2, false, 4)),
+            ["call", "chat", "old-call", "email"]
+        );
         assert_eq!(guids(&arrange(items, Version::V1, false, 1)), ["call"]);
     }
 
     #[test]
     fn active_live_first_moves_an_active_call_ahead_in_v2() {
-        let items = vec![latest("call", Medium::Phone, "10:00", None), latest("chat", Medium::Chat, "30:00", None)];
-        assert_eq!(guids(&arrange(items.clone(), Version::V2, false, 3)), ["chat", "call"]);
-        assert_eq!(guids(&arrange(items, Version::V2, true, 3)), ["call", "chat"]);
+        let items = vec![
+            latest("call", Medium::Phone, "10:00", None),
+            latest("chat", Medium::Chat, "30:00", None),
+        ];
+        assert_eq!(
+            guids(&arrange(items.clone(), Version::V2, false, 3)),
+            ["chat", "call"]
+        );
+        assert_eq!(
+            guids(&arrange(items, Version::V2, true, 3)),
+            ["call", "chat"]
+        );
     }
 
     #[test]
     fn both_shapes_render_like_the_seed() {
-        let call = latest("015b212c-1487-46ba-bbb7-d78d6b1412a5", Medium::Phone, "40:15", Some("56:27"));
+        let call = latest(
+            "015b212c-1487-46ba-bbb7-d78d6b1412a5",
+            Medium::Phone,
+            "40:15",
+            Some("56:27"),
+        );
         assert_eq!(
-            render(&[call.clone()], Version::V1),
+            render(std::slice::from_ref(&call), Version::V1),
             json!({"interactions": [{"start": "2017-03-30T22:40:15Z", "guid": "015b212c-1487-46ba-bbb7-d78d6b1412a5", "hasEnded": true}]})
         );
         assert_eq!(
@@ -388,7 +514,13 @@ mod tests {
         };
         assert_eq!(with("application/json;version=1").unwrap(), Version::V1);
         assert_eq!(with("application/json; version=2").unwrap(), Version::V2);
-        assert_eq!(with("application/json;version=3").unwrap_err().0, StatusCode::NOT_ACCEPTABLE);
-        assert_eq!(with("application/json").unwrap_err().0, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            with("application/json;version=3").unwrap_err().0,
+            StatusCode::NOT_ACCEPTABLE
+        );
+        assert_eq!(
+            with("application/json").unwrap_err().0,
+            StatusCode::BAD_REQUEST
+        );
     }
 }

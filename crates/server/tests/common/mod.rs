@@ -3,9 +3,9 @@
 
 #![allow(dead_code)] // each test binary uses a different subset of the helpers
 
+use interlog_core::TenantId;
 use interlog_server::auth::{JwtKeys, JwtSecret, RateLimit, Scope, TokenSpec};
 use interlog_server::Config;
-use interlog_core::TenantId;
 use interlog_store::sql::Backend;
 use interlog_store::testing::PgSchema;
 use serde_json::{json, Value};
@@ -46,7 +46,10 @@ impl TestApp {
         let mut config = Config::new(data.path());
         config.jwt_secret = Some(JwtSecret::new(SECRET));
         // Tests fire requests faster than any client should; the rate-limit test sets its own.
-        config.rate_limit = RateLimit { per_second: 0, burst: 0 };
+        config.rate_limit = RateLimit {
+            per_second: 0,
+            burst: 0,
+        };
         let schema = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some(PgSchema::create().await),
@@ -75,7 +78,10 @@ impl TestApp {
         let names: Vec<&str> = scopes.iter().map(|s| s.name()).collect();
         self.auth.issue(&TokenSpec {
             subject: format!("test:{}:{}", tenants.join(","), names.join(",")),
-            tenants: tenants.iter().map(|t| TenantId::parse(*t).unwrap()).collect(),
+            tenants: tenants
+                .iter()
+                .map(|t| TenantId::parse(*t).unwrap())
+                .collect(),
             scopes: scopes.to_vec(),
             ttl_seconds,
         })
@@ -96,11 +102,28 @@ impl TestApp {
         self.token_with(&[tenant], &[Scope::Read, Scope::Write], 600)
     }
 
-    pub async fn post_events(&self, tenant: &str, token: &str, events: &Value) -> reqwest::Response {
-        self.post_body(tenant, token, "application/json", serde_json::to_vec(events).unwrap()).await
+    pub async fn post_events(
+        &self,
+        tenant: &str,
+        token: &str,
+        events: &Value,
+    ) -> reqwest::Response {
+        self.post_body(
+            tenant,
+            token,
+            "application/json",
+            serde_json::to_vec(events).unwrap(),
+        )
+        .await
     }
 
-    pub async fn post_body(&self, tenant: &str, token: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+    pub async fn post_body(
+        &self,
+        tenant: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
         self.client
             .post(format!("{}/api/v1/tenants/{tenant}/events", self.base))
             .bearer_auth(token)
@@ -119,7 +142,13 @@ impl TestApp {
     }
 
     /// A request with `Authorization: <authorization>` when given.
-    pub async fn send(&self, method: reqwest::Method, path: &str, authorization: Option<&str>, body: Option<Value>) -> reqwest::Response {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        authorization: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
         if let Some(value) = authorization {
             request = request.header("authorization", value);
@@ -134,10 +163,20 @@ impl TestApp {
     pub async fn create_key(&self, tenant: &str, scopes: &[&str]) -> (String, String) {
         let admin = self.token_with(&[tenant], &[Scope::Admin], 600);
         let body = json!({"tenant": tenant, "scopes": scopes, "name": "test"});
-        let response = self.send(reqwest::Method::POST, "/api/v1/admin/keys", Some(&format!("Bearer {admin}")), Some(body)).await;
+        let response = self
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/admin/keys",
+                Some(&format!("Bearer {admin}")),
+                Some(body),
+            )
+            .await;
         assert_eq!(response.status(), 201);
         let key: Value = response.json().await.unwrap();
-        (key["id"].as_str().unwrap().to_string(), key["secret"].as_str().unwrap().to_string())
+        (
+            key["id"].as_str().unwrap().to_string(),
+            key["secret"].as_str().unwrap().to_string(),
+        )
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
@@ -149,7 +188,11 @@ impl TestApp {
     }
 
     pub async fn get_interaction(&self, tenant: &str, id: &str, token: &str) -> reqwest::Response {
-        self.get(&format!("/api/v1/tenants/{tenant}/interactions/{id}"), Some(token)).await
+        self.get(
+            &format!("/api/v1/tenants/{tenant}/interactions/{id}"),
+            Some(token),
+        )
+        .await
     }
 
     /// The record of an interaction that must exist.
@@ -168,7 +211,10 @@ impl Drop for TestApp {
         // Async cleanup from a sync Drop: a short-lived runtime on its own thread.
         if let Some(schema) = self.schema.take() {
             let cleanup = std::thread::spawn(|| {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 runtime.block_on(schema.drop());
             });
             let _ = cleanup.join();
@@ -177,9 +223,18 @@ impl Drop for TestApp {
 }
 
 /// One event as JSON: `extra` holds the fields of its type.
-pub fn event(event_id: &str, kind: &str, interaction: &str, timestamp: &str, extra: Value) -> Value {
+pub fn event(
+    event_id: &str,
+    kind: &str,
+    interaction: &str,
+    timestamp: &str,
+    extra: Value,
+) -> Value {
     let mut event = json!({"eventId": event_id, "type": kind, "interactionId": interaction, "timestamp": timestamp});
-    event.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+    event
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().cloned().unwrap_or_default());
     event
 }
 
@@ -195,7 +250,10 @@ pub async fn error_body(response: reqwest::Response, status: u16, code: &str) ->
     assert_eq!(response.status(), status);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], code, "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     assert!(body["fields"].is_array(), "{body}");
     body
 }

@@ -8,7 +8,11 @@ use sqlx::AnyPool;
 use super::Backend;
 use crate::{DnisAllocation, DnisPhone, StoreError};
 
-pub(super) async fn create(pool: &AnyPool, tenant: &TenantId, phone: &DnisPhone) -> Result<bool, StoreError> {
+pub(super) async fn create(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    phone: &DnisPhone,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO dnis_phones (tenant_id, phone_number, dn_id, group_name, enabled) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (tenant_id, phone_number) DO NOTHING",
@@ -76,11 +80,18 @@ pub(super) async fn allocation(
     .await?;
     Ok(row.map(|(phone_number, interaction, allocated)| {
         let live = allocated.is_some_and(|at| at >= now_ms - timeout_ms);
-        DnisAllocation { phone_number, interaction: interaction.filter(|_| live) }
+        DnisAllocation {
+            phone_number,
+            interaction: interaction.filter(|_| live),
+        }
     }))
 }
 
-pub(super) async fn free(pool: &AnyPool, tenant: &TenantId, phone_or_dnid: &str) -> Result<bool, StoreError> {
+pub(super) async fn free(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    phone_or_dnid: &str,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE dnis_phones SET interaction_id = NULL, allocated_ms = NULL
          WHERE tenant_id = $1 AND (phone_number = $2 OR dn_id = $2)",

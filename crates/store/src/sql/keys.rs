@@ -12,7 +12,8 @@ fn from_row(row: &AnyRow) -> Result<ApiKeyRecord, StoreError> {
     let tenant: String = row.try_get(0)?;
     let scopes: String = row.try_get(3)?;
     Ok(ApiKeyRecord {
-        tenant: TenantId::parse(tenant).map_err(|e| StoreError::Corrupt(format!("api key tenant: {e}")))?,
+        tenant: TenantId::parse(tenant)
+            .map_err(|e| StoreError::Corrupt(format!("api key tenant: {e}")))?,
         key_id: row.try_get(1)?,
         name: row.try_get(2)?,
         scopes: scopes.split_whitespace().map(str::to_owned).collect(),
@@ -24,17 +25,19 @@ fn from_row(row: &AnyRow) -> Result<ApiKeyRecord, StoreError> {
 }
 
 pub(super) async fn create(pool: &AnyPool, key: &ApiKeyRecord) -> Result<(), StoreError> {
-    sqlx::query(&format!("INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
-        .bind(key.tenant.as_str())
-        .bind(key.key_id.as_str())
-        .bind(key.name.as_deref())
-        .bind(key.scopes.join(" "))
-        .bind(key.salt.as_str())
-        .bind(key.hash.as_str())
-        .bind(key.created_ms)
-        .bind(key.revoked_ms)
-        .execute(pool)
-        .await?;
+    sqlx::query(&format!(
+        "INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ))
+    .bind(key.tenant.as_str())
+    .bind(key.key_id.as_str())
+    .bind(key.name.as_deref())
+    .bind(key.scopes.join(" "))
+    .bind(key.salt.as_str())
+    .bind(key.hash.as_str())
+    .bind(key.created_ms)
+    .bind(key.revoked_ms)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -46,15 +49,24 @@ pub(super) async fn find(pool: &AnyPool, key_id: &str) -> Result<Option<ApiKeyRe
     row.as_ref().map(from_row).transpose()
 }
 
-pub(super) async fn list(pool: &AnyPool, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_ms, key_id"))
-        .bind(tenant.as_str())
-        .fetch_all(pool)
-        .await?;
+pub(super) async fn list(
+    pool: &AnyPool,
+    tenant: &TenantId,
+) -> Result<Vec<ApiKeyRecord>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_ms, key_id"
+    ))
+    .bind(tenant.as_str())
+    .fetch_all(pool)
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
-pub(super) async fn revoke(pool: &AnyPool, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError> {
+pub(super) async fn revoke(
+    pool: &AnyPool,
+    tenant: &TenantId,
+    key_id: &str,
+) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE api_keys SET revoked_ms = $3 WHERE tenant_id = $1 AND key_id = $2 AND revoked_ms IS NULL")
         .bind(tenant.as_str())
         .bind(key_id)

@@ -24,12 +24,14 @@ mod statement;
 mod write;
 
 use async_trait::async_trait;
-use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page, Position};
+use interlog_core::query::{
+    AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page, Position,
+};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, StoredContent, Store, StoreError};
+use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, Store, StoreError, StoredContent};
 use statement::Sql;
 
 /// Which database is behind the `Any` pools.
@@ -78,19 +80,35 @@ fn parse_record(json: &str) -> Result<Interaction, StoreError> {
 fn paginate<T>(mut items: Vec<(T, Position)>, limit: u32) -> Page<T> {
     let more = items.len() > limit as usize;
     items.truncate(limit as usize);
-    let next = if more { items.last().map(|(_, position)| position.clone()) } else { None };
-    Page { items: items.into_iter().map(|(item, _)| item).collect(), next }
+    let next = if more {
+        items.last().map(|(_, position)| position.clone())
+    } else {
+        None
+    };
+    Page {
+        items: items.into_iter().map(|(item, _)| item).collect(),
+        next,
+    }
 }
 
 fn position(row: &AnyRow, allocation: Option<String>) -> Result<Position, StoreError> {
     let id: String = row.try_get(2)?;
-    let interaction = InteractionId::parse(id).map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
-    Ok(Position { millis: row.try_get(1)?, interaction, allocation })
+    let interaction = InteractionId::parse(id)
+        .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
+    Ok(Position {
+        millis: row.try_get(1)?,
+        interaction,
+        allocation,
+    })
 }
 
 impl SqlStore {
     pub(crate) fn new(backend: Backend, writer: AnyPool, reader: AnyPool) -> Self {
-        Self { backend, writer, reader }
+        Self {
+            backend,
+            writer,
+            reader,
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -99,13 +117,23 @@ impl SqlStore {
 
     /// The database's plan for a list query, one line per step: a diagnostic, and what the
     /// index tests check (SQLite's `EXPLAIN QUERY PLAN`, PostgreSQL's `EXPLAIN`).
-    pub async fn explain_list(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Vec<String>, StoreError> {
-        self.explain(read::list_interactions(self.backend, tenant, query)).await
+    pub async fn explain_list(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+    ) -> Result<Vec<String>, StoreError> {
+        self.explain(read::list_interactions(self.backend, tenant, query))
+            .await
     }
 
     /// The plan of an agent query, like [`SqlStore::explain_list`].
-    pub async fn explain_agent(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Vec<String>, StoreError> {
-        self.explain(read::agent_interactions(self.backend, tenant, query)).await
+    pub async fn explain_agent(
+        &self,
+        tenant: &TenantId,
+        query: &AgentQuery,
+    ) -> Result<Vec<String>, StoreError> {
+        self.explain(read::agent_interactions(self.backend, tenant, query))
+            .await
     }
 
     async fn explain(&self, mut sql: Sql) -> Result<Vec<String>, StoreError> {
@@ -115,13 +143,20 @@ impl SqlStore {
         };
         sql.text.insert_str(0, prefix);
         let rows = sql.fetch_all(&self.reader).await?;
-        Ok(rows.iter().filter_map(|row| row.try_get::<String, _>(column).ok()).collect())
+        Ok(rows
+            .iter()
+            .filter_map(|row| row.try_get::<String, _>(column).ok())
+            .collect())
     }
 }
 
 #[async_trait]
 impl Store for SqlStore {
-    async fn append_events(&self, tenant: &TenantId, events: &[Event]) -> Result<Vec<Appended>, StoreError> {
+    async fn append_events(
+        &self,
+        tenant: &TenantId,
+        events: &[Event],
+    ) -> Result<Vec<Appended>, StoreError> {
         let rows = write::event_rows(tenant, events)?;
         let mut tx = self.writer.begin().await?;
         let outcome = self.append_in(&mut tx, tenant, events, rows).await?;
@@ -129,7 +164,13 @@ impl Store for SqlStore {
         Ok(outcome)
     }
 
-    async fn put_content(&self, tenant: &TenantId, event: &Event, mime: &str, bytes: &[u8]) -> Result<Appended, StoreError> {
+    async fn put_content(
+        &self,
+        tenant: &TenantId,
+        event: &Event,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<Appended, StoreError> {
         let events = std::slice::from_ref(event);
         let rows = write::event_rows(tenant, events)?;
         let mut tx = self.writer.begin().await?;
@@ -139,22 +180,37 @@ impl Store for SqlStore {
         Ok(outcome[0])
     }
 
-    async fn get_interaction(&self, tenant: &TenantId, id: &InteractionId) -> Result<Option<Interaction>, StoreError> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2")
-                .bind(tenant.as_str())
-                .bind(id.as_str())
-                .fetch_optional(&self.reader)
-                .await?;
+    async fn get_interaction(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Option<Interaction>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2",
+        )
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .fetch_optional(&self.reader)
+        .await?;
         row.map(|(json,)| parse_record(&json)).transpose()
     }
 
-    async fn interaction_events(&self, tenant: &TenantId, id: &InteractionId) -> Result<Vec<Event>, StoreError> {
+    async fn interaction_events(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Vec<Event>, StoreError> {
         self.load_events(&self.reader, tenant, id).await
     }
 
-    async fn list_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<Page<Interaction>, StoreError> {
-        let rows = read::list_interactions(self.backend, tenant, query).fetch_all(&self.reader).await?;
+    async fn list_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+    ) -> Result<Page<Interaction>, StoreError> {
+        let rows = read::list_interactions(self.backend, tenant, query)
+            .fetch_all(&self.reader)
+            .await?;
         let items = rows
             .iter()
             .map(|row| Ok((parse_record(row.try_get(0)?)?, position(row, None)?)))
@@ -162,26 +218,53 @@ impl Store for SqlStore {
         Ok(paginate(items, query.limit))
     }
 
-    async fn count_interactions(&self, tenant: &TenantId, query: &InteractionQuery) -> Result<u64, StoreError> {
-        let rows = read::count_interactions(self.backend, tenant, query).fetch_all(&self.reader).await?;
-        let count: i64 = rows.first().map(|row| row.try_get(0)).transpose()?.unwrap_or(0);
+    async fn count_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+    ) -> Result<u64, StoreError> {
+        let rows = read::count_interactions(self.backend, tenant, query)
+            .fetch_all(&self.reader)
+            .await?;
+        let count: i64 = rows
+            .first()
+            .map(|row| row.try_get(0))
+            .transpose()?
+            .unwrap_or(0);
         Ok(count as u64)
     }
 
-    async fn agent_interactions(&self, tenant: &TenantId, query: &AgentQuery) -> Result<Page<AgentInteraction>, StoreError> {
-        let rows = read::agent_interactions(self.backend, tenant, query).fetch_all(&self.reader).await?;
+    async fn agent_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &AgentQuery,
+    ) -> Result<Page<AgentInteraction>, StoreError> {
+        let rows = read::agent_interactions(self.backend, tenant, query)
+            .fetch_all(&self.reader)
+            .await?;
         let items = rows
             .iter()
             .map(|row| {
                 let interaction_agent_id: String = row.try_get(3)?;
                 let at = position(row, Some(interaction_agent_id.clone()))?;
-                Ok((AgentInteraction { interaction_agent_id, record: parse_record(row.try_get(0)?)? }, at))
+                Ok((
+                    AgentInteraction {
+                        interaction_agent_id,
+                        record: parse_record(row.try_get(0)?)?,
+                    },
+                    at,
+                ))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(paginate(items, query.limit))
     }
 
-    async fn lookup(&self, tenant: &TenantId, kind: CallerKeyKind, value: &str) -> Result<Option<InteractionId>, StoreError> {
+    async fn lookup(
+        &self,
+        tenant: &TenantId,
+        kind: CallerKeyKind,
+        value: &str,
+    ) -> Result<Option<InteractionId>, StoreError> {
         let row: Option<(String,)> = sqlx::query_as(
             "SELECT k.interaction_id FROM caller_keys k
              JOIN interactions i ON i.tenant_id = k.tenant_id AND i.interaction_id = k.interaction_id
@@ -193,11 +276,19 @@ impl Store for SqlStore {
         .bind(value)
         .fetch_optional(&self.reader)
         .await?;
-        row.map(|(id,)| InteractionId::parse(id).map_err(|e| StoreError::Corrupt(format!("interaction id: {e}"))))
-            .transpose()
+        row.map(|(id,)| {
+            InteractionId::parse(id)
+                .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))
+        })
+        .transpose()
     }
 
-    async fn get_content(&self, tenant: &TenantId, id: &InteractionId, content_id: &str) -> Result<Option<StoredContent>, StoreError> {
+    async fn get_content(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+        content_id: &str,
+    ) -> Result<Option<StoredContent>, StoreError> {
         let row: Option<(String, String, Vec<u8>)> = sqlx::query_as(
             "SELECT mime, sha256, bytes FROM contents WHERE tenant_id = $1 AND interaction_id = $2 AND content_id = $3",
         )
@@ -206,7 +297,11 @@ impl Store for SqlStore {
         .bind(content_id)
         .fetch_optional(&self.reader)
         .await?;
-        Ok(row.map(|(mime, sha256, bytes)| StoredContent { mime, sha256, bytes }))
+        Ok(row.map(|(mime, sha256, bytes)| StoredContent {
+            mime,
+            sha256,
+            bytes,
+        }))
     }
 
     async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
@@ -225,21 +320,49 @@ impl Store for SqlStore {
         keys::revoke(&self.writer, tenant, key_id).await
     }
 
-    async fn create_dnis_phone(&self, tenant: &TenantId, phone: &DnisPhone) -> Result<bool, StoreError> {
+    async fn create_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        phone: &DnisPhone,
+    ) -> Result<bool, StoreError> {
         dnis::create(&self.writer, tenant, phone).await
     }
 
-    async fn allocate_dnis_phone(&self, tenant: &TenantId, group: Option<&str>, interaction: &str, now_ms: i64, timeout_ms: i64)
-        -> Result<Option<String>, StoreError> {
-        dnis::allocate(&self.writer, self.backend, tenant, group, interaction, now_ms, timeout_ms).await
+    async fn allocate_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        group: Option<&str>,
+        interaction: &str,
+        now_ms: i64,
+        timeout_ms: i64,
+    ) -> Result<Option<String>, StoreError> {
+        dnis::allocate(
+            &self.writer,
+            self.backend,
+            tenant,
+            group,
+            interaction,
+            now_ms,
+            timeout_ms,
+        )
+        .await
     }
 
-    async fn dnis_allocation(&self, tenant: &TenantId, phone_or_dnid: &str, now_ms: i64, timeout_ms: i64)
-        -> Result<Option<DnisAllocation>, StoreError> {
+    async fn dnis_allocation(
+        &self,
+        tenant: &TenantId,
+        phone_or_dnid: &str,
+        now_ms: i64,
+        timeout_ms: i64,
+    ) -> Result<Option<DnisAllocation>, StoreError> {
         dnis::allocation(&self.reader, tenant, phone_or_dnid, now_ms, timeout_ms).await
     }
 
-    async fn free_dnis_phone(&self, tenant: &TenantId, phone_or_dnid: &str) -> Result<bool, StoreError> {
+    async fn free_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        phone_or_dnid: &str,
+    ) -> Result<bool, StoreError> {
         dnis::free(&self.writer, tenant, phone_or_dnid).await
     }
 
@@ -250,7 +373,9 @@ impl Store for SqlStore {
 
     async fn size_bytes(&self) -> Result<u64, StoreError> {
         let sql = match self.backend {
-            Backend::Sqlite => "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            Backend::Sqlite => {
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+            }
             // Tables with their indexes and TOAST, in the schema the store works in.
             Backend::Postgres => {
                 "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c

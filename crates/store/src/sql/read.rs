@@ -22,7 +22,10 @@ fn push_after(sql: &mut Sql, order: Order, columns: &[&str], position: &Position
     };
     // Written as a range on the leading column plus a tie-break, so that every backend uses
     // the index range (row-value comparisons are not range-optimised everywhere).
-    let mut values = vec![Param::Int(position.millis), text(position.interaction.as_str())];
+    let mut values = vec![
+        Param::Int(position.millis),
+        text(position.interaction.as_str()),
+    ];
     values.extend(position.allocation.clone().map(text));
     let time = columns[0];
     sql.push(&format!(" AND {time} {op} ?"), [values[0].clone()]);
@@ -31,9 +34,15 @@ fn push_after(sql: &mut Sql, order: Order, columns: &[&str], position: &Position
         (Some(alloc_col), Some(alloc)) => {
             let id_col = columns[1];
             sql.push(&format!(" OR {id_col} {strict} ?"), [values[1].clone()]);
-            sql.push(&format!(" OR ({id_col} = ? AND {alloc_col} {strict} ?))"), [values[1].clone(), alloc.clone()]);
+            sql.push(
+                &format!(" OR ({id_col} = ? AND {alloc_col} {strict} ?))"),
+                [values[1].clone(), alloc.clone()],
+            );
         }
-        _ => sql.push(&format!(" OR {} {strict} ?)", columns[1]), [values[1].clone()]),
+        _ => sql.push(
+            &format!(" OR {} {strict} ?)", columns[1]),
+            [values[1].clone()],
+        ),
     }
 }
 
@@ -46,18 +55,32 @@ fn direction(order: Order) -> &'static str {
 
 /// Words for FTS5: each quoted as a phrase, all required.
 fn fts5_query(text: &str) -> String {
-    let words: Vec<String> = text.split_whitespace().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
     words.join(" ")
 }
 
 pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
-    let mut sql = Sql::new(backend, "SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE");
+    let mut sql = Sql::new(
+        backend,
+        "SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE",
+    );
     push_filters(&mut sql, backend, tenant, q);
     if let Some(after) = &q.after {
-        push_after(&mut sql, q.order, &["i.start_ms", "i.interaction_id"], after);
+        push_after(
+            &mut sql,
+            q.order,
+            &["i.start_ms", "i.interaction_id"],
+            after,
+        );
     }
     let dir = direction(q.order);
-    sql.push(&format!(" ORDER BY i.start_ms {dir}, i.interaction_id {dir} LIMIT ?"), [Param::Int(i64::from(q.limit) + 1)]);
+    sql.push(
+        &format!(" ORDER BY i.start_ms {dir}, i.interaction_id {dir} LIMIT ?"),
+        [Param::Int(i64::from(q.limit) + 1)],
+    );
     if q.offset > 0 {
         sql.push(" OFFSET ?", [Param::Int(q.offset as i64)]);
     }
@@ -142,7 +165,10 @@ pub(crate) fn agent_interactions(backend: Backend, tenant: &TenantId, q: &AgentQ
         "SELECT i.record, a.start_ms, a.interaction_id, a.interaction_agent_id FROM interaction_agents a \
          JOIN interactions i ON i.tenant_id = a.tenant_id AND i.interaction_id = a.interaction_id WHERE",
     );
-    sql.push(" a.tenant_id = ? AND a.agent_id = ?", [text(tenant.as_str()), text(q.agent.as_str())]);
+    sql.push(
+        " a.tenant_id = ? AND a.agent_id = ?",
+        [text(tenant.as_str()), text(q.agent.as_str())],
+    );
     if q.active_only {
         sql.push(" AND a.end_ms IS NULL", []);
     }
@@ -151,7 +177,12 @@ pub(crate) fn agent_interactions(backend: Backend, tenant: &TenantId, q: &AgentQ
         sql.push_list(q.channels.iter().map(|c| wire_name(*c)));
     }
     if let Some(after) = &q.after {
-        push_after(&mut sql, Order::Desc, &["a.start_ms", "a.interaction_id", "a.interaction_agent_id"], after);
+        push_after(
+            &mut sql,
+            Order::Desc,
+            &["a.start_ms", "a.interaction_id", "a.interaction_agent_id"],
+            after,
+        );
     }
     sql.push(
         " ORDER BY a.start_ms DESC, a.interaction_id DESC, a.interaction_agent_id DESC LIMIT ?",

@@ -47,7 +47,11 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub(crate) fn new(backend: Backend, text: &str) -> Self {
-        Self { backend, text: text.into(), params: Vec::new() }
+        Self {
+            backend,
+            text: text.into(),
+            params: Vec::new(),
+        }
     }
 
     /// Appends `clause`, replacing each `?` with the next parameter's placeholder.
@@ -57,7 +61,8 @@ impl Sql {
             match piece.strip_suffix('?') {
                 Some(before) => {
                     self.text.push_str(before);
-                    self.params.push(params.next().expect("a parameter for every ?"));
+                    self.params
+                        .push(params.next().expect("a parameter for every ?"));
                     match self.backend {
                         Backend::Postgres => self.text.push_str(&format!("${}", self.params.len())),
                         Backend::Sqlite => self.text.push('?'),
@@ -83,7 +88,10 @@ impl Sql {
     /// Appends ` (?, ?, ?)` holding `values`, for `IN` lists.
     pub(crate) fn push_list(&mut self, values: impl IntoIterator<Item = Param>) {
         let values: Vec<Param> = values.into_iter().collect();
-        self.push(&format!(" ({})", vec!["?"; values.len()].join(", ")), values);
+        self.push(
+            &format!(" ({})", vec!["?"; values.len()].join(", ")),
+            values,
+        );
     }
 
     /// The sqlx query with every parameter bound.
@@ -101,7 +109,10 @@ impl Sql {
         query
     }
 
-    pub(crate) async fn fetch_all<'e>(&self, executor: impl Executor<'e, Database = Any>) -> Result<Vec<AnyRow>, StoreError> {
+    pub(crate) async fn fetch_all<'e>(
+        &self,
+        executor: impl Executor<'e, Database = Any>,
+    ) -> Result<Vec<AnyRow>, StoreError> {
         Ok(self.query().fetch_all(executor).await?)
     }
 }
@@ -109,7 +120,13 @@ impl Sql {
 /// Statements over many rows of `VALUES`: `head` (`INSERT INTO t (a, b)`), the rows, then
 /// `tail` (`ON CONFLICT ...`, `RETURNING ...`), cut so no statement exceeds the parameter
 /// limit. `row` is the placeholder pattern of one row, e.g. `(?, ?)`.
-pub(crate) fn values_statements(backend: Backend, head: &str, row: &str, rows: Vec<Vec<Param>>, tail: &str) -> Vec<Sql> {
+pub(crate) fn values_statements(
+    backend: Backend,
+    head: &str,
+    row: &str,
+    rows: Vec<Vec<Param>>,
+    tail: &str,
+) -> Vec<Sql> {
     let width = row.matches('?').count().max(1);
     let mut statements = Vec::new();
     let mut rows = rows.into_iter().peekable();
@@ -126,7 +143,13 @@ pub(crate) fn values_statements(backend: Backend, head: &str, row: &str, rows: V
 
 /// `IN` lists of `values` cut to the parameter limit: each statement is `head`, the list,
 /// then `tail`; `before` are parameters `head` names.
-pub(crate) fn in_lists(backend: Backend, head: &str, before: &[Param], values: Vec<Param>, tail: &str) -> Vec<Sql> {
+pub(crate) fn in_lists(
+    backend: Backend,
+    head: &str,
+    before: &[Param],
+    values: Vec<Param>,
+    tail: &str,
+) -> Vec<Sql> {
     values
         .chunks(MAX_PARAMS - before.len())
         .map(|chunk| {
@@ -146,7 +169,10 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_in_order_for_postgres_and_plain_for_sqlite() {
         for (backend, text) in [
-            (Backend::Postgres, "SELECT 1 WHERE a = $1 AND b = $2 AND c = $3"),
+            (
+                Backend::Postgres,
+                "SELECT 1 WHERE a = $1 AND b = $2 AND c = $3",
+            ),
             (Backend::Sqlite, "SELECT 1 WHERE a = ? AND b = ? AND c = ?"),
         ] {
             let mut sql = Sql::new(backend, "SELECT 1 WHERE");
@@ -159,18 +185,40 @@ mod tests {
 
     #[test]
     fn rows_are_cut_to_the_parameter_limit() {
-        let rows: Vec<Vec<Param>> = (0..MAX_PARAMS as i64).map(|n| vec![Param::Int(n), Param::NullText]).collect();
-        let statements = values_statements(Backend::Postgres, "INSERT INTO t (a, b)", "(?, ?)", rows, "ON CONFLICT DO NOTHING");
+        let rows: Vec<Vec<Param>> = (0..MAX_PARAMS as i64)
+            .map(|n| vec![Param::Int(n), Param::NullText])
+            .collect();
+        let statements = values_statements(
+            Backend::Postgres,
+            "INSERT INTO t (a, b)",
+            "(?, ?)",
+            rows,
+            "ON CONFLICT DO NOTHING",
+        );
         assert_eq!(statements.len(), 2);
         assert!(statements.iter().all(|s| s.params.len() <= MAX_PARAMS));
-        assert_eq!(statements.iter().map(|s| s.params.len()).sum::<usize>(), 2 * MAX_PARAMS);
-        assert!(statements[1].text.starts_with("INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"));
+        assert_eq!(
+            statements.iter().map(|s| s.params.len()).sum::<usize>(),
+            2 * MAX_PARAMS
+        );
+        assert!(statements[1]
+            .text
+            .starts_with("INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"));
         assert!(statements[1].text.ends_with(" ON CONFLICT DO NOTHING"));
     }
 
     #[test]
     fn in_lists_number_after_the_head() {
-        let statements = in_lists(Backend::Postgres, "DELETE FROM t WHERE a = ? AND b IN", &[Param::Int(1)], vec![Param::Int(2), Param::Int(3)], "");
-        assert_eq!(statements[0].text, "DELETE FROM t WHERE a = $1 AND b IN ($2, $3)");
+        let statements = in_lists(
+            Backend::Postgres,
+            "DELETE FROM t WHERE a = ? AND b IN",
+            &[Param::Int(1)],
+            vec![Param::Int(2), Param::Int(3)],
+            "",
+        );
+        assert_eq!(
+            statements[0].text,
+            "DELETE FROM t WHERE a = $1 AND b IN ($2, $3)"
+        );
     }
 }

@@ -2,7 +2,9 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::event::{ContentAdded, Event, EventBody, FlowStepEvent, HookLinked, MessageEvent, NoteAdded};
+use crate::event::{
+    ContentAdded, Event, EventBody, FlowStepEvent, HookLinked, MessageEvent, NoteAdded,
+};
 use crate::record::{
     Attributes, Binary, BinaryKind, FlowStep, Hook, Interaction, Message, Note, Recording,
     StructuredText,
@@ -65,7 +67,10 @@ fn add_flow_step(rec: &mut Interaction, step: &FlowStepEvent, e: &Event) {
 
 fn add_message(rec: &mut Interaction, m: &MessageEvent, e: &Event) {
     let message = Message {
-        message_id: m.message_id.clone().unwrap_or_else(|| e.event_id.to_string()),
+        message_id: m
+            .message_id
+            .clone()
+            .unwrap_or_else(|| e.event_id.to_string()),
         timestamp: e.timestamp,
         participant: m.participant,
         text: m.text.clone(),
@@ -82,7 +87,9 @@ fn add_message(rec: &mut Interaction, m: &MessageEvent, e: &Event) {
         end_offset: m.end_offset,
         transcription_type: m.transcription_type.clone(),
     };
-    upsert(&mut rec.messages, message, |a, b| a.message_id == b.message_id);
+    upsert(&mut rec.messages, message, |a, b| {
+        a.message_id == b.message_id
+    });
 }
 
 fn add_note(rec: &mut Interaction, n: &NoteAdded, e: &Event) {
@@ -97,7 +104,11 @@ fn add_note(rec: &mut Interaction, n: &NoteAdded, e: &Event) {
 
 fn add_hook(rec: &mut Interaction, h: &HookLinked, e: &Event) {
     let hook = Hook {
-        interaction_hook_id: Some(h.interaction_hook_id.clone().unwrap_or_else(|| e.event_id.to_string())),
+        interaction_hook_id: Some(
+            h.interaction_hook_id
+                .clone()
+                .unwrap_or_else(|| e.event_id.to_string()),
+        ),
         hook_type: h.hook_type.clone(),
         hook_sub_type: h.hook_sub_type.clone(),
         hook_id: h.hook_id.clone(),
@@ -106,7 +117,9 @@ fn add_hook(rec: &mut Interaction, h: &HookLinked, e: &Event) {
         agent_id: h.agent_id.clone(),
         timestamp: Some(e.timestamp),
     };
-    upsert(&mut rec.hooks, hook, |a, b| a.interaction_hook_id == b.interaction_hook_id);
+    upsert(&mut rec.hooks, hook, |a, b| {
+        a.interaction_hook_id == b.interaction_hook_id
+    });
 }
 
 fn add_content(rec: &mut Interaction, c: &ContentAdded, e: &Event) {
@@ -114,7 +127,10 @@ fn add_content(rec: &mut Interaction, c: &ContentAdded, e: &Event) {
         match c.mime.as_deref() {
             None | Some("text/plain") => rec.content.plain_text = Some(text.clone()),
             Some(mime) => {
-                rec.content.structured_text = Some(StructuredText { mime: mime.into(), body: text.clone() })
+                rec.content.structured_text = Some(StructuredText {
+                    mime: mime.into(),
+                    body: text.clone(),
+                })
             }
         }
         return;
@@ -123,15 +139,26 @@ fn add_content(rec: &mut Interaction, c: &ContentAdded, e: &Event) {
     // base64 data or an uploaded binary's size and sha256.
     let (size, sha256) = match c.decoded_data() {
         Some(bytes) => (bytes.len() as u64, format!("{:x}", Sha256::digest(&bytes))),
-        None => (c.size.unwrap_or_default(), c.sha256.clone().unwrap_or_default()),
+        None => (
+            c.size.unwrap_or_default(),
+            c.sha256.clone().unwrap_or_default(),
+        ),
     };
     let binary = Binary {
-        content_id: c.content_id.clone().unwrap_or_else(|| e.event_id.to_string()),
+        content_id: c
+            .content_id
+            .clone()
+            .unwrap_or_else(|| e.event_id.to_string()),
         kind: c.kind.unwrap_or(BinaryKind::Attachment),
-        mime: c.mime.clone().unwrap_or_else(|| "application/octet-stream".into()),
+        mime: c
+            .mime
+            .clone()
+            .unwrap_or_else(|| "application/octet-stream".into()),
         name: c.name.clone(),
         size,
         sha256,
     };
-    upsert(&mut rec.content.binaries, binary, |a, b| a.content_id == b.content_id);
+    upsert(&mut rec.content.binaries, binary, |a, b| {
+        a.content_id == b.content_id
+    });
 }

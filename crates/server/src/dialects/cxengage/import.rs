@@ -5,8 +5,8 @@
 //! customerHolds and customerHoldTime give holds).
 
 use interlog_core::record::{
-    AgentAllocation, AgentRef, Customer, Hold, Hook, Interaction, Message, Named, Note, Participant, QueueEntry,
-    Recording, Segment, SegmentStartType, Status,
+    AgentAllocation, AgentRef, Customer, Hold, Hook, Interaction, Message, Named, Note,
+    Participant, QueueEntry, Recording, Segment, SegmentStartType, Status,
 };
 use interlog_core::{AgentId, InteractionId, Seconds, TenantId, Timestamp};
 use serde::de::DeserializeOwned;
@@ -14,29 +14,47 @@ use serde_json::Value;
 
 use crate::dialects::ImportError;
 
-
 /// A field of `value` deserialized as `T` (absent or null gives `None`).
-fn field<T: DeserializeOwned>(value: &Value, path: &str, name: &str) -> Result<Option<T>, ImportError> {
+fn field<T: DeserializeOwned>(
+    value: &Value,
+    path: &str,
+    name: &str,
+) -> Result<Option<T>, ImportError> {
     match value.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| ImportError::new(&format!("{path}{name}"), e.to_string())),
+        Some(v) => serde_json::from_value(v.clone())
+            .map(Some)
+            .map_err(|e| ImportError::new(&format!("{path}{name}"), e.to_string())),
     }
 }
 
 fn required<T: DeserializeOwned>(value: &Value, path: &str, name: &str) -> Result<T, ImportError> {
-    field(value, path, name)?.ok_or_else(|| ImportError::new(&format!("{path}{name}"), "is required"))
+    field(value, path, name)?
+        .ok_or_else(|| ImportError::new(&format!("{path}{name}"), "is required"))
 }
 
 fn items<'a>(value: &'a Value, name: &str) -> impl Iterator<Item = (usize, &'a Value)> {
-    value.get(name).and_then(Value::as_array).into_iter().flatten().enumerate()
+    value
+        .get(name)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
 }
 
 fn segment(v: &Value, path: &str) -> Result<Segment, ImportError> {
     let start_type = match field::<String>(v, path, "segmentStartType")?.as_deref() {
         None | Some("interaction") => SegmentStartType::Interaction,
         Some("transfer") => SegmentStartType::Transfer,
-        Some("addParticipant" | "addParticant" | "add-participant") => SegmentStartType::AddParticipant,
-        Some(other) => return Err(ImportError::new(&format!("{path}segmentStartType"), format!("{other:?} is not interaction, transfer or addParticipant"))),
+        Some("addParticipant" | "addParticant" | "add-participant") => {
+            SegmentStartType::AddParticipant
+        }
+        Some(other) => {
+            return Err(ImportError::new(
+                &format!("{path}segmentStartType"),
+                format!("{other:?} is not interaction, transfer or addParticipant"),
+            ))
+        }
     };
     Ok(Segment {
         segment_number: required(v, path, "segmentNumber")?,
@@ -141,8 +159,14 @@ fn note(v: &Value, path: &str) -> Result<Note, ImportError> {
 }
 
 /// Runs `parse` over the array `name`, naming the failing item in errors.
-fn each<T>(v: &Value, name: &str, parse: impl Fn(&Value, &str) -> Result<T, ImportError>) -> Result<Vec<T>, ImportError> {
-    items(v, name).map(|(n, item)| parse(item, &format!("{name}[{n}]."))).collect()
+fn each<T>(
+    v: &Value,
+    name: &str,
+    parse: impl Fn(&Value, &str) -> Result<T, ImportError>,
+) -> Result<Vec<T>, ImportError> {
+    items(v, name)
+        .map(|(n, item)| parse(item, &format!("{name}[{n}].")))
+        .collect()
 }
 
 /// One CxEngage interaction document as a canonical record.
@@ -152,16 +176,29 @@ pub fn parse_interaction(tenant: &TenantId, v: &Value) -> Result<Interaction, Im
     let start: Timestamp = required(v, "", "startTimestamp")?;
     let mut rec = Interaction::new(tenant.clone(), id, start);
     rec.end_timestamp = field(v, "", "endTimestamp")?;
-    rec.status = if rec.end_timestamp.is_some() { Status::Ended } else { Status::Active };
+    rec.status = if rec.end_timestamp.is_some() {
+        Status::Ended
+    } else {
+        Status::Active
+    };
     rec.channel_type = field(v, "", "channelType")?;
     rec.direction = field(v, "", "direction")?;
-    rec.customer = field::<String>(v, "", "customer")?.map(|address| Customer { id: None, address: Some(address), name: None });
+    rec.customer = field::<String>(v, "", "customer")?.map(|address| Customer {
+        id: None,
+        address: Some(address),
+        name: None,
+    });
     rec.contact_point = field(v, "", "contactPoint")?;
     rec.contact_id = field(v, "", "contactId")?.or(field(&details, "details.", "contactId")?);
     rec.csat = field(&details, "details.", "csat")?.or(field(v, "", "customerSatisfactionScore")?);
-    let named = |id: Option<String>, name: Option<String>| (id.is_some() || name.is_some()).then_some(Named { id, name });
+    let named = |id: Option<String>, name: Option<String>| {
+        (id.is_some() || name.is_some()).then_some(Named { id, name })
+    };
     rec.flow = named(field(v, "", "flowId")?, field(v, "", "flowName")?);
-    rec.disposition = named(field(v, "", "dispositionId")?, field(v, "", "dispositionName")?);
+    rec.disposition = named(
+        field(v, "", "dispositionId")?,
+        field(v, "", "dispositionName")?,
+    );
     rec.customer_disconnect_timestamp = field::<Seconds>(v, "", "customerAbandonTime")?
         .map(|t| Timestamp::from_millis(start.millis() + t.millis()));
     rec.segments = each(v, "segments", segment)?;
@@ -171,7 +208,11 @@ pub fn parse_interaction(tenant: &TenantId, v: &Value) -> Result<Interaction, Im
     rec.notes = each(v, "notes", note)?;
     rec.messages = each(v, "messagingTranscript", message)?;
     rec.recordings = field::<String>(v, "", "audioRecording")?
-        .map(|url| Recording { url, start_timestamp: None, duration: None })
+        .map(|url| Recording {
+            url,
+            start_timestamp: None,
+            duration: None,
+        })
         .into_iter()
         .collect();
     let holds: u32 = field(v, "", "customerHolds")?.unwrap_or(0);

@@ -30,8 +30,14 @@ pub(super) fn routes() -> Router<AppState> {
     let base = "/compat/cxengage/v1/tenants/{tenant}";
     Router::new()
         .route(&format!("{base}/interactions"), get(list_interactions))
-        .route(&format!("{base}/interactions/{{interaction_id}}"), get(get_interaction))
-        .route(&format!("{base}/contacts/{{contact_id}}/interactions"), get(contact_history))
+        .route(
+            &format!("{base}/interactions/{{interaction_id}}"),
+            get(get_interaction),
+        )
+        .route(
+            &format!("{base}/contacts/{{contact_id}}/interactions"),
+            get(contact_history),
+        )
 }
 
 /// An error as CxEngage clients get it.
@@ -53,7 +59,11 @@ impl From<ApiError> for CxError {
 impl IntoResponse for CxError {
     fn into_response(self) -> Response {
         let reason = self.0.canonical_reason().unwrap_or("Error");
-        (self.0, Json(json!({"code": self.0.as_u16(), "error": reason, "message": self.1}))).into_response()
+        (
+            self.0,
+            Json(json!({"code": self.0.as_u16(), "error": reason, "message": self.1})),
+        )
+            .into_response()
     }
 }
 
@@ -73,12 +83,21 @@ async fn get_interaction(
     for (name, value) in pairs {
         match name.as_str() {
             "green" => include_nulls = value == "false",
-            _ => return Err(CxError::bad_request(format!("{name} is not a parameter of this endpoint"))),
+            _ => {
+                return Err(CxError::bad_request(format!(
+                    "{name} is not a parameter of this endpoint"
+                )))
+            }
         }
     }
     let not_found = || CxError(StatusCode::NOT_FOUND, format!("interaction {id} not found"));
     let id = InteractionId::parse(id.clone()).map_err(|_| not_found())?;
-    let record = state.store.get_interaction(&tenant, &id).await.map_err(ApiError::from)?.ok_or_else(not_found)?;
+    let record = state
+        .store
+        .get_interaction(&tenant, &id)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(not_found)?;
     Ok(Json(render::render_interaction(&record, include_nulls)))
 }
 
@@ -95,7 +114,9 @@ impl Paging {
 }
 
 fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, CxError> {
-    value.parse().map_err(|_| CxError::bad_request(format!("{name} must be a non-negative integer")))
+    value
+        .parse()
+        .map_err(|_| CxError::bad_request(format!("{name} must be a non-negative integer")))
 }
 
 fn time(name: &str, value: &str) -> Result<Timestamp, CxError> {
@@ -107,7 +128,8 @@ fn time(name: &str, value: &str) -> Result<Timestamp, CxError> {
             .map(|next| format!("{next}T00:00:00{rest}")),
         None => None,
     };
-    Timestamp::parse(normalised.as_deref().unwrap_or(value)).map_err(|e| CxError::bad_request(format!("{name}: {e}")))
+    Timestamp::parse(normalised.as_deref().unwrap_or(value))
+        .map_err(|e| CxError::bad_request(format!("{name}: {e}")))
 }
 
 async fn list_interactions(
@@ -118,8 +140,14 @@ async fn list_interactions(
 ) -> Result<Json<Value>, CxError> {
     let tenant = authorize(principal, &tenant)?;
     let Query(pairs) = query.map_err(|e| CxError::bad_request(e.body_text()))?;
-    let mut paging = Paging { page: None, limit: 10 };
-    let mut q = InteractionQuery { order: Order::Desc, ..InteractionQuery::default() };
+    let mut paging = Paging {
+        page: None,
+        limit: 10,
+    };
+    let mut q = InteractionQuery {
+        order: Order::Desc,
+        ..InteractionQuery::default()
+    };
     let mut hook = HookFilter::default();
     let mut include_nulls = false;
     for (name, value) in pairs {
@@ -132,9 +160,16 @@ async fn list_interactions(
             "hookType" | "type" => hook.hook_type = Some(value),
             "hookSubType" => hook.hook_sub_type = Some(value),
             "hookId" => hook.hook_id = Some(value),
-            "hookName" | "hook-name" | "attribute-value" => q.hooks.push(HookFilter { hook_name: Some(value), ..HookFilter::default() }),
+            "hookName" | "hook-name" | "attribute-value" => q.hooks.push(HookFilter {
+                hook_name: Some(value),
+                ..HookFilter::default()
+            }),
             "green" => include_nulls = value == "false",
-            _ => return Err(CxError::bad_request(format!("{name} is not a parameter of this endpoint"))),
+            _ => {
+                return Err(CxError::bad_request(format!(
+                    "{name} is not a parameter of this endpoint"
+                )))
+            }
         }
     }
     if !(1..=1000).contains(&paging.limit) {
@@ -145,9 +180,21 @@ async fn list_interactions(
     }
     q.limit = paging.limit;
     q.offset = paging.offset();
-    let total = state.store.count_interactions(&tenant, &q).await.map_err(ApiError::from)?;
-    let page = state.store.list_interactions(&tenant, &q).await.map_err(ApiError::from)?;
-    let results: Vec<Value> = page.items.iter().map(|r| render::render_interaction(r, include_nulls)).collect();
+    let total = state
+        .store
+        .count_interactions(&tenant, &q)
+        .await
+        .map_err(ApiError::from)?;
+    let page = state
+        .store
+        .list_interactions(&tenant, &q)
+        .await
+        .map_err(ApiError::from)?;
+    let results: Vec<Value> = page
+        .items
+        .iter()
+        .map(|r| render::render_interaction(r, include_nulls))
+        .collect();
     Ok(Json(json!({
         "page": paging.page, "limit": paging.limit, "offset": paging.offset(),
         "tenantId": tenant, "total": total, "results": results,
@@ -162,20 +209,42 @@ async fn contact_history(
 ) -> Result<Json<Value>, CxError> {
     let tenant = authorize(principal, &tenant)?;
     let Query(pairs) = query.map_err(|e| CxError::bad_request(e.body_text()))?;
-    let mut paging = Paging { page: None, limit: 10 };
+    let mut paging = Paging {
+        page: None,
+        limit: 10,
+    };
     for (name, value) in pairs {
         match name.as_str() {
             "page" => paging.page = Some(number(&name, &value)?),
             "limit" => paging.limit = number(&name, &value)?,
-            _ => return Err(CxError::bad_request(format!("{name} is not a parameter of this endpoint"))),
+            _ => {
+                return Err(CxError::bad_request(format!(
+                    "{name} is not a parameter of this endpoint"
+                )))
+            }
         }
     }
     if !(1..=100).contains(&paging.limit) {
         return Err(CxError::bad_request("limit must be from 1 to 100"));
     }
-    let q = InteractionQuery { contact: Some(contact), limit: paging.limit, offset: paging.offset(), ..InteractionQuery::default() };
-    let total = state.store.count_interactions(&tenant, &q).await.map_err(ApiError::from)?;
-    let page = state.store.list_interactions(&tenant, &q).await.map_err(ApiError::from)?;
+    let q = InteractionQuery {
+        contact: Some(contact),
+        limit: paging.limit,
+        offset: paging.offset(),
+        ..InteractionQuery::default()
+    };
+    let total = state
+        .store
+        .count_interactions(&tenant, &q)
+        .await
+        .map_err(ApiError::from)?;
+    let page = state
+        .store
+        .list_interactions(&tenant, &q)
+        .await
+        .map_err(ApiError::from)?;
     let results: Vec<Value> = page.items.iter().map(render::render_contact_item).collect();
-    Ok(Json(json!({"page": paging.page, "limit": paging.limit, "offset": paging.offset(), "total": total, "results": results})))
+    Ok(Json(
+        json!({"page": paging.page, "limit": paging.limit, "offset": paging.offset(), "total": total, "results": results}),
+    ))
 }

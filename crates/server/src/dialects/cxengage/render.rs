@@ -20,7 +20,10 @@ pub(super) fn wire<T: serde::Serialize>(value: T) -> Value {
 fn object(pairs: Vec<(&str, Value)>, keep_empty: bool) -> Value {
     let mut map = Map::new();
     for (key, value) in pairs {
-        let empty = value.is_null() || value.as_array().is_some_and(|a| a.is_empty() && !keep_empty);
+        let empty = value.is_null()
+            || value
+                .as_array()
+                .is_some_and(|a| a.is_empty() && !keep_empty);
         if !empty || keep_empty {
             map.insert(key.into(), value);
         }
@@ -31,7 +34,9 @@ fn object(pairs: Vec<(&str, Value)>, keep_empty: bool) -> Value {
 /// The customer as CxEngage names them: their address (phone number, e-mail), else their id.
 pub(super) fn customer(rec: &Interaction) -> Value {
     let customer = rec.customer.as_ref();
-    let address = customer.and_then(|c| c.address.clone()).or_else(|| customer.and_then(|c| c.id.as_ref().map(ToString::to_string)));
+    let address = customer
+        .and_then(|c| c.address.clone())
+        .or_else(|| customer.and_then(|c| c.id.as_ref().map(ToString::to_string)));
     json!(address)
 }
 
@@ -44,69 +49,84 @@ fn segment_start_type(kind: SegmentStartType) -> &'static str {
 }
 
 fn render_segment(s: &Segment) -> Value {
-    object(vec![
-        ("segmentNumber", json!(s.segment_number)),
-        ("interactionSegmentId", json!(s.interaction_segment_id)),
-        ("segmentStartType", json!(segment_start_type(s.segment_start_type))),
-        ("startTimestamp", json!(s.start_timestamp)),
-        ("endTimestamp", json!(s.end_timestamp)),
-        ("segmentEndType", wire(s.segment_end_type)),
-        ("segmentCancelled", json!(s.segment_cancelled)),
-        ("segmentCancelTime", json!(s.segment_cancel_time)),
-        ("segmentTime", json!(s.segment_time)),
-        ("segmentAgentId", json!(s.segment_agent_id)),
-        ("segmentToAgentId", json!(s.segment_to_agent_id)),
-    ], false)
+    object(
+        vec![
+            ("segmentNumber", json!(s.segment_number)),
+            ("interactionSegmentId", json!(s.interaction_segment_id)),
+            (
+                "segmentStartType",
+                json!(segment_start_type(s.segment_start_type)),
+            ),
+            ("startTimestamp", json!(s.start_timestamp)),
+            ("endTimestamp", json!(s.end_timestamp)),
+            ("segmentEndType", wire(s.segment_end_type)),
+            ("segmentCancelled", json!(s.segment_cancelled)),
+            ("segmentCancelTime", json!(s.segment_cancel_time)),
+            ("segmentTime", json!(s.segment_time)),
+            ("segmentAgentId", json!(s.segment_agent_id)),
+            ("segmentToAgentId", json!(s.segment_to_agent_id)),
+        ],
+        false,
+    )
 }
 
 fn render_queue(q: &QueueEntry) -> Value {
-    object(vec![
-        ("interactionQueueId", json!(q.interaction_queue_id)),
-        ("interactionSegmentId", json!(q.interaction_segment_id)),
-        ("queueId", json!(q.queue_id)),
-        ("queueName", json!(q.queue_name)),
-        ("platformQueueId", json!(q.platform_queue_id)),
-        ("queueType", wire(q.queue_type)),
-        ("queueEntryType", wire(q.queue_entry_type)),
-        ("queueEntryLength", json!(q.queue_entry_length)),
-        ("startTimestamp", json!(q.start_timestamp)),
-        ("endTimestamp", json!(q.end_timestamp)),
-        ("queueExitType", wire(q.queue_exit_type)),
-        ("agentId", json!(q.agent_id)),
-        ("queueTime", json!(q.queue_time)),
-        ("queueAbandoned", json!(q.queue_abandoned)),
-        ("queueAbandonTime", json!(q.queue_abandon_time)),
-        ("slaTime", json!(q.sla_time)),
-        ("slaAbandoned", json!(q.sla_abandoned)),
-    ], false)
+    object(
+        vec![
+            ("interactionQueueId", json!(q.interaction_queue_id)),
+            ("interactionSegmentId", json!(q.interaction_segment_id)),
+            ("queueId", json!(q.queue_id)),
+            ("queueName", json!(q.queue_name)),
+            ("platformQueueId", json!(q.platform_queue_id)),
+            ("queueType", wire(q.queue_type)),
+            ("queueEntryType", wire(q.queue_entry_type)),
+            ("queueEntryLength", json!(q.queue_entry_length)),
+            ("startTimestamp", json!(q.start_timestamp)),
+            ("endTimestamp", json!(q.end_timestamp)),
+            ("queueExitType", wire(q.queue_exit_type)),
+            ("agentId", json!(q.agent_id)),
+            ("queueTime", json!(q.queue_time)),
+            ("queueAbandoned", json!(q.queue_abandoned)),
+            ("queueAbandonTime", json!(q.queue_abandon_time)),
+            ("slaTime", json!(q.sla_time)),
+            ("slaAbandoned", json!(q.sla_abandoned)),
+        ],
+        false,
+    )
 }
 
 fn render_agent(a: &AgentAllocation) -> Value {
-    object(vec![
-        ("interactionAgentId", json!(a.interaction_agent_id)),
-        ("agentId", json!(a.agent_id)),
-        ("agentName", json!(a.agent_name)),
-        ("sessionId", json!(a.session_id)),
-        ("tenantAgentId", json!(a.tenant_agent_id)),
-        ("platformAgentId", json!(a.platform_agent_id)),
-        ("queueId", json!(a.queue_id)),
-        ("interactionSegmentId", json!(a.interaction_segment_id)),
-        ("startTimestamp", json!(a.start_timestamp)),
-        ("endTimestamp", json!(a.end_timestamp)),
-    ], false)
+    object(
+        vec![
+            ("interactionAgentId", json!(a.interaction_agent_id)),
+            ("agentId", json!(a.agent_id)),
+            ("agentName", json!(a.agent_name)),
+            ("sessionId", json!(a.session_id)),
+            ("tenantAgentId", json!(a.tenant_agent_id)),
+            ("platformAgentId", json!(a.platform_agent_id)),
+            ("queueId", json!(a.queue_id)),
+            ("interactionSegmentId", json!(a.interaction_segment_id)),
+            ("startTimestamp", json!(a.start_timestamp)),
+            ("endTimestamp", json!(a.end_timestamp)),
+        ],
+        false,
+    )
 }
 
 fn render_hook(h: &Hook) -> Value {
-    object(vec![
-        ("interactionHookId", json!(h.interaction_hook_id)),
-        ("hookType", json!(h.hook_type)),
-        ("hookSubType", json!(h.hook_sub_type)),
-        ("hookId", json!(h.hook_id)),
-        ("hookName", json!(h.hook_name)),
-        ("hookedBy", json!(h.hooked_by)),
-        ("agentId", json!(h.agent_id)),
-        ("timestamp", json!(h.timestamp)),
-    ], false)
+    object(
+        vec![
+            ("interactionHookId", json!(h.interaction_hook_id)),
+            ("hookType", json!(h.hook_type)),
+            ("hookSubType", json!(h.hook_sub_type)),
+            ("hookId", json!(h.hook_id)),
+            ("hookName", json!(h.hook_name)),
+            ("hookedBy", json!(h.hooked_by)),
+            ("agentId", json!(h.agent_id)),
+            ("timestamp", json!(h.timestamp)),
+        ],
+        false,
+    )
 }
 
 /// The single-interaction document. `include_nulls` keeps null and empty top-level fields.
@@ -127,52 +147,110 @@ pub fn render_interaction(rec: &Interaction, include_nulls: bool) -> Value {
     let transcript: Vec<Value> = rec
         .messages
         .iter()
-        .map(|m| object(vec![
-            ("messageId", json!(m.message_id)),
-            ("timestamp", json!(m.timestamp)),
-            ("from", json!(m.participant.as_str())),
-            ("agentId", json!(m.agent.as_ref().map(|a| &a.id))),
-            ("text", json!(m.text)),
-        ], false))
+        .map(|m| {
+            object(
+                vec![
+                    ("messageId", json!(m.message_id)),
+                    ("timestamp", json!(m.timestamp)),
+                    ("from", json!(m.participant.as_str())),
+                    ("agentId", json!(m.agent.as_ref().map(|a| &a.id))),
+                    ("text", json!(m.text)),
+                ],
+                false,
+            )
+        })
         .collect();
     let notes: Vec<Value> = rec
         .notes
         .iter()
-        .map(|n| object(vec![("noteId", json!(n.note_id)), ("text", json!(n.text)), ("agentId", json!(n.agent_id)), ("timestamp", json!(n.timestamp))], false))
+        .map(|n| {
+            object(
+                vec![
+                    ("noteId", json!(n.note_id)),
+                    ("text", json!(n.text)),
+                    ("agentId", json!(n.agent_id)),
+                    ("timestamp", json!(n.timestamp)),
+                ],
+                false,
+            )
+        })
         .collect();
     let holds = stats.customer_holds > 0;
-    object(vec![
-        ("tenantId", json!(rec.tenant_id)),
-        ("interactionId", json!(rec.interaction_id)),
-        ("startTimestamp", json!(rec.start_timestamp)),
-        ("endTimestamp", json!(rec.end_timestamp)),
-        ("customer", customer(rec)),
-        ("contactPoint", json!(rec.contact_point)),
-        ("contactId", json!(rec.contact_id)),
-        ("direction", wire(rec.direction)),
-        ("channelType", wire(rec.channel_type)),
-        ("flowId", json!(rec.flow.as_ref().and_then(|f| f.id.clone()))),
-        ("flowName", json!(rec.flow.as_ref().and_then(|f| f.name.clone()))),
-        ("dispositionId", json!(rec.disposition.as_ref().and_then(|d| d.id.clone()))),
-        ("dispositionName", json!(rec.disposition.as_ref().and_then(|d| d.name.clone()))),
-        ("interactionTime", json!(stats.interaction_time)),
-        ("ivrTime", json!(stats.ivr_time)),
-        ("customerAbandonTime", json!(stats.customer_abandon_time)),
-        ("customerHolds", json!(stats.customer_holds)),
-        ("customerHoldTime", json!(holds.then_some(stats.hold_time))),
-        ("customerTalkTime", json!((!rec.agents.is_empty()).then_some(stats.talk_time))),
-        ("customerTransfers", json!((stats.transfers > 0).then_some(stats.transfers))),
-        ("customerSatisfactionScore", json!(rec.csat)),
-        ("details", details),
-        ("segments", Value::Array(rec.segments.iter().map(render_segment).collect())),
-        ("queues", Value::Array(rec.queues.iter().map(render_queue).collect())),
-        ("agents", Value::Array(rec.agents.iter().map(render_agent).collect())),
-        ("hooks", Value::Array(rec.hooks.iter().map(render_hook).collect())),
-        ("notes", Value::Array(notes)),
-        ("audioRecording", json!(rec.recordings.first().map(|r| &r.url))),
-        ("messagingTranscript", Value::Array(transcript)),
-        ("flagged", if rec.flagged { json!(true) } else { Value::Null }),
-    ], include_nulls)
+    object(
+        vec![
+            ("tenantId", json!(rec.tenant_id)),
+            ("interactionId", json!(rec.interaction_id)),
+            ("startTimestamp", json!(rec.start_timestamp)),
+            ("endTimestamp", json!(rec.end_timestamp)),
+            ("customer", customer(rec)),
+            ("contactPoint", json!(rec.contact_point)),
+            ("contactId", json!(rec.contact_id)),
+            ("direction", wire(rec.direction)),
+            ("channelType", wire(rec.channel_type)),
+            (
+                "flowId",
+                json!(rec.flow.as_ref().and_then(|f| f.id.clone())),
+            ),
+            (
+                "flowName",
+                json!(rec.flow.as_ref().and_then(|f| f.name.clone())),
+            ),
+            (
+                "dispositionId",
+                json!(rec.disposition.as_ref().and_then(|d| d.id.clone())),
+            ),
+            (
+                "dispositionName",
+                json!(rec.disposition.as_ref().and_then(|d| d.name.clone())),
+            ),
+            ("interactionTime", json!(stats.interaction_time)),
+            ("ivrTime", json!(stats.ivr_time)),
+            ("customerAbandonTime", json!(stats.customer_abandon_time)),
+            ("customerHolds", json!(stats.customer_holds)),
+            ("customerHoldTime", json!(holds.then_some(stats.hold_time))),
+            (
+                "customerTalkTime",
+                json!((!rec.agents.is_empty()).then_some(stats.talk_time)),
+            ),
+            (
+                "customerTransfers",
+                json!((stats.transfers > 0).then_some(stats.transfers)),
+            ),
+            ("customerSatisfactionScore", json!(rec.csat)),
+            ("details", details),
+            (
+                "segments",
+                Value::Array(rec.segments.iter().map(render_segment).collect()),
+            ),
+            (
+                "queues",
+                Value::Array(rec.queues.iter().map(render_queue).collect()),
+            ),
+            (
+                "agents",
+                Value::Array(rec.agents.iter().map(render_agent).collect()),
+            ),
+            (
+                "hooks",
+                Value::Array(rec.hooks.iter().map(render_hook).collect()),
+            ),
+            ("notes", Value::Array(notes)),
+            (
+                "audioRecording",
+                json!(rec.recordings.first().map(|r| &r.url)),
+            ),
+            ("messagingTranscript", Value::Array(transcript)),
+            (
+                "flagged",
+                if rec.flagged {
+                    json!(true)
+                } else {
+                    Value::Null
+                },
+            ),
+        ],
+        include_nulls,
+    )
 }
 
 fn channel_name(channel: Option<ChannelType>) -> Value {
@@ -193,7 +271,11 @@ fn channel_name(channel: Option<ChannelType>) -> Value {
 pub fn render_contact_item(rec: &Interaction) -> Value {
     let last_agent = rec.agents.last();
     let last_queue = rec.queues.last();
-    let transcript: Vec<Value> = rec.messages.iter().map(|m| json!({"from": m.participant.as_str(), "text": m.text, "timestamp": m.timestamp})).collect();
+    let transcript: Vec<Value> = rec
+        .messages
+        .iter()
+        .map(|m| json!({"from": m.participant.as_str(), "text": m.text, "timestamp": m.timestamp}))
+        .collect();
     json!({
         "interactionId": rec.interaction_id,
         "startTimestamp": rec.start_timestamp,

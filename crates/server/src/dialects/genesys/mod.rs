@@ -30,15 +30,31 @@ use crate::state::AppState;
 const PREFIX: &str = "/compat/genesys-ucs";
 /// The most interactions one customer query answers (the newest ones).
 const MAX_CUSTOMER_INTERACTIONS: usize = 10_000;
-const EXCEPTION: &str = "com.genesyslab.gsg.services.contextservices.exceptions.ContextServicesExceptionResource";
+const EXCEPTION: &str =
+    "com.genesyslab.gsg.services.contextservices.exceptions.ContextServicesExceptionResource";
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route(&format!("{PREFIX}/customers/{{customer_id}}/interactions"), get(customer_interactions))
-        .route(&format!("{PREFIX}/interactions/{{interaction_id}}"), get(interaction))
-        .route(&format!("{PREFIX}/interactions/{{interaction_id}}/plain_text"), get(plain_text))
-        .route(&format!("{PREFIX}/interactions/{{interaction_id}}/structured_text"), get(structured_text))
-        .route(&format!("{PREFIX}/interactions/{{interaction_id}}/binary_content"), get(binary_content))
+        .route(
+            &format!("{PREFIX}/customers/{{customer_id}}/interactions"),
+            get(customer_interactions),
+        )
+        .route(
+            &format!("{PREFIX}/interactions/{{interaction_id}}"),
+            get(interaction),
+        )
+        .route(
+            &format!("{PREFIX}/interactions/{{interaction_id}}/plain_text"),
+            get(plain_text),
+        )
+        .route(
+            &format!("{PREFIX}/interactions/{{interaction_id}}/structured_text"),
+            get(structured_text),
+        )
+        .route(
+            &format!("{PREFIX}/interactions/{{interaction_id}}/binary_content"),
+            get(binary_content),
+        )
 }
 
 /// `{"message", "exception"}`.
@@ -53,7 +69,11 @@ impl From<ApiError> for UcsError {
 
 impl IntoResponse for UcsError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({"message": self.1, "exception": EXCEPTION}))).into_response()
+        (
+            self.0,
+            Json(json!({"message": self.1, "exception": EXCEPTION})),
+        )
+            .into_response()
     }
 }
 
@@ -62,9 +82,15 @@ fn not_found(what: &str) -> UcsError {
 }
 
 /// The tenant: `ContactCenterId`, else the credential's only one.
-fn tenant(principal: Result<Principal, ApiError>, headers: &HeaderMap) -> Result<TenantId, UcsError> {
+fn tenant(
+    principal: Result<Principal, ApiError>,
+    headers: &HeaderMap,
+) -> Result<TenantId, UcsError> {
     let principal = principal?;
-    let named = headers.get("contactcenterid").and_then(|v| v.to_str().ok()).map(str::trim);
+    let named = headers
+        .get("contactcenterid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
     let name = match (named, &principal.tenants[..]) {
         (Some(name), _) => name.to_string(),
         (None, [only]) => only.to_string(),
@@ -88,7 +114,12 @@ async fn record(
     let tenant = tenant(principal, headers)?;
     let what = format!("interaction {id}");
     let id = InteractionId::parse(id).map_err(|_| not_found(&what))?;
-    let record = state.store.get_interaction(&tenant, &id).await.map_err(ApiError::from)?.ok_or_else(|| not_found(&what))?;
+    let record = state
+        .store
+        .get_interaction(&tenant, &id)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(|| not_found(&what))?;
     Ok((tenant, record))
 }
 
@@ -103,7 +134,10 @@ async fn interaction(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, UcsError> {
     let (_, record) = record(&state, principal, &headers, id).await?;
-    Ok(Json(resource::render_resource(&record, &dialect_base(&state, &headers))))
+    Ok(Json(resource::render_resource(
+        &record,
+        &dialect_base(&state, &headers),
+    )))
 }
 
 async fn customer_interactions(
@@ -113,15 +147,28 @@ async fn customer_interactions(
     Path(customer): Path<String>,
 ) -> Result<Json<Value>, UcsError> {
     let tenant = tenant(principal, &headers)?;
-    let customer = CustomerId::parse(customer).map_err(|e| UcsError(StatusCode::BAD_REQUEST, format!("customer_id: {e}")))?;
+    let customer = CustomerId::parse(customer)
+        .map_err(|e| UcsError(StatusCode::BAD_REQUEST, format!("customer_id: {e}")))?;
     let base = dialect_base(&state, &headers);
     let mut resources = Vec::new();
-    let mut query = InteractionQuery { customer: Some(customer), limit: 1000, ..InteractionQuery::default() };
+    let mut query = InteractionQuery {
+        customer: Some(customer),
+        limit: 1000,
+        ..InteractionQuery::default()
+    };
     // The customer's interactions, newest first, a keyset page at a time, up to a bound
     // that keeps one answer a sane size.
     while resources.len() < MAX_CUSTOMER_INTERACTIONS {
-        let page = state.store.list_interactions(&tenant, &query).await.map_err(ApiError::from)?;
-        resources.extend(page.items.iter().map(|r| resource::render_resource(r, &base)));
+        let page = state
+            .store
+            .list_interactions(&tenant, &query)
+            .await
+            .map_err(ApiError::from)?;
+        resources.extend(
+            page.items
+                .iter()
+                .map(|r| resource::render_resource(r, &base)),
+        );
         match page.next {
             Some(next) => query.after = Some(next),
             None => break,
@@ -138,8 +185,15 @@ async fn plain_text(
     Path(id): Path<String>,
 ) -> Result<Response, UcsError> {
     let (_, record) = record(&state, principal, &headers, id).await?;
-    let text = record.content.plain_text.ok_or_else(|| not_found("plain text"))?;
-    Ok(([(CONTENT_TYPE, "text/plain; charset=utf-8".to_string())], text).into_response())
+    let text = record
+        .content
+        .plain_text
+        .ok_or_else(|| not_found("plain text"))?;
+    Ok((
+        [(CONTENT_TYPE, "text/plain; charset=utf-8".to_string())],
+        text,
+    )
+        .into_response())
 }
 
 async fn structured_text(
@@ -149,7 +203,10 @@ async fn structured_text(
     Path(id): Path<String>,
 ) -> Result<Response, UcsError> {
     let (_, record) = record(&state, principal, &headers, id).await?;
-    let structured = record.content.structured_text.ok_or_else(|| not_found("structured text"))?;
+    let structured = record
+        .content
+        .structured_text
+        .ok_or_else(|| not_found("structured text"))?;
     Ok(([(CONTENT_TYPE, structured.mime)], structured.body).into_response())
 }
 
@@ -160,8 +217,16 @@ async fn binary_content(
     Path(id): Path<String>,
 ) -> Result<Response, UcsError> {
     let (tenant, record) = record(&state, principal, &headers, id).await?;
-    let binary = record.content.binaries.first().ok_or_else(|| not_found("binary content"))?;
-    let stored = state.store.get_content(&tenant, &record.interaction_id, &binary.content_id).await.map_err(ApiError::from)?;
+    let binary = record
+        .content
+        .binaries
+        .first()
+        .ok_or_else(|| not_found("binary content"))?;
+    let stored = state
+        .store
+        .get_content(&tenant, &record.interaction_id, &binary.content_id)
+        .await
+        .map_err(ApiError::from)?;
     let stored = stored.ok_or_else(|| not_found("binary content"))?;
     Ok(([(CONTENT_TYPE, stored.mime)], stored.bytes).into_response())
 }

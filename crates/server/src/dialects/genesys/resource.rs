@@ -13,8 +13,19 @@ use crate::dialects::ImportError;
 
 /// Resource fields kept verbatim in `extensions` on import.
 const KEPT: [&str; 13] = [
-    "entity_type", "type", "sub_type", "media_type", "owner_id", "creator_app_id", "timeshift",
-    "allow_children", "established_date", "released_date", "structured_text_mime", "duration", "sent_date",
+    "entity_type",
+    "type",
+    "sub_type",
+    "media_type",
+    "owner_id",
+    "creator_app_id",
+    "timeshift",
+    "allow_children",
+    "established_date",
+    "released_date",
+    "structured_text_mime",
+    "duration",
+    "sent_date",
 ];
 const KEPT_EMAIL: [&str; 2] = ["cc", "reply_to"];
 
@@ -69,9 +80,15 @@ pub fn render_resource(rec: &Interaction, base: &str) -> Value {
     let or_kept = |field: &str, derived: Value| kept(rec, field).cloned().unwrap_or(derived);
     let content = format!("{base}/interactions/{}", rec.interaction_id);
     put("interaction_id", json!(rec.interaction_id));
-    put("customer_id", json!(rec.customer.as_ref().and_then(|c| c.id.as_ref())));
+    put(
+        "customer_id",
+        json!(rec.customer.as_ref().and_then(|c| c.id.as_ref())),
+    );
     put("status", json!(status(rec)));
-    put("entity_type", or_kept("entity_type", json!(entity_type(rec))));
+    put(
+        "entity_type",
+        or_kept("entity_type", json!(entity_type(rec))),
+    );
     put("type", or_kept("type", direction(rec)));
     put("sub_type", or_kept("sub_type", Value::Null));
     put("media_type", or_kept("media_type", media_type(rec)));
@@ -87,9 +104,18 @@ pub fn render_resource(rec: &Interaction, base: &str) -> Value {
     put("subject", json!(rec.subject));
     put("udata", json!(rec.attributes));
     put("text", json!(format!("{content}/plain_text")));
-    put("structured_text", json!(format!("{content}/structured_text")));
+    put(
+        "structured_text",
+        json!(format!("{content}/structured_text")),
+    );
     put("binary_content", json!(format!("{content}/binary_content")));
-    put("structured_text_mime", or_kept("structured_text_mime", json!(rec.content.structured_text.as_ref().map(|s| &s.mime))));
+    put(
+        "structured_text_mime",
+        or_kept(
+            "structured_text_mime",
+            json!(rec.content.structured_text.as_ref().map(|s| &s.mime)),
+        ),
+    );
     let customer_address = rec.customer.as_ref().and_then(|c| c.address.clone());
     match rec.channel_type {
         Some(ChannelType::Voice) => {
@@ -100,22 +126,40 @@ pub fn render_resource(rec: &Interaction, base: &str) -> Value {
         }
         Some(ChannelType::Email) => {
             let personal = rec.customer.as_ref().and_then(|c| c.name.clone());
-            put("from", json!(customer_address.map(|address| json!({"address": address, "personal": personal}))));
-            put("to", json!(rec.contact_point.as_ref().map(|address| vec![json!({"address": address})])));
+            put(
+                "from",
+                json!(customer_address
+                    .map(|address| json!({"address": address, "personal": personal}))),
+            );
+            put(
+                "to",
+                json!(rec
+                    .contact_point
+                    .as_ref()
+                    .map(|address| vec![json!({"address": address})])),
+            );
             put("cc", kept(rec, "cc").cloned().unwrap_or(Value::Null));
-            put("reply_to", kept(rec, "reply_to").cloned().unwrap_or(Value::Null));
-            put("sent_date", or_kept("sent_date", json!(rec.start_timestamp)));
+            put(
+                "reply_to",
+                kept(rec, "reply_to").cloned().unwrap_or(Value::Null),
+            );
+            put(
+                "sent_date",
+                or_kept("sent_date", json!(rec.start_timestamp)),
+            );
         }
         _ => {
             let first = rec.agents.iter().map(|a| a.start_timestamp).min();
             let last = rec.agents.iter().filter_map(|a| a.end_timestamp).max();
-            put("established_date", or_kept("established_date", json!(first)));
+            put(
+                "established_date",
+                or_kept("established_date", json!(first)),
+            );
             put("released_date", or_kept("released_date", json!(last)));
         }
     }
     Value::Object(map)
 }
-
 
 fn string<'a>(v: &'a Value, field: &str) -> Result<Option<&'a str>, ImportError> {
     match v.get(field) {
@@ -126,7 +170,9 @@ fn string<'a>(v: &'a Value, field: &str) -> Result<Option<&'a str>, ImportError>
 }
 
 fn date(v: &Value, field: &str) -> Result<Option<Timestamp>, ImportError> {
-    string(v, field)?.map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string()))).transpose()
+    string(v, field)?
+        .map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string())))
+        .transpose()
 }
 
 fn channel(media_type: &str) -> ChannelType {
@@ -143,12 +189,19 @@ fn channel(media_type: &str) -> ChannelType {
 
 /// A UCS Interaction Resource as a canonical record.
 pub fn parse_resource(tenant: &TenantId, v: &Value) -> Result<Interaction, ImportError> {
-    let id = string(v, "interaction_id")?.ok_or_else(|| ImportError::new("interaction_id", "is required"))?;
-    let id = InteractionId::parse(id).map_err(|e| ImportError::new("interaction_id", e.to_string()))?;
-    let start = date(v, "start_date")?.ok_or_else(|| ImportError::new("start_date", "is required"))?;
+    let id = string(v, "interaction_id")?
+        .ok_or_else(|| ImportError::new("interaction_id", "is required"))?;
+    let id =
+        InteractionId::parse(id).map_err(|e| ImportError::new("interaction_id", e.to_string()))?;
+    let start =
+        date(v, "start_date")?.ok_or_else(|| ImportError::new("start_date", "is required"))?;
     let mut rec = Interaction::new(tenant.clone(), id, start);
     rec.end_timestamp = date(v, "end_date")?;
-    rec.status = if rec.end_timestamp.is_some() { Status::Ended } else { Status::Active };
+    rec.status = if rec.end_timestamp.is_some() {
+        Status::Ended
+    } else {
+        Status::Active
+    };
     rec.channel_type = Some(channel(string(v, "media_type")?.unwrap_or("messaging")));
     rec.direction = match string(v, "type")?.map(str::to_ascii_lowercase).as_deref() {
         Some(t) if t.starts_with("inbound") => Some(Direction::Inbound),
@@ -158,15 +211,22 @@ pub fn parse_resource(tenant: &TenantId, v: &Value) -> Result<Interaction, Impor
     };
     let mut customer = Customer::default();
     if let Some(id) = string(v, "customer_id")? {
-        customer.id = Some(CustomerId::parse(id).map_err(|e| ImportError::new("customer_id", e.to_string()))?);
+        customer.id = Some(
+            CustomerId::parse(id).map_err(|e| ImportError::new("customer_id", e.to_string()))?,
+        );
     }
     customer.address = string(v, "phone_number")?.map(str::to_owned);
     if let Some(from) = v.get("from") {
-        customer.address = string(from, "address")?.map(str::to_owned).or(customer.address);
+        customer.address = string(from, "address")?
+            .map(str::to_owned)
+            .or(customer.address);
         customer.name = string(from, "personal")?.map(str::to_owned);
     }
     rec.customer = Some(customer);
-    rec.contact_point = v.get("to").and_then(|to| to[0]["address"].as_str()).map(str::to_owned);
+    rec.contact_point = v
+        .get("to")
+        .and_then(|to| to[0]["address"].as_str())
+        .map(str::to_owned);
     rec.subject = string(v, "subject")?.map(str::to_owned);
     rec.thread_id = string(v, "thread_id")?.map(str::to_owned);
     rec.parent_id = string(v, "parent_id")?.map(str::to_owned);
@@ -181,7 +241,8 @@ pub fn parse_resource(tenant: &TenantId, v: &Value) -> Result<Interaction, Impor
     }
     for field in KEPT.iter().chain(&KEPT_EMAIL) {
         if let Some(value) = v.get(*field).filter(|value| !value.is_null()) {
-            rec.extensions.insert(format!("genesys.{field}"), value.clone());
+            rec.extensions
+                .insert(format!("genesys.{field}"), value.clone());
         }
     }
     Ok(rec)

@@ -31,7 +31,10 @@ const WEEK_MS: i64 = 7 * 24 * 3600 * 1000;
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/compat/talkdesk/interactions", get(list_interactions))
-        .route("/compat/talkdesk/conversations/interactions", get(list_interactions))
+        .route(
+            "/compat/talkdesk/conversations/interactions",
+            get(list_interactions),
+        )
 }
 
 /// An error in Talkdesk's shape: `{code, message, description, fields: [{name, description}]}`.
@@ -63,15 +66,29 @@ impl From<ApiError> for TalkdeskError {
             s if s.is_server_error() => "internal_error",
             _ => "invalid_parameters",
         };
-        let fields = error.field().map(|f| vec![(f.to_string(), error.message().to_string())]).unwrap_or_default();
-        Self { status: error.status(), code, message: error.message().to_string(), fields }
+        let fields = error
+            .field()
+            .map(|f| vec![(f.to_string(), error.message().to_string())])
+            .unwrap_or_default();
+        Self {
+            status: error.status(),
+            code,
+            message: error.message().to_string(),
+            fields,
+        }
     }
 }
 
 impl IntoResponse for TalkdeskError {
     fn into_response(self) -> Response {
-        let fields: Vec<Value> = self.fields.iter().map(|(name, description)| json!({"name": name, "description": description})).collect();
-        let description = fields.first().map(|_| "See fields for the parameters at fault.");
+        let fields: Vec<Value> = self
+            .fields
+            .iter()
+            .map(|(name, description)| json!({"name": name, "description": description}))
+            .collect();
+        let description = fields
+            .first()
+            .map(|_| "See fields for the parameters at fault.");
         let mut body = json!({"code": self.code, "message": self.message, "fields": fields});
         if let Some(description) = description {
             body["description"] = json!(description);
@@ -89,15 +106,25 @@ struct Request {
     cursor: Option<String>,
 }
 
-fn parse(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<Request, TalkdeskError> {
+fn parse(
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Request, TalkdeskError> {
     let Query(pairs) = query.map_err(|e| TalkdeskError::parameter("query", e.body_text()))?;
-    let mut request = Request { account: None, start: None, end: None, per_page: 50, cursor: None };
+    let mut request = Request {
+        account: None,
+        start: None,
+        end: None,
+        per_page: 50,
+        cursor: None,
+    };
     let mut seen: Vec<String> = Vec::new();
     for (name, value) in pairs {
         if seen.contains(&name) {
             return Err(TalkdeskError::parameter(&name, "is given more than once"));
         }
-        let time = |v: &str| Timestamp::parse(v).map_err(|e| TalkdeskError::parameter(&name, e.to_string()));
+        let time = |v: &str| {
+            Timestamp::parse(v).map_err(|e| TalkdeskError::parameter(&name, e.to_string()))
+        };
         match name.as_str() {
             "account_id" => request.account = Some(value),
             "start_date" => request.start = Some(time(&value)?),
@@ -107,10 +134,17 @@ fn parse(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<
                     .parse()
                     .ok()
                     .filter(|n| (1..=1000).contains(n))
-                    .ok_or_else(|| TalkdeskError::parameter(&name, "must be an integer from 1 to 1000"))?;
+                    .ok_or_else(|| {
+                        TalkdeskError::parameter(&name, "must be an integer from 1 to 1000")
+                    })?;
             }
             "cursor" => request.cursor = Some(value),
-            _ => return Err(TalkdeskError::parameter(&name, "is not a parameter of this endpoint")),
+            _ => {
+                return Err(TalkdeskError::parameter(
+                    &name,
+                    "is not a parameter of this endpoint",
+                ))
+            }
         }
         seen.push(name);
     }
@@ -118,7 +152,11 @@ fn parse(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<
 }
 
 /// The window: at most seven days, end after start.
-fn window(start: Option<Timestamp>, end: Option<Timestamp>, now: Timestamp) -> Result<(Timestamp, Timestamp), TalkdeskError> {
+fn window(
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<(Timestamp, Timestamp), TalkdeskError> {
     let (start, end) = match (start, end) {
         (Some(s), Some(e)) => (s, e),
         (Some(s), None) => (s, Timestamp::from_millis(s.millis() + WEEK_MS)),
@@ -126,10 +164,16 @@ fn window(start: Option<Timestamp>, end: Option<Timestamp>, now: Timestamp) -> R
         (None, None) => (Timestamp::from_millis(now.millis() - WEEK_MS), now),
     };
     if end <= start {
-        return Err(TalkdeskError::parameter("end_date", "must be later than start_date"));
+        return Err(TalkdeskError::parameter(
+            "end_date",
+            "must be later than start_date",
+        ));
     }
     if end.millis() - start.millis() > WEEK_MS {
-        return Err(TalkdeskError::parameter("end_date", "the window from start_date to end_date must not exceed seven days"));
+        return Err(TalkdeskError::parameter(
+            "end_date",
+            "the window from start_date to end_date must not exceed seven days",
+        ));
     }
     Ok((start, end))
 }
@@ -139,7 +183,12 @@ fn account(principal: &Principal, requested: Option<&str>) -> Result<TenantId, T
     let name = match (requested, &principal.tenants[..]) {
         (Some(name), _) => name.to_string(),
         (None, [only]) => only.to_string(),
-        (None, _) => return Err(TalkdeskError::parameter("account_id", "the token grants several accounts: name one")),
+        (None, _) => {
+            return Err(TalkdeskError::parameter(
+                "account_id",
+                "the token grants several accounts: name one",
+            ))
+        }
     };
     Ok(principal.authorize(&name, Scope::Read)?)
 }
@@ -159,7 +208,10 @@ async fn list_interactions(
     let after = request
         .cursor
         .as_deref()
-        .map(|c| decode_cursor(Order::Asc, c).map_err(|e| TalkdeskError::parameter("cursor", e.to_string())))
+        .map(|c| {
+            decode_cursor(Order::Asc, c)
+                .map_err(|e| TalkdeskError::parameter("cursor", e.to_string()))
+        })
         .transpose()?;
     let query = InteractionQuery {
         from: Some(start),
@@ -169,7 +221,11 @@ async fn list_interactions(
         after,
         ..InteractionQuery::default()
     };
-    let page = state.store.list_interactions(&tenant, &query).await.map_err(ApiError::from)?;
+    let page = state
+        .store
+        .list_interactions(&tenant, &query)
+        .await
+        .map_err(ApiError::from)?;
 
     let base = format!("{}{}", base_url(&state, &headers), uri.path());
     let self_href = match uri.query() {
@@ -179,7 +235,10 @@ async fn list_interactions(
     // The next link pins the window, so "the last seven days" does not move while paging.
     let mut links = json!({"self": {"href": self_href}});
     if let Some(next) = &page.next {
-        let mut params = vec![format!("start_date={}", start.format(6)), format!("end_date={}", end.format(6))];
+        let mut params = vec![
+            format!("start_date={}", start.format(6)),
+            format!("end_date={}", end.format(6)),
+        ];
         params.push(format!("per_page={}", request.per_page));
         if let Some(account) = &request.account {
             params.push(format!("account_id={account}"));
@@ -188,7 +247,9 @@ async fn list_interactions(
         links["next"] = json!({"href": format!("{base}?{}", params.join("&"))});
     }
     let interactions: Vec<Value> = page.items.iter().map(render::render_interaction).collect();
-    Ok(Json(json!({"_embedded": {"interactions": interactions}, "_links": links})))
+    Ok(Json(
+        json!({"_embedded": {"interactions": interactions}, "_links": links}),
+    ))
 }
 
 #[cfg(test)]
@@ -199,9 +260,27 @@ mod tests {
     fn windows_default_to_seven_days_and_refuse_more() {
         let t = |s: &str| Timestamp::parse(s).unwrap();
         let now = t("2024-05-08T00:00:00Z");
-        assert_eq!(window(None, None, now).unwrap(), (t("2024-05-01T00:00:00Z"), now));
-        assert_eq!(window(Some(t("2024-05-01T00:00:00Z")), None, now).unwrap().1, t("2024-05-08T00:00:00Z"));
-        assert!(window(Some(t("2024-05-01T00:00:00Z")), Some(t("2024-05-08T00:00:00.001Z")), now).is_err());
-        assert!(window(Some(t("2024-05-02T00:00:00Z")), Some(t("2024-05-01T00:00:00Z")), now).is_err());
+        assert_eq!(
+            window(None, None, now).unwrap(),
+            (t("2024-05-01T00:00:00Z"), now)
+        );
+        assert_eq!(
+            window(Some(t("2024-05-01T00:00:00Z")), None, now)
+                .unwrap()
+                .1,
+            t("2024-05-08T00:00:00Z")
+        );
+        assert!(window(
+            Some(t("2024-05-01T00:00:00Z")),
+            Some(t("2024-05-08T00:00:00.001Z")),
+            now
+        )
+        .is_err());
+        assert!(window(
+            Some(t("2024-05-02T00:00:00Z")),
+            Some(t("2024-05-01T00:00:00Z")),
+            now
+        )
+        .is_err());
     }
 }

@@ -1,7 +1,9 @@
 //! Pure mapping between the canonical record and a Talkdesk interaction, both ways: the
 //! renderer serves `/compat/talkdesk`, the parser imports Talkdesk pages.
 
-use interlog_core::record::{AgentAllocation, AgentRef, ChannelType, Direction, Interaction, Message, Participant, Status};
+use interlog_core::record::{
+    AgentAllocation, AgentRef, ChannelType, Direction, Interaction, Message, Participant, Status,
+};
 use interlog_core::{AgentId, InteractionId, TenantId, Timestamp};
 use serde_json::{json, Value};
 
@@ -33,7 +35,10 @@ fn default_source(channel: Option<ChannelType>, participant: Participant) -> &'s
 /// Ring groups: as imported, else the queues the interaction went through.
 fn ring_groups(rec: &Interaction) -> Vec<String> {
     if let Some(Value::Array(groups)) = rec.attributes.get(RING_GROUPS) {
-        return groups.iter().filter_map(|g| g.as_str().map(str::to_owned)).collect();
+        return groups
+            .iter()
+            .filter_map(|g| g.as_str().map(str::to_owned))
+            .collect();
     }
     let mut groups: Vec<String> = Vec::new();
     for queue in &rec.queues {
@@ -55,7 +60,9 @@ fn agents(rec: &Interaction) -> Vec<Value> {
             None => seen.push((&allocation.agent_id, allocation.agent_name.as_deref())),
         }
     }
-    seen.into_iter().map(|(id, name)| json!({"id": id, "name": name})).collect()
+    seen.into_iter()
+        .map(|(id, name)| json!({"id": id, "name": name}))
+        .collect()
 }
 
 fn render_message(rec: &Interaction, m: &Message) -> Value {
@@ -108,7 +115,9 @@ fn required<'a>(value: &'a Value, field: &str) -> Result<&'a str, ImportError> {
 }
 
 fn timestamp(value: &Value, field: &str) -> Result<Option<Timestamp>, ImportError> {
-    text(value, field)?.map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string()))).transpose()
+    text(value, field)?
+        .map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string())))
+        .transpose()
 }
 
 fn number(value: &Value, field: &str) -> Option<f64> {
@@ -125,7 +134,10 @@ fn parse_participant(raw: &str) -> Result<Participant, ImportError> {
         "agent" => Ok(Participant::Agent),
         "bot" | "virtual_agent" | "va" => Ok(Participant::Bot),
         "system" => Ok(Participant::System),
-        other => Err(ImportError::new("participant", format!("{other:?} is not customer, agent, bot or system"))),
+        other => Err(ImportError::new(
+            "participant",
+            format!("{other:?} is not customer, agent, bot or system"),
+        )),
     }
 }
 
@@ -159,27 +171,53 @@ fn parse_message(value: &Value, fallback_time: Timestamp) -> Result<Message, Imp
 
 /// A Talkdesk interaction as a canonical record (for an `interaction-imported` event).
 pub fn parse_interaction(tenant: &TenantId, value: &Value) -> Result<Interaction, ImportError> {
-    let id = InteractionId::parse(required(value, "id")?).map_err(|e| ImportError::new("id", e.to_string()))?;
-    let start = timestamp(value, "started_at")?.ok_or_else(|| ImportError::new("started_at", "is required"))?;
+    let id = InteractionId::parse(required(value, "id")?)
+        .map_err(|e| ImportError::new("id", e.to_string()))?;
+    let start = timestamp(value, "started_at")?
+        .ok_or_else(|| ImportError::new("started_at", "is required"))?;
     let mut rec = Interaction::new(tenant.clone(), id, start);
     rec.end_timestamp = timestamp(value, "ended_at")?;
-    rec.status = if rec.end_timestamp.is_some() { Status::Ended } else { Status::Active };
-    rec.direction = match text(value, "direction")?.map(str::to_ascii_lowercase).as_deref() {
+    rec.status = if rec.end_timestamp.is_some() {
+        Status::Ended
+    } else {
+        Status::Active
+    };
+    rec.direction = match text(value, "direction")?
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None => None,
         Some("inbound") => Some(Direction::Inbound),
         Some("outbound") => Some(Direction::Outbound),
         Some("internal") => Some(Direction::Internal),
-        Some(other) => return Err(ImportError::new("direction", format!("{other:?} is not inbound, outbound or internal"))),
+        Some(other) => {
+            return Err(ImportError::new(
+                "direction",
+                format!("{other:?} is not inbound, outbound or internal"),
+            ))
+        }
     };
     if let Some(customer) = text(value, "customer_id")? {
-        let id = interlog_core::CustomerId::parse(customer).map_err(|e| ImportError::new("customer_id", e.to_string()))?;
-        rec.customer = Some(interlog_core::record::Customer { id: Some(id), address: None, name: None });
+        let id = interlog_core::CustomerId::parse(customer)
+            .map_err(|e| ImportError::new("customer_id", e.to_string()))?;
+        rec.customer = Some(interlog_core::record::Customer {
+            id: Some(id),
+            address: None,
+            name: None,
+        });
     }
     if let Some(groups) = value["ring_groups"].as_array() {
-        rec.attributes.insert(RING_GROUPS.into(), Value::Array(groups.clone()));
+        rec.attributes
+            .insert(RING_GROUPS.into(), Value::Array(groups.clone()));
     }
-    for (n, message) in value["messages"].as_array().into_iter().flatten().enumerate() {
-        let message = parse_message(message, start).map_err(|e| ImportError::new(&format!("messages[{n}].{}", e.field), e.message))?;
+    for (n, message) in value["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let message = parse_message(message, start)
+            .map_err(|e| ImportError::new(&format!("messages[{n}].{}", e.field), e.message))?;
         if rec.channel_type.is_none() {
             rec.channel_type = channel_of(message.channel.as_deref());
         }
@@ -190,8 +228,11 @@ pub fn parse_interaction(tenant: &TenantId, value: &Value) -> Result<Interaction
         let id = required(agent, "id").map_err(|e| ImportError::new(&field("id"), e.message))?;
         rec.agents.push(AgentAllocation {
             interaction_agent_id: format!("{}-agent-{n}", rec.interaction_id),
-            agent_id: AgentId::parse(id).map_err(|e| ImportError::new(&field("id"), e.to_string()))?,
-            agent_name: text(agent, "name").map_err(|e| ImportError::new(&field("name"), e.message))?.map(str::to_owned),
+            agent_id: AgentId::parse(id)
+                .map_err(|e| ImportError::new(&field("id"), e.to_string()))?,
+            agent_name: text(agent, "name")
+                .map_err(|e| ImportError::new(&field("name"), e.message))?
+                .map(str::to_owned),
             session_id: None,
             tenant_agent_id: None,
             platform_agent_id: None,
@@ -259,9 +300,15 @@ mod tests {
         let tenant = TenantId::parse("acme").unwrap();
         let mut bad = page_item();
         bad["messages"][1]["participant"] = json!("martian");
-        assert_eq!(parse_interaction(&tenant, &bad).unwrap_err().field, "messages[1].participant");
+        assert_eq!(
+            parse_interaction(&tenant, &bad).unwrap_err().field,
+            "messages[1].participant"
+        );
         bad = page_item();
         bad["started_at"] = json!("yesterday");
-        assert_eq!(parse_interaction(&tenant, &bad).unwrap_err().field, "started_at");
+        assert_eq!(
+            parse_interaction(&tenant, &bad).unwrap_err().field,
+            "started_at"
+        );
     }
 }

@@ -61,9 +61,22 @@ pub(super) async fn create_phone(
     if phone.phone_number.trim().is_empty() {
         return Err(bad_request("phoneNumber must not be empty"));
     }
-    let record = DnisPhone { phone_number: phone.phone_number, dn_id: phone.dn_id, group: phone.group_name, enabled: phone.enabled };
-    if !state.store.create_dnis_phone(&tenant, &record).await.map_err(ApiError::from)? {
-        let message = format!("Cannot create Phone '{}'. A phone with that name already exists", record.phone_number);
+    let record = DnisPhone {
+        phone_number: phone.phone_number,
+        dn_id: phone.dn_id,
+        group: phone.group_name,
+        enabled: phone.enabled,
+    };
+    if !state
+        .store
+        .create_dnis_phone(&tenant, &record)
+        .await
+        .map_err(ApiError::from)?
+    {
+        let message = format!(
+            "Cannot create Phone '{}'. A phone with that name already exists",
+            record.phone_number
+        );
         return Err(XpError::text(StatusCode::CONFLICT, message));
     }
     Ok(record.phone_number)
@@ -86,26 +99,51 @@ pub(super) async fn allocate(
     check_version(&version)?;
     let tenant = authorize(principal, &headers, None, Scope::Write)?;
     let request: AllocateRequest = json_body(&body)?;
-    let interaction = InteractionId::parse(request.id.clone()).map_err(|e| bad_request(format!("id: {e}")))?;
+    let interaction =
+        InteractionId::parse(request.id.clone()).map_err(|e| bad_request(format!("id: {e}")))?;
     let timeout = state.dnis_timeout.as_millis() as i64;
     let now = now_ms();
     let phone = state
         .store
-        .allocate_dnis_phone(&tenant, request.group.as_deref(), interaction.as_str(), now, timeout)
+        .allocate_dnis_phone(
+            &tenant,
+            request.group.as_deref(),
+            interaction.as_str(),
+            now,
+            timeout,
+        )
         .await
         .map_err(ApiError::from)?
-        .ok_or_else(|| XpError::text(StatusCode::FORBIDDEN, "Currently there are no available phone numbers"))?;
+        .ok_or_else(|| {
+            XpError::text(
+                StatusCode::FORBIDDEN,
+                "Currently there are no available phone numbers",
+            )
+        })?;
     // The session's history remembers the number it was handed.
     let event = Event {
-        event_id: EventId::parse(format!("dnis-{}-{now}", phone.chars().filter(char::is_ascii_alphanumeric).collect::<String>()))
-            .map_err(|e| bad_request(e.to_string()))?,
+        event_id: EventId::parse(format!(
+            "dnis-{}-{now}",
+            phone
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        ))
+        .map_err(|e| bad_request(e.to_string()))?,
         interaction_id: interaction,
         timestamp: Timestamp::from_millis(now),
         body: EventBody::CallerKeysSet(CallerKeysSet {
-            caller_keys: CallerKeys { allocated_phone: Some(phone.clone()), ..CallerKeys::default() },
+            caller_keys: CallerKeys {
+                allocated_phone: Some(phone.clone()),
+                ..CallerKeys::default()
+            },
         }),
     };
-    state.store.append_events(&tenant, &[event]).await.map_err(ApiError::from)?;
+    state
+        .store
+        .append_events(&tenant, &[event])
+        .await
+        .map_err(ApiError::from)?;
     Ok(phone)
 }
 
@@ -118,9 +156,17 @@ pub(super) async fn allocation(
     check_version(&version)?;
     let tenant = authorize(principal, &headers, None, Scope::Read)?;
     let timeout = state.dnis_timeout.as_millis() as i64;
-    match state.store.dnis_allocation(&tenant, &phone, now_ms(), timeout).await.map_err(ApiError::from)? {
+    match state
+        .store
+        .dnis_allocation(&tenant, &phone, now_ms(), timeout)
+        .await
+        .map_err(ApiError::from)?
+    {
         Some(allocation) => Ok(allocation.interaction.unwrap_or_default()),
-        None => Err(XpError::text(StatusCode::NOT_FOUND, format!("Phone number {phone} was not found"))),
+        None => Err(XpError::text(
+            StatusCode::NOT_FOUND,
+            format!("Phone number {phone} was not found"),
+        )),
     }
 }
 
@@ -132,9 +178,17 @@ pub(super) async fn free(
 ) -> Result<String, XpError> {
     check_version(&version)?;
     let tenant = authorize(principal, &headers, None, Scope::Write)?;
-    if state.store.free_dnis_phone(&tenant, &phone).await.map_err(ApiError::from)? {
+    if state
+        .store
+        .free_dnis_phone(&tenant, &phone)
+        .await
+        .map_err(ApiError::from)?
+    {
         Ok(String::new())
     } else {
-        Err(XpError::text(StatusCode::NOT_FOUND, format!("Phone number {phone} was not found")))
+        Err(XpError::text(
+            StatusCode::NOT_FOUND,
+            format!("Phone number {phone} was not found"),
+        ))
     }
 }

@@ -15,7 +15,10 @@ fn choice_kind(choice: &Choice, step: &FlowStep) -> (&'static str, Value) {
         ChoiceKind::ClickToContinue => ("clickToContinue", json!({})),
         ChoiceKind::Option => ("choiceOption", json!({"selected": choice.selected})),
         ChoiceKind::Switch => ("choiceSwitch", json!({"selected": choice.selected})),
-        ChoiceKind::SelectFromList => ("selectFromList", json!({"selected": choice.selected, "value": choice.value})),
+        ChoiceKind::SelectFromList => (
+            "selectFromList",
+            json!({"selected": choice.selected, "value": choice.value}),
+        ),
         ChoiceKind::TextInput => ("textInput", json!({"value": choice.input})),
         ChoiceKind::UploadImageList => {
             let images: Vec<Value> = step
@@ -31,7 +34,10 @@ fn choice_kind(choice: &Choice, step: &FlowStep) -> (&'static str, Value) {
 fn render_choice(choice: &Choice, step: &FlowStep) -> Value {
     let mut object = Map::new();
     object.insert("id".into(), json!(choice.id));
-    object.insert("choiceValue".into(), json!(choice.value.clone().unwrap_or_default()));
+    object.insert(
+        "choiceValue".into(),
+        json!(choice.value.clone().unwrap_or_default()),
+    );
     if let Some(label) = &choice.label {
         object.insert("choiceLabel".into(), json!(label));
     }
@@ -42,7 +48,12 @@ fn render_choice(choice: &Choice, step: &FlowStep) -> Value {
 
 /// One page of the full flow.
 fn render_page(step: &FlowStep) -> Value {
-    let single = step.choices.iter().filter(|c| c.kind == ChoiceKind::Option).count() > 0;
+    let single = step
+        .choices
+        .iter()
+        .filter(|c| c.kind == ChoiceKind::Option)
+        .count()
+        > 0;
     let mut content = json!({
         "contentHeader": {"id": format!("{}-header", step.step_id), "innerHtml": step.header.clone().unwrap_or_default()},
         "contentSections": [{
@@ -54,7 +65,8 @@ fn render_page(step: &FlowStep) -> Value {
         }],
     });
     if let Some(footer) = &step.footer {
-        content["contentFooter"] = json!({"id": format!("{}-footer", step.step_id), "innerHtml": footer});
+        content["contentFooter"] =
+            json!({"id": format!("{}-footer", step.step_id), "innerHtml": footer});
     }
     json!({
         "pageId": step.step_id,
@@ -103,10 +115,20 @@ fn answer(choice: &Choice, step: &FlowStep) -> Option<String> {
     match choice.kind {
         ChoiceKind::TextInput => choice.input.clone().filter(|i| !i.is_empty()),
         ChoiceKind::UploadImageList => (!step.photos.is_empty()).then(|| {
-            step.photos.iter().map(|p| p.path.clone().unwrap_or_else(|| p.content_id.clone())).collect::<Vec<_>>().join(",")
+            step.photos
+                .iter()
+                .map(|p| p.path.clone().unwrap_or_else(|| p.content_id.clone()))
+                .collect::<Vec<_>>()
+                .join(",")
         }),
         ChoiceKind::ClickToContinue => None,
-        _ => choice.selected.then(|| choice.label.clone().or_else(|| choice.value.clone()).unwrap_or_default()),
+        _ => choice.selected.then(|| {
+            choice
+                .label
+                .clone()
+                .or_else(|| choice.value.clone())
+                .unwrap_or_default()
+        }),
     }
 }
 
@@ -150,7 +172,10 @@ mod tests {
 
     #[test]
     fn markup_becomes_plain_text() {
-        assert_eq!(plain_text("<span style=\"x\">Choose&nbsp;your <b>plan</b></span> &amp; go"), "Choose your plan & go");
+        assert_eq!(
+            plain_text("<span style=\"x\">Choose&nbsp;your <b>plan</b></span> &amp; go"),
+            "Choose your plan & go"
+        );
         assert_eq!(plain_text("<img src='a.png'/>"), "");
     }
 }

@@ -39,15 +39,33 @@ pub(super) fn routes() -> Router<AppState> {
     let agent = "/compat/xplatform/interact/agent/version/{version}/account/{account}";
     let dnis = "/compat/xplatform/interact/version/{version}/dnis";
     Router::new()
-        .route(&format!("{agent}/uniqueId/{{kind}}/{{value}}"), get(unique_id))
-        .route(&format!("{agent}/interactiondata/{{uid}}/fullFlow"), get(full_flow))
-        .route(&format!("{agent}/interactiondata/{{uid}}/summary"), get(summary))
-        .route(&format!("{agent}/interactiondata/{{uid}}/variableSet/{{set}}"), get(variable_set))
-        .route(&format!("{agent}/photo/{{uid}}/{{img_path}}"), get(photo_bytes))
+        .route(
+            &format!("{agent}/uniqueId/{{kind}}/{{value}}"),
+            get(unique_id),
+        )
+        .route(
+            &format!("{agent}/interactiondata/{{uid}}/fullFlow"),
+            get(full_flow),
+        )
+        .route(
+            &format!("{agent}/interactiondata/{{uid}}/summary"),
+            get(summary),
+        )
+        .route(
+            &format!("{agent}/interactiondata/{{uid}}/variableSet/{{set}}"),
+            get(variable_set),
+        )
+        .route(
+            &format!("{agent}/photo/{{uid}}/{{img_path}}"),
+            get(photo_bytes),
+        )
         .route(dnis, post(dnis::create_phone))
         .route(&format!("{dnis}/"), post(dnis::create_phone))
         .route(&format!("{dnis}/allocate/new"), post(dnis::allocate))
-        .route(&format!("{dnis}/allocate/get/{{phone}}"), get(dnis::allocation))
+        .route(
+            &format!("{dnis}/allocate/get/{{phone}}"),
+            get(dnis::allocation),
+        )
         .route(&format!("{dnis}/allocate/free/{{phone}}"), post(dnis::free))
 }
 
@@ -83,11 +101,18 @@ impl IntoResponse for XpError {
                 let mut response = (StatusCode::UNAUTHORIZED, Json(body)).into_response();
                 // Header values must be visible ASCII; reasons are plain English.
                 if let Ok(value) = HeaderValue::from_str(&reason) {
-                    response.headers_mut().insert("unauthenticated-reason", value);
+                    response
+                        .headers_mut()
+                        .insert("unauthenticated-reason", value);
                 }
                 response
             }
-            XpError::Text(status, message) => (status, [(CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response(),
+            XpError::Text(status, message) => (
+                status,
+                [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response(),
         }
     }
 }
@@ -96,7 +121,10 @@ impl IntoResponse for XpError {
 fn check_version(version: &str) -> Result<(), XpError> {
     let digits = version.strip_prefix('v').unwrap_or(version);
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(XpError::text(StatusCode::NOT_FOUND, format!("unknown version {version}")));
+        return Err(XpError::text(
+            StatusCode::NOT_FOUND,
+            format!("unknown version {version}"),
+        ));
     }
     Ok(())
 }
@@ -116,15 +144,28 @@ fn authorize(
         .map(str::trim)
         .ok_or_else(|| XpError::Unauthenticated("missing Tenant-Id header".into()))?;
     if account.is_some_and(|account| account != tenant) {
-        return Err(XpError::text(StatusCode::FORBIDDEN, "the Tenant-Id header does not match the account"));
+        return Err(XpError::text(
+            StatusCode::FORBIDDEN,
+            "the Tenant-Id header does not match the account",
+        ));
     }
     Ok(principal.authorize(tenant, scope)?)
 }
 
 async fn record(state: &AppState, tenant: &TenantId, uid: &str) -> Result<Interaction, XpError> {
-    let missing = || XpError::text(StatusCode::NOT_FOUND, format!("Interaction {uid} was not found"));
+    let missing = || {
+        XpError::text(
+            StatusCode::NOT_FOUND,
+            format!("Interaction {uid} was not found"),
+        )
+    };
     let id = InteractionId::parse(uid).map_err(|_| missing())?;
-    state.store.get_interaction(tenant, &id).await.map_err(ApiError::from)?.ok_or_else(missing)
+    state
+        .store
+        .get_interaction(tenant, &id)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(missing)
 }
 
 async fn unique_id(
@@ -140,11 +181,24 @@ async fn unique_id(
         "callReturn" => CallerKeyKind::CallReturnNumber,
         "clickToCall" => CallerKeyKind::ClickToCallCallerId,
         "historySearchId" => CallerKeyKind::HistorySearchId,
-        _ => return Err(XpError::text(StatusCode::NOT_FOUND, format!("unknown caller attribute {kind}"))),
+        _ => {
+            return Err(XpError::text(
+                StatusCode::NOT_FOUND,
+                format!("unknown caller attribute {kind}"),
+            ))
+        }
     };
-    match state.store.lookup(&tenant, kind, &value).await.map_err(ApiError::from)? {
+    match state
+        .store
+        .lookup(&tenant, kind, &value)
+        .await
+        .map_err(ApiError::from)?
+    {
         Some(id) => Ok(id.to_string()),
-        None => Err(XpError::text(StatusCode::NOT_FOUND, format!("No interaction was found for {} {value}", kind.as_str()))),
+        None => Err(XpError::text(
+            StatusCode::NOT_FOUND,
+            format!("No interaction was found for {} {value}", kind.as_str()),
+        )),
     }
 }
 
@@ -190,9 +244,12 @@ async fn variable_set(
     Path((version, account, uid, set)): Path<(String, String, String, String)>,
 ) -> Result<Json<Value>, XpError> {
     let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
-    flow::variable_set(&record, &set)
-        .map(Json)
-        .ok_or_else(|| XpError::text(StatusCode::NOT_FOUND, format!("Variable set {set} was not found")))
+    flow::variable_set(&record, &set).map(Json).ok_or_else(|| {
+        XpError::text(
+            StatusCode::NOT_FOUND,
+            format!("Variable set {set} was not found"),
+        )
+    })
 }
 
 async fn photo_bytes(
@@ -203,12 +260,25 @@ async fn photo_bytes(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, XpError> {
     let (tenant, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
-    let invalid = |name: &str| XpError::text(StatusCode::BAD_REQUEST, format!("missing or invalid parameter {name}"));
+    let invalid = |name: &str| {
+        XpError::text(
+            StatusCode::BAD_REQUEST,
+            format!("missing or invalid parameter {name}"),
+        )
+    };
     let Query(pairs) = query.map_err(|_| invalid("maxSize"))?;
     let mut max_size = None;
     for (name, value) in pairs {
         match name.as_str() {
-            "maxSize" => max_size = Some(value.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| invalid("maxSize"))?),
+            "maxSize" => {
+                max_size = Some(
+                    value
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| invalid("maxSize"))?,
+                )
+            }
             _ => return Err(invalid(&name)),
         }
     }
@@ -220,9 +290,21 @@ async fn photo_bytes(
         .flat_map(|step| &step.photos)
         .find(|p| p.content_id == path || p.path.as_deref() == Some(path.as_str()))
         .map(|p| p.content_id.clone())
-        .or_else(|| record.content.binaries.iter().find(|b| b.content_id == path).map(|b| b.content_id.clone()))
+        .or_else(|| {
+            record
+                .content
+                .binaries
+                .iter()
+                .find(|b| b.content_id == path)
+                .map(|b| b.content_id.clone())
+        })
         .ok_or_else(not_found)?;
-    let stored = state.store.get_content(&tenant, &record.interaction_id, &content_id).await.map_err(ApiError::from)?.ok_or_else(not_found)?;
+    let stored = state
+        .store
+        .get_content(&tenant, &record.interaction_id, &content_id)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(not_found)?;
     let bytes = match max_size {
         Some(max) => photo::scale_down(&stored.bytes, max).map_err(|e| {
             tracing::warn!(error = %e, "photo could not be scaled");

@@ -12,7 +12,10 @@ pub fn decode_path(raw: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| raw.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(hex, 16).ok()))
+            .then(|| {
+                raw.get(i + 1..i + 3)
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            })
             .flatten();
         match escaped {
             Some(byte) => {
@@ -40,18 +43,24 @@ pub enum ScaleError {
 /// Scales `bytes` down so that the longer side is at most `max` pixels, keeping the format
 /// (and keeping the bytes as they are when the image is already small enough).
 pub fn scale_down(bytes: &[u8], max: u32) -> Result<Vec<u8>, ScaleError> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ScaleError::Decode(e.to_string()))?;
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScaleError::Decode(e.to_string()))?;
     let format = reader.format().ok_or(ScaleError::Unsupported)?;
     if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg) {
         return Err(ScaleError::Unsupported);
     }
-    let image = reader.decode().map_err(|e| ScaleError::Decode(e.to_string()))?;
+    let image = reader
+        .decode()
+        .map_err(|e| ScaleError::Decode(e.to_string()))?;
     if image.width().max(image.height()) <= max {
         return Ok(bytes.to_vec());
     }
     let scaled = image.resize(max, max, image::imageops::FilterType::Triangle);
     let mut out = Cursor::new(Vec::new());
-    scaled.write_to(&mut out, format).map_err(|e| ScaleError::Decode(e.to_string()))?;
+    scaled
+        .write_to(&mut out, format)
+        .map_err(|e| ScaleError::Decode(e.to_string()))?;
     Ok(out.into_inner())
 }
 
@@ -61,7 +70,10 @@ mod tests {
 
     #[test]
     fn paths_are_decoded_once_more_and_the_dot_restored() {
-        assert_eq!(decode_path("%2Fmnt%2Fsdcard%2Fi1152998579@@@@@png"), "/mnt/sdcard/i1152998579.png");
+        assert_eq!(
+            decode_path("%2Fmnt%2Fsdcard%2Fi1152998579@@@@@png"),
+            "/mnt/sdcard/i1152998579.png"
+        );
         assert_eq!(decode_path("photo-1"), "photo-1");
         assert_eq!(decode_path("100%"), "100%");
     }
@@ -74,7 +86,14 @@ mod tests {
         let scaled = scale_down(png.get_ref(), 100).unwrap();
         let decoded = image::load_from_memory_with_format(&scaled, ImageFormat::Png).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (100, 50));
-        assert_eq!(scale_down(png.get_ref(), 1000).unwrap(), png.into_inner(), "small enough already");
-        assert!(matches!(scale_down(b"not an image", 10), Err(ScaleError::Unsupported | ScaleError::Decode(_))));
+        assert_eq!(
+            scale_down(png.get_ref(), 1000).unwrap(),
+            png.into_inner(),
+            "small enough already"
+        );
+        assert!(matches!(
+            scale_down(b"not an image", 10),
+            Err(ScaleError::Unsupported | ScaleError::Decode(_))
+        ));
     }
 }

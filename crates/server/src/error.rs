@@ -5,12 +5,15 @@
 //! or fields at fault. Client errors say exactly what is wrong. Server errors (5xx) say
 //! nothing about the cause: the full cause chain goes to the log instead.
 
+use std::collections::BTreeMap;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use interlog_store::StoreError;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoResponses, ToSchema};
 
 /// An error answered by the native API.
 #[derive(Debug)]
@@ -171,6 +174,36 @@ impl From<StoreError> for ApiError {
             api.body.message = "the database is busy or unavailable; retry shortly".into();
         }
         api
+    }
+}
+
+/// The error answers of every route, documented once: a route's `responses(...)` names
+/// `ApiError` after its own successes.
+impl IntoResponses for ApiError {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let error = |description: &str| {
+            let body = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build();
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", body)
+                .build()
+                .into()
+        };
+        BTreeMap::from([
+            (
+                "4XX".to_string(),
+                error(
+                    "Bad input (400, naming the parameter or field), credentials (401, 403), \
+                     missing (404), too large (413), wrong type (415), too many requests (429)",
+                ),
+            ),
+            (
+                "5XX".to_string(),
+                error("Server or database unavailable; details are in the log"),
+            ),
+        ])
     }
 }
 

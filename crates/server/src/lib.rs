@@ -41,9 +41,10 @@ pub use state::{open, AppState, Config};
 /// The whole application's routes.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
+    let (native, document) = openapi::native(&state.limits);
     Router::new()
-        .merge(api::routes(&state.limits))
-        .merge(openapi::routes())
+        .merge(native)
+        .merge(openapi::routes(document))
         .merge(dialects::routes())
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

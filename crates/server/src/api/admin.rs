@@ -11,11 +11,12 @@ use axum::Json;
 use interlog_core::{TenantId, Timestamp};
 use interlog_store::ApiKeyRecord;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::params::Params;
+use super::paths::KeyPath;
 use crate::auth::{keys, Principal, Scope};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// A key to create.
@@ -76,8 +77,9 @@ pub fn parse_scopes(names: &[String]) -> Result<Vec<Scope>, String> {
 /// Create an API key; the secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/admin/keys", tag = "admin",
     request_body = CreateKey,
-    responses((status = 201, body = KeyView, description = "The key, with its secret (shown once)"),
-              (status = "4XX", body = ErrorBody, description = "Bad input, credentials or scope")),
+    responses(
+        (status = 201, body = KeyView, description = "The key, with its secret (shown once)"),
+        ApiError),
     security(("bearer" = ["admin"])))]
 pub(crate) async fn create_key(
     State(state): State<AppState>,
@@ -102,29 +104,38 @@ pub(crate) async fn create_key(
     ))
 }
 
-fn tenant_param(
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<String, ApiError> {
-    let mut params = Params::new(query)?;
-    let tenant = params
-        .take("tenant")?
-        .ok_or_else(|| ApiError::invalid_parameter("tenant", "is required"))?;
-    params.finish()?;
-    Ok(tenant)
+/// The tenant whose keys a request is about (the admin routes are outside the tenant path).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct KeyTenant {
+    /// The keys' tenant.
+    tenant: String,
+}
+
+impl KeyTenant {
+    fn parse(
+        query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    ) -> Result<Self, ApiError> {
+        let mut params = Params::new(query)?;
+        let tenant = params
+            .take("tenant")?
+            .ok_or_else(|| ApiError::invalid_parameter("tenant", "is required"))?;
+        params.finish()?;
+        Ok(Self { tenant })
+    }
 }
 
 /// List a tenant's API keys (without secrets).
 #[utoipa::path(get, path = "/api/v1/admin/keys", tag = "admin",
-    params(("tenant" = String, Query, description = "The tenant whose keys to list")),
-    responses((status = 200, body = Vec<KeyView>, description = "The keys, oldest first"),
-              (status = "4XX", body = ErrorBody, description = "Bad input, credentials or scope")),
+    params(KeyTenant),
+    responses((status = 200, body = Vec<KeyView>, description = "The keys, oldest first"), ApiError),
     security(("bearer" = ["admin"])))]
 pub(crate) async fn list_keys(
     State(state): State<AppState>,
     principal: Principal,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<Vec<KeyView>>, ApiError> {
-    let tenant = principal.authorize(&tenant_param(query)?, Scope::Admin)?;
+    let tenant = principal.authorize(&KeyTenant::parse(query)?.tenant, Scope::Admin)?;
     let keys = state.store.list_api_keys(&tenant).await?;
     Ok(Json(
         keys.into_iter().map(|k| KeyView::new(k, None)).collect(),
@@ -133,16 +144,16 @@ pub(crate) async fn list_keys(
 
 /// Revoke an API key; it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/admin/keys/{keyId}", tag = "admin",
-    params(("keyId" = String, Path, description = "The key"), ("tenant" = String, Query, description = "The key's tenant")),
-    responses((status = 204, description = "Revoked"), (status = "4XX", body = ErrorBody, description = "Unknown key, credentials or scope")),
+    params(KeyPath, KeyTenant),
+    responses((status = 204, description = "Revoked"), ApiError),
     security(("bearer" = ["admin"])))]
 pub(crate) async fn revoke_key(
     State(state): State<AppState>,
     principal: Principal,
-    Path(key_id): Path<String>,
+    Path(KeyPath { key_id }): Path<KeyPath>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let tenant = principal.authorize(&tenant_param(query)?, Scope::Admin)?;
+    let tenant = principal.authorize(&KeyTenant::parse(query)?.tenant, Scope::Admin)?;
     if state.store.revoke_api_key(&tenant, &key_id).await? {
         tracing::info!(key = %key_id, tenant = %tenant, "API key revoked");
         Ok(StatusCode::NO_CONTENT)

@@ -4,18 +4,17 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use interlog_core::query::{AgentInteraction, AgentQuery, Order};
-use interlog_core::record::AgentAllocation;
+use interlog_core::query::{AgentInteraction, AgentQuery, Order, Position};
+use interlog_core::record::{AgentAllocation, ChannelType};
 use interlog_core::{AgentId, Interaction};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::lists::{include_messages, list_item, ListResponse};
+use super::lists::{include_messages, list_item, Include, ListResponse};
 use super::params::{Params, CHANNELS};
+use super::paths::AgentPath;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
-use crate::error::ErrorBody;
-use crate::openapi::AgentParams;
 use crate::state::AppState;
 
 /// One allocation of the agent: when they were connected, and the interaction.
@@ -39,31 +38,64 @@ fn agent_item(item: AgentInteraction, with_messages: bool) -> AgentItem {
     }
 }
 
+/// Filters and paging of an agent's interactions.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AgentParams {
+    /// `true` keeps only the allocations the agent is still connected to.
+    active: Option<bool>,
+    #[param(inline)]
+    channel: Option<ChannelType>,
+    /// Page size, 1 to 1000; default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: u32,
+    /// The `nextCursor` of the previous page.
+    #[param(value_type = Option<String>, min_length = 1)]
+    cursor: Option<Position>,
+    /// `messages` adds the transcript to each item.
+    #[param(inline)]
+    include: Option<Include>,
+}
+
+impl AgentParams {
+    fn parse(params: &mut Params) -> Result<Self, ApiError> {
+        Ok(Self {
+            include: include_messages(params)?.then_some(Include::Messages),
+            active: params.boolean("active")?,
+            channel: params.choice("channel", CHANNELS)?,
+            limit: params.page_limit()?,
+            cursor: params.cursor(Order::Desc)?,
+        })
+    }
+}
+
 /// An agent's allocations, newest first: what the agent handles now (`active=true`) and
 /// what they handled last.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/agents/{agentId}/interactions", tag = "interactions",
-    params(("tenant" = String, Path, description = "The tenant"), ("agentId" = String, Path, description = "The agent"), AgentParams),
-    responses((status = 200, body = ListResponse<AgentItem>, description = "One page"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/agents/{agentId}/interactions",
+    tag = "interactions",
+    params(AgentPath, AgentParams),
+    responses((status = 200, body = ListResponse<AgentItem>, description = "One page"), ApiError),
     security(("bearer" = ["interactions:read"])))]
 pub(crate) async fn list_agent_interactions(
     State(state): State<AppState>,
     principal: Principal,
-    Path((tenant, agent)): Path<(String, String)>,
+    Path(path): Path<AgentPath>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<ListResponse<AgentItem>>, ApiError> {
-    let tenant = principal.authorize(&tenant, Scope::Read)?;
-    let agent =
-        AgentId::parse(agent).map_err(|e| ApiError::invalid_parameter("agentId", e.to_string()))?;
+    let tenant = principal.authorize(&path.tenant, Scope::Read)?;
+    let agent = AgentId::parse(path.agent_id)
+        .map_err(|e| ApiError::invalid_parameter("agentId", e.to_string()))?;
     let mut params = Params::new(query)?;
-    let with_messages = include_messages(&mut params)?;
+    let list = AgentParams::parse(&mut params)?;
+    params.finish()?;
+    let with_messages = list.include == Some(Include::Messages);
     let query = AgentQuery {
         agent,
-        active_only: params.boolean("active")?.unwrap_or(false),
-        channels: params.choice("channel", CHANNELS)?.into_iter().collect(),
-        limit: params.page_limit()?,
-        after: params.cursor(Order::Desc)?,
+        active_only: list.active.unwrap_or(false),
+        channels: list.channel.into_iter().collect(),
+        limit: list.limit,
+        after: list.cursor,
     };
-    params.finish()?;
     let page = state.store.agent_interactions(&tenant, &query).await?;
     Ok(Json(ListResponse::from_page(page, Order::Desc, |item| {
         agent_item(item, with_messages)

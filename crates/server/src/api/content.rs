@@ -19,13 +19,12 @@ use interlog_core::{ContentId, Event, EventBody, EventId, InteractionId, Timesta
 use interlog_store::Appended;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::params::Params;
+use super::paths::ContentPath;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
-use crate::error::ErrorBody;
-use crate::openapi::UploadParams;
 use crate::state::AppState;
 
 /// What was stored.
@@ -39,6 +38,42 @@ pub struct UploadResponse {
     pub sha256: String,
 }
 
+/// How an upload is described.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct UploadParams {
+    /// Default attachment.
+    #[param(inline)]
+    kind: Option<BinaryKind>,
+    /// A file name to keep with the content.
+    #[param(min_length = 1)]
+    name: Option<String>,
+    /// When the content was added (RFC 3339); default now.
+    timestamp: Option<Timestamp>,
+}
+
+impl UploadParams {
+    fn parse(mut params: Params) -> Result<Self, ApiError> {
+        let upload = Self {
+            kind: params.choice("kind", &["photo", "attachment", "recording"])?,
+            name: params.parsed("name", |raw| Ok(raw.to_string()))?,
+            timestamp: params.timestamp("timestamp")?,
+        };
+        params.finish()?;
+        Ok(upload)
+    }
+}
+
+/// What an upload stores, before it becomes a `content-added` event.
+struct Upload<'a> {
+    id: &'a InteractionId,
+    content_id: &'a ContentId,
+    sha256: &'a str,
+    size: u64,
+    mime: &'a str,
+    params: UploadParams,
+}
+
 fn parse_ids(id: String, content_id: String) -> Result<(InteractionId, ContentId), ApiError> {
     let id = InteractionId::parse(id)
         .map_err(|e| ApiError::invalid_parameter("interactionId", e.to_string()))?;
@@ -49,26 +84,28 @@ fn parse_ids(id: String, content_id: String) -> Result<(InteractionId, ContentId
 
 /// Upload a binary (photo, attachment) with its Content-Type. 201 when stored, 200 when the
 /// same bytes were already there; 413 above the upload limit.
-#[utoipa::path(put, path = "/api/v1/tenants/{tenant}/interactions/{interactionId}/content/{contentId}", tag = "content",
-    params(("tenant" = String, Path, description = "The tenant"), ("interactionId" = String, Path, description = "The interaction"), ("contentId" = String, Path, description = "The content's id within the interaction"), UploadParams),
-    request_body(content = String, content_type = "application/octet-stream", description = "The bytes; any Content-Type, which is kept"),
-    responses((status = 201, body = UploadResponse, description = "Stored"), (status = 200, body = UploadResponse, description = "Already stored"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+#[utoipa::path(put,
+    path = "/api/v1/tenants/{tenant}/interactions/{interactionId}/content/{contentId}",
+    tag = "content",
+    params(ContentPath, UploadParams),
+    request_body(content = String, content_type = "application/octet-stream",
+        description = "The bytes; any Content-Type, which is kept"),
+    responses(
+        (status = 201, body = UploadResponse, description = "Stored"),
+        (status = 200, body = UploadResponse, description = "Already stored"),
+        ApiError),
     security(("bearer" = ["interactions:write"])))]
 pub(crate) async fn put_content(
     State(state): State<AppState>,
     principal: Principal,
-    Path((tenant, id, content_id)): Path<(String, String, String)>,
+    Path(path): Path<ContentPath>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let tenant = principal.authorize(&tenant, Scope::Write)?;
-    let (id, content_id) = parse_ids(id, content_id)?;
-    let mut params = Params::new(query)?;
-    let kind = params.choice::<BinaryKind>("kind", &["photo", "attachment", "recording"])?;
-    let name = params.parsed("name", |raw| Ok(raw.to_string()))?;
-    let timestamp = params.timestamp("timestamp")?;
-    params.finish()?;
+    let tenant = principal.authorize(&path.tenant, Scope::Write)?;
+    let (id, content_id) = parse_ids(path.interaction_id, path.content_id)?;
+    let params = UploadParams::parse(Params::new(query)?)?;
     let mime = match headers.get(CONTENT_TYPE).map(|v| v.to_str()) {
         Some(Ok(mime)) if !mime.trim().is_empty() => mime.trim().to_string(),
         _ => {
@@ -84,16 +121,14 @@ pub(crate) async fn put_content(
         other => ApiError::bad_request(other.body_text()),
     })?;
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    let event = upload_event(
-        &id,
-        &content_id,
-        &sha256,
-        bytes.len() as u64,
-        mime.clone(),
-        kind,
-        name,
-        timestamp,
-    );
+    let event = upload_event(Upload {
+        id: &id,
+        content_id: &content_id,
+        sha256: &sha256,
+        size: bytes.len() as u64,
+        mime: &mime,
+        params,
+    });
     let outcome = state
         .store
         .put_content(&tenant, &event, &mime, &bytes)
@@ -115,17 +150,15 @@ pub(crate) async fn put_content(
 
 /// The `content-added` event of an upload. Its id is derived from what was uploaded, so
 /// repeating an upload is a duplicate.
-#[allow(clippy::too_many_arguments)]
-fn upload_event(
-    id: &InteractionId,
-    content_id: &ContentId,
-    sha256: &str,
-    size: u64,
-    mime: String,
-    kind: Option<BinaryKind>,
-    name: Option<String>,
-    timestamp: Option<Timestamp>,
-) -> Event {
+fn upload_event(upload: Upload) -> Event {
+    let Upload {
+        id,
+        content_id,
+        sha256,
+        size,
+        mime,
+        params,
+    } = upload;
     let key = format!(
         "{:x}",
         Sha256::digest(format!("{id}/{content_id}/{sha256}/{mime}"))
@@ -134,13 +167,14 @@ fn upload_event(
         // Hex digits after a fixed prefix always form a valid event id.
         event_id: EventId::parse(format!("upload-{}", &key[..40])).expect("valid event id"),
         interaction_id: id.clone(),
-        timestamp: timestamp
+        timestamp: params
+            .timestamp
             .unwrap_or_else(|| Timestamp::from_millis(chrono::Utc::now().timestamp_millis())),
         body: EventBody::ContentAdded(ContentAdded {
             content_id: Some(content_id.to_string()),
-            kind,
-            mime: Some(mime),
-            name,
+            kind: params.kind,
+            mime: Some(mime.to_string()),
+            name: params.name,
             text: None,
             data: None,
             size: Some(size),
@@ -154,18 +188,23 @@ fn etag(sha256: &str) -> String {
 }
 
 /// The bytes of a binary, with their Content-Type and an ETag (honours If-None-Match).
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/interactions/{interactionId}/content/{contentId}", tag = "content",
-    params(("tenant" = String, Path, description = "The tenant"), ("interactionId" = String, Path, description = "The interaction"), ("contentId" = String, Path, description = "The content's id within the interaction")),
-    responses((status = 200, description = "The bytes, with their stored Content-Type"), (status = 304, description = "Not modified"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+#[utoipa::path(get,
+    path = "/api/v1/tenants/{tenant}/interactions/{interactionId}/content/{contentId}",
+    tag = "content",
+    params(ContentPath),
+    responses(
+        (status = 200, description = "The bytes, with their stored Content-Type"),
+        (status = 304, description = "Not modified"),
+        ApiError),
     security(("bearer" = ["interactions:read"])))]
 pub(crate) async fn get_content(
     State(state): State<AppState>,
     principal: Principal,
-    Path((tenant, id, content_id)): Path<(String, String, String)>,
+    Path(path): Path<ContentPath>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let tenant = principal.authorize(&tenant, Scope::Read)?;
-    let (id, content_id) = parse_ids(id, content_id)?;
+    let tenant = principal.authorize(&path.tenant, Scope::Read)?;
+    let (id, content_id) = parse_ids(path.interaction_id, path.content_id)?;
     let Some(content) = state
         .store
         .get_content(&tenant, &id, content_id.as_str())

@@ -17,9 +17,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::paths::TenantPath;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
-use crate::error::ErrorBody;
 use crate::openapi::EventDoc;
 use crate::state::AppState;
 
@@ -47,18 +47,22 @@ pub struct Rejection {
 /// `Content-Type: application/x-ndjson`. Valid events are stored even when others are
 /// rejected; the answer comes after they are committed. A repeated eventId is a duplicate.
 #[utoipa::path(post, path = "/api/v1/tenants/{tenant}/events", tag = "events",
-    params(("tenant" = String, Path, description = "The tenant")),
-    request_body(content = Vec<EventDoc>, description = "The events (or the same as NDJSON lines)"),
-    responses((status = 200, body = IngestResponse, description = "What was accepted, what was a duplicate, what was rejected and why"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    params(TenantPath),
+    request_body(content = Vec<EventDoc>,
+        description = "The events (or the same as NDJSON lines)"),
+    responses(
+        (status = 200, body = IngestResponse,
+            description = "What was accepted, what was a duplicate, what was rejected and why"),
+        ApiError),
     security(("bearer" = ["interactions:write"])))]
 pub(crate) async fn ingest_events(
     State(state): State<AppState>,
     principal: Principal,
-    Path(tenant): Path<String>,
+    Path(path): Path<TenantPath>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<IngestResponse>, ApiError> {
-    let tenant = principal.authorize(&tenant, Scope::Write)?;
+    let tenant = principal.authorize(&path.tenant, Scope::Write)?;
     let body = body.map_err(|rejection| match rejection {
         BytesRejection::FailedToBufferBody(_) => {
             ApiError::payload_too_large(state.limits.max_body_bytes)

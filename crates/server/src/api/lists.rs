@@ -4,16 +4,16 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use interlog_core::query::{encode_cursor, InteractionQuery, Order, Page};
-use interlog_core::{CustomerId, Interaction};
-use serde::Serialize;
-use utoipa::ToSchema;
+use interlog_core::query::{encode_cursor, InteractionQuery, Order, Page, Position};
+use interlog_core::record::{ChannelType, Direction, Status};
+use interlog_core::{AgentId, CustomerId, Interaction, TenantId, Timestamp};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::params::{Params, CHANNELS, DIRECTIONS};
+use super::paths::{CustomerPath, TenantPath};
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
-use crate::error::ErrorBody;
-use crate::openapi::ListParams;
 use crate::state::AppState;
 
 /// A page of items and the cursor of the next page (`null` on the last).
@@ -42,76 +42,146 @@ pub(crate) fn list_item(mut record: Interaction, with_messages: bool) -> Interac
     record
 }
 
+/// `include=messages`: what a list item carries beyond the record's summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Include {
+    /// The transcript.
+    Messages,
+}
+
 /// `include`: only `messages` exists.
 pub(crate) fn include_messages(params: &mut Params) -> Result<bool, ApiError> {
     let include = params.parsed("include", |raw| match raw {
-        "messages" => Ok(true),
+        "messages" => Ok(Include::Messages),
         other => Err(format!(
             "{other:?} cannot be included; the only choice is messages"
         )),
     })?;
-    Ok(include.unwrap_or(false))
+    Ok(include == Some(Include::Messages))
 }
 
-/// Reads the filters of the interaction lists (`customer` only where `customer` is None,
-/// i.e. not already fixed by the path).
-fn interaction_query(
-    params: &mut Params,
+/// The customer filter of the tenant-wide list (the customer route has it in its path).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct CustomerFilter {
+    /// The customer's id (or address).
+    #[param(value_type = Option<String>, min_length = 1)]
     customer: Option<CustomerId>,
-) -> Result<InteractionQuery, ApiError> {
-    let order = params
-        .choice::<Order>("order", &["asc", "desc"])?
-        .unwrap_or_default();
-    let customer = match customer {
-        Some(fixed) => Some(fixed),
-        None => params.parsed("customer", |raw| {
+}
+
+impl CustomerFilter {
+    fn parse(params: &mut Params) -> Result<Self, ApiError> {
+        let customer = params.parsed("customer", |raw| {
             CustomerId::parse(raw).map_err(|e| e.to_string())
-        })?,
-    };
-    let query = InteractionQuery {
-        from: params.timestamp("from")?,
-        to: params.timestamp("to")?,
-        customer,
-        agent: params.parsed("agent", |raw| {
-            interlog_core::AgentId::parse(raw).map_err(|e| e.to_string())
-        })?,
-        queue: params.parsed("queue", |raw| Ok(raw.to_string()))?,
-        channel: params.choice("channel", CHANNELS)?,
-        direction: params.choice("direction", DIRECTIONS)?,
-        status: params.choice("status", &["active", "ended"])?,
-        flagged: params.boolean("flagged")?,
-        text: params.parsed("q", |raw| {
-            if raw.trim().is_empty() {
-                Err("must contain a word".into())
-            } else {
-                Ok(raw.to_string())
+        })?;
+        Ok(Self { customer })
+    }
+}
+
+/// Filters and paging of the interaction lists.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListParams {
+    /// Started at or after this instant (RFC 3339, any offset).
+    from: Option<Timestamp>,
+    /// Started before this instant; later than `from`.
+    to: Option<Timestamp>,
+    /// Interactions this agent was allocated to.
+    #[param(value_type = Option<String>, min_length = 1)]
+    agent: Option<AgentId>,
+    /// Interactions that entered this queue.
+    #[param(min_length = 1)]
+    queue: Option<String>,
+    #[param(inline)]
+    channel: Option<ChannelType>,
+    #[param(inline)]
+    direction: Option<Direction>,
+    #[param(inline)]
+    status: Option<Status>,
+    /// Only interactions with (true) or without (false) flags.
+    flagged: Option<bool>,
+    /// Full-text search over transcript messages, notes and subject; every word must occur.
+    #[param(pattern = r"\S")]
+    q: Option<String>,
+    /// By start time; default desc (newest first).
+    #[param(inline)]
+    order: Option<Order>,
+    /// Page size, 1 to 1000; default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: u32,
+    /// The `nextCursor` of the previous page.
+    #[param(value_type = Option<String>, min_length = 1)]
+    cursor: Option<Position>,
+    /// `messages` adds the transcript to each item.
+    #[param(inline)]
+    include: Option<Include>,
+}
+
+impl ListParams {
+    fn parse(params: &mut Params) -> Result<Self, ApiError> {
+        let include = include_messages(params)?.then_some(Include::Messages);
+        let order = params.choice::<Order>("order", &["asc", "desc"])?;
+        let list = Self {
+            from: params.timestamp("from")?,
+            to: params.timestamp("to")?,
+            agent: params.parsed("agent", |raw| {
+                AgentId::parse(raw).map_err(|e| e.to_string())
+            })?,
+            queue: params.parsed("queue", |raw| Ok(raw.to_string()))?,
+            channel: params.choice("channel", CHANNELS)?,
+            direction: params.choice("direction", DIRECTIONS)?,
+            status: params.choice("status", &["active", "ended"])?,
+            flagged: params.boolean("flagged")?,
+            q: params.parsed("q", |raw| {
+                if raw.trim().is_empty() {
+                    Err("must contain a word".into())
+                } else {
+                    Ok(raw.to_string())
+                }
+            })?,
+            order,
+            limit: params.page_limit()?,
+            cursor: params.cursor(order.unwrap_or_default())?,
+            include,
+        };
+        if let (Some(from), Some(to)) = (list.from, list.to) {
+            if to <= from {
+                return Err(ApiError::invalid_parameter("to", "must be later than from"));
             }
-        })?,
-        order,
-        limit: params.page_limit()?,
-        after: params.cursor(order)?,
-        ..InteractionQuery::default()
-    };
-    if let (Some(from), Some(to)) = (query.from, query.to) {
-        if to <= from {
-            return Err(ApiError::invalid_parameter("to", "must be later than from"));
+        }
+        Ok(list)
+    }
+
+    fn into_query(self, customer: Option<CustomerId>) -> InteractionQuery {
+        InteractionQuery {
+            from: self.from,
+            to: self.to,
+            customer,
+            agent: self.agent,
+            queue: self.queue,
+            channel: self.channel,
+            direction: self.direction,
+            status: self.status,
+            flagged: self.flagged,
+            text: self.q,
+            order: self.order.unwrap_or_default(),
+            limit: self.limit,
+            after: self.cursor,
+            ..InteractionQuery::default()
         }
     }
-    Ok(query)
 }
 
 async fn respond(
     state: &AppState,
-    principal: &Principal,
-    tenant: &str,
-    mut params: Params,
+    tenant: &TenantId,
+    list: ListParams,
     customer: Option<CustomerId>,
 ) -> Result<Json<ListResponse<Interaction>>, ApiError> {
-    let tenant = principal.authorize(tenant, Scope::Read)?;
-    let with_messages = include_messages(&mut params)?;
-    let query = interaction_query(&mut params, customer)?;
-    params.finish()?;
-    let page = state.store.list_interactions(&tenant, &query).await?;
+    let with_messages = list.include == Some(Include::Messages);
+    let query = list.into_query(customer);
+    let page = state.store.list_interactions(tenant, &query).await?;
     Ok(Json(ListResponse::from_page(page, query.order, |record| {
         list_item(record, with_messages)
     })))
@@ -119,30 +189,37 @@ async fn respond(
 
 /// List the tenant's interactions by start time, filtered, keyset-paged.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/interactions", tag = "interactions",
-    params(("tenant" = String, Path, description = "The tenant"), ListParams),
-    responses((status = 200, body = ListResponse<Interaction>, description = "One page"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    params(TenantPath, CustomerFilter, ListParams),
+    responses((status = 200, body = ListResponse<Interaction>, description = "One page"), ApiError),
     security(("bearer" = ["interactions:read"])))]
 pub(crate) async fn list_interactions(
     State(state): State<AppState>,
     principal: Principal,
-    Path(tenant): Path<String>,
+    Path(path): Path<TenantPath>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<ListResponse<Interaction>>, ApiError> {
-    respond(&state, &principal, &tenant, Params::new(query)?, None).await
+    let tenant = principal.authorize(&path.tenant, Scope::Read)?;
+    let mut params = Params::new(query)?;
+    let customer = CustomerFilter::parse(&mut params)?;
+    let list = ListParams::parse(&mut params)?;
+    params.finish()?;
+    respond(&state, &tenant, list, customer.customer).await
 }
 
 /// One customer's interaction history, with the filters and paging of the list.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/customers/{customerId}/interactions", tag = "interactions",
-    params(("tenant" = String, Path, description = "The tenant"), ("customerId" = String, Path, description = "The customer's id (or address)"), ListParams),
-    responses((status = 200, body = ListResponse<Interaction>, description = "One page"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/customers/{customerId}/interactions",
+    tag = "interactions",
+    params(CustomerPath, ListParams),
+    responses((status = 200, body = ListResponse<Interaction>, description = "One page"), ApiError),
     security(("bearer" = ["interactions:read"])))]
 pub(crate) async fn list_customer_interactions(
     State(state): State<AppState>,
     principal: Principal,
-    Path((tenant, customer)): Path<(String, String)>,
+    Path(path): Path<CustomerPath>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<ListResponse<Interaction>>, ApiError> {
-    let customer = CustomerId::parse(customer)
+    let tenant = principal.authorize(&path.tenant, Scope::Read)?;
+    let customer = CustomerId::parse(path.customer_id)
         .map_err(|e| ApiError::invalid_parameter("customerId", e.to_string()))?;
     let mut params = Params::new(query)?;
     if params.take("customer")?.is_some() {
@@ -151,5 +228,7 @@ pub(crate) async fn list_customer_interactions(
             "is given by the path on this route",
         ));
     }
-    respond(&state, &principal, &tenant, params, Some(customer)).await
+    let list = ListParams::parse(&mut params)?;
+    params.finish()?;
+    respond(&state, &tenant, list, Some(customer)).await
 }

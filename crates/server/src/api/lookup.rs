@@ -8,13 +8,14 @@ use axum::Json;
 use interlog_core::query::CallerKeyKind;
 use interlog_core::InteractionId;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{ObjectBuilder, Type};
+use utoipa::{IntoParams, ToSchema};
 
 use super::params::Params;
+use super::paths::TenantPath;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
-use crate::error::ErrorBody;
-use crate::openapi::LookupParams;
 use crate::state::AppState;
 
 /// The interaction a key points to.
@@ -35,42 +36,87 @@ fn parameter(kind: CallerKeyKind) -> &'static str {
     }
 }
 
+/// What a key is, for the document.
+fn description(kind: CallerKeyKind) -> &'static str {
+    match kind {
+        CallerKeyKind::Dtmf => "Digits the caller keyed in the IVR.",
+        CallerKeyKind::CallReturnNumber => "The number the customer asked to be called back on.",
+        CallerKeyKind::ClickToCallCallerId => "The caller id of a click-to-call.",
+        CallerKeyKind::AllocatedPhone => "A phone number allocated to the interaction (DNIS).",
+        CallerKeyKind::HistorySearchId => "The id a visual-IVR session gave for history search.",
+    }
+}
+
+/// The caller key to look up: exactly one of the parameters, each a caller-key kind.
+#[derive(Debug)]
+pub(crate) struct LookupParams {
+    kind: CallerKeyKind,
+    value: String,
+}
+
+impl LookupParams {
+    /// Reads the query (refusing any other parameter), then checks that one key was given.
+    fn parse(mut params: Params) -> Result<Self, ApiError> {
+        let mut keys = Vec::new();
+        for kind in CallerKeyKind::ALL {
+            if let Some(value) = params.parsed(parameter(kind), |raw| Ok(raw.to_string()))? {
+                keys.push(Self { kind, value });
+            }
+        }
+        params.finish()?;
+        if keys.len() != 1 {
+            let names: Vec<&str> = CallerKeyKind::ALL.into_iter().map(parameter).collect();
+            return Err(ApiError::bad_request(format!(
+                "give exactly one of {}",
+                names.join(", ")
+            )));
+        }
+        Ok(keys.remove(0))
+    }
+}
+
+/// Documented from the same list the parser reads, so the two cannot drift.
+impl IntoParams for LookupParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        CallerKeyKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let schema = ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1));
+                ParameterBuilder::new()
+                    .name(parameter(kind))
+                    .parameter_in(ParameterIn::Query)
+                    .description(Some(format!("{} Give exactly one key.", description(kind))))
+                    .schema(Some(schema))
+                    .build()
+            })
+            .collect()
+    }
+}
+
 /// Which interaction a caller key or an allocated phone number points to; the latest wins.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/lookup", tag = "interactions",
-    params(("tenant" = String, Path, description = "The tenant"), LookupParams),
-    responses((status = 200, body = LookupResponse, description = "The interaction"), (status = "4XX", body = ErrorBody, description = "Bad input (400, naming the parameter or field), credentials (401, 403), missing (404), too large (413), wrong type (415)"), (status = "5XX", body = ErrorBody, description = "Server or database unavailable; details are in the log")),
+    params(TenantPath, LookupParams),
+    responses((status = 200, body = LookupResponse, description = "The interaction"), ApiError),
     security(("bearer" = ["interactions:read"])))]
 pub(crate) async fn lookup_interaction(
     State(state): State<AppState>,
     principal: Principal,
-    Path(tenant): Path<String>,
+    Path(path): Path<TenantPath>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<LookupResponse>, ApiError> {
-    let tenant = principal.authorize(&tenant, Scope::Read)?;
-    let mut params = Params::new(query)?;
-    let mut keys = Vec::new();
-    for kind in CallerKeyKind::ALL {
-        if let Some(value) = params.parsed(parameter(kind), |raw| Ok(raw.to_string()))? {
-            keys.push((kind, value));
-        }
-    }
-    params.finish()?;
-    let names: Vec<&str> = CallerKeyKind::ALL.into_iter().map(parameter).collect();
-    let [(kind, value)] = &keys[..] else {
-        return Err(ApiError::bad_request(format!(
-            "give exactly one of {}",
-            names.join(", ")
-        )));
-    };
-    match state.store.lookup(&tenant, *kind, value).await? {
+    let tenant = principal.authorize(&path.tenant, Scope::Read)?;
+    let LookupParams { kind, value } = LookupParams::parse(Params::new(query)?)?;
+    match state.store.lookup(&tenant, kind, &value).await? {
         Some(interaction_id) => Ok(Json(LookupResponse {
             interaction_id,
-            key: parameter(*kind),
-            value: value.clone(),
+            key: parameter(kind),
+            value,
         })),
         None => Err(ApiError::not_found(format!(
             "no interaction has {} {value:?}",
-            parameter(*kind)
+            parameter(kind)
         ))),
     }
 }

@@ -1,4 +1,6 @@
-//! The native API, one file per resource, all under `/api/v1/tenants/{tenant}`.
+//! The native API, one file per resource. Each route is registered once, here, by its
+//! handler: `routes!` reads the method and path from the handler's `#[utoipa::path]`, so
+//! the router and the OpenAPI document cannot disagree.
 
 pub(crate) mod admin;
 pub(crate) mod agents;
@@ -9,49 +11,31 @@ pub(crate) mod interactions;
 pub(crate) mod lists;
 pub(crate) mod lookup;
 mod params;
+mod paths;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::state::{AppState, Limits};
 
-pub(crate) fn routes(limits: &Limits) -> Router<AppState> {
-    let tenant = Router::new()
-        .route("/events", post(events::ingest_events))
-        .route("/interactions", get(lists::list_interactions))
-        .route(
-            "/interactions/{interaction_id}",
-            get(interactions::get_interaction),
-        )
-        .route(
-            "/interactions/{interaction_id}/events",
-            get(interactions::list_interaction_events),
-        )
-        .route(
-            "/interactions/{interaction_id}/content/{content_id}",
-            get(content::get_content)
-                .put(content::put_content)
-                .layer(DefaultBodyLimit::max(limits.max_content_bytes)),
-        )
-        .route(
-            "/customers/{customer_id}/interactions",
-            get(lists::list_customer_interactions),
-        )
-        .route(
-            "/agents/{agent_id}/interactions",
-            get(agents::list_agent_interactions),
-        )
-        .route("/lookup", get(lookup::lookup_interaction));
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route(
-            "/api/v1/admin/keys",
-            post(admin::create_key).get(admin::list_keys),
-        )
-        .route("/api/v1/admin/keys/{key_id}", delete(admin::revoke_key))
-        .nest("/api/v1/tenants/{tenant}", tenant)
+/// Every native route with its documentation.
+pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
+    let (schemas, paths, content) = routes!(content::get_content, content::put_content);
+    let content = content.layer(DefaultBodyLimit::max(limits.max_content_bytes));
+    OpenApiRouter::new()
+        .routes(routes!(health::healthz))
+        .routes(routes!(events::ingest_events))
+        .routes(routes!(lists::list_interactions))
+        .routes(routes!(interactions::get_interaction))
+        .routes(routes!(interactions::list_interaction_events))
+        .routes((schemas, paths, content))
+        .routes(routes!(lists::list_customer_interactions))
+        .routes(routes!(agents::list_agent_interactions))
+        .routes(routes!(lookup::lookup_interaction))
+        .routes(routes!(admin::create_key, admin::list_keys))
+        .routes(routes!(admin::revoke_key))
 }
 
 pub(crate) async fn not_found() -> ApiError {

@@ -1,0 +1,73 @@
+//! The path parameters of the native routes, as the handlers extract them; their doc
+//! comments are the OpenAPI document's descriptions.
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// `/api/v1/tenants/{tenant}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct TenantPath {
+    /// The tenant.
+    pub tenant: String,
+}
+
+/// `.../interactions/{interactionId}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+#[into_params(rename_all = "camelCase")]
+pub(crate) struct InteractionPath {
+    /// The tenant.
+    pub tenant: String,
+    /// The interaction.
+    pub interaction_id: String,
+}
+
+/// `.../interactions/{interactionId}/content/{contentId}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+#[into_params(rename_all = "camelCase")]
+pub(crate) struct ContentPath {
+    /// The tenant.
+    pub tenant: String,
+    /// The interaction.
+    pub interaction_id: String,
+    /// The content's id within the interaction.
+    pub content_id: String,
+}
+
+/// `.../customers/{customerId}/interactions`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+#[into_params(rename_all = "camelCase")]
+pub(crate) struct CustomerPath {
+    /// The tenant.
+    pub tenant: String,
+    /// The customer's id (or address, when the platform gives no id).
+    pub customer_id: String,
+}
+
+/// `.../agents/{agentId}/interactions`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+#[into_params(rename_all = "camelCase")]
+pub(crate) struct AgentPath {
+    /// The tenant.
+    pub tenant: String,
+    /// The agent.
+    pub agent_id: String,
+}
+
+/// `/api/v1/admin/keys/{keyId}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+#[into_params(rename_all = "camelCase")]
+pub(crate) struct KeyPath {
+    /// The key.
+    pub key_id: String,
+}

@@ -54,12 +54,26 @@ fn check_length(s: &str, max: usize) -> Result<(), IdError> {
 }
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $check:ident) => {
+    ($(#[$doc:meta])* $name:ident, $check:ident, $schema:ident) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(String);
+
+        /// The schema states the same rule as `parse`.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                schemas::$schema()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
 
         impl $name {
             /// Validates `raw` and wraps it.
@@ -91,28 +105,58 @@ macro_rules! id_type {
 
 id_type!(
     /// A tenant (an account of the service); every stored row is keyed by it first.
-    TenantId, check_strict
+    TenantId, check_strict, strict
 );
 id_type!(
     /// An interaction; generated as a UUID when a client has none to give.
-    InteractionId, check_strict
+    InteractionId, check_strict, strict
 );
 id_type!(
     /// An event's idempotency key, unique per tenant.
-    EventId, check_strict
+    EventId, check_strict, strict
 );
 id_type!(
     /// A binary's id within its interaction (a photo, an attachment).
-    ContentId, check_strict
+    ContentId, check_strict, strict
 );
 id_type!(
     /// An agent as the platform identifies it.
-    AgentId, check_lenient
+    AgentId, check_lenient, lenient
 );
 id_type!(
     /// A customer as the platform identifies it (an id, or an address such as a phone number).
-    CustomerId, check_lenient
+    CustomerId, check_lenient, lenient
 );
+
+/// The two rules as JSON Schema, for the OpenAPI documents.
+#[cfg(feature = "openapi")]
+pub mod schemas {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    use utoipa::openapi::RefOr;
+
+    /// The strict rule (`check_strict`).
+    pub const STRICT_PATTERN: &str = "^[A-Za-z0-9._:-]{1,128}$";
+    /// The lenient rule (`check_lenient`): no control character (Unicode category Cc).
+    pub const LENIENT_PATTERN: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$";
+
+    pub fn strict() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(128))
+            .pattern(Some(STRICT_PATTERN))
+            .into()
+    }
+
+    pub fn lenient() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(256))
+            .pattern(Some(LENIENT_PATTERN))
+            .into()
+    }
+}
 
 impl InteractionId {
     /// A fresh random id, for interactions whose source gives none.

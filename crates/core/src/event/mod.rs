@@ -38,7 +38,7 @@ pub struct Event {
 /// each type's fields with paths intact (serde's internally tagged enums buffer their
 /// content and lose the path of a nested error, so we dispatch on `type` ourselves).
 macro_rules! event_types {
-    ($($name:literal => $variant:ident($payload:ty),)*) => {
+    ($($name:tt => $variant:ident($payload:ty),)*) => {
         /// The type-specific part of an event; `type` on the wire names the variant.
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

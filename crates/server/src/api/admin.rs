@@ -23,8 +23,10 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKey {
+    #[schema(value_type = TenantId, inline)]
     pub tenant: String,
     /// Scope names: interactions:read, interactions:write, admin.
+    #[schema(value_type = Vec<Scope>, min_items = 1)]
     pub scopes: Vec<String>,
     pub name: Option<String>,
 }
@@ -109,6 +111,7 @@ pub(crate) async fn create_key(
 #[into_params(parameter_in = Query)]
 pub(crate) struct KeyTenant {
     /// The keys' tenant.
+    #[param(value_type = TenantId, inline)]
     tenant: String,
 }
 

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use interlog_core::{parse_event, Event};
 use interlog_store::Appended;
@@ -53,6 +53,8 @@ pub struct Rejection {
     responses(
         (status = 200, body = IngestResponse,
             description = "What was accepted, what was a duplicate, what was rejected and why"),
+        (status = 422, body = IngestResponse,
+            description = "Every event of the batch was rejected (each by index); nothing was stored"),
         ApiError),
     security(("bearer" = ["interactions:write"])))]
 pub(crate) async fn ingest_events(
@@ -61,7 +63,7 @@ pub(crate) async fn ingest_events(
     Path(path): Path<TenantPath>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<IngestResponse>, ApiError> {
+) -> Result<(StatusCode, Json<IngestResponse>), ApiError> {
     let tenant = principal.authorize(&path.tenant, Scope::Write)?;
     let body = body.map_err(|rejection| match rejection {
         BytesRejection::FailedToBufferBody(_) => {
@@ -85,12 +87,21 @@ pub(crate) async fn ingest_events(
     }
     let outcome = state.store.append_events(&tenant, &events).await?;
     let accepted = outcome.iter().filter(|o| **o == Appended::New).count();
-    tracing::info!(tenant = %tenant, accepted, duplicates = outcome.len() - accepted, rejected = rejected.len(), "events ingested");
-    Ok(Json(IngestResponse {
+    let duplicates = outcome.len() - accepted;
+    tracing::info!(tenant = %tenant, accepted, duplicates, rejected = rejected.len(), "events ingested");
+    // A batch of which nothing could be stored is refused as a whole, so that a sender
+    // never mistakes it for a delivery; a batch with some valid events is a 200.
+    let status = if events.is_empty() && !rejected.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let answer = IngestResponse {
         accepted,
-        duplicates: outcome.len() - accepted,
+        duplicates,
         rejected,
-    }))
+    };
+    Ok((status, Json(answer)))
 }
 
 fn rejection(

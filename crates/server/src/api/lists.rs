@@ -66,7 +66,7 @@ pub(crate) fn include_messages(params: &mut Params) -> Result<bool, ApiError> {
 #[into_params(parameter_in = Query)]
 pub(crate) struct CustomerFilter {
     /// The customer's id (or address).
-    #[param(value_type = Option<String>, min_length = 1)]
+    #[param(value_type = Option<CustomerId>, inline)]
     customer: Option<CustomerId>,
 }
 
@@ -88,7 +88,7 @@ pub(crate) struct ListParams {
     /// Started before this instant; later than `from`.
     to: Option<Timestamp>,
     /// Interactions this agent was allocated to.
-    #[param(value_type = Option<String>, min_length = 1)]
+    #[param(value_type = Option<AgentId>, inline)]
     agent: Option<AgentId>,
     /// Interactions that entered this queue.
     #[param(min_length = 1)]

@@ -8,8 +8,9 @@ use axum::Json;
 use interlog_core::query::CallerKeyKind;
 use interlog_core::InteractionId;
 use serde::Serialize;
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::{ObjectBuilder, Type};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle};
+use utoipa::openapi::schema::AdditionalProperties;
+use utoipa::openapi::{ObjectBuilder, OneOfBuilder, Required, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use super::params::Params;
@@ -75,23 +76,38 @@ impl LookupParams {
     }
 }
 
-/// Documented from the same list the parser reads, so the two cannot drift.
+/// Documented from the same list the parser reads, so the two cannot drift: one exploded
+/// form parameter whose value is exactly one of the keys (`?dtmf=4567`).
 impl IntoParams for LookupParams {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        CallerKeyKind::ALL
+        let one_key = |kind: CallerKeyKind| {
+            let value = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .description(Some(description(kind)));
+            ObjectBuilder::new()
+                .property(parameter(kind), value)
+                .required(parameter(kind))
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        };
+        let keys = CallerKeyKind::ALL
             .into_iter()
-            .map(|kind| {
-                let schema = ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1));
-                ParameterBuilder::new()
-                    .name(parameter(kind))
-                    .parameter_in(ParameterIn::Query)
-                    .description(Some(format!("{} Give exactly one key.", description(kind))))
-                    .schema(Some(schema))
-                    .build()
-            })
-            .collect()
+            .fold(OneOfBuilder::new(), |one_of, kind| {
+                one_of.item(one_key(kind))
+            });
+        let names: Vec<&str> = CallerKeyKind::ALL.into_iter().map(parameter).collect();
+        vec![ParameterBuilder::new()
+            .name("key")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::True)
+            .style(Some(ParameterStyle::Form))
+            .explode(Some(true))
+            .description(Some(format!(
+                "Exactly one caller key, as its own parameter: {}.",
+                names.join(", ")
+            )))
+            .schema(Some(keys))
+            .build()]
     }
 }
 

@@ -1,6 +1,7 @@
 //! The path parameters of the native routes, as the handlers extract them; their doc
 //! comments are the OpenAPI document's descriptions.
 
+use interlog_core::{AgentId, ContentId, CustomerId, InteractionId, TenantId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -9,6 +10,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Path)]
 pub(crate) struct TenantPath {
     /// The tenant.
+    #[param(value_type = TenantId, inline)]
     pub tenant: String,
 }
 
@@ -19,8 +21,10 @@ pub(crate) struct TenantPath {
 #[into_params(rename_all = "camelCase")]
 pub(crate) struct InteractionPath {
     /// The tenant.
+    #[param(value_type = TenantId, inline)]
     pub tenant: String,
     /// The interaction.
+    #[param(value_type = InteractionId, inline)]
     pub interaction_id: String,
 }
 
@@ -31,10 +35,13 @@ pub(crate) struct InteractionPath {
 #[into_params(rename_all = "camelCase")]
 pub(crate) struct ContentPath {
     /// The tenant.
+    #[param(value_type = TenantId, inline)]
     pub tenant: String,
     /// The interaction.
+    #[param(value_type = InteractionId, inline)]
     pub interaction_id: String,
     /// The content's id within the interaction.
+    #[param(value_type = ContentId, inline)]
     pub content_id: String,
 }
 
@@ -45,8 +52,10 @@ pub(crate) struct ContentPath {
 #[into_params(rename_all = "camelCase")]
 pub(crate) struct CustomerPath {
     /// The tenant.
+    #[param(value_type = TenantId, inline)]
     pub tenant: String,
     /// The customer's id (or address, when the platform gives no id).
+    #[param(value_type = CustomerId, inline)]
     pub customer_id: String,
 }
 
@@ -57,8 +66,10 @@ pub(crate) struct CustomerPath {
 #[into_params(rename_all = "camelCase")]
 pub(crate) struct AgentPath {
     /// The tenant.
+    #[param(value_type = TenantId, inline)]
     pub tenant: String,
     /// The agent.
+    #[param(value_type = AgentId, inline)]
     pub agent_id: String,
 }
 

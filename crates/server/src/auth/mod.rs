@@ -39,15 +39,18 @@ pub use rate::RateLimit;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// What a credential permits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// What a credential permits. The document names each by `Scope::name`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, utoipa::ToSchema)]
 pub enum Scope {
     /// `interactions:read`; the vendor names `interactions-public:read` (Talkdesk) and
     /// `INTERACTIONS_API_READ_ALL` (CxEngage) count as this too.
+    #[schema(rename = "interactions:read")]
     Read,
     /// `interactions:write`: ingest events, upload content.
+    #[schema(rename = "interactions:write")]
     Write,
     /// `admin`: manage API keys.
+    #[schema(rename = "admin")]
     Admin,
 }
 

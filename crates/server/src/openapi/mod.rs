@@ -3,12 +3,14 @@
 //! embedded in the binary, so it works offline).
 
 use axum::Router;
-use interlog_core::{EventBody, Timestamp};
+use interlog_core::{EventBody, EventId, InteractionId, Timestamp};
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
+
+mod event_schema;
 
 use crate::api;
 use crate::error::{ErrorBody, FieldError};
@@ -48,9 +50,11 @@ impl Modify for BearerAuth {
 
 /// The native routes and their document, from one registration (`api::routes`).
 pub(crate) fn native(limits: &Limits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::routes(limits))
-        .split_for_parts()
+        .split_for_parts();
+    event_schema::flatten(&mut document);
+    (router, document)
 }
 
 /// The document and the `/docs` page, as routes.
@@ -65,9 +69,11 @@ pub(crate) fn routes(document: utoipa::openapi::OpenApi) -> Router<AppState> {
 #[serde(rename_all = "camelCase")]
 #[schema(as = Event)]
 pub struct EventDoc {
-    /// Idempotency key, unique per tenant: 1–128 of `[A-Za-z0-9._:-]`.
+    /// Idempotency key, unique per tenant.
+    #[schema(value_type = EventId, inline)]
     event_id: String,
     /// Required, except on `interaction-imported`, whose record carries it.
+    #[schema(value_type = InteractionId, inline)]
     interaction_id: Option<String>,
     timestamp: Timestamp,
     #[serde(flatten)]

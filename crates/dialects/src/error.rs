@@ -70,4 +70,12 @@ impl ImportError {
             message: message.into(),
         }
     }
+
+    /// The same error, its field named within `path` (`messages[1]` + `participant`).
+    pub fn within(self, path: &str) -> Self {
+        Self {
+            field: format!("{path}.{}", self.field),
+            message: self.message,
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! `extensions` are rendered back from there; for native records they are derived or left out.
 
 use interlog_core::record::{ChannelType, Direction, Interaction, Status};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::KEPT_PREFIX;
 
@@ -48,92 +48,117 @@ fn direction(rec: &Interaction) -> Value {
 
 /// The resource; `base` is the absolute URL of the dialect (for the content URLs).
 pub fn render_resource(rec: &Interaction, base: &str) -> Value {
-    let mut map = Map::new();
-    let mut put = |key: &str, value: Value| {
-        if !value.is_null() {
-            map.insert(key.into(), value);
-        }
-    };
-    let or_kept = |field: &str, derived: Value| kept(rec, field).cloned().unwrap_or(derived);
-    let content = format!("{base}/interactions/{}", rec.interaction_id);
-    put("interaction_id", json!(rec.interaction_id));
-    put(
-        "customer_id",
-        json!(rec.customer.as_ref().and_then(|c| c.id.as_ref())),
-    );
-    put("status", json!(status(rec)));
-    put(
-        "entity_type",
-        or_kept("entity_type", json!(entity_type(rec))),
-    );
-    put("type", or_kept("type", direction(rec)));
-    put("sub_type", or_kept("sub_type", Value::Null));
-    put("media_type", or_kept("media_type", media_type(rec)));
-    put("parent_id", json!(rec.parent_id));
-    put("thread_id", json!(rec.thread_id));
-    put("external_id", json!(rec.external_ids.get("genesys")));
-    put("owner_id", or_kept("owner_id", Value::Null));
-    put("creator_app_id", or_kept("creator_app_id", Value::Null));
-    put("start_date", json!(rec.start_timestamp));
-    put("end_date", json!(rec.end_timestamp));
-    put("timeshift", or_kept("timeshift", Value::Null));
-    put("allow_children", or_kept("allow_children", Value::Null));
-    put("subject", json!(rec.subject));
-    put("udata", json!(rec.attributes));
-    put("text", json!(format!("{content}/plain_text")));
-    put(
-        "structured_text",
-        json!(format!("{content}/structured_text")),
-    );
-    put("binary_content", json!(format!("{content}/binary_content")));
-    put(
-        "structured_text_mime",
-        or_kept(
-            "structured_text_mime",
-            json!(rec.content.structured_text.as_ref().map(|s| &s.mime)),
+    let mut fields = common(rec);
+    fields.extend(content(rec, base));
+    fields.extend(match rec.channel_type {
+        Some(ChannelType::Voice) => voice(rec),
+        Some(ChannelType::Email) => email(rec),
+        _ => session(rec),
+    });
+    let present = fields.into_iter().filter(|(_, value)| !value.is_null());
+    Value::Object(present.map(|(key, value)| (key.into(), value)).collect())
+}
+
+/// The field as imported, else `derived`.
+fn or_kept(rec: &Interaction, field: &str, derived: Value) -> Value {
+    kept(rec, field).cloned().unwrap_or(derived)
+}
+
+type Fields = Vec<(&'static str, Value)>;
+
+/// What every resource has: identity, kind, times, user data.
+fn common(rec: &Interaction) -> Fields {
+    let kept_only = |field| or_kept(rec, field, Value::Null);
+    vec![
+        ("interaction_id", json!(rec.interaction_id)),
+        (
+            "customer_id",
+            json!(rec.customer.as_ref().and_then(|c| c.id.as_ref())),
         ),
-    );
-    let customer_address = rec.customer.as_ref().and_then(|c| c.address.clone());
-    match rec.channel_type {
-        Some(ChannelType::Voice) => {
-            let seconds = rec.statistics.interaction_time.map(|t| t.whole_seconds());
-            put("duration", or_kept("duration", json!(seconds)));
-            put("outcome", json!(rec.end_reason));
-            put("phone_number", json!(customer_address));
-        }
-        Some(ChannelType::Email) => {
-            let personal = rec.customer.as_ref().and_then(|c| c.name.clone());
-            put(
-                "from",
-                json!(customer_address
-                    .map(|address| json!({"address": address, "personal": personal}))),
-            );
-            put(
-                "to",
-                json!(rec
-                    .contact_point
-                    .as_ref()
-                    .map(|address| vec![json!({"address": address})])),
-            );
-            put("cc", kept(rec, "cc").cloned().unwrap_or(Value::Null));
-            put(
-                "reply_to",
-                kept(rec, "reply_to").cloned().unwrap_or(Value::Null),
-            );
-            put(
-                "sent_date",
-                or_kept("sent_date", json!(rec.start_timestamp)),
-            );
-        }
-        _ => {
-            let first = rec.agents.iter().map(|a| a.start_timestamp).min();
-            let last = rec.agents.iter().filter_map(|a| a.end_timestamp).max();
-            put(
-                "established_date",
-                or_kept("established_date", json!(first)),
-            );
-            put("released_date", or_kept("released_date", json!(last)));
-        }
-    }
-    Value::Object(map)
+        ("status", json!(status(rec))),
+        (
+            "entity_type",
+            or_kept(rec, "entity_type", json!(entity_type(rec))),
+        ),
+        ("type", or_kept(rec, "type", direction(rec))),
+        ("sub_type", kept_only("sub_type")),
+        ("media_type", or_kept(rec, "media_type", media_type(rec))),
+        ("parent_id", json!(rec.parent_id)),
+        ("thread_id", json!(rec.thread_id)),
+        ("external_id", json!(rec.external_ids.get("genesys"))),
+        ("owner_id", kept_only("owner_id")),
+        ("creator_app_id", kept_only("creator_app_id")),
+        ("start_date", json!(rec.start_timestamp)),
+        ("end_date", json!(rec.end_timestamp)),
+        ("timeshift", kept_only("timeshift")),
+        ("allow_children", kept_only("allow_children")),
+        ("subject", json!(rec.subject)),
+        ("udata", json!(rec.attributes)),
+    ]
+}
+
+/// The links to the content, which the resource does not carry itself.
+fn content(rec: &Interaction, base: &str) -> Fields {
+    let content = format!("{base}/interactions/{}", rec.interaction_id);
+    let mime = rec.content.structured_text.as_ref().map(|s| &s.mime);
+    vec![
+        ("text", json!(format!("{content}/plain_text"))),
+        (
+            "structured_text",
+            json!(format!("{content}/structured_text")),
+        ),
+        ("binary_content", json!(format!("{content}/binary_content"))),
+        (
+            "structured_text_mime",
+            or_kept(rec, "structured_text_mime", json!(mime)),
+        ),
+    ]
+}
+
+fn customer_address(rec: &Interaction) -> Option<String> {
+    rec.customer.as_ref().and_then(|c| c.address.clone())
+}
+
+/// A call: its length in whole seconds, outcome and number.
+fn voice(rec: &Interaction) -> Fields {
+    let seconds = rec.statistics.interaction_time.map(|t| t.whole_seconds());
+    vec![
+        ("duration", or_kept(rec, "duration", json!(seconds))),
+        ("outcome", json!(rec.end_reason)),
+        ("phone_number", json!(customer_address(rec))),
+    ]
+}
+
+/// An e-mail: sender (the customer), recipient (the contact point), copies, sending date.
+fn email(rec: &Interaction) -> Fields {
+    let personal = rec.customer.as_ref().and_then(|c| c.name.clone());
+    let from =
+        customer_address(rec).map(|address| json!({"address": address, "personal": personal}));
+    let to = rec
+        .contact_point
+        .as_ref()
+        .map(|address| vec![json!({ "address": address })]);
+    vec![
+        ("from", json!(from)),
+        ("to", json!(to)),
+        ("cc", or_kept(rec, "cc", Value::Null)),
+        ("reply_to", or_kept(rec, "reply_to", Value::Null)),
+        (
+            "sent_date",
+            or_kept(rec, "sent_date", json!(rec.start_timestamp)),
+        ),
+    ]
+}
+
+/// A chat or other session: when the first agent joined and the last one left.
+fn session(rec: &Interaction) -> Fields {
+    let first = rec.agents.iter().map(|a| a.start_timestamp).min();
+    let last = rec.agents.iter().filter_map(|a| a.end_timestamp).max();
+    vec![
+        (
+            "established_date",
+            or_kept(rec, "established_date", json!(first)),
+        ),
+        ("released_date", or_kept(rec, "released_date", json!(last))),
+    ]
 }

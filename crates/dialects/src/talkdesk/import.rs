@@ -3,9 +3,10 @@
 //! Ring groups have no canonical home: they are kept in the record's attributes.
 
 use interlog_core::record::{
-    AgentAllocation, AgentRef, ChannelType, Direction, Interaction, Message, Participant, Status,
+    AgentAllocation, AgentRef, ChannelType, Customer, Direction, Interaction, Message, Participant,
+    Status,
 };
-use interlog_core::{AgentId, InteractionId, TenantId, Timestamp};
+use interlog_core::{AgentId, CustomerId, InteractionId, TenantId, Timestamp};
 use serde_json::Value;
 
 use super::RING_GROUPS;
@@ -91,71 +92,76 @@ pub fn parse_interaction(tenant: &TenantId, value: &Value) -> Result<Interaction
     } else {
         Status::Active
     };
-    rec.direction = match text(value, "direction")?
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None => None,
-        Some("inbound") => Some(Direction::Inbound),
-        Some("outbound") => Some(Direction::Outbound),
-        Some("internal") => Some(Direction::Internal),
-        Some(other) => {
-            return Err(ImportError::new(
-                "direction",
-                format!("{other:?} is not inbound, outbound or internal"),
-            ))
-        }
-    };
-    if let Some(customer) = text(value, "customer_id")? {
-        let id = interlog_core::CustomerId::parse(customer)
-            .map_err(|e| ImportError::new("customer_id", e.to_string()))?;
-        rec.customer = Some(interlog_core::record::Customer {
-            id: Some(id),
-            address: None,
-            name: None,
-        });
-    }
+    rec.direction = parse_direction(text(value, "direction")?)?;
+    rec.customer = parse_customer(text(value, "customer_id")?)?;
     if let Some(groups) = value["ring_groups"].as_array() {
         rec.attributes
             .insert(RING_GROUPS.into(), Value::Array(groups.clone()));
     }
-    for (n, message) in value["messages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let message = parse_message(message, start)
-            .map_err(|e| ImportError::new(&format!("messages[{n}].{}", e.field), e.message))?;
+    for (n, message) in items(value, "messages") {
+        let message =
+            parse_message(message, start).map_err(|e| e.within(&format!("messages[{n}]")))?;
         if rec.channel_type.is_none() {
             rec.channel_type = channel_of(message.channel.as_deref());
         }
         rec.messages.push(message);
     }
-    for (n, agent) in value["agents"].as_array().into_iter().flatten().enumerate() {
-        let field = |f: &str| format!("agents[{n}].{f}");
-        let id = required(agent, "id").map_err(|e| ImportError::new(&field("id"), e.message))?;
-        rec.agents.push(AgentAllocation {
-            interaction_agent_id: format!("{}-agent-{n}", rec.interaction_id),
-            agent_id: AgentId::parse(id)
-                .map_err(|e| ImportError::new(&field("id"), e.to_string()))?,
-            agent_name: text(agent, "name")
-                .map_err(|e| ImportError::new(&field("name"), e.message))?
-                .map(str::to_owned),
-            session_id: None,
-            tenant_agent_id: None,
-            platform_agent_id: None,
-            queue_id: None,
-            interaction_segment_id: None,
-            start_timestamp: start,
-            end_timestamp: rec.end_timestamp,
-            holds: 0,
-            hold_time: Default::default(),
-            talk_time: None,
-            handle_time: None,
-        });
+    for (n, agent) in items(value, "agents") {
+        let agent = parse_agent(&rec, n, agent).map_err(|e| e.within(&format!("agents[{n}]")))?;
+        rec.agents.push(agent);
     }
     Ok(rec)
+}
+
+/// The items of the array `name` (none when it is absent), numbered.
+fn items<'a>(value: &'a Value, name: &str) -> impl Iterator<Item = (usize, &'a Value)> {
+    value[name].as_array().into_iter().flatten().enumerate()
+}
+
+fn parse_direction(raw: Option<&str>) -> Result<Option<Direction>, ImportError> {
+    match raw.map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(None),
+        Some("inbound") => Ok(Some(Direction::Inbound)),
+        Some("outbound") => Ok(Some(Direction::Outbound)),
+        Some("internal") => Ok(Some(Direction::Internal)),
+        Some(other) => Err(ImportError::new(
+            "direction",
+            format!("{other:?} is not inbound, outbound or internal"),
+        )),
+    }
+}
+
+fn parse_customer(raw: Option<&str>) -> Result<Option<Customer>, ImportError> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let id = CustomerId::parse(raw).map_err(|e| ImportError::new("customer_id", e.to_string()))?;
+    Ok(Some(Customer {
+        id: Some(id),
+        address: None,
+        name: None,
+    }))
+}
+
+/// An agent of the interaction, allocated for all of it (Talkdesk gives no times).
+fn parse_agent(rec: &Interaction, n: usize, agent: &Value) -> Result<AgentAllocation, ImportError> {
+    let id = required(agent, "id")?;
+    Ok(AgentAllocation {
+        interaction_agent_id: format!("{}-agent-{n}", rec.interaction_id),
+        agent_id: AgentId::parse(id).map_err(|e| ImportError::new("id", e.to_string()))?,
+        agent_name: text(agent, "name")?.map(str::to_owned),
+        session_id: None,
+        tenant_agent_id: None,
+        platform_agent_id: None,
+        queue_id: None,
+        interaction_segment_id: None,
+        start_timestamp: rec.start_timestamp,
+        end_timestamp: rec.end_timestamp,
+        holds: 0,
+        hold_time: Default::default(),
+        talk_time: None,
+        handle_time: None,
+    })
 }
 
 /// The canonical channel a Talkdesk message channel implies.

@@ -95,3 +95,33 @@ pub fn parse_resource(tenant: &TenantId, v: &Value) -> Result<Interaction, Impor
     }
     Ok(rec)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::render::render_resource;
+    use super::*;
+
+    fn sample() -> Value {
+        serde_json::from_str(include_str!(
+            "../../../../examples/genesys-ucs-resource.json"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_imported_resource_renders_back_field_for_field() {
+        let tenant = TenantId::parse("acme").unwrap();
+        let rec = parse_resource(&tenant, &sample()).unwrap();
+        assert_eq!(render_resource(&rec, "http://ucshost:8080"), sample());
+    }
+
+    #[test]
+    fn import_errors_name_the_field() {
+        let tenant = TenantId::parse("acme").unwrap();
+        let mut bad = sample();
+        bad["udata"] = json!([1]);
+        assert_eq!(parse_resource(&tenant, &bad).unwrap_err().field, "udata");
+    }
+}

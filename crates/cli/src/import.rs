@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
 use interlog_core::{Event, EventBody, EventId, TenantId};
-use interlog_server::dialects::{cxengage, genesys, talkdesk};
+use interlog_dialects::{cxengage, genesys, talkdesk};
 use interlog_store::{Appended, Store};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -85,7 +85,7 @@ fn records(
             items
                 .iter()
                 .map(|item| {
-                    talkdesk::render::parse_interaction(tenant, item).map_err(|e| e.to_string())
+                    talkdesk::import::parse_interaction(tenant, item).map_err(|e| e.to_string())
                 })
                 .collect()
         }
@@ -102,7 +102,7 @@ fn records(
                 .collect()
         }
         Format::GenesysUcs => {
-            vec![genesys::resource::parse_resource(tenant, document).map_err(|e| e.to_string())]
+            vec![genesys::import::parse_resource(tenant, document).map_err(|e| e.to_string())]
         }
     }
 }

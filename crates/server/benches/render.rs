@@ -1,21 +1,17 @@
 //! The pure cost of serving a record, per interaction: the native JSON from the stored
-//! record (what a read does: parse the stored JSON, serialize the response), and each
-//! dialect's renderer to bytes. Records come from a realistic workload's projection.
+//! record (what a read does: parse the stored JSON, serialize the response). Records come
+//! from a realistic workload's projection.
 //!
-//! `cargo bench -p interlog-server`; criterion reports interactions per second.
+//! `cargo bench -p interlog-server`; criterion reports interactions per second. (Each
+//! dialect's renderer is `cargo bench -p interlog-dialects`.)
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use interlog_core::workload::{project_log, Spec, Workload};
 use interlog_core::{Interaction, TenantId};
-use interlog_server::dialects::{cxengage, genesys, talkdesk, xplatform};
-use serde_json::Value;
 
 const INTERACTIONS: u64 = 1000;
-
-/// A dialect's renderer of one record.
-type Render = fn(&Interaction) -> Value;
 
 fn records() -> Vec<Interaction> {
     let tenant = TenantId::parse("bench").expect("a valid tenant");
@@ -48,30 +44,6 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
-    let dialects: [(&str, Render); 4] = [
-        ("cxengage: render to bytes", |r| {
-            cxengage::render::render_interaction(r, false)
-        }),
-        (
-            "talkdesk: render to bytes",
-            talkdesk::render::render_interaction,
-        ),
-        ("genesys-ucs: render to bytes", |r| {
-            genesys::resource::render_resource(r, "http://127.0.0.1:8080")
-        }),
-        ("x-platform: summary to bytes", xplatform::flow::summary),
-    ];
-    for (name, render) in dialects {
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                for record in &records {
-                    black_box(
-                        serde_json::to_vec(&render(black_box(record))).expect("values serialize"),
-                    );
-                }
-            })
-        });
-    }
     group.finish();
     eprintln!(
         "({INTERACTIONS} records, {:.0} bytes of stored JSON each)",

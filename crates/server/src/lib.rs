@@ -9,7 +9,8 @@
 //! - [`error`]: [`error::ApiError`], the one error shape of the native API.
 //! - [`auth`]: the [`auth::Principal`] extractor, JWT verification and issuing, the secret.
 //! - `api/`: native routes, one file per resource.
-//! - `dialects/`: the vendor APIs (routes + pure renderers over the same store queries).
+//! - `dialects/`: the vendor APIs' routes and handlers, over the same store queries; what
+//!   the vendors' JSON looks like is `interlog_dialects`, pure.
 //! - [`openapi`]: the OpenAPI document (`/openapi.json`) and its page (`/docs`).
 //!
 //! [`run`] takes the listener and the shutdown signal from the caller, so the binary and the
@@ -21,7 +22,7 @@ pub mod openapi;
 pub mod state;
 
 mod api;
-pub mod dialects;
+mod dialects;
 
 /// API-key views and scope parsing shared with the CLI's `interlog keys`.
 pub mod api_keys {

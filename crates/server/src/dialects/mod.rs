@@ -1,40 +1,151 @@
-//! Vendor dialects: each is a router plus pure render functions from the canonical record
-//! to a vendor's JSON, over the same store queries as the native API. A dialect never
-//! computes a statistic and never talks SQL.
+//! Vendor dialects over HTTP: each vendor's routes and handlers, over the same store queries
+//! as the native API. What the vendor's JSON looks like (records rendered, exports imported,
+//! error bodies) is `interlog_dialects`, pure; this module parses requests, authorizes, reads
+//! the store and writes the answer. A dialect never computes a statistic and never talks SQL.
 //!
-//! Importers (vendor JSON -> canonical record) live beside the renderer of the same vendor
-//! and are public, for `interlog import`.
-//!
-//! Every dialect answers errors in its vendor's shape: handlers take the principal as
-//! `Result<Principal, ApiError>` and map native errors with the dialect's own error type.
+//! Every dialect answers errors in its vendor's shape through one wrapper,
+//! [`DialectError`]: handlers take the principal as `Result<Principal, ApiError>`, and `?`
+//! maps native and store errors with the vendor's `error::from_native`.
 
-pub mod cxengage;
-pub mod genesys;
-pub mod talkdesk;
+mod cxengage;
+mod genesys;
+mod talkdesk;
 mod vonage;
-pub mod xplatform;
+mod xplatform;
 
-use axum::http::header::HOST;
-use axum::http::HeaderMap;
-use axum::Router;
+use std::marker::PhantomData;
 
+use axum::extract::rejection::QueryRejection;
+use axum::extract::Query;
+use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use interlog_core::record::Interaction;
+use interlog_core::{InteractionId, TenantId};
+use interlog_dialects::{ErrorBody, VendorError};
+use interlog_store::StoreError;
+
+use crate::auth::{Principal, Scope};
+use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Why a vendor record cannot be imported: the field at fault and what is wrong with it.
-#[derive(Debug, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct ImportError {
-    pub field: String,
-    pub message: String,
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(vonage::routes())
+        .merge(talkdesk::routes())
+        .merge(cxengage::routes())
+        .merge(genesys::routes())
+        .merge(xplatform::routes())
 }
 
-impl ImportError {
-    pub(crate) fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
+/// A vendor, as far as errors go: how it answers a native error.
+pub(crate) trait Vendor {
+    /// The vendor's `interlog_dialects::<vendor>::error::from_native`.
+    const FROM_NATIVE: fn(u16, &str, Option<&str>) -> VendorError;
+}
+
+/// An error answered in vendor `V`'s shape: built from the vendor's own errors, or mapped
+/// from native and store errors by `V::FROM_NATIVE`, so that `?` works on either.
+pub(crate) struct DialectError<V>(VendorError, PhantomData<fn() -> V>);
+
+impl<V> From<VendorError> for DialectError<V> {
+    fn from(error: VendorError) -> Self {
+        Self(error, PhantomData)
+    }
+}
+
+impl<V: Vendor> From<ApiError> for DialectError<V> {
+    fn from(error: ApiError) -> Self {
+        V::FROM_NATIVE(error.status().as_u16(), error.message(), error.field()).into()
+    }
+}
+
+impl<V: Vendor> From<StoreError> for DialectError<V> {
+    fn from(error: StoreError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+impl<V> IntoResponse for DialectError<V> {
+    fn into_response(self) -> Response {
+        let VendorError {
+            status,
+            body,
+            headers,
+        } = self.0;
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = match body {
+            ErrorBody::Json(body) => (status, Json(body)).into_response(),
+            ErrorBody::Text(text) => {
+                (status, [(CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+            }
+        };
+        for (name, value) in headers {
+            // Header values must be visible ASCII; one that is not is left out.
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        response
+    }
+}
+
+/// A query string as the dialects take it: pairs, or why it could not be parsed.
+pub(crate) type RawQuery = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+/// Hands each query parameter to `take`, which says whether the endpoint has it; the first
+/// parameter it does not have is refused with `unknown(name)`, a malformed query string
+/// with `malformed`.
+pub(crate) fn each_parameter<E>(
+    query: RawQuery,
+    malformed: impl FnOnce(QueryRejection) -> E,
+    unknown: impl Fn(&str) -> E,
+    mut take: impl FnMut(&str, String) -> Result<bool, E>,
+) -> Result<(), E> {
+    let Query(pairs) = query.map_err(malformed)?;
+    for (name, value) in pairs {
+        if !take(&name, value)? {
+            return Err(unknown(&name));
         }
     }
+    Ok(())
+}
+
+/// The tenant `name`, for reading, once the credential checks out.
+pub(crate) fn authorize_read<V: Vendor>(
+    principal: Result<Principal, ApiError>,
+    name: &str,
+) -> Result<TenantId, DialectError<V>> {
+    Ok(principal?.authorize(name, Scope::Read)?)
+}
+
+/// The tenant a request reads: the one it names, else the credential's only one;
+/// `ambiguous` answers a request that names none with a credential that grants several.
+pub(crate) fn authorize_named_or_only<V: Vendor>(
+    principal: &Principal,
+    named: Option<&str>,
+    ambiguous: impl FnOnce() -> VendorError,
+) -> Result<TenantId, DialectError<V>> {
+    let name = match (named, &principal.tenants[..]) {
+        (Some(name), _) => name,
+        (None, [only]) => only.as_str(),
+        (None, _) => return Err(ambiguous().into()),
+    };
+    Ok(principal.authorize(name, Scope::Read)?)
+}
+
+/// The interaction `id` names in `tenant`; `missing` answers an id that is malformed or
+/// unknown.
+pub(crate) async fn read_interaction<V: Vendor>(
+    state: &AppState,
+    tenant: &TenantId,
+    id: &str,
+    missing: impl Fn() -> VendorError,
+) -> Result<Interaction, DialectError<V>> {
+    let id = InteractionId::parse(id).map_err(|_| missing())?;
+    let record = state.store.get_interaction(tenant, &id).await?;
+    Ok(record.ok_or_else(missing)?)
 }
 
 /// The base URL for absolute links: the configured public URL, else the request's
@@ -49,11 +160,25 @@ pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(vonage::routes())
-        .merge(talkdesk::routes())
-        .merge(cxengage::routes())
-        .merge(genesys::routes())
-        .merge(xplatform::routes())
+#[cfg(test)]
+mod tests {
+    use interlog_dialects::cxengage::error::reason;
+
+    use super::*;
+
+    #[test]
+    fn cxengage_reasons_are_the_http_reasons() {
+        for status in 100..600 {
+            let http = StatusCode::from_u16(status).unwrap();
+            let ours = reason(status);
+            assert!(
+                ours == "Error" || Some(ours) == http.canonical_reason(),
+                "{status}: {ours}"
+            );
+        }
+        // Every status a native error can have is named.
+        for status in [400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503] {
+            assert_ne!(reason(status), "Error", "{status}");
+        }
+    }
 }

@@ -10,12 +10,15 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use interlog_core::event::CallerKeysSet;
 use interlog_core::record::CallerKeys;
 use interlog_core::{Event, EventBody, EventId, InteractionId, Timestamp};
 use interlog_store::DnisPhone;
 use serde::Deserialize;
+
+use interlog_dialects::xplatform::error::text;
+use interlog_dialects::VendorError;
 
 use super::{authorize, check_version, XpError};
 use crate::auth::{Principal, Scope};
@@ -26,11 +29,11 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn bad_request(message: impl Into<String>) -> XpError {
-    XpError::text(StatusCode::BAD_REQUEST, message)
+fn bad_request(message: impl Into<String>) -> VendorError {
+    text(400, message)
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, XpError> {
+fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, VendorError> {
     serde_json::from_slice(body).map_err(|e| bad_request(e.to_string()))
 }
 
@@ -59,7 +62,7 @@ pub(super) async fn create_phone(
     let tenant = authorize(principal, &headers, None, Scope::Write)?;
     let phone: NewPhone = json_body(&body)?;
     if phone.phone_number.trim().is_empty() {
-        return Err(bad_request("phoneNumber must not be empty"));
+        return Err(bad_request("phoneNumber must not be empty").into());
     }
     let record = DnisPhone {
         phone_number: phone.phone_number,
@@ -67,17 +70,12 @@ pub(super) async fn create_phone(
         group: phone.group_name,
         enabled: phone.enabled,
     };
-    if !state
-        .store
-        .create_dnis_phone(&tenant, &record)
-        .await
-        .map_err(ApiError::from)?
-    {
+    if !state.store.create_dnis_phone(&tenant, &record).await? {
         let message = format!(
             "Cannot create Phone '{}'. A phone with that name already exists",
             record.phone_number
         );
-        return Err(XpError::text(StatusCode::CONFLICT, message));
+        return Err(text(409, message).into());
     }
     Ok(record.phone_number)
 }
@@ -112,14 +110,8 @@ pub(super) async fn allocate(
             now,
             timeout,
         )
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(|| {
-            XpError::text(
-                StatusCode::FORBIDDEN,
-                "Currently there are no available phone numbers",
-            )
-        })?;
+        .await?
+        .ok_or_else(|| text(403, "Currently there are no available phone numbers"))?;
     // The session's history remembers the number it was handed.
     let event = Event {
         event_id: EventId::parse(format!(
@@ -139,11 +131,7 @@ pub(super) async fn allocate(
             },
         }),
     };
-    state
-        .store
-        .append_events(&tenant, &[event])
-        .await
-        .map_err(ApiError::from)?;
+    state.store.append_events(&tenant, &[event]).await?;
     Ok(phone)
 }
 
@@ -159,14 +147,10 @@ pub(super) async fn allocation(
     match state
         .store
         .dnis_allocation(&tenant, &phone, now_ms(), timeout)
-        .await
-        .map_err(ApiError::from)?
+        .await?
     {
         Some(allocation) => Ok(allocation.interaction.unwrap_or_default()),
-        None => Err(XpError::text(
-            StatusCode::NOT_FOUND,
-            format!("Phone number {phone} was not found"),
-        )),
+        None => Err(text(404, format!("Phone number {phone} was not found")).into()),
     }
 }
 
@@ -178,17 +162,9 @@ pub(super) async fn free(
 ) -> Result<String, XpError> {
     check_version(&version)?;
     let tenant = authorize(principal, &headers, None, Scope::Write)?;
-    if state
-        .store
-        .free_dnis_phone(&tenant, &phone)
-        .await
-        .map_err(ApiError::from)?
-    {
+    if state.store.free_dnis_phone(&tenant, &phone).await? {
         Ok(String::new())
     } else {
-        Err(XpError::text(
-            StatusCode::NOT_FOUND,
-            format!("Phone number {phone} was not found"),
-        ))
+        Err(text(404, format!("Phone number {phone} was not found")).into())
     }
 }

@@ -16,21 +16,23 @@
 //! body; every other error is plain text, as documented.
 
 mod dnis;
-pub mod flow;
-pub mod photo;
+mod photo;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use interlog_core::query::CallerKeyKind;
 use interlog_core::record::Interaction;
-use interlog_core::{InteractionId, TenantId};
-use serde_json::{json, Value};
+use interlog_core::TenantId;
+use interlog_dialects::xplatform::error::{self, text, unauthenticated};
+use interlog_dialects::xplatform::render;
+use interlog_dialects::VendorError;
+use serde_json::Value;
 
+use super::{each_parameter, read_interaction, DialectError, RawQuery, Vendor};
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -69,62 +71,19 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{dnis}/allocate/free/{{phone}}"), post(dnis::free))
 }
 
-/// An X-Platform error: the documented JSON for authentication, plain text otherwise.
-#[derive(Debug)]
-enum XpError {
-    Unauthenticated(String),
-    Text(StatusCode, String),
+pub(super) struct XPlatform;
+
+impl Vendor for XPlatform {
+    const FROM_NATIVE: fn(u16, &str, Option<&str>) -> VendorError = error::from_native;
 }
 
-impl XpError {
-    fn text(status: StatusCode, message: impl Into<String>) -> Self {
-        Self::Text(status, message.into())
-    }
-}
-
-impl From<ApiError> for XpError {
-    fn from(error: ApiError) -> Self {
-        match error.status() {
-            StatusCode::UNAUTHORIZED => Self::Unauthenticated(error.message().to_string()),
-            status if status.is_server_error() => Self::text(status, "exception"),
-            status => Self::text(status, error.message()),
-        }
-    }
-}
-
-impl IntoResponse for XpError {
-    fn into_response(self) -> Response {
-        match self {
-            XpError::Unauthenticated(reason) => {
-                let body = json!({"code": "0x7000000", "message": "Request is unauthorized, missing or wrong credentials",
-                    "moreInfoUrl": "http://support.uniphore.com"});
-                let mut response = (StatusCode::UNAUTHORIZED, Json(body)).into_response();
-                // Header values must be visible ASCII; reasons are plain English.
-                if let Ok(value) = HeaderValue::from_str(&reason) {
-                    response
-                        .headers_mut()
-                        .insert("unauthenticated-reason", value);
-                }
-                response
-            }
-            XpError::Text(status, message) => (
-                status,
-                [(CONTENT_TYPE, "text/plain; charset=utf-8")],
-                message,
-            )
-                .into_response(),
-        }
-    }
-}
+type XpError = DialectError<XPlatform>;
 
 /// `2` or `v2`.
-fn check_version(version: &str) -> Result<(), XpError> {
+fn check_version(version: &str) -> Result<(), VendorError> {
     let digits = version.strip_prefix('v').unwrap_or(version);
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(XpError::text(
-            StatusCode::NOT_FOUND,
-            format!("unknown version {version}"),
-        ));
+        return Err(text(404, format!("unknown version {version}")));
     }
     Ok(())
 }
@@ -142,30 +101,12 @@ fn authorize(
         .get("tenant-id")
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
-        .ok_or_else(|| XpError::Unauthenticated("missing Tenant-Id header".into()))?;
+        .ok_or_else(|| unauthenticated("missing Tenant-Id header"))?;
     if account.is_some_and(|account| account != tenant) {
-        return Err(XpError::text(
-            StatusCode::FORBIDDEN,
-            "the Tenant-Id header does not match the account",
-        ));
+        let message = "the Tenant-Id header does not match the account";
+        return Err(text(403, message).into());
     }
     Ok(principal.authorize(tenant, scope)?)
-}
-
-async fn record(state: &AppState, tenant: &TenantId, uid: &str) -> Result<Interaction, XpError> {
-    let missing = || {
-        XpError::text(
-            StatusCode::NOT_FOUND,
-            format!("Interaction {uid} was not found"),
-        )
-    };
-    let id = InteractionId::parse(uid).map_err(|_| missing())?;
-    state
-        .store
-        .get_interaction(tenant, &id)
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(missing)
 }
 
 async fn unique_id(
@@ -181,24 +122,14 @@ async fn unique_id(
         "callReturn" => CallerKeyKind::CallReturnNumber,
         "clickToCall" => CallerKeyKind::ClickToCallCallerId,
         "historySearchId" => CallerKeyKind::HistorySearchId,
-        _ => {
-            return Err(XpError::text(
-                StatusCode::NOT_FOUND,
-                format!("unknown caller attribute {kind}"),
-            ))
-        }
+        _ => return Err(text(404, format!("unknown caller attribute {kind}")).into()),
     };
-    match state
-        .store
-        .lookup(&tenant, kind, &value)
-        .await
-        .map_err(ApiError::from)?
-    {
+    match state.store.lookup(&tenant, kind, &value).await? {
         Some(id) => Ok(id.to_string()),
-        None => Err(XpError::text(
-            StatusCode::NOT_FOUND,
-            format!("No interaction was found for {} {value}", kind.as_str()),
-        )),
+        None => {
+            let message = format!("No interaction was found for {} {value}", kind.as_str());
+            Err(text(404, message).into())
+        }
     }
 }
 
@@ -213,7 +144,8 @@ async fn session(
 ) -> Result<(TenantId, Interaction), XpError> {
     check_version(version)?;
     let tenant = authorize(principal, headers, Some(account), Scope::Read)?;
-    let record = record(state, &tenant, uid).await?;
+    let missing = || text(404, format!("Interaction {uid} was not found"));
+    let record = read_interaction(state, &tenant, uid, missing).await?;
     Ok((tenant, record))
 }
 
@@ -224,7 +156,7 @@ async fn full_flow(
     Path((version, account, uid)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, XpError> {
     let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
-    Ok(Json(flow::full_flow(&record)))
+    Ok(Json(render::full_flow(&record)))
 }
 
 async fn summary(
@@ -234,7 +166,7 @@ async fn summary(
     Path((version, account, uid)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, XpError> {
     let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
-    Ok(Json(flow::summary(&record)))
+    Ok(Json(render::summary(&record)))
 }
 
 async fn variable_set(
@@ -244,12 +176,29 @@ async fn variable_set(
     Path((version, account, uid, set)): Path<(String, String, String, String)>,
 ) -> Result<Json<Value>, XpError> {
     let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
-    flow::variable_set(&record, &set).map(Json).ok_or_else(|| {
-        XpError::text(
-            StatusCode::NOT_FOUND,
-            format!("Variable set {set} was not found"),
-        )
-    })
+    let set = render::variable_set(&record, &set)
+        .ok_or_else(|| text(404, format!("Variable set {set} was not found")))?;
+    Ok(Json(set))
+}
+
+/// `maxSize`, the only parameter: a positive number of pixels, if given.
+fn max_size(query: RawQuery) -> Result<Option<u32>, VendorError> {
+    let invalid = |name: &str| text(400, format!("missing or invalid parameter {name}"));
+    let mut max_size = None;
+    each_parameter(
+        query,
+        |_| invalid("maxSize"),
+        invalid,
+        |name, value| {
+            if name != "maxSize" {
+                return Ok(false);
+            }
+            let size = value.parse::<u32>().ok().filter(|n| *n > 0);
+            max_size = Some(size.ok_or_else(|| invalid(name))?);
+            Ok(true)
+        },
+    )?;
+    Ok(max_size)
 }
 
 async fn photo_bytes(
@@ -257,58 +206,22 @@ async fn photo_bytes(
     principal: Result<Principal, ApiError>,
     headers: HeaderMap,
     Path((version, account, uid, img_path)): Path<(String, String, String, String)>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Response, XpError> {
     let (tenant, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
-    let invalid = |name: &str| {
-        XpError::text(
-            StatusCode::BAD_REQUEST,
-            format!("missing or invalid parameter {name}"),
-        )
-    };
-    let Query(pairs) = query.map_err(|_| invalid("maxSize"))?;
-    let mut max_size = None;
-    for (name, value) in pairs {
-        match name.as_str() {
-            "maxSize" => {
-                max_size = Some(
-                    value
-                        .parse::<u32>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| invalid("maxSize"))?,
-                )
-            }
-            _ => return Err(invalid(&name)),
-        }
-    }
-    let path = photo::decode_path(&img_path);
-    let not_found = || XpError::text(StatusCode::NOT_FOUND, "photo was not found");
-    let content_id = record
-        .flow_steps
-        .iter()
-        .flat_map(|step| &step.photos)
-        .find(|p| p.content_id == path || p.path.as_deref() == Some(path.as_str()))
-        .map(|p| p.content_id.clone())
-        .or_else(|| {
-            record
-                .content
-                .binaries
-                .iter()
-                .find(|b| b.content_id == path)
-                .map(|b| b.content_id.clone())
-        })
-        .ok_or_else(not_found)?;
+    let max_size = max_size(query)?;
+    let not_found = || text(404, "photo was not found");
+    let content_id =
+        photo::content_id(&record, &photo::decode_path(&img_path)).ok_or_else(not_found)?;
     let stored = state
         .store
         .get_content(&tenant, &record.interaction_id, &content_id)
-        .await
-        .map_err(ApiError::from)?
+        .await?
         .ok_or_else(not_found)?;
     let bytes = match max_size {
         Some(max) => photo::scale_down(&stored.bytes, max).map_err(|e| {
             tracing::warn!(error = %e, "photo could not be scaled");
-            XpError::text(StatusCode::INTERNAL_SERVER_ERROR, "")
+            text(500, "")
         })?,
         None => stored.bytes,
     };

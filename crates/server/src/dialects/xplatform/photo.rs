@@ -1,8 +1,10 @@
-//! Photo paths as X-Platform clients send them, and scaling an image down to `maxSize`.
+//! Photo paths as X-Platform clients send them, finding the photo a path names, and scaling
+//! an image down to `maxSize`.
 
 use std::io::Cursor;
 
 use image::{ImageFormat, ImageReader};
+use interlog_core::record::Interaction;
 
 /// A photo path as it arrives in the URL: double URL-encoded (axum has decoded once), with
 /// `@@@@@` standing for the dot before the extension (v7.0).
@@ -29,6 +31,26 @@ pub fn decode_path(raw: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).replace("@@@@@", ".")
+}
+
+/// The content id of the photo `path` names: a flow step's photo (by content id or by the
+/// device path), else one of the interaction's binaries.
+pub fn content_id(record: &Interaction, path: &str) -> Option<String> {
+    let photo = record
+        .flow_steps
+        .iter()
+        .flat_map(|step| &step.photos)
+        .find(|p| p.content_id == path || p.path.as_deref() == Some(path));
+    let binary = || {
+        record
+            .content
+            .binaries
+            .iter()
+            .find(|b| b.content_id == path)
+    };
+    photo
+        .map(|p| p.content_id.clone())
+        .or_else(|| binary().map(|b| b.content_id.clone()))
 }
 
 /// Why an image could not be scaled.

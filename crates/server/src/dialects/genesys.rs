@@ -9,29 +9,28 @@
 //! The tenant is the `ContactCenterId` header (8.5 multi-tenancy), else the credential's only
 //! tenant. Errors are `{"message", "exception"}` as the 8.5 documentation shows.
 
-pub mod resource;
-
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use interlog_core::query::InteractionQuery;
 use interlog_core::record::Interaction;
-use interlog_core::{CustomerId, InteractionId, TenantId};
-use serde_json::{json, Value};
+use interlog_core::{CustomerId, TenantId};
+use interlog_dialects::genesys::error::{self, not_found};
+use interlog_dialects::genesys::render;
+use interlog_dialects::VendorError;
+use serde_json::Value;
 
-use super::base_url;
-use crate::auth::{Principal, Scope};
+use super::{authorize_named_or_only, base_url, read_interaction, DialectError, Vendor};
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 const PREFIX: &str = "/compat/genesys-ucs";
 /// The most interactions one customer query answers (the newest ones).
 const MAX_CUSTOMER_INTERACTIONS: usize = 10_000;
-const EXCEPTION: &str =
-    "com.genesyslab.gsg.services.contextservices.exceptions.ContextServicesExceptionResource";
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -57,51 +56,26 @@ pub(super) fn routes() -> Router<AppState> {
         )
 }
 
-/// `{"message", "exception"}`.
-#[derive(Debug)]
-struct UcsError(StatusCode, String);
+pub(super) struct Genesys;
 
-impl From<ApiError> for UcsError {
-    fn from(error: ApiError) -> Self {
-        Self(error.status(), error.message().to_string())
-    }
+impl Vendor for Genesys {
+    const FROM_NATIVE: fn(u16, &str, Option<&str>) -> VendorError = error::from_native;
 }
 
-impl IntoResponse for UcsError {
-    fn into_response(self) -> Response {
-        (
-            self.0,
-            Json(json!({"message": self.1, "exception": EXCEPTION})),
-        )
-            .into_response()
-    }
-}
-
-fn not_found(what: &str) -> UcsError {
-    UcsError(StatusCode::NOT_FOUND, format!("{what} not found"))
-}
+type UcsError = DialectError<Genesys>;
 
 /// The tenant: `ContactCenterId`, else the credential's only one.
 fn tenant(
     principal: Result<Principal, ApiError>,
     headers: &HeaderMap,
 ) -> Result<TenantId, UcsError> {
-    let principal = principal?;
     let named = headers
         .get("contactcenterid")
         .and_then(|v| v.to_str().ok())
         .map(str::trim);
-    let name = match (named, &principal.tenants[..]) {
-        (Some(name), _) => name.to_string(),
-        (None, [only]) => only.to_string(),
-        (None, _) => {
-            return Err(UcsError(
-                StatusCode::BAD_REQUEST,
-                "Invalid tenant specified : no tenant specified in multi-tenant environment. Verify configuration and 'ContactCenterId' HTTP header.".into(),
-            ))
-        }
-    };
-    Ok(principal.authorize(&name, Scope::Read)?)
+    authorize_named_or_only(&principal?, named, || {
+        error::error(400, "Invalid tenant specified : no tenant specified in multi-tenant environment. Verify configuration and 'ContactCenterId' HTTP header.")
+    })
 }
 
 /// The interaction a route names, in the tenant the request names.
@@ -112,14 +86,8 @@ async fn record(
     id: String,
 ) -> Result<(TenantId, Interaction), UcsError> {
     let tenant = tenant(principal, headers)?;
-    let what = format!("interaction {id}");
-    let id = InteractionId::parse(id).map_err(|_| not_found(&what))?;
-    let record = state
-        .store
-        .get_interaction(&tenant, &id)
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(|| not_found(&what))?;
+    let missing = || not_found(&format!("interaction {id}"));
+    let record = read_interaction(state, &tenant, &id, missing).await?;
     Ok((tenant, record))
 }
 
@@ -134,7 +102,7 @@ async fn interaction(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, UcsError> {
     let (_, record) = record(&state, principal, &headers, id).await?;
-    Ok(Json(resource::render_resource(
+    Ok(Json(render::render_resource(
         &record,
         &dialect_base(&state, &headers),
     )))
@@ -147,8 +115,8 @@ async fn customer_interactions(
     Path(customer): Path<String>,
 ) -> Result<Json<Value>, UcsError> {
     let tenant = tenant(principal, &headers)?;
-    let customer = CustomerId::parse(customer)
-        .map_err(|e| UcsError(StatusCode::BAD_REQUEST, format!("customer_id: {e}")))?;
+    let customer =
+        CustomerId::parse(customer).map_err(|e| error::error(400, format!("customer_id: {e}")))?;
     let base = dialect_base(&state, &headers);
     let mut resources = Vec::new();
     let mut query = InteractionQuery {
@@ -159,16 +127,8 @@ async fn customer_interactions(
     // The customer's interactions, newest first, a keyset page at a time, up to a bound
     // that keeps one answer a sane size.
     while resources.len() < MAX_CUSTOMER_INTERACTIONS {
-        let page = state
-            .store
-            .list_interactions(&tenant, &query)
-            .await
-            .map_err(ApiError::from)?;
-        resources.extend(
-            page.items
-                .iter()
-                .map(|r| resource::render_resource(r, &base)),
-        );
+        let page = state.store.list_interactions(&tenant, &query).await?;
+        resources.extend(page.items.iter().map(|r| render::render_resource(r, &base)));
         match page.next {
             Some(next) => query.after = Some(next),
             None => break,
@@ -225,8 +185,7 @@ async fn binary_content(
     let stored = state
         .store
         .get_content(&tenant, &record.interaction_id, &binary.content_id)
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
     let stored = stored.ok_or_else(|| not_found("binary content"))?;
     Ok(([(CONTENT_TYPE, stored.mime)], stored.bytes).into_response())
 }

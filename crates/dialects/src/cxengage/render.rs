@@ -6,7 +6,7 @@
 //! as in the seed's sample.
 
 use interlog_core::record::{
-    AgentAllocation, ChannelType, Direction, Hook, Interaction, QueueEntry, Segment,
+    AgentAllocation, ChannelType, Direction, Hook, Interaction, Message, Note, QueueEntry, Segment,
     SegmentStartType,
 };
 use serde_json::{json, Map, Value};
@@ -131,8 +131,101 @@ fn render_hook(h: &Hook) -> Value {
 
 /// The single-interaction document. `include_nulls` keeps null and empty top-level fields.
 pub fn render_interaction(rec: &Interaction, include_nulls: bool) -> Value {
+    let mut fields = identity(rec);
+    fields.extend(statistics(rec));
+    fields.extend(timeline(rec));
+    object(fields, include_nulls)
+}
+
+/// Who, when, which channel, flow and disposition.
+fn identity(rec: &Interaction) -> Vec<(&'static str, Value)> {
+    let flow = rec.flow.as_ref();
+    let disposition = rec.disposition.as_ref();
+    vec![
+        ("tenantId", json!(rec.tenant_id)),
+        ("interactionId", json!(rec.interaction_id)),
+        ("startTimestamp", json!(rec.start_timestamp)),
+        ("endTimestamp", json!(rec.end_timestamp)),
+        ("customer", customer(rec)),
+        ("contactPoint", json!(rec.contact_point)),
+        ("contactId", json!(rec.contact_id)),
+        ("direction", wire(rec.direction)),
+        ("channelType", wire(rec.channel_type)),
+        ("flowId", json!(flow.and_then(|f| f.id.clone()))),
+        ("flowName", json!(flow.and_then(|f| f.name.clone()))),
+        (
+            "dispositionId",
+            json!(disposition.and_then(|d| d.id.clone())),
+        ),
+        (
+            "dispositionName",
+            json!(disposition.and_then(|d| d.name.clone())),
+        ),
+    ]
+}
+
+/// The customer's statistics, as the projection computed them (absent where CxEngage omits
+/// them: no hold time without holds, no talk time without agents, no zero transfers).
+fn statistics(rec: &Interaction) -> Vec<(&'static str, Value)> {
     let stats = &rec.statistics;
-    let details = json!({
+    let holds = stats.customer_holds > 0;
+    let talked = !rec.agents.is_empty();
+    vec![
+        ("interactionTime", json!(stats.interaction_time)),
+        ("ivrTime", json!(stats.ivr_time)),
+        ("customerAbandonTime", json!(stats.customer_abandon_time)),
+        ("customerHolds", json!(stats.customer_holds)),
+        ("customerHoldTime", json!(holds.then_some(stats.hold_time))),
+        ("customerTalkTime", json!(talked.then_some(stats.talk_time))),
+        (
+            "customerTransfers",
+            json!((stats.transfers > 0).then_some(stats.transfers)),
+        ),
+        ("customerSatisfactionScore", json!(rec.csat)),
+    ]
+}
+
+/// `details`, then what happened: segments, queues, agents, hooks, notes, recording,
+/// transcript, and the flag.
+fn timeline(rec: &Interaction) -> Vec<(&'static str, Value)> {
+    let all = |values: Vec<Value>| Value::Array(values);
+    vec![
+        ("details", details(rec)),
+        (
+            "segments",
+            all(rec.segments.iter().map(render_segment).collect()),
+        ),
+        ("queues", all(rec.queues.iter().map(render_queue).collect())),
+        ("agents", all(rec.agents.iter().map(render_agent).collect())),
+        ("hooks", all(rec.hooks.iter().map(render_hook).collect())),
+        ("notes", all(rec.notes.iter().map(render_note).collect())),
+        (
+            "audioRecording",
+            json!(rec.recordings.first().map(|r| &r.url)),
+        ),
+        (
+            "messagingTranscript",
+            all(rec.messages.iter().map(render_message).collect()),
+        ),
+        (
+            "flagged",
+            if rec.flagged {
+                json!(true)
+            } else {
+                Value::Null
+            },
+        ),
+    ]
+}
+
+/// `details`: fixed keys, nulls included, as in the seed's sample.
+fn details(rec: &Interaction) -> Value {
+    let agents: Vec<Value> = rec
+        .agents
+        .iter()
+        .map(|a| json!({"agentId": a.agent_id, "agentName": a.agent_name}))
+        .collect();
+    json!({
         "interactionId": rec.interaction_id,
         "startTimestamp": rec.start_timestamp,
         "endTimestamp": rec.end_timestamp,
@@ -142,114 +235,32 @@ pub fn render_interaction(rec: &Interaction, include_nulls: bool) -> Value {
         "csat": rec.csat,
         "direction": wire(rec.direction),
         "channelType": wire(rec.channel_type),
-        "agents": rec.agents.iter().map(|a| json!({"agentId": a.agent_id, "agentName": a.agent_name})).collect::<Vec<_>>(),
-    });
-    let transcript: Vec<Value> = rec
-        .messages
-        .iter()
-        .map(|m| {
-            object(
-                vec![
-                    ("messageId", json!(m.message_id)),
-                    ("timestamp", json!(m.timestamp)),
-                    ("from", json!(m.participant.as_str())),
-                    ("agentId", json!(m.agent.as_ref().map(|a| &a.id))),
-                    ("text", json!(m.text)),
-                ],
-                false,
-            )
-        })
-        .collect();
-    let notes: Vec<Value> = rec
-        .notes
-        .iter()
-        .map(|n| {
-            object(
-                vec![
-                    ("noteId", json!(n.note_id)),
-                    ("text", json!(n.text)),
-                    ("agentId", json!(n.agent_id)),
-                    ("timestamp", json!(n.timestamp)),
-                ],
-                false,
-            )
-        })
-        .collect();
-    let holds = stats.customer_holds > 0;
+        "agents": agents,
+    })
+}
+
+fn render_message(m: &Message) -> Value {
     object(
         vec![
-            ("tenantId", json!(rec.tenant_id)),
-            ("interactionId", json!(rec.interaction_id)),
-            ("startTimestamp", json!(rec.start_timestamp)),
-            ("endTimestamp", json!(rec.end_timestamp)),
-            ("customer", customer(rec)),
-            ("contactPoint", json!(rec.contact_point)),
-            ("contactId", json!(rec.contact_id)),
-            ("direction", wire(rec.direction)),
-            ("channelType", wire(rec.channel_type)),
-            (
-                "flowId",
-                json!(rec.flow.as_ref().and_then(|f| f.id.clone())),
-            ),
-            (
-                "flowName",
-                json!(rec.flow.as_ref().and_then(|f| f.name.clone())),
-            ),
-            (
-                "dispositionId",
-                json!(rec.disposition.as_ref().and_then(|d| d.id.clone())),
-            ),
-            (
-                "dispositionName",
-                json!(rec.disposition.as_ref().and_then(|d| d.name.clone())),
-            ),
-            ("interactionTime", json!(stats.interaction_time)),
-            ("ivrTime", json!(stats.ivr_time)),
-            ("customerAbandonTime", json!(stats.customer_abandon_time)),
-            ("customerHolds", json!(stats.customer_holds)),
-            ("customerHoldTime", json!(holds.then_some(stats.hold_time))),
-            (
-                "customerTalkTime",
-                json!((!rec.agents.is_empty()).then_some(stats.talk_time)),
-            ),
-            (
-                "customerTransfers",
-                json!((stats.transfers > 0).then_some(stats.transfers)),
-            ),
-            ("customerSatisfactionScore", json!(rec.csat)),
-            ("details", details),
-            (
-                "segments",
-                Value::Array(rec.segments.iter().map(render_segment).collect()),
-            ),
-            (
-                "queues",
-                Value::Array(rec.queues.iter().map(render_queue).collect()),
-            ),
-            (
-                "agents",
-                Value::Array(rec.agents.iter().map(render_agent).collect()),
-            ),
-            (
-                "hooks",
-                Value::Array(rec.hooks.iter().map(render_hook).collect()),
-            ),
-            ("notes", Value::Array(notes)),
-            (
-                "audioRecording",
-                json!(rec.recordings.first().map(|r| &r.url)),
-            ),
-            ("messagingTranscript", Value::Array(transcript)),
-            (
-                "flagged",
-                if rec.flagged {
-                    json!(true)
-                } else {
-                    Value::Null
-                },
-            ),
+            ("messageId", json!(m.message_id)),
+            ("timestamp", json!(m.timestamp)),
+            ("from", json!(m.participant.as_str())),
+            ("agentId", json!(m.agent.as_ref().map(|a| &a.id))),
+            ("text", json!(m.text)),
         ],
-        include_nulls,
+        false,
+    )
+}
+
+fn render_note(n: &Note) -> Value {
+    object(
+        vec![
+            ("noteId", json!(n.note_id)),
+            ("text", json!(n.text)),
+            ("agentId", json!(n.agent_id)),
+            ("timestamp", json!(n.timestamp)),
+        ],
+        false,
     )
 }
 

@@ -1,106 +1,16 @@
-//! Pure mapping between the canonical record and a Talkdesk interaction, both ways: the
-//! renderer serves `/compat/talkdesk`, the parser imports Talkdesk pages.
+//! Talkdesk interaction -> canonical record, for `interlog import --format talkdesk`: the
+//! inverse of [`render`](super::render), so an imported page renders back field for field.
+//! Ring groups have no canonical home: they are kept in the record's attributes.
 
 use interlog_core::record::{
-    AgentAllocation, AgentRef, ChannelType, Direction, Interaction, Message, Participant, Status,
+    AgentAllocation, AgentRef, ChannelType, Customer, Direction, Interaction, Message, Participant,
+    Status,
 };
-use interlog_core::{AgentId, InteractionId, TenantId, Timestamp};
-use serde_json::{json, Value};
+use interlog_core::{AgentId, CustomerId, InteractionId, TenantId, Timestamp};
+use serde_json::Value;
 
-use crate::dialects::ImportError;
-
-/// Where ring groups are kept on records imported from Talkdesk (attached data).
-const RING_GROUPS: &str = "ringGroups";
-
-/// The message channel when the source did not name it: from the interaction's channel.
-fn default_channel(channel: Option<ChannelType>) -> &'static str {
-    match channel {
-        Some(ChannelType::Voice) => "VOICE",
-        Some(ChannelType::Chat) => "CHAT",
-        Some(ChannelType::Sms) => "SMS",
-        _ => "DIGITAL_CONNECT",
-    }
-}
-
-/// The producing system when the source did not name it: speech-to-text for calls, the
-/// virtual agent for bot turns, digital engagement otherwise.
-fn default_source(channel: Option<ChannelType>, participant: Participant) -> &'static str {
-    match (channel, participant) {
-        (_, Participant::Bot) => "VA",
-        (Some(ChannelType::Voice), _) => "STT",
-        _ => "DCE",
-    }
-}
-
-/// Ring groups: as imported, else the queues the interaction went through.
-fn ring_groups(rec: &Interaction) -> Vec<String> {
-    if let Some(Value::Array(groups)) = rec.attributes.get(RING_GROUPS) {
-        return groups
-            .iter()
-            .filter_map(|g| g.as_str().map(str::to_owned))
-            .collect();
-    }
-    let mut groups: Vec<String> = Vec::new();
-    for queue in &rec.queues {
-        if let Some(name) = queue.queue_name.clone().or_else(|| queue.queue_id.clone()) {
-            if !groups.contains(&name) {
-                groups.push(name);
-            }
-        }
-    }
-    groups
-}
-
-/// The agents who handled the interaction, once each, with a name when one is known.
-fn agents(rec: &Interaction) -> Vec<Value> {
-    let mut seen: Vec<(&AgentId, Option<&str>)> = Vec::new();
-    for allocation in &rec.agents {
-        match seen.iter_mut().find(|(id, _)| **id == allocation.agent_id) {
-            Some((_, name)) => *name = name.or(allocation.agent_name.as_deref()),
-            None => seen.push((&allocation.agent_id, allocation.agent_name.as_deref())),
-        }
-    }
-    seen.into_iter()
-        .map(|(id, name)| json!({"id": id, "name": name}))
-        .collect()
-}
-
-fn render_message(rec: &Interaction, m: &Message) -> Value {
-    json!({
-        "message_id": m.message_id,
-        "text": m.text,
-        "channel": m.channel.as_deref().unwrap_or(default_channel(rec.channel_type)),
-        "participant": m.participant.as_str(),
-        "sentiment": m.sentiment,
-        "intent": m.intent,
-        "intent_confidence_score": m.intent_confidence,
-        "intent_is_fallback": m.intent_is_fallback,
-        "start_time": m.start_offset,
-        "end_time": m.end_offset,
-        "transcription_type": m.transcription_type,
-        "source_system": m.source_system.as_deref().unwrap_or(default_source(rec.channel_type, m.participant)),
-        "recording_index": m.recording_index,
-        "message_index": m.message_index,
-        "message_start_at": m.timestamp.format(6),
-        "agent_id": m.agent.as_ref().map(|a| &a.id),
-        "agent_name": m.agent.as_ref().and_then(|a| a.name.as_deref()),
-    })
-}
-
-/// One record as a Talkdesk interaction (every field of the vendor's schema, null when
-/// unknown).
-pub fn render_interaction(rec: &Interaction) -> Value {
-    json!({
-        "id": rec.interaction_id,
-        "customer_id": rec.customer_key(),
-        "started_at": rec.start_timestamp.format(6),
-        "ended_at": rec.end_timestamp.map(|t| t.format(6)),
-        "direction": rec.direction.map(Direction::as_str),
-        "ring_groups": ring_groups(rec),
-        "messages": rec.messages.iter().map(|m| render_message(rec, m)).collect::<Vec<_>>(),
-        "agents": agents(rec),
-    })
-}
+use super::RING_GROUPS;
+use crate::ImportError;
 
 fn text<'a>(value: &'a Value, field: &str) -> Result<Option<&'a str>, ImportError> {
     match &value[field] {
@@ -182,71 +92,76 @@ pub fn parse_interaction(tenant: &TenantId, value: &Value) -> Result<Interaction
     } else {
         Status::Active
     };
-    rec.direction = match text(value, "direction")?
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None => None,
-        Some("inbound") => Some(Direction::Inbound),
-        Some("outbound") => Some(Direction::Outbound),
-        Some("internal") => Some(Direction::Internal),
-        Some(other) => {
-            return Err(ImportError::new(
-                "direction",
-                format!("{other:?} is not inbound, outbound or internal"),
-            ))
-        }
-    };
-    if let Some(customer) = text(value, "customer_id")? {
-        let id = interlog_core::CustomerId::parse(customer)
-            .map_err(|e| ImportError::new("customer_id", e.to_string()))?;
-        rec.customer = Some(interlog_core::record::Customer {
-            id: Some(id),
-            address: None,
-            name: None,
-        });
-    }
+    rec.direction = parse_direction(text(value, "direction")?)?;
+    rec.customer = parse_customer(text(value, "customer_id")?)?;
     if let Some(groups) = value["ring_groups"].as_array() {
         rec.attributes
             .insert(RING_GROUPS.into(), Value::Array(groups.clone()));
     }
-    for (n, message) in value["messages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let message = parse_message(message, start)
-            .map_err(|e| ImportError::new(&format!("messages[{n}].{}", e.field), e.message))?;
+    for (n, message) in items(value, "messages") {
+        let message =
+            parse_message(message, start).map_err(|e| e.within(&format!("messages[{n}]")))?;
         if rec.channel_type.is_none() {
             rec.channel_type = channel_of(message.channel.as_deref());
         }
         rec.messages.push(message);
     }
-    for (n, agent) in value["agents"].as_array().into_iter().flatten().enumerate() {
-        let field = |f: &str| format!("agents[{n}].{f}");
-        let id = required(agent, "id").map_err(|e| ImportError::new(&field("id"), e.message))?;
-        rec.agents.push(AgentAllocation {
-            interaction_agent_id: format!("{}-agent-{n}", rec.interaction_id),
-            agent_id: AgentId::parse(id)
-                .map_err(|e| ImportError::new(&field("id"), e.to_string()))?,
-            agent_name: text(agent, "name")
-                .map_err(|e| ImportError::new(&field("name"), e.message))?
-                .map(str::to_owned),
-            session_id: None,
-            tenant_agent_id: None,
-            platform_agent_id: None,
-            queue_id: None,
-            interaction_segment_id: None,
-            start_timestamp: start,
-            end_timestamp: rec.end_timestamp,
-            holds: 0,
-            hold_time: Default::default(),
-            talk_time: None,
-            handle_time: None,
-        });
+    for (n, agent) in items(value, "agents") {
+        let agent = parse_agent(&rec, n, agent).map_err(|e| e.within(&format!("agents[{n}]")))?;
+        rec.agents.push(agent);
     }
     Ok(rec)
+}
+
+/// The items of the array `name` (none when it is absent), numbered.
+fn items<'a>(value: &'a Value, name: &str) -> impl Iterator<Item = (usize, &'a Value)> {
+    value[name].as_array().into_iter().flatten().enumerate()
+}
+
+fn parse_direction(raw: Option<&str>) -> Result<Option<Direction>, ImportError> {
+    match raw.map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(None),
+        Some("inbound") => Ok(Some(Direction::Inbound)),
+        Some("outbound") => Ok(Some(Direction::Outbound)),
+        Some("internal") => Ok(Some(Direction::Internal)),
+        Some(other) => Err(ImportError::new(
+            "direction",
+            format!("{other:?} is not inbound, outbound or internal"),
+        )),
+    }
+}
+
+fn parse_customer(raw: Option<&str>) -> Result<Option<Customer>, ImportError> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let id = CustomerId::parse(raw).map_err(|e| ImportError::new("customer_id", e.to_string()))?;
+    Ok(Some(Customer {
+        id: Some(id),
+        address: None,
+        name: None,
+    }))
+}
+
+/// An agent of the interaction, allocated for all of it (Talkdesk gives no times).
+fn parse_agent(rec: &Interaction, n: usize, agent: &Value) -> Result<AgentAllocation, ImportError> {
+    let id = required(agent, "id")?;
+    Ok(AgentAllocation {
+        interaction_agent_id: format!("{}-agent-{n}", rec.interaction_id),
+        agent_id: AgentId::parse(id).map_err(|e| ImportError::new("id", e.to_string()))?,
+        agent_name: text(agent, "name")?.map(str::to_owned),
+        session_id: None,
+        tenant_agent_id: None,
+        platform_agent_id: None,
+        queue_id: None,
+        interaction_segment_id: None,
+        start_timestamp: rec.start_timestamp,
+        end_timestamp: rec.end_timestamp,
+        holds: 0,
+        hold_time: Default::default(),
+        talk_time: None,
+        handle_time: None,
+    })
 }
 
 /// The canonical channel a Talkdesk message channel implies.
@@ -261,6 +176,9 @@ fn channel_of(channel: Option<&str>) -> Option<ChannelType> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    use super::super::render::render_interaction;
     use super::*;
 
     fn page_item() -> Value {

@@ -12,7 +12,7 @@ use interlog_core::{AgentId, InteractionId, Seconds, TenantId, Timestamp};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::dialects::ImportError;
+use crate::ImportError;
 
 /// A field of `value` deserialized as `T` (absent or null gives `None`).
 fn field<T: DeserializeOwned>(

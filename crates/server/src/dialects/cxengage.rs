@@ -1,0 +1,224 @@
+//! CxEngage (Serenova) reporting API for interactions, wire-compatible, under
+//! `/compat/cxengage/v1/tenants/{tenantId}`:
+//! - `GET /interactions/{interactionId}`: the interaction document of the seed;
+//! - `GET /interactions`: the list/search envelope `{page, limit, offset, tenantId, total, results}`;
+//! - `GET /contacts/{contactId}/interactions`: a contact's history.
+//!
+//! Lists are newest first and page-numbered (`page` from 0, `limit` default 10, max 1000, or
+//! 100 for contact history) as the vendor's are. The documents and the error body are
+//! [`interlog_dialects::cxengage`].
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use interlog_core::query::{HookFilter, InteractionQuery, Order};
+use interlog_core::record::Interaction;
+use interlog_core::{TenantId, Timestamp};
+use interlog_dialects::cxengage::error::{self, bad_request};
+use interlog_dialects::cxengage::render;
+use interlog_dialects::VendorError;
+use serde_json::{json, Value};
+
+use super::{authorize_read, each_parameter, read_interaction, DialectError, RawQuery, Vendor};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub(super) struct CxEngage;
+
+impl Vendor for CxEngage {
+    const FROM_NATIVE: fn(u16, &str, Option<&str>) -> VendorError = error::from_native;
+}
+
+type CxError = DialectError<CxEngage>;
+
+pub(super) fn routes() -> Router<AppState> {
+    let base = "/compat/cxengage/v1/tenants/{tenant}";
+    Router::new()
+        .route(&format!("{base}/interactions"), get(list_interactions))
+        .route(
+            &format!("{base}/interactions/{{interaction_id}}"),
+            get(get_interaction),
+        )
+        .route(
+            &format!("{base}/contacts/{{contact_id}}/interactions"),
+            get(contact_history),
+        )
+}
+
+/// Every parameter through `take`, refusing unknown ones in CxEngage's words.
+fn parameters(
+    query: RawQuery,
+    take: impl FnMut(&str, String) -> Result<bool, CxError>,
+) -> Result<(), CxError> {
+    each_parameter(
+        query,
+        |e| bad_request(e.body_text()).into(),
+        |name| bad_request(format!("{name} is not a parameter of this endpoint")).into(),
+        take,
+    )
+}
+
+/// `green=false` keeps null and empty fields.
+fn green(name: &str, value: &str, include_nulls: &mut bool) -> bool {
+    if name == "green" {
+        *include_nulls = value == "false";
+    }
+    name == "green"
+}
+
+async fn get_interaction(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    Path((tenant, id)): Path<(String, String)>,
+    query: RawQuery,
+) -> Result<Json<Value>, CxError> {
+    let tenant = authorize_read(principal, &tenant)?;
+    let mut include_nulls = false;
+    parameters(query, |name, value| {
+        Ok(green(name, &value, &mut include_nulls))
+    })?;
+    let missing = || error::not_found(format!("interaction {id} not found"));
+    let record = read_interaction(&state, &tenant, &id, missing).await?;
+    Ok(Json(render::render_interaction(&record, include_nulls)))
+}
+
+/// Page-numbered paging: `page` from 0, `limit` within a maximum.
+struct Paging {
+    page: Option<u64>,
+    limit: u32,
+}
+
+impl Paging {
+    const DEFAULT: Self = Self {
+        page: None,
+        limit: 10,
+    };
+
+    fn offset(&self) -> u64 {
+        self.page.unwrap_or(0) * u64::from(self.limit)
+    }
+
+    /// Takes `page` and `limit`; false for any other parameter.
+    fn take(&mut self, name: &str, value: &str) -> Result<bool, CxError> {
+        match name {
+            "page" => self.page = Some(number(name, value)?),
+            "limit" => self.limit = number(name, value)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The query's page: its total and the records on the page, for a `limit` up to `max`.
+    async fn read(
+        &self,
+        state: &AppState,
+        tenant: &TenantId,
+        mut query: InteractionQuery,
+        max: u32,
+    ) -> Result<(u64, Vec<Interaction>), CxError> {
+        if !(1..=max).contains(&self.limit) {
+            return Err(bad_request(format!("limit must be from 1 to {max}")).into());
+        }
+        query.limit = self.limit;
+        query.offset = self.offset();
+        let total = state.store.count_interactions(tenant, &query).await?;
+        let page = state.store.list_interactions(tenant, &query).await?;
+        Ok((total, page.items))
+    }
+}
+
+fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, CxError> {
+    value
+        .parse()
+        .map_err(|_| bad_request(format!("{name} must be a non-negative integer")).into())
+}
+
+fn time(name: &str, value: &str) -> Result<Timestamp, CxError> {
+    // The vendor's own example writes midnight as T24:00:00; accept it as the next day.
+    let normalised = match value.split_once("T24:00:00") {
+        Some((date, rest)) => chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.succ_opt())
+            .map(|next| format!("{next}T00:00:00{rest}")),
+        None => None,
+    };
+    Timestamp::parse(normalised.as_deref().unwrap_or(value))
+        .map_err(|e| bad_request(format!("{name}: {e}")).into())
+}
+
+/// The list's filters: time range, contact, hooks.
+fn filter(
+    query: &mut InteractionQuery,
+    hook: &mut HookFilter,
+    name: &str,
+    value: String,
+) -> Result<bool, CxError> {
+    match name {
+        "start" | "startTimeRange" => query.from = Some(time(name, &value)?),
+        "end" | "endTimeRange" => query.to = Some(time(name, &value)?),
+        "contactId" => query.contact = Some(value),
+        "hookType" | "type" => hook.hook_type = Some(value),
+        "hookSubType" => hook.hook_sub_type = Some(value),
+        "hookId" => hook.hook_id = Some(value),
+        "hookName" | "hook-name" | "attribute-value" => query.hooks.push(HookFilter {
+            hook_name: Some(value),
+            ..HookFilter::default()
+        }),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+async fn list_interactions(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    Path(tenant): Path<String>,
+    query: RawQuery,
+) -> Result<Json<Value>, CxError> {
+    let tenant = authorize_read(principal, &tenant)?;
+    let mut paging = Paging::DEFAULT;
+    let mut q = InteractionQuery {
+        order: Order::Desc,
+        ..InteractionQuery::default()
+    };
+    let mut hook = HookFilter::default();
+    let mut include_nulls = false;
+    parameters(query, |name, value| {
+        Ok(paging.take(name, &value)?
+            || green(name, &value, &mut include_nulls)
+            || filter(&mut q, &mut hook, name, value)?)
+    })?;
+    if hook != HookFilter::default() {
+        q.hooks.push(hook);
+    }
+    let (total, items) = paging.read(&state, &tenant, q, 1000).await?;
+    let results: Vec<Value> = items
+        .iter()
+        .map(|r| render::render_interaction(r, include_nulls))
+        .collect();
+    Ok(Json(json!({
+        "page": paging.page, "limit": paging.limit, "offset": paging.offset(),
+        "tenantId": tenant, "total": total, "results": results,
+    })))
+}
+
+async fn contact_history(
+    State(state): State<AppState>,
+    principal: Result<Principal, ApiError>,
+    Path((tenant, contact)): Path<(String, String)>,
+    query: RawQuery,
+) -> Result<Json<Value>, CxError> {
+    let tenant = authorize_read(principal, &tenant)?;
+    let mut paging = Paging::DEFAULT;
+    parameters(query, |name, value| paging.take(name, &value))?;
+    let q = InteractionQuery {
+        contact: Some(contact),
+        ..InteractionQuery::default()
+    };
+    let (total, items) = paging.read(&state, &tenant, q, 100).await?;
+    let results: Vec<Value> = items.iter().map(render::render_contact_item).collect();
+    Ok(Json(
+        json!({"page": paging.page, "limit": paging.limit, "offset": paging.offset(), "total": total, "results": results}),
+    ))
+}

@@ -242,6 +242,8 @@ mod schema {
         fn schema() -> RefOr<Schema> {
             ObjectBuilder::new()
                 .schema_type(Type::Number)
+                .minimum(Some(-1e12))
+                .maximum(Some(1e12))
                 .description(Some("seconds, exact to the millisecond"))
                 .examples([serde_json::json!(94.244)])
                 .into()

@@ -20,6 +20,7 @@ use crate::ids::{EventId, InteractionId};
 use crate::time::{Seconds, Timestamp};
 
 mod payloads;
+mod shape;
 #[cfg(test)]
 mod tests;
 
@@ -156,7 +157,24 @@ fn take_string(fields: &mut Map<String, Value>, name: &str) -> Result<Option<Str
 }
 
 /// Deserializes one event type's fields, naming the field at fault on error.
-fn parse_fields<T: serde::de::DeserializeOwned>(fields: Value) -> Result<T, EventError> {
+fn parse_fields<T: serde::de::DeserializeOwned + Serialize>(
+    fields: Value,
+) -> Result<T, EventError> {
+    let given = shape::contains_array(&fields).then(|| fields.clone());
+    let parsed: T = deserialize_fields(fields)?;
+    if let Some(given) = given {
+        let back = serde_json::to_value(&parsed).expect("event payloads serialize");
+        if let Some(path) = shape::array_for_object(&given, &back) {
+            return Err(EventError::new(
+                path,
+                "invalid type: array, expected an object",
+            ));
+        }
+    }
+    Ok(parsed)
+}
+
+fn deserialize_fields<T: serde::de::DeserializeOwned>(fields: Value) -> Result<T, EventError> {
     serde_path_to_error::deserialize(fields).map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
@@ -185,7 +203,7 @@ fn resolve_interaction_id(
             if id != import.record.interaction_id {
                 return Err(EventError::new(
                     "record.interactionId",
-                    format!("must equal the event's interactionId {id:?}"),
+                    format!("must equal the event's interactionId {:?}", id.as_str()),
                 ));
             }
             Ok(id)

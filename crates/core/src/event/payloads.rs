@@ -66,7 +66,10 @@ pub struct FlowStepEvent {
     pub photos: Vec<Photo>,
     /// Merged into the interaction's variable sets: {setName: {name: value}}.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = BTreeMap<String, Object>)
+    )]
     pub variables: BTreeMap<String, Attributes>,
 }
 
@@ -88,8 +91,10 @@ pub struct QueueEntered {
     pub interaction_queue_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_length: Option<u32>,
-    /// Service-level threshold in seconds; 20 when absent.
+    /// Service-level threshold in seconds (at least one millisecond once rounded to
+    /// milliseconds); 20 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0.0005, maximum = 1e12))]
     pub sla_threshold: Option<Seconds>,
 }
 
@@ -181,6 +186,7 @@ pub struct MessageEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1))]
     pub intent_confidence: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent_is_fallback: Option<bool>,
@@ -191,8 +197,10 @@ pub struct MessageEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_index: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub start_offset: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub end_offset: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_type: Option<String>,
@@ -246,9 +254,11 @@ pub struct CallerKeysSet {
 pub struct HookLinked {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_hook_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub hook_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hook_sub_type: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub hook_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hook_name: Option<String>,

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-mod event_schema;
+mod refine;
 
 use crate::api;
 use crate::error::{ErrorBody, FieldError};
@@ -50,11 +50,10 @@ impl Modify for BearerAuth {
 
 /// The native routes and their document, from one registration (`api::routes`).
 pub(crate) fn native(limits: &Limits) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::routes(limits))
         .split_for_parts();
-    event_schema::flatten(&mut document);
-    (router, document)
+    (router, refine::refine(document))
 }
 
 /// The document and the `/docs` page, as routes.

@@ -1,8 +1,13 @@
-//! The `Event` schema as the server parses it. utoipa describes an event as the envelope
-//! `allOf` the type's fields, each part closed (`additionalProperties: false`, from
-//! `deny_unknown_fields`), which no object can satisfy: the envelope forbids the type's
-//! fields and the reverse. Here each event type becomes one flat, closed object (envelope,
-//! `type` and the type's fields) and `Event` is the `oneOf` of them.
+//! What the derived document cannot say by itself, said after it is built, so that it
+//! describes exactly what the server accepts:
+//!
+//! - **Events.** utoipa describes an event as the envelope `allOf` the type's fields, each
+//!   part closed (`additionalProperties: false`, from `deny_unknown_fields`), which no
+//!   object can satisfy. Each event type becomes one flat, closed object (envelope, `type`
+//!   and the type's fields) and `Event` is the `oneOf` of them; `content-added` is three,
+//!   one per kind of content (`validate_content` in interlog-core).
+//! - **Unsigned integers.** utoipa writes `u32` as `int32` (whose range JSON Schema tools
+//!   take as signed) and `u64` as `int64`; they become `uint32`/`uint64` with their maximum.
 
 use serde_json::{json, Map, Value};
 use utoipa::openapi::OpenApi;
@@ -10,18 +15,42 @@ use utoipa::openapi::OpenApi;
 /// The event type whose record carries the interaction id, so the envelope need not.
 const IMPORTED: &str = "interaction-imported";
 
-/// Replaces `Event` (and the `EventBody` it was built from) in `document`'s components.
-pub(crate) fn flatten(document: &mut OpenApi) {
-    let Some(components) = document.components.as_mut() else {
-        return;
-    };
-    let schemas = serde_json::to_value(&components.schemas).expect("schemas serialize");
-    let event = flat_event(&schemas);
-    components.schemas.insert(
-        "Event".into(),
-        serde_json::from_value(event).expect("a schema built from schemas"),
-    );
-    components.schemas.remove("EventBody");
+/// Standard base64 with padding and canonical trailing bits, as the server decodes `data`.
+const BASE64: &str = "^(?:[A-Za-z0-9+/]{4})*\
+                      (?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$";
+
+/// The document, refined as the module says.
+pub(crate) fn refine(document: OpenApi) -> OpenApi {
+    let mut value = serde_json::to_value(&document).expect("the document serializes");
+    let schemas = &mut value["components"]["schemas"];
+    let event = flat_event(schemas);
+    schemas["Event"] = event;
+    if let Some(schemas) = schemas.as_object_mut() {
+        schemas.remove("EventBody");
+    }
+    unsigned_integers(&mut value);
+    serde_json::from_value(value).expect("a refined document is a document")
+}
+
+/// `int32`/`int64` with minimum 0 (utoipa's `u32`/`u64`) get their unsigned range.
+fn unsigned_integers(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let unsigned = object.get("minimum") == Some(&json!(0));
+            let range = match object.get("format").and_then(Value::as_str) {
+                Some("int32") if unsigned => Some(("uint32", json!(u32::MAX))),
+                Some("int64") if unsigned => Some(("uint64", json!(u64::MAX))),
+                _ => None,
+            };
+            if let Some((format, maximum)) = range {
+                object.insert("format".into(), json!(format));
+                object.insert("maximum".into(), maximum);
+            }
+            object.values_mut().for_each(unsigned_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(unsigned_integers),
+        _ => {}
+    }
 }
 
 fn flat_event(schemas: &Value) -> Value {
@@ -31,14 +60,20 @@ fn flat_event(schemas: &Value) -> Value {
         .as_array()
         .expect("EventBody is a oneOf of the event types")
         .iter()
-        .map(|variant| {
+        .flat_map(|variant| {
             let type_name = type_name(variant);
             let mut part = envelope.clone();
             part.extend(Part::of(schemas, variant, &[]));
-            if type_name != IMPORTED {
+            if type_name == IMPORTED {
+                let given = part.properties["interactionId"].take();
+                part.properties["interactionId"] = json!({"oneOf": [{"type": "null"}, given]});
+            } else {
                 part.require("interactionId");
             }
-            part.closed_object()
+            match type_name {
+                "content-added" => content_kinds(part),
+                _ => vec![part.closed_object()],
+            }
         })
         .collect();
     json!({
@@ -46,6 +81,47 @@ fn flat_event(schemas: &Value) -> Value {
                         its `type`, and the fields of that type; nothing else.",
         "oneOf": variants,
     })
+}
+
+/// `content-added` as its three kinds: text, inline base64 `data`, or an uploaded binary
+/// (`size` and `sha256`); a binary needs its `mime` and `contentId`. A field of another kind
+/// may only be null (which the server takes as absent).
+fn content_kinds(event: Part) -> Vec<Value> {
+    let kind = |given: &[&str], absent: &[&str]| {
+        let mut part = event.clone();
+        for name in given {
+            part.require(name);
+            not_null(&mut part.properties[*name]);
+        }
+        for name in absent {
+            part.properties
+                .insert(name.to_string(), json!({"type": "null"}));
+        }
+        part
+    };
+    let text = kind(&["text"], &["data", "size", "sha256"]);
+    let mut inline = kind(&["data", "mime", "contentId"], &["text", "size", "sha256"]);
+    inline.properties["data"] = json!({"type": "string", "pattern": BASE64});
+    let mut uploaded = kind(&["size", "sha256", "mime", "contentId"], &["text", "data"]);
+    uploaded.properties["sha256"] = json!({"type": "string", "pattern": "^[0-9a-f]{64}$"});
+    [text, inline, uploaded]
+        .into_iter()
+        .map(Part::closed_object)
+        .collect()
+}
+
+/// A required field must not be null: `["string", "null"]` becomes `"string"`.
+fn not_null(schema: &mut Value) {
+    let types: Vec<Value> = schema["type"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| *t != "null")
+        .cloned()
+        .collect();
+    if let [only] = &types[..] {
+        schema["type"] = only.clone();
+    }
 }
 
 /// The wire name a variant's `type` property is fixed to.

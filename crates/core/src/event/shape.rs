@@ -1,0 +1,79 @@
+//! serde accepts a JSON array for a struct (its fields in order), so `"flow": ["a", "b"]`
+//! would parse as `{"id": "a", "name": "b"}`. Interlog's API says objects are objects:
+//! after parsing, every place where the parsed value is an object must have been given as
+//! one. Only values that contain an array can differ, so the others skip the check.
+
+use serde_json::Value;
+
+/// The path of the first object that was given as an array, if any.
+pub(super) fn array_for_object(given: &Value, parsed: &Value) -> Option<String> {
+    let mut path = Vec::new();
+    find(given, parsed, &mut path).then(|| path.join("."))
+}
+
+/// Whether the check can find anything in `value`.
+pub(super) fn contains_array(value: &Value) -> bool {
+    match value {
+        Value::Array(_) => true,
+        Value::Object(object) => object.values().any(contains_array),
+        _ => false,
+    }
+}
+
+/// True when a mismatch was found; `path` then leads to it.
+fn find(given: &Value, parsed: &Value, path: &mut Vec<String>) -> bool {
+    match (given, parsed) {
+        (Value::Array(_), Value::Object(_)) => true,
+        (Value::Object(given), Value::Object(parsed)) => parsed.iter().any(|(key, inner)| {
+            given.get(key).is_some_and(|g| {
+                path.push(key.clone());
+                let found = find(g, inner, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            })
+        }),
+        (Value::Array(given), Value::Array(parsed)) => {
+            given.iter().zip(parsed).enumerate().any(|(index, (g, p))| {
+                path.push(index.to_string());
+                let found = find(g, p, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            })
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_array_given_for_an_object_is_found_by_its_path() {
+        let given = json!({"record": {"flow": ["a", "b"], "notes": [{"text": "x"}]}});
+        let parsed = json!({"record": {"flow": {"id": "a", "name": "b"},
+                                       "notes": [{"text": "x"}]}});
+        assert_eq!(
+            array_for_object(&given, &parsed).as_deref(),
+            Some("record.flow")
+        );
+        let given = json!({"record": {"notes": [["x"]]}});
+        let parsed = json!({"record": {"notes": [{"text": "x"}]}});
+        assert_eq!(
+            array_for_object(&given, &parsed).as_deref(),
+            Some("record.notes.0")
+        );
+    }
+
+    #[test]
+    fn objects_given_as_objects_pass() {
+        let given = json!({"notes": [{"text": "x"}], "tags": ["a"]});
+        assert_eq!(array_for_object(&given, &given), None);
+        assert_eq!(array_for_object(&json!({"a": 1}), &json!([1])), None);
+    }
+}

@@ -15,13 +15,15 @@
 //! - this file: the pools, [`Backend`], and the event log, interaction, content and
 //!   operations methods of the contract.
 //! - `keys.rs`, `dnis.rs`: the [`ApiKeys`](crate::ApiKeys) and [`DnisPool`](crate::DnisPool) methods.
-//! - `write.rs`: appending events, storing content, rewriting records and index rows.
+//! - `write.rs`: appending events and storing content; `records.rs`: rewriting records,
+//!   their search documents and index rows.
 //! - `read.rs`: list queries as SQL with numbered parameters.
 //! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 
 mod dnis;
 mod keys;
 mod read;
+mod records;
 mod statement;
 mod write;
 

@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::ValueEnum;
-use interlog_core::workload::{project_log, Rng, Spec, Workload};
 use interlog_core::{InteractionId, TenantId};
 use interlog_dialects::cxengage;
 use interlog_server::auth::RateLimit;
 use interlog_server::Config;
 use interlog_store::postgres::{PoolSettings, ScratchSchema};
+use interlog_workload::{project_log, Rng, Spec, Workload};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use indicatif::ProgressBar;
-use interlog_core::workload::{parse_log, Spec, Workload};
 use interlog_core::{Event, TenantId};
+use interlog_workload::{parse_log, Spec, Workload};
 
 use crate::common::{bar, DatabaseArgs};
 

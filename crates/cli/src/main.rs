@@ -3,8 +3,8 @@
 //! # Layout
 //! - `serve`: run the HTTP server on the embedded store.
 //! - `migrate`: bring the database schema up to date (serve also does it on start).
-//! - `generate`, `demo`: a synthetic contact-center workload (`interlog_core::workload`), as NDJSON, posted,
-//!   or loaded into the store.
+//! - `generate`, `demo`: a synthetic contact-center workload (`interlog_workload`), as
+//!   NDJSON, posted, or loaded into the store.
 //! - `bench`: the load harness (ingest and queries beside the /healthz floor).
 //! - `import`: load a vendor's export as `interaction-imported` events.
 //! - `keys`: create, list and revoke API keys.

@@ -6,8 +6,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use interlog_core::workload::{parse_log, Spec, Workload};
 use interlog_core::{project, Event, TenantId};
+use interlog_workload::{parse_log, Spec, Workload};
 use serde_json::Value;
 
 const INTERACTIONS: u64 = 1000;

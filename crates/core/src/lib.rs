@@ -13,8 +13,9 @@
 //! - [`projection`]: `project(events) -> Interaction`, the only producer of records and
 //!   statistics.
 //! - [`query`]: list queries, pages and opaque keyset cursors.
-//! - [`workload`]: a deterministic synthetic contact-center workload, as raw events (for
-//!   `interlog generate`, the load harness and the benchmarks).
+//!
+//! The synthetic workload that `interlog generate`, the load harness and the benchmarks use
+//! lives in its own crate, `interlog-workload`.
 
 pub mod event;
 pub mod ids;
@@ -22,7 +23,6 @@ pub mod projection;
 pub mod query;
 pub mod record;
 pub mod time;
-pub mod workload;
 
 pub use event::{parse_event, Event, EventBody, EventError};
 pub use ids::{AgentId, ContentId, CustomerId, EventId, IdError, InteractionId, TenantId};

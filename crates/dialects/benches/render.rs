@@ -7,9 +7,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use interlog_core::workload::{project_log, Spec, Workload};
 use interlog_core::{Interaction, TenantId};
 use interlog_dialects::{cxengage, genesys, talkdesk, xplatform};
+use interlog_workload::{project_log, Spec, Workload};
 use serde_json::Value;
 
 const INTERACTIONS: u64 = 1000;

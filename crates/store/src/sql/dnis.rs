@@ -2,11 +2,12 @@
 //! free. Lapsed allocations are free by arithmetic (`allocated_ms < now - timeout`), so no
 //! background job is needed to release them.
 
+use async_trait::async_trait;
 use interlog_core::TenantId;
 use sqlx::AnyPool;
 
-use super::Backend;
-use crate::{DnisAllocation, DnisPhone, StoreError};
+use super::{Backend, SqlStore};
+use crate::{DnisAllocation, DnisPhone, DnisPool, StoreError};
 
 pub(super) async fn create(
     pool: &AnyPool,
@@ -101,4 +102,53 @@ pub(super) async fn free(
     .execute(pool)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+#[async_trait]
+impl DnisPool for SqlStore {
+    async fn create_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        phone: &DnisPhone,
+    ) -> Result<bool, StoreError> {
+        create(&self.writer, tenant, phone).await
+    }
+
+    async fn allocate_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        group: Option<&str>,
+        interaction: &str,
+        now_ms: i64,
+        timeout_ms: i64,
+    ) -> Result<Option<String>, StoreError> {
+        allocate(
+            &self.writer,
+            self.backend,
+            tenant,
+            group,
+            interaction,
+            now_ms,
+            timeout_ms,
+        )
+        .await
+    }
+
+    async fn dnis_allocation(
+        &self,
+        tenant: &TenantId,
+        phone_or_dnid: &str,
+        now_ms: i64,
+        timeout_ms: i64,
+    ) -> Result<Option<DnisAllocation>, StoreError> {
+        allocation(&self.reader, tenant, phone_or_dnid, now_ms, timeout_ms).await
+    }
+
+    async fn free_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        phone_or_dnid: &str,
+    ) -> Result<bool, StoreError> {
+        free(&self.writer, tenant, phone_or_dnid).await
+    }
 }

@@ -1,10 +1,12 @@
 //! API keys: stored with their salted hash, found by id, listed and revoked per tenant.
 
+use async_trait::async_trait;
 use interlog_core::TenantId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use crate::{now_ms, ApiKeyRecord, StoreError};
+use super::SqlStore;
+use crate::{now_ms, ApiKeyRecord, ApiKeys, StoreError};
 
 const COLUMNS: &str = "tenant_id, key_id, name, scopes, salt, hash, created_ms, revoked_ms";
 
@@ -74,4 +76,23 @@ pub(super) async fn revoke(
         .execute(pool)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+#[async_trait]
+impl ApiKeys for SqlStore {
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        create(&self.writer, key).await
+    }
+
+    async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        find(&self.reader, key_id).await
+    }
+
+    async fn list_api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        list(&self.reader, tenant).await
+    }
+
+    async fn revoke_api_key(&self, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError> {
+        revoke(&self.writer, tenant, key_id).await
+    }
 }

@@ -12,14 +12,18 @@
 //! Duplicate eventIds across servers are settled by the primary key (`ON CONFLICT DO NOTHING`).
 //!
 //! # Layout
-//! - this file: the pools, [`Backend`], and the `Store` methods.
-//! - `write.rs`: appending events, storing content, rewriting records and index rows.
+//! - this file: the pools, [`Backend`], and the event log, interaction, content and
+//!   operations methods of the contract.
+//! - `keys.rs`, `dnis.rs`: the [`ApiKeys`](crate::ApiKeys) and [`DnisPool`](crate::DnisPool) methods.
+//! - `write.rs`: appending events and storing content; `records.rs`: rewriting records,
+//!   their search documents and index rows.
 //! - `read.rs`: list queries as SQL with numbered parameters.
 //! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 
 mod dnis;
 mod keys;
 mod read;
+mod records;
 mod statement;
 mod write;
 
@@ -31,7 +35,7 @@ use interlog_core::{Event, Interaction, InteractionId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, Store, StoreError, StoredContent};
+use crate::{Appended, Contents, EventLog, Interactions, Operations, StoreError, StoredContent};
 use statement::Sql;
 
 /// Which database is behind the `Any` pools.
@@ -151,7 +155,7 @@ impl SqlStore {
 }
 
 #[async_trait]
-impl Store for SqlStore {
+impl EventLog for SqlStore {
     async fn append_events(
         &self,
         tenant: &TenantId,
@@ -164,22 +168,17 @@ impl Store for SqlStore {
         Ok(outcome)
     }
 
-    async fn put_content(
+    async fn interaction_events(
         &self,
         tenant: &TenantId,
-        event: &Event,
-        mime: &str,
-        bytes: &[u8],
-    ) -> Result<Appended, StoreError> {
-        let events = std::slice::from_ref(event);
-        let rows = write::event_rows(tenant, events)?;
-        let mut tx = self.writer.begin().await?;
-        let outcome = self.append_in(&mut tx, tenant, events, rows).await?;
-        write::store_content(&mut tx, tenant, event, mime, bytes).await?;
-        tx.commit().await?;
-        Ok(outcome[0])
+        id: &InteractionId,
+    ) -> Result<Vec<Event>, StoreError> {
+        self.load_events(&self.reader, tenant, id).await
     }
+}
 
+#[async_trait]
+impl Interactions for SqlStore {
     async fn get_interaction(
         &self,
         tenant: &TenantId,
@@ -193,14 +192,6 @@ impl Store for SqlStore {
         .fetch_optional(&self.reader)
         .await?;
         row.map(|(json,)| parse_record(&json)).transpose()
-    }
-
-    async fn interaction_events(
-        &self,
-        tenant: &TenantId,
-        id: &InteractionId,
-    ) -> Result<Vec<Event>, StoreError> {
-        self.load_events(&self.reader, tenant, id).await
     }
 
     async fn list_interactions(
@@ -282,6 +273,25 @@ impl Store for SqlStore {
         })
         .transpose()
     }
+}
+
+#[async_trait]
+impl Contents for SqlStore {
+    async fn put_content(
+        &self,
+        tenant: &TenantId,
+        event: &Event,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<Appended, StoreError> {
+        let events = std::slice::from_ref(event);
+        let rows = write::event_rows(tenant, events)?;
+        let mut tx = self.writer.begin().await?;
+        let outcome = self.append_in(&mut tx, tenant, events, rows).await?;
+        write::store_content(&mut tx, tenant, event, mime, bytes).await?;
+        tx.commit().await?;
+        Ok(outcome[0])
+    }
 
     async fn get_content(
         &self,
@@ -303,69 +313,10 @@ impl Store for SqlStore {
             bytes,
         }))
     }
+}
 
-    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
-        keys::create(&self.writer, key).await
-    }
-
-    async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-        keys::find(&self.reader, key_id).await
-    }
-
-    async fn list_api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
-        keys::list(&self.reader, tenant).await
-    }
-
-    async fn revoke_api_key(&self, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError> {
-        keys::revoke(&self.writer, tenant, key_id).await
-    }
-
-    async fn create_dnis_phone(
-        &self,
-        tenant: &TenantId,
-        phone: &DnisPhone,
-    ) -> Result<bool, StoreError> {
-        dnis::create(&self.writer, tenant, phone).await
-    }
-
-    async fn allocate_dnis_phone(
-        &self,
-        tenant: &TenantId,
-        group: Option<&str>,
-        interaction: &str,
-        now_ms: i64,
-        timeout_ms: i64,
-    ) -> Result<Option<String>, StoreError> {
-        dnis::allocate(
-            &self.writer,
-            self.backend,
-            tenant,
-            group,
-            interaction,
-            now_ms,
-            timeout_ms,
-        )
-        .await
-    }
-
-    async fn dnis_allocation(
-        &self,
-        tenant: &TenantId,
-        phone_or_dnid: &str,
-        now_ms: i64,
-        timeout_ms: i64,
-    ) -> Result<Option<DnisAllocation>, StoreError> {
-        dnis::allocation(&self.reader, tenant, phone_or_dnid, now_ms, timeout_ms).await
-    }
-
-    async fn free_dnis_phone(
-        &self,
-        tenant: &TenantId,
-        phone_or_dnid: &str,
-    ) -> Result<bool, StoreError> {
-        dnis::free(&self.writer, tenant, phone_or_dnid).await
-    }
-
+#[async_trait]
+impl Operations for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())

@@ -4,7 +4,7 @@
 //! the ORDER BY matches an index, so a page costs the same at the start or the end of a
 //! million rows and no OFFSET is ever used.
 
-use interlog_core::query::{AgentQuery, InteractionQuery, Order, Position};
+use interlog_core::query::{AgentQuery, HookFilter, InteractionQuery, Order, Position};
 use interlog_core::TenantId;
 
 use super::statement::{text, Param, Sql};
@@ -99,20 +99,7 @@ fn push_filters(sql: &mut Sql, backend: Backend, tenant: &TenantId, q: &Interact
     if let Some(contact) = &q.contact {
         sql.push(" AND i.contact_id = ?", [text(contact.as_str())]);
     }
-    for hook in &q.hooks {
-        sql.push(" AND EXISTS (SELECT 1 FROM interaction_hooks h WHERE h.tenant_id = i.tenant_id AND h.interaction_id = i.interaction_id", []);
-        for (column, value) in [
-            ("hook_type", &hook.hook_type),
-            ("hook_sub_type", &hook.hook_sub_type),
-            ("hook_id", &hook.hook_id),
-            ("hook_name", &hook.hook_name),
-        ] {
-            if let Some(value) = value {
-                sql.push(&format!(" AND h.{column} = ?"), [text(value.as_str())]);
-            }
-        }
-        sql.push(")", []);
-    }
+    push_hook_filters(sql, &q.hooks);
     if let Some(from) = q.from {
         sql.push(" AND i.start_ms >= ?", [Param::Int(from.millis())]);
     }
@@ -134,6 +121,30 @@ fn push_filters(sql: &mut Sql, backend: Backend, tenant: &TenantId, q: &Interact
     if let Some(flagged) = q.flagged {
         sql.push(" AND i.flagged = ?", [Param::Bool(flagged)]);
     }
+    push_related_filters(sql, backend, q);
+}
+
+/// One `EXISTS` over `interaction_hooks` per hook filter; unset parts match anything.
+fn push_hook_filters(sql: &mut Sql, hooks: &[HookFilter]) {
+    for hook in hooks {
+        sql.push(" AND EXISTS (SELECT 1 FROM interaction_hooks h WHERE h.tenant_id = i.tenant_id AND h.interaction_id = i.interaction_id", []);
+        for (column, value) in [
+            ("hook_type", &hook.hook_type),
+            ("hook_sub_type", &hook.hook_sub_type),
+            ("hook_id", &hook.hook_id),
+            ("hook_name", &hook.hook_name),
+        ] {
+            if let Some(value) = value {
+                sql.push(&format!(" AND h.{column} = ?"), [text(value.as_str())]);
+            }
+        }
+        sql.push(")", []);
+    }
+}
+
+/// The filters answered by other tables: an agent's allocations, the queues passed
+/// through, and the full-text search.
+fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery) {
     if let Some(agent) = &q.agent {
         sql.push(
             " AND EXISTS (SELECT 1 FROM interaction_agents a WHERE a.tenant_id = i.tenant_id \

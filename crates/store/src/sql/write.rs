@@ -1,5 +1,5 @@
-//! The write side: append events, store content bytes, and rewrite each touched
-//! interaction's record and index rows from a fresh projection.
+//! The write side: append events, store content bytes, and re-project each touched
+//! interaction (`records.rs` rewrites its record and index rows).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -7,11 +7,11 @@ use interlog_core::{project, Event, EventBody, Interaction, InteractionId, Tenan
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
-use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
-use super::{corrupt, wire_name, Backend, SqlStore};
+use super::statement::{in_lists, text, values_statements, Param};
+use super::{corrupt, Backend, SqlStore};
 use crate::{now_ms, Appended, StoreError};
 
-type Tx<'a> = Transaction<'a, Any>;
+pub(super) type Tx<'a> = Transaction<'a, Any>;
 
 impl SqlStore {
     /// Appends `events` inside `tx`, re-projecting every interaction that gained one. Each
@@ -29,20 +29,7 @@ impl SqlStore {
         let interactions: BTreeSet<&InteractionId> =
             events.iter().map(|e| &e.interaction_id).collect();
         self.lock_interactions(tx, tenant, &interactions).await?;
-        // Rows are inserted in order, so of two events with one id in a batch the first is
-        // kept; RETURNING names only the rows that were new.
-        let mut inserted = HashSet::new();
-        for sql in values_statements(
-            self.backend,
-            "INSERT INTO events (tenant_id, event_id, interaction_id, timestamp_ms, received_ms, body)",
-            "(?, ?, ?, ?, ?, ?)",
-            rows,
-            "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING event_id",
-        ) {
-            for row in sql.fetch_all(&mut **tx).await? {
-                inserted.insert(row.try_get::<String, _>(0)?);
-            }
-        }
+        let mut inserted = self.insert_events(tx, rows).await?;
         let mut outcome = Vec::with_capacity(events.len());
         let mut touched = BTreeSet::new();
         let mut fresh = Vec::with_capacity(events.len());
@@ -61,10 +48,50 @@ impl SqlStore {
                 }
             }
         }
-        // An interaction without a record had no events before this batch (every append
-        // writes the record): its log is the batch's new events, in arrival order. Only the
-        // logs of the others are read back.
-        let known = self.known_interactions(tx, tenant, &touched).await?;
+        let mut logs = self.touched_logs(tx, tenant, &touched, fresh).await?;
+        let records: Vec<Interaction> = touched
+            .iter()
+            .map(|id| project(tenant, id, &logs.remove(id.as_str()).unwrap_or_default()))
+            .collect();
+        self.write_records(tx, tenant, &records).await?;
+        Ok(outcome)
+    }
+
+    /// Inserts the events' rows, returning the eventIds that were new. Rows are inserted in
+    /// order, so of two events with one id in a batch the first is kept; RETURNING names
+    /// only the rows that were new.
+    async fn insert_events(
+        &self,
+        tx: &mut Tx<'_>,
+        rows: Vec<Vec<Param>>,
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut inserted = HashSet::new();
+        for sql in values_statements(
+            self.backend,
+            "INSERT INTO events (tenant_id, event_id, interaction_id, timestamp_ms, received_ms, body)",
+            "(?, ?, ?, ?, ?, ?)",
+            rows,
+            "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING event_id",
+        ) {
+            for row in sql.fetch_all(&mut **tx).await? {
+                inserted.insert(row.try_get::<String, _>(0)?);
+            }
+        }
+        Ok(inserted)
+    }
+
+    /// The whole logs of the `touched` interactions, `fresh` (the batch's new events)
+    /// included. An interaction without a record had no events before this batch (every
+    /// append writes the record): its log is the batch's new events, in arrival order. Only
+    /// the logs of the others are read back.
+    async fn touched_logs(
+        &self,
+        tx: &mut Tx<'_>,
+        tenant: &TenantId,
+        touched: &BTreeSet<&InteractionId>,
+        fresh: Vec<&Event>,
+    ) -> Result<HashMap<String, Vec<Event>>, StoreError> {
+        let known = self.known_interactions(tx, tenant, touched).await?;
         let known_ids: Vec<&InteractionId> = touched
             .iter()
             .copied()
@@ -79,12 +106,7 @@ impl SqlStore {
                 .or_default()
                 .push(event.clone());
         }
-        let records: Vec<Interaction> = touched
-            .iter()
-            .map(|id| project(tenant, id, &logs.remove(id.as_str()).unwrap_or_default()))
-            .collect();
-        self.write_records(tx, tenant, &records).await?;
-        Ok(outcome)
+        Ok(logs)
     }
 
     /// Serializes writers of one interaction across connections and servers (PostgreSQL):
@@ -185,83 +207,6 @@ impl SqlStore {
         }
         Ok(known)
     }
-
-    /// Upserts the records, their full-text documents and their index rows.
-    async fn write_records(
-        &self,
-        tx: &mut Tx<'_>,
-        tenant: &TenantId,
-        records: &[Interaction],
-    ) -> Result<(), StoreError> {
-        if records.is_empty() {
-            return Ok(());
-        }
-        let postgres = self.backend == Backend::Postgres;
-        let updated = now_ms();
-        let mut rows = Vec::with_capacity(records.len());
-        for record in records {
-            let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
-            let mut row = vec![
-                text(tenant.as_str()),
-                text(record.interaction_id.as_str()),
-                Param::Int(record.start_timestamp.millis()),
-                opt_int(record.end_timestamp.map(|t| t.millis())),
-                text(record.status.as_str()),
-                opt_text(record.channel_type.map(wire_name)),
-                opt_text(record.direction.map(wire_name)),
-                opt_text(record.customer_key()),
-                Param::Bool(record.flagged),
-                Param::Int(updated),
-                text(json),
-                opt_text(record.contact_id.as_deref()),
-            ];
-            if postgres {
-                row.push(text(record.search_text()));
-            }
-            rows.push(row);
-        }
-        // PostgreSQL keeps the search document in the row; SQLite in an FTS5 table keyed by
-        // the row's rowid, which RETURNING names.
-        let (search_column, search_value, search_update, returning) = if postgres {
-            (
-                ", search",
-                ", to_tsvector('simple', ?)",
-                ", search = excluded.search",
-                "",
-            )
-        } else {
-            ("", "", "", " RETURNING rowid, interaction_id")
-        };
-        let head = format!(
-            "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
-                                       direction, customer_id, flagged, updated_ms, record, contact_id{search_column})"
-        );
-        let tail = format!(
-            "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
-                 start_ms = excluded.start_ms, end_ms = excluded.end_ms, status = excluded.status,
-                 channel_type = excluded.channel_type, direction = excluded.direction,
-                 customer_id = excluded.customer_id, flagged = excluded.flagged,
-                 updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id{search_update}{returning}"
-        );
-        let mut rowids = HashMap::new();
-        for sql in values_statements(
-            self.backend,
-            &head,
-            &format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})"),
-            rows,
-            &tail,
-        ) {
-            for row in sql.fetch_all(&mut **tx).await? {
-                if !postgres {
-                    rowids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
-                }
-            }
-        }
-        if !postgres {
-            write_fts(tx, records, &rowids).await?;
-        }
-        write_index_rows(tx, self.backend, tenant, records).await
-    }
 }
 
 /// The `events` rows of a batch, received now.
@@ -288,125 +233,6 @@ pub(super) fn event_rows(
 
 fn parse_event(body: &str) -> Result<Event, StoreError> {
     serde_json::from_str(body).map_err(|e| corrupt("event", e))
-}
-
-/// Replaces the FTS5 documents of the records, keyed by their rows' rowids (SQLite only).
-async fn write_fts(
-    tx: &mut Tx<'_>,
-    records: &[Interaction],
-    rowids: &HashMap<String, i64>,
-) -> Result<(), StoreError> {
-    let rowid = |record: &Interaction| rowids.get(record.interaction_id.as_str()).copied();
-    let all: Vec<Param> = records.iter().filter_map(rowid).map(Param::Int).collect();
-    for sql in in_lists(
-        Backend::Sqlite,
-        "DELETE FROM interaction_search WHERE rowid IN",
-        &[],
-        all,
-        "",
-    ) {
-        sql.query().execute(&mut **tx).await?;
-    }
-    let documents: Vec<Vec<Param>> = records
-        .iter()
-        .filter_map(|record| Some((rowid(record)?, record.search_text())))
-        .filter(|(_, body)| !body.is_empty())
-        .map(|(rowid, body)| vec![Param::Int(rowid), text(body)])
-        .collect();
-    for sql in values_statements(
-        Backend::Sqlite,
-        "INSERT INTO interaction_search (rowid, body)",
-        "(?, ?)",
-        documents,
-        "",
-    ) {
-        sql.query().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// Rewrites the rows lists and lookups join on: agents, caller keys, queues and hooks.
-async fn write_index_rows(
-    tx: &mut Tx<'_>,
-    backend: Backend,
-    tenant: &TenantId,
-    records: &[Interaction],
-) -> Result<(), StoreError> {
-    let ids: Vec<Param> = records
-        .iter()
-        .map(|r| text(r.interaction_id.as_str()))
-        .collect();
-    for table in [
-        "interaction_agents",
-        "caller_keys",
-        "interaction_queues",
-        "interaction_hooks",
-    ] {
-        let head = format!("DELETE FROM {table} WHERE tenant_id = ? AND interaction_id IN");
-        for sql in in_lists(backend, &head, &[text(tenant.as_str())], ids.clone(), "") {
-            sql.query().execute(&mut **tx).await?;
-        }
-    }
-    let (mut agents, mut keys, mut hooks, mut queues) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for record in records {
-        let id = record.interaction_id.as_str();
-        for allocation in &record.agents {
-            agents.push(vec![
-                text(tenant.as_str()),
-                text(allocation.agent_id.as_str()),
-                Param::Int(allocation.start_timestamp.millis()),
-                text(id),
-                text(allocation.interaction_agent_id.as_str()),
-                opt_int(allocation.end_timestamp.map(|t| t.millis())),
-            ]);
-        }
-        for (kind, value) in record.caller_keys.entries() {
-            keys.push(vec![
-                text(tenant.as_str()),
-                text(kind.as_str()),
-                text(value),
-                text(id),
-            ]);
-        }
-        for (n, hook) in record.hooks.iter().enumerate() {
-            hooks.push(vec![
-                text(tenant.as_str()),
-                text(id),
-                text(
-                    hook.interaction_hook_id
-                        .clone()
-                        .unwrap_or_else(|| n.to_string()),
-                ),
-                text(hook.hook_type.as_str()),
-                opt_text(hook.hook_sub_type.as_deref()),
-                text(hook.hook_id.as_str()),
-                opt_text(hook.hook_name.as_deref()),
-            ]);
-        }
-        let queue_ids: BTreeSet<&str> = record
-            .queues
-            .iter()
-            .filter_map(|q| q.queue_id.as_deref())
-            .collect();
-        queues.extend(
-            queue_ids
-                .into_iter()
-                .map(|queue| vec![text(tenant.as_str()), text(id), text(queue)]),
-        );
-    }
-    let inserts = [
-        ("INSERT INTO interaction_agents (tenant_id, agent_id, start_ms, interaction_id, interaction_agent_id, end_ms)", "(?, ?, ?, ?, ?, ?)", agents),
-        ("INSERT INTO caller_keys (tenant_id, kind, value, interaction_id)", "(?, ?, ?, ?)", keys),
-        ("INSERT INTO interaction_hooks (tenant_id, interaction_id, interaction_hook_id, hook_type, hook_sub_type, hook_id, hook_name)", "(?, ?, ?, ?, ?, ?, ?)", hooks),
-        ("INSERT INTO interaction_queues (tenant_id, interaction_id, queue_id)", "(?, ?, ?)", queues),
-    ];
-    for (head, row, rows) in inserts {
-        for sql in values_statements(backend, head, row, rows, "ON CONFLICT DO NOTHING") {
-            sql.query().execute(&mut **tx).await?;
-        }
-    }
-    Ok(())
 }
 
 /// Stores (or replaces) the bytes of a binary named by a `content-added` event.

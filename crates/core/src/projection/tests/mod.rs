@@ -1,6 +1,12 @@
 //! One test per statistic rule, each through `check`-style helpers over JSON events.
+//!
+//! This file: the helpers, the worked example, ordering, queues, flags and ids;
+//! `segments.rs`: holds, transfers and add-participant; `content.rs`: content and imports.
 
 use serde_json::{json, Value};
+
+mod content;
+mod segments;
 
 use super::project;
 use crate::event::{parse_event, Event};
@@ -182,121 +188,6 @@ fn an_allocation_closes_the_queue_entry_and_a_later_exit_refines_it() {
 }
 
 #[test]
-fn holds_talk_and_handle_time_per_allocation_and_in_total() {
-    let rec = run(&[
-        ("interaction-started", "00.000", voice()),
-        ("agent-allocated", "05.000", json!({"agentId": "a1"})),
-        ("hold-started", "10.000", json!({"agentId": "a1"})),
-        ("hold-ended", "14.250", json!({"agentId": "a1"})),
-        ("hold-started", "20.000", json!({})),
-        ("agent-deallocated", "35.000", json!({"agentId": "a1"})),
-        ("interaction-ended", "40.000", json!({})),
-    ]);
-    let a = &rec.agents[0];
-    assert_eq!(a.holds, 2);
-    assert_eq!(
-        a.hold_time,
-        Seconds::from_millis(4_250 + 15_000),
-        "the unattributed hold closes with the deallocation"
-    );
-    assert_eq!(a.handle_time, secs(30_000));
-    assert_eq!(a.talk_time, secs(30_000 - 19_250));
-    let s = &rec.statistics;
-    assert_eq!(
-        (s.customer_holds, s.hold_time),
-        (2, Seconds::from_millis(19_250))
-    );
-    assert_eq!(
-        (s.talk_time, s.handle_time),
-        (Seconds::from_millis(10_750), Seconds::from_millis(30_000))
-    );
-}
-
-#[test]
-fn a_successful_transfer_ends_the_first_segment_and_opens_the_next() {
-    let rec = run(&[
-        ("interaction-started", "00.000", voice()),
-        ("agent-allocated", "05.000", json!({"agentId": "a1"})),
-        (
-            "transfer-started",
-            "20.000",
-            json!({"agentId": "a1", "toAgentId": "a2"}),
-        ),
-        ("agent-allocated", "25.000", json!({"agentId": "a2"})),
-        ("transfer-ended", "25.000", json!({"outcome": "success"})),
-        ("agent-deallocated", "25.000", json!({"agentId": "a1"})),
-        ("interaction-ended", "50.000", json!({})),
-    ]);
-    let [first, second] = &rec.segments[..] else {
-        panic!("{:?}", rec.segments)
-    };
-    assert_eq!(
-        (first.segment_end_type, first.segment_time),
-        (Some(SegmentEndType::Success), secs(25_000))
-    );
-    assert!(!first.segment_cancelled && first.segment_cancel_time.is_none());
-    assert_eq!(
-        (second.segment_number, second.segment_start_type),
-        (1, SegmentStartType::Transfer)
-    );
-    assert_eq!(
-        second.segment_to_agent_id.as_ref().map(|a| a.as_str()),
-        Some("a2")
-    );
-    assert_eq!(
-        (second.segment_end_type, second.segment_time),
-        (Some(SegmentEndType::InteractionEnd), secs(50_000))
-    );
-    assert_eq!(
-        rec.agents[1].interaction_segment_id.as_ref(),
-        Some(&second.interaction_segment_id)
-    );
-    assert_eq!(rec.statistics.transfers, 1);
-    assert_eq!(
-        rec.statistics.handle_time,
-        Seconds::from_millis(20_000 + 25_000)
-    );
-}
-
-#[test]
-fn a_cancelled_add_participant_cancels_its_segment_and_queue_entry() {
-    let rec = run(&[
-        ("interaction-started", "00.000", voice()),
-        ("agent-allocated", "05.000", json!({"agentId": "a1"})),
-        (
-            "participant-add-started",
-            "10.000",
-            json!({"agentId": "a1", "toQueueId": "q2"}),
-        ),
-        (
-            "queue-entered",
-            "10.000",
-            json!({"queueId": "q2", "entryType": "add-participant"}),
-        ),
-        (
-            "participant-add-ended",
-            "18.000",
-            json!({"outcome": "cancelled"}),
-        ),
-        ("interaction-ended", "30.000", json!({})),
-    ]);
-    let add = &rec.segments[1];
-    assert_eq!(add.segment_start_type, SegmentStartType::AddParticipant);
-    assert_eq!(
-        (add.segment_end_type, add.segment_cancel_time),
-        (Some(SegmentEndType::Cancelled), secs(18_000))
-    );
-    assert_eq!(
-        rec.queues[0].queue_exit_type,
-        Some(QueueExitType::AddParticipantCancel)
-    );
-    assert_eq!(
-        rec.segments[0].segment_end_type,
-        Some(SegmentEndType::InteractionEnd)
-    );
-}
-
-#[test]
 fn deallocation_after_the_end_extends_handle_time_with_wrap_up() {
     let rec = run(&[
         ("interaction-started", "00.000", voice()),
@@ -364,110 +255,4 @@ fn derived_ids_are_stable_across_projections() {
         a.queues[0].interaction_queue_id,
         a.agents[0].interaction_agent_id
     );
-}
-
-#[test]
-fn content_events_fill_the_record() {
-    let rec = run(&[
-        (
-            "interaction-started",
-            "00.000",
-            json!({"channelType": "chat", "direction": "inbound",
-            "attributes": {"lang": "en", "tier": "gold"}}),
-        ),
-        (
-            "message",
-            "01.000",
-            json!({"participant": "customer", "text": "my card is lost",
-            "sentiment": "negative", "intent": "lost-card", "intentConfidence": 0.92}),
-        ),
-        (
-            "message",
-            "02.000",
-            json!({"participant": "agent", "text": "I can help",
-            "agent": {"id": "a1", "name": "Ann"}, "messageId": "m2"}),
-        ),
-        (
-            "message",
-            "03.000",
-            json!({"participant": "agent", "text": "I can help you", "messageId": "m2"}),
-        ),
-        (
-            "attributes-set",
-            "04.000",
-            json!({"attributes": {"tier": null, "case": 42}}),
-        ),
-        (
-            "content-added",
-            "05.000",
-            json!({"contentId": "p1", "kind": "photo", "mime": "image/png", "data": "aGVsbG8="}),
-        ),
-        (
-            "content-added",
-            "05.500",
-            json!({"text": "<a/>", "mime": "text/xml"}),
-        ),
-        (
-            "flow-step",
-            "06.000",
-            json!({"stepId": "s1", "title": "Card", "variables": {"voice": {"pin": "1234"}},
-            "choices": [{"id": "c1", "kind": "option", "label": "Lost", "selected": true}]}),
-        ),
-        (
-            "caller-keys-set",
-            "07.000",
-            json!({"callerKeys": {"dtmf": "959595"}}),
-        ),
-        (
-            "disposition-set",
-            "08.000",
-            json!({"disposition": {"id": "d1", "name": "Resolved"}}),
-        ),
-        ("interaction-ended", "09.000", json!({})),
-    ]);
-    assert_eq!(
-        rec.messages.len(),
-        2,
-        "a repeated messageId replaces the message"
-    );
-    assert_eq!(rec.messages[1].text, "I can help you");
-    assert_eq!(rec.messages[0].message_id, "e1");
-    assert_eq!(
-        rec.attributes,
-        serde_json::from_value(json!({"lang": "en", "case": 42})).unwrap()
-    );
-    let photo = &rec.content.binaries[0];
-    assert_eq!(
-        (photo.size, photo.sha256.as_str()),
-        (
-            5,
-            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
-        )
-    );
-    assert_eq!(
-        rec.content.structured_text.as_ref().unwrap().mime,
-        "text/xml"
-    );
-    assert_eq!(rec.variable_sets["voice"]["pin"], json!("1234"));
-    assert_eq!(rec.caller_keys.dtmf.as_deref(), Some("959595"));
-    assert_eq!(
-        rec.disposition.as_ref().unwrap().name.as_deref(),
-        Some("Resolved")
-    );
-}
-
-#[test]
-fn an_import_is_the_base_and_gets_its_statistics_by_the_same_rules() {
-    let mut record = run(&worked_example());
-    record.statistics = Default::default();
-    let import = parse_event(json!({"eventId": "imp", "type": "interaction-imported",
-        "timestamp": "2017-12-07T19:30:00Z", "record": record}))
-    .unwrap();
-    let rec = project(
-        &TenantId::parse("t1").unwrap(),
-        &import.interaction_id.clone(),
-        &[import],
-    );
-    assert_eq!(rec.statistics.interaction_time, secs(94_244));
-    assert_eq!(rec.queues[0].queue_time, secs(93_993));
 }

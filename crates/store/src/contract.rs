@@ -1,0 +1,186 @@
+//! The storage contract, one trait per capability, so that a reader holds one small trait
+//! in their head rather than twenty methods:
+//!
+//! - [`EventLog`]: the truth. Appending events (which re-projects what they touch) and
+//!   reading one interaction's log back.
+//! - [`Interactions`]: the projected records and what is derived from them: one record,
+//!   keyset lists, counts, an agent's work, caller-key lookups.
+//! - [`Contents`]: uploaded binaries (stored with their `content-added` event).
+//! - [`ApiKeys`]: stored API keys (salted hashes, never secrets).
+//! - [`DnisPool`]: the X-Platform phone pool.
+//! - [`Operations`]: database-wide housekeeping: readiness, size, planner statistics.
+//!
+//! [`Store`] is all of them (a blanket impl covers every type that implements the six), so
+//! the server and the CLI hold one `Arc<dyn Store>`.
+//!
+//! Tenancy. Every method takes the tenant first, except where no tenant applies:
+//! [`ApiKeys::find_api_key`] runs before any tenant is known, [`ApiKeys::create_api_key`]
+//! takes the tenant inside the record (`ApiKeyRecord::tenant`), and the [`Operations`]
+//! methods concern the whole database.
+
+use async_trait::async_trait;
+use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
+use interlog_core::{Event, Interaction, InteractionId, TenantId};
+
+use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, StoreError, StoredContent};
+
+/// The whole storage contract: every capability, for callers that hold one store.
+pub trait Store: EventLog + Interactions + Contents + ApiKeys + DnisPool + Operations {}
+
+impl<T> Store for T where T: EventLog + Interactions + Contents + ApiKeys + DnisPool + Operations {}
+
+/// The event log, the truth every record is projected from.
+#[async_trait]
+pub trait EventLog: Send + Sync + 'static {
+    /// Appends `events` to the tenant's log, ignoring eventIds already there, re-projects
+    /// every interaction that gained an event, and commits all of it before returning.
+    /// The result has one entry per input event, in order.
+    async fn append_events(
+        &self,
+        tenant: &TenantId,
+        events: &[Event],
+    ) -> Result<Vec<Appended>, StoreError>;
+
+    /// The logged events of one interaction, in arrival order.
+    async fn interaction_events(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Vec<Event>, StoreError>;
+}
+
+/// Reads of the projected records (written only by [`EventLog::append_events`]).
+#[async_trait]
+pub trait Interactions: Send + Sync + 'static {
+    /// The projected record of one interaction.
+    async fn get_interaction(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Option<Interaction>, StoreError>;
+
+    /// Interactions by start time, filtered, one keyset page.
+    async fn list_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+    ) -> Result<Page<Interaction>, StoreError>;
+
+    /// How many interactions match the query's filters (for page-numbered vendor lists).
+    async fn count_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+    ) -> Result<u64, StoreError>;
+
+    /// An agent's allocations, newest first, one keyset page.
+    async fn agent_interactions(
+        &self,
+        tenant: &TenantId,
+        query: &AgentQuery,
+    ) -> Result<Page<AgentInteraction>, StoreError>;
+
+    /// The latest interaction (by start) that a caller key points to.
+    async fn lookup(
+        &self,
+        tenant: &TenantId,
+        kind: CallerKeyKind,
+        value: &str,
+    ) -> Result<Option<InteractionId>, StoreError>;
+}
+
+/// Uploaded binaries (photos, attachments); their metadata lives in the record.
+#[async_trait]
+pub trait Contents: Send + Sync + 'static {
+    /// Stores the bytes of a binary and appends its `content-added` event (which carries
+    /// the metadata), in one transaction.
+    async fn put_content(
+        &self,
+        tenant: &TenantId,
+        event: &Event,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<Appended, StoreError>;
+
+    /// The bytes of one binary of an interaction.
+    ///
+    /// `content_id` stays a `&str` (not `ContentId`): the callers take it from a stored
+    /// record, whose binaries and photos carry content ids as plain strings.
+    async fn get_content(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+        content_id: &str,
+    ) -> Result<Option<StoredContent>, StoreError>;
+}
+
+/// API keys, stored as salted hashes.
+#[async_trait]
+pub trait ApiKeys: Send + Sync + 'static {
+    /// Stores a new API key, under the tenant the record names.
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+
+    /// The key with this id, whatever its tenant: authentication needs it before any tenant
+    /// is known.
+    async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
+
+    /// The tenant's keys, oldest first (revoked ones included).
+    async fn list_api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError>;
+
+    /// Marks a key of the tenant revoked; false when the tenant has no such live key.
+    async fn revoke_api_key(&self, tenant: &TenantId, key_id: &str) -> Result<bool, StoreError>;
+}
+
+/// The X-Platform DNIS pool: phone numbers lent to interactions for a while.
+#[async_trait]
+pub trait DnisPool: Send + Sync + 'static {
+    /// Adds a phone to the tenant's DNIS pool; false when the number is already there.
+    async fn create_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        phone: &DnisPhone,
+    ) -> Result<bool, StoreError>;
+
+    /// Allocates a free (or lapsed) enabled phone of `group` (any group when `None`) to
+    /// `interaction`; `None` when every phone is taken. Two concurrent calls never get the
+    /// same phone. An allocation older than `timeout_ms` at `now_ms` counts as free.
+    async fn allocate_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        group: Option<&str>,
+        interaction: &str,
+        now_ms: i64,
+        timeout_ms: i64,
+    ) -> Result<Option<String>, StoreError>;
+
+    /// The phone with this number or DNID and its live allocation; `None` when unknown.
+    async fn dnis_allocation(
+        &self,
+        tenant: &TenantId,
+        phone_or_dnid: &str,
+        now_ms: i64,
+        timeout_ms: i64,
+    ) -> Result<Option<DnisAllocation>, StoreError>;
+
+    /// Releases the phone with this number or DNID; false when unknown.
+    async fn free_dnis_phone(
+        &self,
+        tenant: &TenantId,
+        phone_or_dnid: &str,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Database-wide housekeeping; no tenant applies.
+#[async_trait]
+pub trait Operations: Send + Sync + 'static {
+    /// Checks that the database answers (for readiness probes).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The space the store's tables and indexes take, in bytes (all tenants).
+    async fn size_bytes(&self) -> Result<u64, StoreError>;
+
+    /// Refreshes the planner's statistics, as after a bulk load: PostgreSQL plans by them
+    /// (and autovacuum refreshes them only later, or never where it is off). SQLite's
+    /// plans need none (the plan tests pin them), so there it does nothing.
+    async fn refresh_statistics(&self) -> Result<(), StoreError>;
+}

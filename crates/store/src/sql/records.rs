@@ -1,0 +1,239 @@
+//! Rewriting projected records: the `interactions` rows, their full-text documents, and the
+//! index rows lists and lookups join on (agents, caller keys, queues, hooks). Each is one
+//! statement per table for the whole batch.
+
+use std::collections::{BTreeSet, HashMap};
+
+use interlog_core::{Interaction, TenantId};
+use sqlx::Row;
+
+use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
+use super::write::Tx;
+use super::{corrupt, wire_name, Backend, SqlStore};
+use crate::{now_ms, StoreError};
+
+/// The tables of index rows, rewritten with their record.
+const INDEX_TABLES: [&str; 4] = [
+    "interaction_agents",
+    "caller_keys",
+    "interaction_queues",
+    "interaction_hooks",
+];
+
+impl SqlStore {
+    /// Upserts the records, their full-text documents and their index rows.
+    pub(super) async fn write_records(
+        &self,
+        tx: &mut Tx<'_>,
+        tenant: &TenantId,
+        records: &[Interaction],
+    ) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let postgres = self.backend == Backend::Postgres;
+        let updated = now_ms();
+        let rows = records
+            .iter()
+            .map(|record| record_row(tenant, record, updated, postgres))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let (head, row, tail) = upsert_record_sql(postgres);
+        let mut rowids = HashMap::new();
+        for sql in values_statements(self.backend, &head, &row, rows, &tail) {
+            for row in sql.fetch_all(&mut **tx).await? {
+                if !postgres {
+                    rowids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
+                }
+            }
+        }
+        if !postgres {
+            write_fts(tx, records, &rowids).await?;
+        }
+        write_index_rows(tx, self.backend, tenant, records).await
+    }
+}
+
+/// The `interactions` row of a record (with its search text on PostgreSQL).
+fn record_row(
+    tenant: &TenantId,
+    record: &Interaction,
+    updated: i64,
+    postgres: bool,
+) -> Result<Vec<Param>, StoreError> {
+    let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
+    let mut row = vec![
+        text(tenant.as_str()),
+        text(record.interaction_id.as_str()),
+        Param::Int(record.start_timestamp.millis()),
+        opt_int(record.end_timestamp.map(|t| t.millis())),
+        text(record.status.as_str()),
+        opt_text(record.channel_type.map(wire_name)),
+        opt_text(record.direction.map(wire_name)),
+        opt_text(record.customer_key()),
+        Param::Bool(record.flagged),
+        Param::Int(updated),
+        text(json),
+        opt_text(record.contact_id.as_deref()),
+    ];
+    if postgres {
+        row.push(text(record.search_text()));
+    }
+    Ok(row)
+}
+
+/// The head, row template and tail of the records' upsert. PostgreSQL keeps the search
+/// document in the row; SQLite in an FTS5 table keyed by the row's rowid, which RETURNING
+/// names.
+fn upsert_record_sql(postgres: bool) -> (String, String, String) {
+    let (search_column, search_value, search_update, returning) = if postgres {
+        (
+            ", search",
+            ", to_tsvector('simple', ?)",
+            ", search = excluded.search",
+            "",
+        )
+    } else {
+        ("", "", "", " RETURNING rowid, interaction_id")
+    };
+    let head = format!(
+        "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
+                                   direction, customer_id, flagged, updated_ms, record, contact_id{search_column})"
+    );
+    let tail = format!(
+        "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
+             start_ms = excluded.start_ms, end_ms = excluded.end_ms, status = excluded.status,
+             channel_type = excluded.channel_type, direction = excluded.direction,
+             customer_id = excluded.customer_id, flagged = excluded.flagged,
+             updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id{search_update}{returning}"
+    );
+    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})");
+    (head, row, tail)
+}
+
+/// Replaces the FTS5 documents of the records, keyed by their rows' rowids (SQLite only).
+async fn write_fts(
+    tx: &mut Tx<'_>,
+    records: &[Interaction],
+    rowids: &HashMap<String, i64>,
+) -> Result<(), StoreError> {
+    let rowid = |record: &Interaction| rowids.get(record.interaction_id.as_str()).copied();
+    let all: Vec<Param> = records.iter().filter_map(rowid).map(Param::Int).collect();
+    for sql in in_lists(
+        Backend::Sqlite,
+        "DELETE FROM interaction_search WHERE rowid IN",
+        &[],
+        all,
+        "",
+    ) {
+        sql.query().execute(&mut **tx).await?;
+    }
+    let documents: Vec<Vec<Param>> = records
+        .iter()
+        .filter_map(|record| Some((rowid(record)?, record.search_text())))
+        .filter(|(_, body)| !body.is_empty())
+        .map(|(rowid, body)| vec![Param::Int(rowid), text(body)])
+        .collect();
+    for sql in values_statements(
+        Backend::Sqlite,
+        "INSERT INTO interaction_search (rowid, body)",
+        "(?, ?)",
+        documents,
+        "",
+    ) {
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The index rows of a batch of records, one list per table.
+#[derive(Default)]
+struct IndexRows {
+    agents: Vec<Vec<Param>>,
+    keys: Vec<Vec<Param>>,
+    hooks: Vec<Vec<Param>>,
+    queues: Vec<Vec<Param>>,
+}
+
+impl IndexRows {
+    fn add(&mut self, tenant: &TenantId, record: &Interaction) {
+        let id = record.interaction_id.as_str();
+        for allocation in &record.agents {
+            self.agents.push(vec![
+                text(tenant.as_str()),
+                text(allocation.agent_id.as_str()),
+                Param::Int(allocation.start_timestamp.millis()),
+                text(id),
+                text(allocation.interaction_agent_id.as_str()),
+                opt_int(allocation.end_timestamp.map(|t| t.millis())),
+            ]);
+        }
+        for (kind, value) in record.caller_keys.entries() {
+            self.keys.push(vec![
+                text(tenant.as_str()),
+                text(kind.as_str()),
+                text(value),
+                text(id),
+            ]);
+        }
+        for (n, hook) in record.hooks.iter().enumerate() {
+            self.hooks.push(vec![
+                text(tenant.as_str()),
+                text(id),
+                text(
+                    hook.interaction_hook_id
+                        .clone()
+                        .unwrap_or_else(|| n.to_string()),
+                ),
+                text(hook.hook_type.as_str()),
+                opt_text(hook.hook_sub_type.as_deref()),
+                text(hook.hook_id.as_str()),
+                opt_text(hook.hook_name.as_deref()),
+            ]);
+        }
+        let queue_ids: BTreeSet<&str> = record
+            .queues
+            .iter()
+            .filter_map(|q| q.queue_id.as_deref())
+            .collect();
+        self.queues.extend(
+            queue_ids
+                .into_iter()
+                .map(|queue| vec![text(tenant.as_str()), text(id), text(queue)]),
+        );
+    }
+}
+
+/// Rewrites the rows lists and lookups join on: agents, caller keys, queues and hooks.
+async fn write_index_rows(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    tenant: &TenantId,
+    records: &[Interaction],
+) -> Result<(), StoreError> {
+    let ids: Vec<Param> = records
+        .iter()
+        .map(|r| text(r.interaction_id.as_str()))
+        .collect();
+    for table in INDEX_TABLES {
+        let head = format!("DELETE FROM {table} WHERE tenant_id = ? AND interaction_id IN");
+        for sql in in_lists(backend, &head, &[text(tenant.as_str())], ids.clone(), "") {
+            sql.query().execute(&mut **tx).await?;
+        }
+    }
+    let mut rows = IndexRows::default();
+    for record in records {
+        rows.add(tenant, record);
+    }
+    let inserts = [
+        ("INSERT INTO interaction_agents (tenant_id, agent_id, start_ms, interaction_id, interaction_agent_id, end_ms)", "(?, ?, ?, ?, ?, ?)", rows.agents),
+        ("INSERT INTO caller_keys (tenant_id, kind, value, interaction_id)", "(?, ?, ?, ?)", rows.keys),
+        ("INSERT INTO interaction_hooks (tenant_id, interaction_id, interaction_hook_id, hook_type, hook_sub_type, hook_id, hook_name)", "(?, ?, ?, ?, ?, ?, ?)", rows.hooks),
+        ("INSERT INTO interaction_queues (tenant_id, interaction_id, queue_id)", "(?, ?, ?)", rows.queues),
+    ];
+    for (head, row, rows) in inserts {
+        for sql in values_statements(backend, head, row, rows, "ON CONFLICT DO NOTHING") {
+            sql.query().execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Reads of the projected records.
+
+use interlog_core::query::{AgentQuery, CallerKeyKind, InteractionQuery};
+use interlog_core::record::ChannelType;
+use interlog_core::{AgentId, Interaction, InteractionId, TenantId};
+use interlog_store::Store;
+use serde_json::json;
+
+use crate::event;
+
+/// Reads of the projected records: keyset pages, counts, an agent's work, caller keys.
+/// Adds `chat-2`, a later chat of the same customer that agent a1 is still on.
+pub(crate) async fn interaction_reads(store: &dyn Store, acme: &TenantId, other: &TenantId) {
+    let chat = InteractionId::parse("chat-2").unwrap();
+    let started = event(
+        "e4",
+        "interaction-started",
+        "chat-2",
+        "2024-05-01T10:05:00.000Z",
+        json!({"channelType": "chat", "direction": "inbound", "customer": {"id": "c1"},
+               "callerKeys": {"dtmf": "4567"}}),
+    );
+    let allocated = event(
+        "e5",
+        "agent-allocated",
+        "chat-2",
+        "2024-05-01T10:05:02.000Z",
+        json!({"agentId": "a1"}),
+    );
+    store
+        .append_events(acme, &[started, allocated])
+        .await
+        .unwrap();
+
+    // Newest first, one per page, the cursor leading to the next.
+    let one = InteractionQuery {
+        limit: 1,
+        ..InteractionQuery::default()
+    };
+    let first = store.list_interactions(acme, &one).await.unwrap();
+    assert_eq!(ids(&first.items), ["chat-2"]);
+    let after = first.next.expect("a second page");
+    let query = InteractionQuery {
+        after: Some(after),
+        ..one.clone()
+    };
+    let second = store.list_interactions(acme, &query).await.unwrap();
+    assert_eq!(ids(&second.items), ["call-1"]);
+    assert!(second.next.is_none(), "the last page");
+
+    let all = InteractionQuery::default();
+    assert_eq!(store.count_interactions(acme, &all).await.unwrap(), 2);
+    assert_eq!(store.count_interactions(other, &all).await.unwrap(), 1);
+    let voice = InteractionQuery {
+        channel: Some(ChannelType::Voice),
+        ..InteractionQuery::default()
+    };
+    assert_eq!(store.count_interactions(acme, &voice).await.unwrap(), 1);
+    agent_work_and_lookups(store, acme, other, &chat).await;
+}
+
+/// Agent a1's work and caller keys, over `call-1` and `chat-2`.
+async fn agent_work_and_lookups(
+    store: &dyn Store,
+    acme: &TenantId,
+    other: &TenantId,
+    chat: &InteractionId,
+) {
+    // Agent a1's work, newest first; only the chat is still active.
+    let mut work = AgentQuery {
+        agent: AgentId::parse("a1").unwrap(),
+        active_only: false,
+        channels: Vec::new(),
+        limit: 10,
+        after: None,
+    };
+    let page = store.agent_interactions(acme, &work).await.unwrap();
+    let records: Vec<_> = page.items.iter().map(|a| a.record.clone()).collect();
+    assert_eq!(ids(&records), ["chat-2", "call-1"]);
+    assert!(page
+        .items
+        .iter()
+        .all(|a| !a.interaction_agent_id.is_empty()));
+    assert!(store
+        .agent_interactions(other, &work)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+    work.active_only = true;
+    let active = store.agent_interactions(acme, &work).await.unwrap();
+    assert_eq!(active.items.len(), 1);
+    assert_eq!(&active.items[0].record.interaction_id, chat);
+
+    // A caller key finds the latest interaction that carries it, in its tenant only.
+    let dtmf = CallerKeyKind::Dtmf;
+    assert_eq!(
+        store.lookup(acme, dtmf, "4567").await.unwrap(),
+        Some(chat.clone())
+    );
+    assert_eq!(store.lookup(acme, dtmf, "0000").await.unwrap(), None);
+    assert_eq!(store.lookup(other, dtmf, "4567").await.unwrap(), None);
+}
+
+fn ids(records: &[Interaction]) -> Vec<&str> {
+    records.iter().map(|r| r.interaction_id.as_str()).collect()
+}

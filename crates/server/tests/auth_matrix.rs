@@ -1,7 +1,9 @@
-//! Every native route against every kind of bad credential: the right status, and not one
-//! byte of the tenant's data in any answer.
+//! Every documented route (native and dialects, enumerated from the OpenAPI documents)
+//! against every kind of bad credential: the right status, and not one byte of the
+//! tenant's data in any answer.
 
 mod common;
+mod documented;
 
 use common::{event, TestApp};
 use interlog_server::auth::Scope;
@@ -49,78 +51,6 @@ fn acme_data() -> Value {
     ])
 }
 
-/// (what needs, method, path, body)
-fn routes() -> Vec<(Scope, Method, &'static str, Option<Value>)> {
-    let t = "/api/v1/tenants/acme";
-    vec![
-        (Scope::Read, Method::GET, "/interactions", None),
-        (Scope::Read, Method::GET, "/interactions?q=ZEBRA", None),
-        (Scope::Read, Method::GET, "/interactions/call-1", None),
-        (Scope::Read, Method::GET, "/interactions/call-1/events", None),
-        (Scope::Read, Method::GET, "/interactions/call-1/content/photo", None),
-        (Scope::Write, Method::PUT, "/interactions/call-1/content/photo2", Some(json!("bytes"))),
-        (Scope::Read, Method::GET, "/customers/cust-1/interactions", None),
-        (Scope::Read, Method::GET, "/agents/ann/interactions", None),
-        (Scope::Read, Method::GET, "/lookup?dtmf=4567", None),
-        (Scope::Write, Method::POST, "/events", Some(json!([]))),
-        (Scope::Admin, Method::POST, "/admin/keys", Some(json!({"tenant": "acme", "scopes": ["interactions:read"]}))),
-        (Scope::Admin, Method::GET, "/admin/keys?tenant=acme", None),
-        (Scope::Admin, Method::DELETE, "/admin/keys/key_0000000000000000?tenant=acme", None),
-        (Scope::Read, Method::GET, "/compat/vonage/v0/acme/agents/ann/latestInteractions", None),
-        (Scope::Read, Method::GET, "/compat/vonage/v0/acme/agents/recentinteraction", None),
-        (Scope::Read, Method::GET, "/compat/talkdesk/interactions?account_id=acme&start_date=2024-04-28T00:00:00Z", None),
-        (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/interactions/call-1", None),
-        (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/interactions", None),
-        (Scope::Read, Method::GET, "/compat/cxengage/v1/tenants/acme/contacts/cust-1/interactions", None),
-        (Scope::Read, Method::GET, "/compat/genesys-ucs/interactions/call-1", None),
-        (Scope::Read, Method::GET, "/compat/genesys-ucs/customers/cust-1/interactions", None),
-        (Scope::Read, Method::GET, "/compat/genesys-ucs/interactions/call-1/plain_text", None),
-        (Scope::Read, Method::GET, "/compat/xplatform/interact/agent/version/2/account/acme/uniqueId/dtmf/4567", None),
-        (Scope::Read, Method::GET, "/compat/xplatform/interact/agent/version/2/account/acme/interactiondata/call-1/fullFlow", None),
-        (Scope::Read, Method::GET, "/compat/xplatform/interact/agent/version/2/account/acme/interactiondata/call-1/summary", None),
-        (Scope::Read, Method::GET, "/compat/xplatform/interact/agent/version/2/account/acme/photo/call-1/photo", None),
-        (Scope::Read, Method::GET, "/compat/xplatform/interact/version/2/dnis/allocate/get/555", None),
-        (Scope::Write, Method::POST, "/compat/xplatform/interact/version/2/dnis/allocate/new", Some(json!({"id": "call-1"}))),
-    ]
-    .into_iter()
-    .map(|(scope, method, path, body)| {
-        let full = match path {
-            p if p.starts_with("/admin") => format!("/api/v1{p}"),
-            p if p.starts_with("/compat") => p.to_string(),
-            p => format!("{t}{p}"),
-        };
-        (scope, method, &*Box::leak(full.into_boxed_str()), body)
-    })
-    .collect()
-}
-
-/// Sends with the headers a route's clients always send (Vonage negotiates its version).
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    authorization: Option<&str>,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = app.client.request(method, format!("{}{path}", app.base));
-    if let Some(value) = authorization {
-        request = request.header("authorization", value);
-    }
-    if path.starts_with("/compat/vonage") {
-        request = request.header("accept", "application/json;version=2");
-    }
-    if path.starts_with("/compat/genesys-ucs") {
-        request = request.header("ContactCenterId", "acme");
-    }
-    if path.starts_with("/compat/xplatform") {
-        request = request.header("Tenant-Id", "acme");
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
 fn other_scopes(needed: Scope) -> Vec<Scope> {
     [Scope::Read, Scope::Write, Scope::Admin]
         .into_iter()
@@ -159,7 +89,20 @@ async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backe
         })
     };
 
-    for (needed, method, path, body) in routes() {
+    let mut routes = documented::routes(&app).await;
+    assert!(routes.len() >= 30, "{} routes documented", routes.len());
+    // Full-text search reads the search index, a path of its own into acme's data.
+    let search = routes
+        .iter()
+        .find(|r| r.method == Method::GET && r.template.ends_with("{tenant}/interactions"))
+        .map(|r| documented::Route {
+            path: format!("{}?q=ZEBRA", r.path),
+            ..r.clone()
+        })
+        .expect("the native list is documented");
+    routes.push(search);
+    for route in routes {
+        let (needed, method, path) = (route.scope, &route.method, &route.template);
         let cases: Vec<(&str, Option<String>, u16)> = vec![
             ("no credentials", None, 401),
             ("malformed token", Some("Bearer not-a-jwt".into()), 401),
@@ -185,14 +128,7 @@ async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backe
             ("revoked key", Some(format!("Token {revoked_secret}")), 401),
         ];
         for (what, authorization, status) in cases {
-            let response = send(
-                &app,
-                method.clone(),
-                path,
-                authorization.as_deref(),
-                body.clone(),
-            )
-            .await;
+            let response = route.send(&app, authorization.as_deref()).await;
             assert_eq!(
                 response.status().as_u16(),
                 status,
@@ -217,7 +153,7 @@ async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backe
         }
         // And the right credential works, so the refusals above are about the credential.
         let good = format!("Bearer {}", app.token_with(&["acme"], &[needed], 600));
-        let response = send(&app, method.clone(), path, Some(&good), body.clone()).await;
+        let response = route.send(&app, Some(&good)).await;
         // 403 only where the resource itself refuses (no free DNIS number), never the credential.
         let ok = response.status().is_success()
             || response.status() == 404

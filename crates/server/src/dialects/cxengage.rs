@@ -9,7 +9,6 @@
 //! [`interlog_dialects::cxengage`].
 
 use axum::extract::{Path, State};
-use axum::routing::get;
 use axum::{Json, Router};
 use interlog_core::query::{HookFilter, InteractionQuery, Order};
 use interlog_core::record::Interaction;
@@ -18,8 +17,13 @@ use interlog_dialects::cxengage::error::{self, bad_request};
 use interlog_dialects::cxengage::render;
 use interlog_dialects::VendorError;
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{authorize_read, each_parameter, read_interaction, DialectError, RawQuery, Vendor};
+use super::{
+    authorize_read, documented, each_parameter, read_interaction, Credential, DialectDoc,
+    DialectError, RawQuery, Vendor,
+};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,18 +36,21 @@ impl Vendor for CxEngage {
 
 type CxError = DialectError<CxEngage>;
 
+const DOC: DialectDoc = DialectDoc {
+    base: "/compat/cxengage/v1",
+    title: "Interlog: CxEngage reporting API for interactions",
+    description: "CxEngage's interaction documents, lists and contact history, served by \
+                  Interlog. Lists are newest first and page-numbered (`page` from 0). \
+                  Credentials: an Interlog API key as HTTP Basic (key id, secret), or a JWT.",
+    security: &[("basic", Credential::Basic), ("bearer", Credential::Bearer)],
+};
+
 pub(super) fn routes() -> Router<AppState> {
-    let base = "/compat/cxengage/v1/tenants/{tenant}";
-    Router::new()
-        .route(&format!("{base}/interactions"), get(list_interactions))
-        .route(
-            &format!("{base}/interactions/{{interaction_id}}"),
-            get(get_interaction),
-        )
-        .route(
-            &format!("{base}/contacts/{{contact_id}}/interactions"),
-            get(contact_history),
-        )
+    let routes = OpenApiRouter::new()
+        .routes(routes!(list_interactions))
+        .routes(routes!(get_interaction))
+        .routes(routes!(contact_history));
+    documented(&DOC, routes)
 }
 
 /// Every parameter through `take`, refusing unknown ones in CxEngage's words.
@@ -67,6 +74,16 @@ fn green(name: &str, value: &str, include_nulls: &mut bool) -> bool {
     name == "green"
 }
 
+/// One interaction document (the seed's shape).
+#[utoipa::path(get, path = "/compat/cxengage/v1/tenants/{tenant}/interactions/{interactionId}",
+    params(
+        ("tenant" = String, Path, description = "The tenant (CxEngage's tenantId)"),
+        ("interactionId" = String, Path, description = "The interaction"),
+        ("green" = Option<bool>, Query,
+            description = "`false` keeps null and empty fields (default: left out)"),
+    ),
+    responses((status = 200, body = Object, description = "The interaction document"), CxError),
+    security(("basic" = []), ("bearer" = [])))]
 async fn get_interaction(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -170,6 +187,31 @@ fn filter(
     Ok(true)
 }
 
+/// The tenant's interactions, newest first, filtered, page-numbered.
+#[utoipa::path(get, path = "/compat/cxengage/v1/tenants/{tenant}/interactions",
+    params(
+        ("tenant" = String, Path, description = "The tenant (CxEngage's tenantId)"),
+        ("page" = Option<u64>, Query, description = "The page, from 0"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000,
+            description = "Page size; default 10"),
+        ("start" = Option<String>, Query,
+            description = "Started at or after (ISO 8601; also `startTimeRange`)"),
+        ("end" = Option<String>, Query,
+            description = "Started before (ISO 8601, `T24:00:00` allowed; also `endTimeRange`)"),
+        ("contactId" = Option<String>, Query, description = "The contact (customer)"),
+        ("hookType" = Option<String>, Query, description = "A linked hook's type (also `type`)"),
+        ("hookSubType" = Option<String>, Query, description = "A linked hook's subtype"),
+        ("hookId" = Option<String>, Query, description = "A linked hook's id"),
+        ("hookName" = Option<String>, Query,
+            description = "A linked hook's name (also `hook-name`, `attribute-value`)"),
+        ("green" = Option<bool>, Query,
+            description = "`false` keeps null and empty fields (default: left out)"),
+    ),
+    responses(
+        (status = 200, body = Object,
+            description = "`{page, limit, offset, tenantId, total, results}`"),
+        CxError),
+    security(("basic" = []), ("bearer" = [])))]
 async fn list_interactions(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -203,6 +245,19 @@ async fn list_interactions(
     })))
 }
 
+/// A contact's interactions, newest first, page-numbered.
+#[utoipa::path(get, path = "/compat/cxengage/v1/tenants/{tenant}/contacts/{contactId}/interactions",
+    params(
+        ("tenant" = String, Path, description = "The tenant (CxEngage's tenantId)"),
+        ("contactId" = String, Path, description = "The contact (customer)"),
+        ("page" = Option<u64>, Query, description = "The page, from 0"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100,
+            description = "Page size; default 10"),
+    ),
+    responses(
+        (status = 200, body = Object, description = "`{page, limit, offset, total, results}`"),
+        CxError),
+    security(("basic" = []), ("bearer" = [])))]
 async fn contact_history(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,

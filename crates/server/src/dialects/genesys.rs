@@ -13,7 +13,6 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use interlog_core::query::InteractionQuery;
 use interlog_core::record::Interaction;
@@ -22,8 +21,13 @@ use interlog_dialects::genesys::error::{self, not_found};
 use interlog_dialects::genesys::render;
 use interlog_dialects::VendorError;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{authorize_named_or_only, base_url, read_interaction, DialectError, Vendor};
+use super::{
+    authorize_named_or_only, base_url, documented, read_interaction, Credential, DialectDoc,
+    DialectError, Vendor,
+};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,28 +36,23 @@ const PREFIX: &str = "/compat/genesys-ucs";
 /// The most interactions one customer query answers (the newest ones).
 const MAX_CUSTOMER_INTERACTIONS: usize = 10_000;
 
+const DOC: DialectDoc = DialectDoc {
+    base: PREFIX,
+    title: "Interlog: Genesys UCS Query Interactions",
+    description: "Interaction Resources of Genesys Context Services / UCS, with their content \
+                  at the resource's links. The tenant is the `ContactCenterId` header, else \
+                  the credential's only tenant. Credentials: HTTP Basic (an API key) or a JWT.",
+    security: &[("basic", Credential::Basic), ("bearer", Credential::Bearer)],
+};
+
 pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            &format!("{PREFIX}/customers/{{customer_id}}/interactions"),
-            get(customer_interactions),
-        )
-        .route(
-            &format!("{PREFIX}/interactions/{{interaction_id}}"),
-            get(interaction),
-        )
-        .route(
-            &format!("{PREFIX}/interactions/{{interaction_id}}/plain_text"),
-            get(plain_text),
-        )
-        .route(
-            &format!("{PREFIX}/interactions/{{interaction_id}}/structured_text"),
-            get(structured_text),
-        )
-        .route(
-            &format!("{PREFIX}/interactions/{{interaction_id}}/binary_content"),
-            get(binary_content),
-        )
+    let routes = OpenApiRouter::new()
+        .routes(routes!(customer_interactions))
+        .routes(routes!(interaction))
+        .routes(routes!(plain_text))
+        .routes(routes!(structured_text))
+        .routes(routes!(binary_content));
+    documented(&DOC, routes)
 }
 
 pub(super) struct Genesys;
@@ -95,6 +94,15 @@ fn dialect_base(state: &AppState, headers: &HeaderMap) -> String {
     format!("{}{PREFIX}", base_url(state, headers))
 }
 
+/// One Interaction Resource.
+#[utoipa::path(get, path = "/compat/genesys-ucs/interactions/{interactionId}",
+    params(
+        ("ContactCenterId" = Option<String>, Header,
+            description = "The tenant; needed when the credential grants several"),
+        ("interactionId" = String, Path, description = "The interaction"),
+    ),
+    responses((status = 200, body = Object, description = "The Interaction Resource"), UcsError),
+    security(("basic" = []), ("bearer" = [])))]
 async fn interaction(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -108,6 +116,15 @@ async fn interaction(
     )))
 }
 
+/// A customer's Interaction Resources, newest first.
+#[utoipa::path(get, path = "/compat/genesys-ucs/customers/{customerId}/interactions",
+    params(
+        ("ContactCenterId" = Option<String>, Header,
+            description = "The tenant; needed when the credential grants several"),
+        ("customerId" = String, Path, description = "The customer"),
+    ),
+    responses((status = 200, body = Vec<Object>, description = "Interaction Resources, newest first"), UcsError),
+    security(("basic" = []), ("bearer" = [])))]
 async fn customer_interactions(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -138,6 +155,15 @@ async fn customer_interactions(
     Ok(Json(Value::Array(resources)))
 }
 
+/// The interaction's plain text.
+#[utoipa::path(get, path = "/compat/genesys-ucs/interactions/{interactionId}/plain_text",
+    params(
+        ("ContactCenterId" = Option<String>, Header,
+            description = "The tenant; needed when the credential grants several"),
+        ("interactionId" = String, Path, description = "The interaction"),
+    ),
+    responses((status = 200, body = String, content_type = "text/plain", description = "The plain text"), UcsError),
+    security(("basic" = []), ("bearer" = [])))]
 async fn plain_text(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -156,6 +182,15 @@ async fn plain_text(
         .into_response())
 }
 
+/// The interaction's structured text.
+#[utoipa::path(get, path = "/compat/genesys-ucs/interactions/{interactionId}/structured_text",
+    params(
+        ("ContactCenterId" = Option<String>, Header,
+            description = "The tenant; needed when the credential grants several"),
+        ("interactionId" = String, Path, description = "The interaction"),
+    ),
+    responses((status = 200, description = "The structured text, with its own Content-Type"), UcsError),
+    security(("basic" = []), ("bearer" = [])))]
 async fn structured_text(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -170,6 +205,15 @@ async fn structured_text(
     Ok(([(CONTENT_TYPE, structured.mime)], structured.body).into_response())
 }
 
+/// The interaction's (first) binary content.
+#[utoipa::path(get, path = "/compat/genesys-ucs/interactions/{interactionId}/binary_content",
+    params(
+        ("ContactCenterId" = Option<String>, Header,
+            description = "The tenant; needed when the credential grants several"),
+        ("interactionId" = String, Path, description = "The interaction"),
+    ),
+    responses((status = 200, description = "The first binary, with its Content-Type"), UcsError),
+    security(("basic" = []), ("bearer" = [])))]
 async fn binary_content(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,

@@ -3,6 +3,11 @@
 //! error bodies) is `interlog_dialects`, pure; this module parses requests, authorizes, reads
 //! the store and writes the answer. A dialect never computes a statistic and never talks SQL.
 //!
+//! Each vendor's routes are registered once, with their documentation (utoipa-axum's
+//! `routes!`), and served with their own OpenAPI document at `{base}/openapi.json`, whose
+//! paths are relative to the vendor's base path (the document's server), so that a client
+//! generated for the vendor's API works against Interlog. [`documented`] does this.
+//!
 //! Every dialect answers errors in its vendor's shape through one wrapper,
 //! [`DialectError`]: handlers take the principal as `Result<Principal, ApiError>`, and `?`
 //! maps native and store errors with the vendor's `error::from_native`.
@@ -13,6 +18,7 @@ mod talkdesk;
 mod vonage;
 mod xplatform;
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use axum::extract::rejection::QueryRejection;
@@ -20,16 +26,24 @@ use axum::extract::Query;
 use axum::http::header::{CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::{Json, Router};
 use interlog_core::record::Interaction;
 use interlog_core::{InteractionId, TenantId};
 use interlog_dialects::{ErrorBody, VendorError};
 use interlog_store::StoreError;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{
+    ContentBuilder, InfoBuilder, ObjectBuilder, RefOr, ResponseBuilder, Server, Type,
+};
+use utoipa::IntoResponses;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The vendors' routes, each vendor with its document.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(vonage::routes())
@@ -37,6 +51,76 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(cxengage::routes())
         .merge(genesys::routes())
         .merge(xplatform::routes())
+}
+
+/// What a vendor's document says about the vendor as a whole.
+pub(crate) struct DialectDoc {
+    /// The base path every route of the vendor is under (the document's server).
+    pub base: &'static str,
+    pub title: &'static str,
+    /// The vendor's API as Interlog serves it: what is there, Interlog's choices.
+    pub description: &'static str,
+    /// How the vendor's clients authenticate, by the names the routes' `security` uses.
+    pub security: &'static [(&'static str, Credential)],
+}
+
+/// A credential a vendor's clients send.
+#[derive(Clone, Copy)]
+pub(crate) enum Credential {
+    /// `Authorization: Bearer <token>`: an Interlog JWT.
+    Bearer,
+    /// `Authorization: Basic base64(keyId:secret)`: an Interlog API key.
+    Basic,
+    /// A header that carries an API key's secret (or `Authorization: Token <...>`).
+    Header(&'static str),
+}
+
+impl Credential {
+    fn scheme(self) -> SecurityScheme {
+        match self {
+            Credential::Bearer => {
+                let mut http = Http::new(HttpAuthScheme::Bearer);
+                http.bearer_format = Some("JWT".into());
+                SecurityScheme::Http(http)
+            }
+            Credential::Basic => SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+            Credential::Header(name) => {
+                SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new(name)))
+            }
+        }
+    }
+}
+
+/// Serves `routes` and, at `{base}/openapi.json`, their document: paths relative to
+/// `base`, which is the document's one server.
+pub(crate) fn documented(doc: &DialectDoc, routes: OpenApiRouter<AppState>) -> Router<AppState> {
+    let (router, mut document) = routes.split_for_parts();
+    document.info = InfoBuilder::new()
+        .title(doc.title)
+        .description(Some(doc.description))
+        .version(env!("CARGO_PKG_VERSION"))
+        .build();
+    document.servers = Some(vec![Server::new(doc.base)]);
+    let paths = std::mem::take(&mut document.paths.paths);
+    document.paths.paths = paths
+        .into_iter()
+        .map(|(path, item)| {
+            (
+                path.strip_prefix(doc.base).unwrap_or(&path).to_string(),
+                item,
+            )
+        })
+        .collect();
+    let components = document.components.get_or_insert_with(Default::default);
+    for (name, credential) in doc.security {
+        components.add_security_scheme(*name, credential.scheme());
+    }
+    let body = document.to_json().expect("a document serializes");
+    let serve = move || {
+        let body = body.clone();
+        async move { ([(CONTENT_TYPE, "application/json")], body) }
+    };
+    router.route(&format!("{}/openapi.json", doc.base), get(serve))
 }
 
 /// A vendor, as far as errors go: how it answers a native error.
@@ -64,6 +148,48 @@ impl<V: Vendor> From<ApiError> for DialectError<V> {
 impl<V: Vendor> From<StoreError> for DialectError<V> {
     fn from(error: StoreError) -> Self {
         ApiError::from(error).into()
+    }
+}
+
+/// A vendor's error answers, documented once: the shape is shown by an example built by
+/// the vendor's own mapping (`V::FROM_NATIVE`), so the document cannot drift from it.
+impl<V: Vendor> IntoResponses for DialectError<V> {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let error = |status: u16, description: &str| {
+            let VendorError { body, .. } = V::FROM_NATIVE(status, description, None);
+            let content = match body {
+                ErrorBody::Json(example) => (
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::Object)))
+                        .example(Some(example)),
+                ),
+                ErrorBody::Text(example) => (
+                    "text/plain",
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .example(Some(example.into())),
+                ),
+            };
+            ResponseBuilder::new()
+                .description(description)
+                .content(content.0, content.1.build())
+                .build()
+                .into()
+        };
+        BTreeMap::from([
+            (
+                "4XX".to_string(),
+                error(
+                    400,
+                    "Bad input, credentials, or nothing there, in the vendor's shape",
+                ),
+            ),
+            (
+                "5XX".to_string(),
+                error(503, "Server or database unavailable, in the vendor's shape"),
+            ),
+        ])
     }
 }
 

@@ -19,21 +19,37 @@ use interlog_dialects::talkdesk::error::{self, parameter};
 use interlog_dialects::talkdesk::render;
 use interlog_dialects::VendorError;
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{authorize_named_or_only, base_url, each_parameter, DialectError, RawQuery, Vendor};
+use super::{
+    authorize_named_or_only, base_url, documented, each_parameter, Credential, DialectDoc,
+    DialectError, RawQuery, Vendor,
+};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 const WEEK_MS: i64 = 7 * 24 * 3600 * 1000;
 
+const DOC: DialectDoc = DialectDoc {
+    base: "/compat/talkdesk",
+    title: "Interlog: Talkdesk Conversations API, Retrieve all Interactions",
+    description: "The account's interactions in a window of at most seven days, oldest \
+                  first, with `_links.next` to follow until it is absent; also at \
+                  `/conversations/interactions`. Credentials: a bearer token.",
+    security: &[("bearer", Credential::Bearer)],
+};
+
 pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/compat/talkdesk/interactions", get(list_interactions))
+    let routes = OpenApiRouter::new()
+        .routes(routes!(list_interactions))
+        // The same listing under the Conversations API's own path.
         .route(
             "/compat/talkdesk/conversations/interactions",
             get(list_interactions),
-        )
+        );
+    documented(&DOC, routes)
 }
 
 pub(super) struct Talkdesk;
@@ -131,6 +147,25 @@ fn account(principal: &Principal, requested: Option<&str>) -> Result<TenantId, T
     })
 }
 
+/// The account's interactions in a window of at most seven days, oldest first.
+#[utoipa::path(get, path = "/compat/talkdesk/interactions",
+    params(
+        ("account_id" = Option<String>, Query,
+            description = "The account; required only when the token grants several"),
+        ("start_date" = Option<String>, Query, format = DateTime,
+            description = "Window start (RFC 3339); default seven days before end_date"),
+        ("end_date" = Option<String>, Query, format = DateTime,
+            description = "Window end (RFC 3339); default now, or seven days after start_date"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 1000,
+            description = "Page size; default 50"),
+        ("cursor" = Option<String>, Query,
+            description = "From the previous page's `_links.next`"),
+    ),
+    responses(
+        (status = 200, body = Object,
+            description = "`{_embedded: {interactions}, _links: {self, next?}}`"),
+        TalkdeskError),
+    security(("bearer" = [])))]
 async fn list_interactions(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,

@@ -19,7 +19,6 @@
 use axum::extract::{Path, State};
 use axum::http::header::ACCEPT;
 use axum::http::HeaderMap;
-use axum::routing::get;
 use axum::{Json, Router};
 use interlog_core::query::{AgentInteraction, AgentQuery};
 use interlog_core::{AgentId, TenantId};
@@ -27,22 +26,31 @@ use interlog_dialects::vonage::error::{self, bad_request, not_found};
 use interlog_dialects::vonage::render::{arrange, render, Latest, Medium, Version};
 use interlog_dialects::VendorError;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{authorize_read, each_parameter, DialectError, RawQuery, Vendor};
+use super::{
+    authorize_read, documented, each_parameter, Credential, DialectDoc, DialectError, RawQuery,
+    Vendor,
+};
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+const DOC: DialectDoc = DialectDoc {
+    base: "/compat/vonage",
+    title: "Interlog: Vonage Contact Center latest interactions of an agent",
+    description: "An agent's latest interactions, as diallers poll them. The version is \
+                  negotiated in `Accept: application/json;version=N` (1 or 2). \
+                  Credentials: a bearer token.",
+    security: &[("bearer", Credential::Bearer)],
+};
+
 pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/compat/vonage/{version}/{account}/agents/recentinteraction",
-            get(recent_interaction),
-        )
-        .route(
-            "/compat/vonage/{version}/{account}/agents/{agent_id}/latestInteractions",
-            get(latest_interactions),
-        )
+    let routes = OpenApiRouter::new()
+        .routes(routes!(recent_interaction))
+        .routes(routes!(latest_interactions));
+    documented(&DOC, routes)
 }
 
 pub(super) struct Vonage;
@@ -226,6 +234,23 @@ async fn latest(
     ))
 }
 
+/// The latest interactions of an agent.
+#[utoipa::path(get, path = "/compat/vonage/{version}/{accountKey}/agents/{agentId}/latestInteractions",
+    params(
+        ("version" = String, Path, description = "`v` and a number, e.g. `v0`"),
+        ("accountKey" = String, Path, description = "The account (the tenant)"),
+        ("agentId" = String, Path, description = "The agent"),
+        ("Accept" = String, Header, example = "application/json;version=2",
+            description = "`application/json;version=1` or `version=2`"),
+        ("size" = Option<u32>, Query, minimum = 1, maximum = 100,
+            description = "How many; default 1"),
+        ("type" = Option<String>, Query,
+            description = "All, Phone, Chat or Email (any case); default All"),
+        ("activeLiveFirst" = Option<bool>, Query,
+            description = "Open interactions first; default false"),
+    ),
+    responses((status = 200, body = Vec<Object>, description = "The interactions"), VonageError),
+    security(("bearer" = [])))]
 async fn latest_interactions(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -243,6 +268,22 @@ async fn latest_interactions(
     ))
 }
 
+/// The latest interactions of the caller's own agent (the token's `agent_id`, else `sub`).
+#[utoipa::path(get, path = "/compat/vonage/{version}/{accountKey}/agents/recentinteraction",
+    params(
+        ("version" = String, Path, description = "`v` and a number, e.g. `v0`"),
+        ("accountKey" = String, Path, description = "The account (the tenant)"),
+        ("Accept" = String, Header, example = "application/json;version=2",
+            description = "`application/json;version=1` or `version=2`"),
+        ("size" = Option<u32>, Query, minimum = 1, maximum = 100,
+            description = "How many; default 1"),
+        ("type" = Option<String>, Query,
+            description = "All, Phone, Chat or Email (any case); default All"),
+        ("activeLiveFirst" = Option<bool>, Query,
+            description = "Open interactions first; default false"),
+    ),
+    responses((status = 200, body = Vec<Object>, description = "The interactions"), VonageError),
+    security(("bearer" = [])))]
 async fn recent_interaction(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,

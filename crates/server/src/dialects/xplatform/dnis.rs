@@ -16,6 +16,7 @@ use interlog_core::record::CallerKeys;
 use interlog_core::{Event, EventBody, EventId, InteractionId, Timestamp};
 use interlog_store::DnisPhone;
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use interlog_dialects::xplatform::error::text;
 use interlog_dialects::VendorError;
@@ -37,9 +38,10 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, VendorEr
     serde_json::from_slice(body).map_err(|e| bad_request(e.to_string()))
 }
 
-#[derive(Debug, Deserialize)]
+/// A phone to add to the pool.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct NewPhone {
+pub(super) struct NewPhone {
     phone_number: String,
     dn_id: Option<String>,
     group_name: Option<String>,
@@ -51,6 +53,15 @@ fn enabled_by_default() -> bool {
     true
 }
 
+/// Adds a phone number to the pool (409 when it exists).
+#[utoipa::path(post, path = "/compat/xplatform/interact/version/{version}/dnis",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("Tenant-Id" = String, Header, description = "The tenant"),
+    ),
+    request_body = NewPhone,
+    responses((status = 200, body = String, content_type = "text/plain", description = "Created"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 pub(super) async fn create_phone(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -80,13 +91,23 @@ pub(super) async fn create_phone(
     Ok(record.phone_number)
 }
 
-#[derive(Debug, Deserialize)]
+/// What to allocate: a number of `group` (any group when absent) to interaction `id`.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AllocateRequest {
+pub(super) struct AllocateRequest {
     group: Option<String>,
     id: String,
 }
 
+/// Allocates a free number of a group to an interaction (403 when none is free).
+#[utoipa::path(post, path = "/compat/xplatform/interact/version/{version}/dnis/allocate/new",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("Tenant-Id" = String, Header, description = "The tenant"),
+    ),
+    request_body = AllocateRequest,
+    responses((status = 200, body = String, content_type = "text/plain", description = "The allocated number"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 pub(super) async fn allocate(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -135,6 +156,15 @@ pub(super) async fn allocate(
     Ok(phone)
 }
 
+/// The interaction a number is allocated to.
+#[utoipa::path(get, path = "/compat/xplatform/interact/version/{version}/dnis/allocate/get/{phone}",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("Tenant-Id" = String, Header, description = "The tenant"),
+        ("phone" = String, Path, description = "The phone number (or its DNID)"),
+    ),
+    responses((status = 200, body = String, content_type = "text/plain", description = "The unique id on the number; empty when not allocated"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 pub(super) async fn allocation(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -154,6 +184,15 @@ pub(super) async fn allocation(
     }
 }
 
+/// Frees a number.
+#[utoipa::path(post, path = "/compat/xplatform/interact/version/{version}/dnis/allocate/free/{phone}",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("Tenant-Id" = String, Header, description = "The tenant"),
+        ("phone" = String, Path, description = "The phone number (or its DNID)"),
+    ),
+    responses((status = 200, body = String, content_type = "text/plain", description = "Freed"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 pub(super) async fn free(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,

@@ -22,7 +22,7 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Json, Router};
 use interlog_core::query::CallerKeyKind;
 use interlog_core::record::Interaction;
@@ -31,44 +31,48 @@ use interlog_dialects::xplatform::error::{self, text, unauthenticated};
 use interlog_dialects::xplatform::render;
 use interlog_dialects::VendorError;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{each_parameter, read_interaction, DialectError, RawQuery, Vendor};
+use super::{
+    documented, each_parameter, read_interaction, Credential, DialectDoc, DialectError, RawQuery,
+    Vendor,
+};
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+const DOC: DialectDoc = DialectDoc {
+    base: "/compat/xplatform",
+    title: "Interlog: X-Platform (Jacada Interact) interaction history and DNIS hand-off",
+    description: "Visual-IVR sessions by caller key, their flow, summary, variable sets and \
+                  photos, and the DNIS phone pool. Every request names its tenant in \
+                  `Tenant-Id`. Credentials: `Application-Key` (an Interlog API key's secret), \
+                  or base64 `User-Id` and `User-Password` (key id and secret), or a JWT. \
+                  Errors other than 401 are plain text.",
+    security: &[
+        ("applicationKey", Credential::Header("Application-Key")),
+        ("bearer", Credential::Bearer),
+    ],
+};
+
 pub(super) fn routes() -> Router<AppState> {
-    let agent = "/compat/xplatform/interact/agent/version/{version}/account/{account}";
-    let dnis = "/compat/xplatform/interact/version/{version}/dnis";
-    Router::new()
+    let routes = OpenApiRouter::new()
+        .routes(routes!(unique_id))
+        .routes(routes!(full_flow))
+        .routes(routes!(summary))
+        .routes(routes!(variable_set))
+        .routes(routes!(photo_bytes))
+        .routes(routes!(dnis::create_phone))
+        // The vendor's clients also post to the collection with a trailing slash.
         .route(
-            &format!("{agent}/uniqueId/{{kind}}/{{value}}"),
-            get(unique_id),
+            "/compat/xplatform/interact/version/{version}/dnis/",
+            post(dnis::create_phone),
         )
-        .route(
-            &format!("{agent}/interactiondata/{{uid}}/fullFlow"),
-            get(full_flow),
-        )
-        .route(
-            &format!("{agent}/interactiondata/{{uid}}/summary"),
-            get(summary),
-        )
-        .route(
-            &format!("{agent}/interactiondata/{{uid}}/variableSet/{{set}}"),
-            get(variable_set),
-        )
-        .route(
-            &format!("{agent}/photo/{{uid}}/{{img_path}}"),
-            get(photo_bytes),
-        )
-        .route(dnis, post(dnis::create_phone))
-        .route(&format!("{dnis}/"), post(dnis::create_phone))
-        .route(&format!("{dnis}/allocate/new"), post(dnis::allocate))
-        .route(
-            &format!("{dnis}/allocate/get/{{phone}}"),
-            get(dnis::allocation),
-        )
-        .route(&format!("{dnis}/allocate/free/{{phone}}"), post(dnis::free))
+        .routes(routes!(dnis::allocate))
+        .routes(routes!(dnis::allocation))
+        .routes(routes!(dnis::free));
+    documented(&DOC, routes)
 }
 
 pub(super) struct XPlatform;
@@ -109,6 +113,18 @@ fn authorize(
     Ok(principal.authorize(tenant, scope)?)
 }
 
+/// The unique id of the latest interaction a caller key points to.
+#[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/uniqueId/{kind}/{value}",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("account" = String, Path, description = "The account (the tenant)"),
+        ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
+        ("kind" = String, Path,
+            description = "The caller key: dtmf, callReturn, clickToCall or historySearchId"),
+        ("value" = String, Path, description = "The key's value"),
+    ),
+    responses((status = 200, body = String, content_type = "text/plain", description = "The unique id"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 async fn unique_id(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -149,6 +165,16 @@ async fn session(
     Ok((tenant, record))
 }
 
+/// The session's whole flow.
+#[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/interactiondata/{uid}/fullFlow",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("account" = String, Path, description = "The account (the tenant)"),
+        ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
+        ("uid" = String, Path, description = "The interaction's unique id"),
+    ),
+    responses((status = 200, body = Object, description = "The session's flow"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 async fn full_flow(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -159,6 +185,16 @@ async fn full_flow(
     Ok(Json(render::full_flow(&record)))
 }
 
+/// The session's summary.
+#[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/interactiondata/{uid}/summary",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("account" = String, Path, description = "The account (the tenant)"),
+        ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
+        ("uid" = String, Path, description = "The interaction's unique id"),
+    ),
+    responses((status = 200, body = Object, description = "The summary"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 async fn summary(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -169,6 +205,17 @@ async fn summary(
     Ok(Json(render::summary(&record)))
 }
 
+/// One variable set of the session.
+#[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/interactiondata/{uid}/variableSet/{set}",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("account" = String, Path, description = "The account (the tenant)"),
+        ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
+        ("uid" = String, Path, description = "The interaction's unique id"),
+        ("set" = String, Path, description = "The variable set's id"),
+    ),
+    responses((status = 200, body = Object, description = "The variable set"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 async fn variable_set(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -201,6 +248,19 @@ fn max_size(query: RawQuery) -> Result<Option<u32>, VendorError> {
     Ok(max_size)
 }
 
+/// A photo of the session, scaled down on request.
+#[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/photo/{uid}/{img_path}",
+    params(
+        ("version" = String, Path, description = "The API version: `2` or `v2`"),
+        ("account" = String, Path, description = "The account (the tenant)"),
+        ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
+        ("uid" = String, Path, description = "The interaction's unique id"),
+        ("img_path" = String, Path, description = "The photo's path, as the flow names it"),
+        ("maxSize" = Option<u32>, Query, minimum = 1,
+            description = "Scale down to at most this many pixels on the longer side"),
+    ),
+    responses((status = 200, description = "The photo's bytes, with their Content-Type"), XpError),
+    security(("applicationKey" = []), ("bearer" = [])))]
 async fn photo_bytes(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,

@@ -3,7 +3,8 @@
 //! The body is a JSON array of events (a single object is taken as a batch of one), or
 //! NDJSON with `Content-Type: application/x-ndjson`. Each event is validated on its own:
 //! valid events are stored even when others are rejected, and every rejection names its
-//! index and field. The answer comes only after the valid events are committed.
+//! index and field. The answer comes only after the valid events are committed: 200, or
+//! 422 (same body) when every event of the batch was rejected and nothing was stored.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

@@ -4,13 +4,14 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use interlog_core::query::{AgentInteraction, AgentQuery, Order, Position};
+use interlog_core::query::{AgentInteraction, AgentQuery, Order};
 use interlog_core::record::{AgentAllocation, ChannelType};
 use interlog_core::{AgentId, Interaction};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::lists::{include_messages, list_item, Include, ListResponse};
+use super::lists::{list_item, ListResponse};
+use super::page::PageParams;
 use super::params::{Params, CHANNELS};
 use super::paths::AgentPath;
 use crate::auth::{Principal, Scope};
@@ -38,7 +39,7 @@ fn agent_item(item: AgentInteraction, with_messages: bool) -> AgentItem {
     }
 }
 
-/// Filters and paging of an agent's interactions.
+/// Filters of an agent's interactions (paging is `PageParams`).
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct AgentParams {
@@ -46,25 +47,13 @@ pub(crate) struct AgentParams {
     active: Option<bool>,
     #[param(inline)]
     channel: Option<ChannelType>,
-    /// Page size, 1 to 1000; default 50.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
-    limit: u32,
-    /// The `nextCursor` of the previous page.
-    #[param(value_type = Option<String>, min_length = 1)]
-    cursor: Option<Position>,
-    /// `messages` adds the transcript to each item.
-    #[param(inline)]
-    include: Option<Include>,
 }
 
 impl AgentParams {
     fn parse(params: &mut Params) -> Result<Self, ApiError> {
         Ok(Self {
-            include: include_messages(params)?.then_some(Include::Messages),
             active: params.boolean("active")?,
             channel: params.choice("channel", CHANNELS)?,
-            limit: params.page_limit()?,
-            cursor: params.cursor(Order::Desc)?,
         })
     }
 }
@@ -73,7 +62,7 @@ impl AgentParams {
 /// what they handled last.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/agents/{agentId}/interactions",
     tag = "interactions",
-    params(AgentPath, AgentParams),
+    params(AgentPath, AgentParams, PageParams),
     responses((status = 200, body = ListResponse<AgentItem>, description = "One page"), ApiError),
     security(("bearer" = ["interactions:read"])))]
 pub(crate) async fn list_agent_interactions(
@@ -86,15 +75,16 @@ pub(crate) async fn list_agent_interactions(
     let agent = AgentId::parse(path.agent_id)
         .map_err(|e| ApiError::invalid_parameter("agentId", e.to_string()))?;
     let mut params = Params::new(query)?;
-    let list = AgentParams::parse(&mut params)?;
+    let filters = AgentParams::parse(&mut params)?;
+    let page = PageParams::parse(&mut params, Order::Desc)?;
     params.finish()?;
-    let with_messages = list.include == Some(Include::Messages);
+    let with_messages = page.with_messages();
     let query = AgentQuery {
         agent,
-        active_only: list.active.unwrap_or(false),
-        channels: list.channel.into_iter().collect(),
-        limit: list.limit,
-        after: list.cursor,
+        active_only: filters.active.unwrap_or(false),
+        channels: filters.channel.into_iter().collect(),
+        limit: page.limit,
+        after: page.cursor,
     };
     let page = state.store.agent_interactions(&tenant, &query).await?;
     Ok(Json(ListResponse::from_page(page, Order::Desc, |item| {

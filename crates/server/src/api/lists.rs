@@ -4,12 +4,13 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use interlog_core::query::{encode_cursor, InteractionQuery, Order, Page, Position};
+use interlog_core::query::{encode_cursor, InteractionQuery, Order, Page};
 use interlog_core::record::{ChannelType, Direction, Status};
 use interlog_core::{AgentId, CustomerId, Interaction, TenantId, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::page::PageParams;
 use super::params::{Params, CHANNELS, DIRECTIONS};
 use super::paths::{CustomerPath, TenantPath};
 use crate::auth::{Principal, Scope};
@@ -42,25 +43,6 @@ pub(crate) fn list_item(mut record: Interaction, with_messages: bool) -> Interac
     record
 }
 
-/// `include=messages`: what a list item carries beyond the record's summary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum Include {
-    /// The transcript.
-    Messages,
-}
-
-/// `include`: only `messages` exists.
-pub(crate) fn include_messages(params: &mut Params) -> Result<bool, ApiError> {
-    let include = params.parsed("include", |raw| match raw {
-        "messages" => Ok(Include::Messages),
-        other => Err(format!(
-            "{other:?} cannot be included; the only choice is messages"
-        )),
-    })?;
-    Ok(include == Some(Include::Messages))
-}
-
 /// The customer filter of the tenant-wide list (the customer route has it in its path).
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -79,7 +61,7 @@ impl CustomerFilter {
     }
 }
 
-/// Filters and paging of the interaction lists.
+/// Filters and order of the interaction lists (paging is `PageParams`).
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListParams {
@@ -107,21 +89,10 @@ pub(crate) struct ListParams {
     /// By start time; default desc (newest first).
     #[param(inline)]
     order: Option<Order>,
-    /// Page size, 1 to 1000; default 50.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
-    limit: u32,
-    /// The `nextCursor` of the previous page.
-    #[param(value_type = Option<String>, min_length = 1)]
-    cursor: Option<Position>,
-    /// `messages` adds the transcript to each item.
-    #[param(inline)]
-    include: Option<Include>,
 }
 
 impl ListParams {
     fn parse(params: &mut Params) -> Result<Self, ApiError> {
-        let include = include_messages(params)?.then_some(Include::Messages);
-        let order = params.choice::<Order>("order", &["asc", "desc"])?;
         let list = Self {
             from: params.timestamp("from")?,
             to: params.timestamp("to")?,
@@ -140,10 +111,7 @@ impl ListParams {
                     Ok(raw.to_string())
                 }
             })?,
-            order,
-            limit: params.page_limit()?,
-            cursor: params.cursor(order.unwrap_or_default())?,
-            include,
+            order: params.choice::<Order>("order", &["asc", "desc"])?,
         };
         if let (Some(from), Some(to)) = (list.from, list.to) {
             if to <= from {
@@ -153,7 +121,7 @@ impl ListParams {
         Ok(list)
     }
 
-    fn into_query(self, customer: Option<CustomerId>) -> InteractionQuery {
+    fn into_query(self, customer: Option<CustomerId>, page: &PageParams) -> InteractionQuery {
         InteractionQuery {
             from: self.from,
             to: self.to,
@@ -166,30 +134,35 @@ impl ListParams {
             flagged: self.flagged,
             text: self.q,
             order: self.order.unwrap_or_default(),
-            limit: self.limit,
-            after: self.cursor,
+            limit: page.limit,
+            after: page.cursor.clone(),
             ..InteractionQuery::default()
         }
     }
 }
 
+/// Reads the filters and the page, refusing any other parameter, and answers the page.
 async fn respond(
     state: &AppState,
     tenant: &TenantId,
-    list: ListParams,
+    mut params: Params,
     customer: Option<CustomerId>,
 ) -> Result<Json<ListResponse<Interaction>>, ApiError> {
-    let with_messages = list.include == Some(Include::Messages);
-    let query = list.into_query(customer);
-    let page = state.store.list_interactions(tenant, &query).await?;
-    Ok(Json(ListResponse::from_page(page, query.order, |record| {
-        list_item(record, with_messages)
-    })))
+    let list = ListParams::parse(&mut params)?;
+    let page = PageParams::parse(&mut params, list.order.unwrap_or_default())?;
+    params.finish()?;
+    let query = list.into_query(customer, &page);
+    let items = state.store.list_interactions(tenant, &query).await?;
+    Ok(Json(ListResponse::from_page(
+        items,
+        query.order,
+        |record| list_item(record, page.with_messages()),
+    )))
 }
 
 /// List the tenant's interactions by start time, filtered, keyset-paged.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/interactions", tag = "interactions",
-    params(TenantPath, CustomerFilter, ListParams),
+    params(TenantPath, CustomerFilter, ListParams, PageParams),
     responses((status = 200, body = ListResponse<Interaction>, description = "One page"), ApiError),
     security(("bearer" = ["interactions:read"])))]
 pub(crate) async fn list_interactions(
@@ -201,15 +174,13 @@ pub(crate) async fn list_interactions(
     let tenant = principal.authorize(&path.tenant, Scope::Read)?;
     let mut params = Params::new(query)?;
     let customer = CustomerFilter::parse(&mut params)?;
-    let list = ListParams::parse(&mut params)?;
-    params.finish()?;
-    respond(&state, &tenant, list, customer.customer).await
+    respond(&state, &tenant, params, customer.customer).await
 }
 
 /// One customer's interaction history, with the filters and paging of the list.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/customers/{customerId}/interactions",
     tag = "interactions",
-    params(CustomerPath, ListParams),
+    params(CustomerPath, ListParams, PageParams),
     responses((status = 200, body = ListResponse<Interaction>, description = "One page"), ApiError),
     security(("bearer" = ["interactions:read"])))]
 pub(crate) async fn list_customer_interactions(
@@ -228,7 +199,5 @@ pub(crate) async fn list_customer_interactions(
             "is given by the path on this route",
         ));
     }
-    let list = ListParams::parse(&mut params)?;
-    params.finish()?;
-    respond(&state, &tenant, list, Some(customer)).await
+    respond(&state, &tenant, params, Some(customer)).await
 }

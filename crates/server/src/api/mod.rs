@@ -10,6 +10,7 @@ pub(crate) mod health;
 pub(crate) mod interactions;
 pub(crate) mod lists;
 pub(crate) mod lookup;
+mod page;
 mod params;
 mod paths;
 

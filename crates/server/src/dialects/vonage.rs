@@ -26,6 +26,7 @@ use interlog_dialects::vonage::error::{self, bad_request, not_found};
 use interlog_dialects::vonage::render::{arrange, render, Latest, Medium, Version};
 use interlog_dialects::VendorError;
 use serde_json::Value;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -91,9 +92,18 @@ fn negotiate(headers: &HeaderMap) -> Result<Version, VendorError> {
     }
 }
 
+/// The latest-interactions options, as both routes take them.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Options {
+    /// How many, 1 to 100; default 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     size: usize,
+    /// All, Phone, Chat or Email (any case); default All.
+    #[param(rename = "type", value_type = Option<String>)]
     medium: Option<Medium>,
+    /// Open interactions first; default false.
+    #[param(rename = "activeLiveFirst", value_type = Option<bool>)]
     active_live_first: bool,
 }
 
@@ -242,12 +252,7 @@ async fn latest(
         ("agentId" = String, Path, description = "The agent"),
         ("Accept" = String, Header, example = "application/json;version=2",
             description = "`application/json;version=1` or `version=2`"),
-        ("size" = Option<u32>, Query, minimum = 1, maximum = 100,
-            description = "How many; default 1"),
-        ("type" = Option<String>, Query,
-            description = "All, Phone, Chat or Email (any case); default All"),
-        ("activeLiveFirst" = Option<bool>, Query,
-            description = "Open interactions first; default false"),
+        Options,
     ),
     responses((status = 200, body = Vec<Object>, description = "The interactions"), VonageError),
     security(("bearer" = [])))]
@@ -275,12 +280,7 @@ async fn latest_interactions(
         ("accountKey" = String, Path, description = "The account (the tenant)"),
         ("Accept" = String, Header, example = "application/json;version=2",
             description = "`application/json;version=1` or `version=2`"),
-        ("size" = Option<u32>, Query, minimum = 1, maximum = 100,
-            description = "How many; default 1"),
-        ("type" = Option<String>, Query,
-            description = "All, Phone, Chat or Email (any case); default All"),
-        ("activeLiveFirst" = Option<bool>, Query,
-            description = "Open interactions first; default false"),
+        Options,
     ),
     responses((status = 200, body = Vec<Object>, description = "The interactions"), VonageError),
     security(("bearer" = [])))]

@@ -30,7 +30,9 @@ use interlog_core::TenantId;
 use interlog_dialects::xplatform::error::{self, text, unauthenticated};
 use interlog_dialects::xplatform::render;
 use interlog_dialects::VendorError;
+use serde::Deserialize;
 use serde_json::Value;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -149,17 +151,28 @@ async fn unique_id(
     }
 }
 
+/// `.../version/{version}/account/{account}/.../{uid}`: a session the history routes name.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct SessionPath {
+    /// The API version: `2` or `v2`.
+    version: String,
+    /// The account (the tenant); `Tenant-Id` must name it too.
+    account: String,
+    /// The interaction's unique id.
+    uid: String,
+}
+
 /// The interaction a history route names, once version, credentials and account check out.
 async fn session(
     state: &AppState,
     principal: Result<Principal, ApiError>,
     headers: &HeaderMap,
-    version: &str,
-    account: &str,
-    uid: &str,
+    path: &SessionPath,
 ) -> Result<(TenantId, Interaction), XpError> {
-    check_version(version)?;
-    let tenant = authorize(principal, headers, Some(account), Scope::Read)?;
+    check_version(&path.version)?;
+    let tenant = authorize(principal, headers, Some(&path.account), Scope::Read)?;
+    let uid = &path.uid;
     let missing = || text(404, format!("Interaction {uid} was not found"));
     let record = read_interaction(state, &tenant, uid, missing).await?;
     Ok((tenant, record))
@@ -168,10 +181,8 @@ async fn session(
 /// The session's whole flow.
 #[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/interactiondata/{uid}/fullFlow",
     params(
-        ("version" = String, Path, description = "The API version: `2` or `v2`"),
-        ("account" = String, Path, description = "The account (the tenant)"),
+        SessionPath,
         ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
-        ("uid" = String, Path, description = "The interaction's unique id"),
     ),
     responses((status = 200, body = Object, description = "The session's flow"), XpError),
     security(("applicationKey" = []), ("bearer" = [])))]
@@ -179,19 +190,17 @@ async fn full_flow(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
     headers: HeaderMap,
-    Path((version, account, uid)): Path<(String, String, String)>,
+    Path(path): Path<SessionPath>,
 ) -> Result<Json<Value>, XpError> {
-    let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
+    let (_, record) = session(&state, principal, &headers, &path).await?;
     Ok(Json(render::full_flow(&record)))
 }
 
 /// The session's summary.
 #[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/interactiondata/{uid}/summary",
     params(
-        ("version" = String, Path, description = "The API version: `2` or `v2`"),
-        ("account" = String, Path, description = "The account (the tenant)"),
+        SessionPath,
         ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
-        ("uid" = String, Path, description = "The interaction's unique id"),
     ),
     responses((status = 200, body = Object, description = "The summary"), XpError),
     security(("applicationKey" = []), ("bearer" = [])))]
@@ -199,20 +208,18 @@ async fn summary(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
     headers: HeaderMap,
-    Path((version, account, uid)): Path<(String, String, String)>,
+    Path(path): Path<SessionPath>,
 ) -> Result<Json<Value>, XpError> {
-    let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
+    let (_, record) = session(&state, principal, &headers, &path).await?;
     Ok(Json(render::summary(&record)))
 }
 
 /// One variable set of the session.
 #[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/interactiondata/{uid}/variableSet/{set}",
     params(
-        ("version" = String, Path, description = "The API version: `2` or `v2`"),
-        ("account" = String, Path, description = "The account (the tenant)"),
+        SessionPath,
         ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
-        ("uid" = String, Path, description = "The interaction's unique id"),
-        ("set" = String, Path, description = "The variable set's id"),
+        VariableSetPath,
     ),
     responses((status = 200, body = Object, description = "The variable set"), XpError),
     security(("applicationKey" = []), ("bearer" = [])))]
@@ -220,12 +227,29 @@ async fn variable_set(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
     headers: HeaderMap,
-    Path((version, account, uid, set)): Path<(String, String, String, String)>,
+    Path(path): Path<SessionPath>,
+    Path(VariableSetPath { set }): Path<VariableSetPath>,
 ) -> Result<Json<Value>, XpError> {
-    let (_, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
+    let (_, record) = session(&state, principal, &headers, &path).await?;
     let set = render::variable_set(&record, &set)
         .ok_or_else(|| text(404, format!("Variable set {set} was not found")))?;
     Ok(Json(set))
+}
+
+/// `.../variableSet/{set}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct VariableSetPath {
+    /// The variable set's id.
+    set: String,
+}
+
+/// `.../photo/{uid}/{img_path}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct PhotoPath {
+    /// The photo's path, as the flow names it.
+    img_path: String,
 }
 
 /// `maxSize`, the only parameter: a positive number of pixels, if given.
@@ -251,11 +275,9 @@ fn max_size(query: RawQuery) -> Result<Option<u32>, VendorError> {
 /// A photo of the session, scaled down on request.
 #[utoipa::path(get, path = "/compat/xplatform/interact/agent/version/{version}/account/{account}/photo/{uid}/{img_path}",
     params(
-        ("version" = String, Path, description = "The API version: `2` or `v2`"),
-        ("account" = String, Path, description = "The account (the tenant)"),
+        SessionPath,
         ("Tenant-Id" = String, Header, description = "The tenant; must match the account"),
-        ("uid" = String, Path, description = "The interaction's unique id"),
-        ("img_path" = String, Path, description = "The photo's path, as the flow names it"),
+        PhotoPath,
         ("maxSize" = Option<u32>, Query, minimum = 1,
             description = "Scale down to at most this many pixels on the longer side"),
     ),
@@ -265,10 +287,11 @@ async fn photo_bytes(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
     headers: HeaderMap,
-    Path((version, account, uid, img_path)): Path<(String, String, String, String)>,
+    Path(path): Path<SessionPath>,
+    Path(PhotoPath { img_path }): Path<PhotoPath>,
     query: RawQuery,
 ) -> Result<Response, XpError> {
-    let (tenant, record) = session(&state, principal, &headers, &version, &account, &uid).await?;
+    let (tenant, record) = session(&state, principal, &headers, &path).await?;
     let max_size = max_size(query)?;
     let not_found = || text(404, "photo was not found");
     let content_id =

@@ -28,17 +28,27 @@ pub fn parse_tenant(raw: &str) -> Result<TenantId, String> {
     TenantId::parse(raw).map_err(|e| e.to_string())
 }
 
+/// The data directory (`--data`), shared by every command that keeps anything on disk.
+///
+/// Global, so that a command with subcommands (`keys`) takes it after the subcommand too.
 #[derive(Debug, clap::Args)]
 pub struct DataArgs {
-    /// The data directory: the SQLite database and the generated JWT secret live here.
+    /// The data directory: the embedded SQLite database (when no PostgreSQL database is
+    /// configured) and the generated JWT secret live here.
     #[arg(
         long = "data",
         env = "INTERLOG_DATA",
         default_value = "./interlog-data",
-        value_name = "DIR"
+        value_name = "DIR",
+        global = true
     )]
     pub data_dir: PathBuf,
+}
 
+/// The HS256 secret given on the command line (`--jwt-secret`), for the commands that sign or
+/// verify tokens. `Debug` never prints it.
+#[derive(clap::Args)]
+pub struct SecretArgs {
     /// The HS256 secret that signs and verifies tokens. When unset, a random secret is
     /// created in the data directory (mode 0600) on first use and kept.
     #[arg(
@@ -50,11 +60,19 @@ pub struct DataArgs {
     pub jwt_secret: Option<String>,
 }
 
-impl DataArgs {
+impl SecretArgs {
     pub fn secret(&self) -> Option<JwtSecret> {
         self.jwt_secret
             .as_ref()
             .map(|s| JwtSecret::new(s.as_bytes()))
+    }
+}
+
+impl std::fmt::Debug for SecretArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretArgs")
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .finish()
     }
 }
 

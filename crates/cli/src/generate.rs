@@ -9,7 +9,7 @@ use indicatif::ProgressBar;
 use interlog_core::{Event, TenantId};
 use interlog_workload::{parse_log, Spec, Workload};
 
-use crate::common::{bar, DatabaseArgs};
+use crate::common::{bar, DataArgs, DatabaseArgs};
 
 /// Events per request or transaction when loading.
 const BATCH: usize = 1000;
@@ -174,13 +174,8 @@ pub struct DemoArgs {
     /// The token for --url (default: one minted with the data directory's secret).
     #[arg(long, env = "INTERLOG_TOKEN", hide_env_values = true)]
     token: Option<String>,
-    #[arg(
-        long = "data",
-        env = "INTERLOG_DATA",
-        default_value = "./interlog-data",
-        value_name = "DIR"
-    )]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
     #[command(flatten)]
     database: DatabaseArgs,
 }
@@ -202,12 +197,12 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         Some(url) => {
             let token = match &args.token {
                 Some(token) => token.clone(),
-                None => crate::token::mint(&args.data_dir, &args.tenant)?,
+                None => crate::token::mint(&args.data.data_dir, &args.tenant)?,
             };
             post(url, &args.tenant, &token, workload, args.interactions).await?;
         }
         None => {
-            let store = args.database.open(&args.data_dir).await?;
+            let store = args.database.open(&args.data.data_dir).await?;
             let progress = bar(args.interactions, "loading");
             let mut batch: Vec<Event> = Vec::with_capacity(BATCH);
             for events in workload {

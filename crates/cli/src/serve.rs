@@ -97,7 +97,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         },
         max_body_bytes: args.max_body_bytes,
         max_content_bytes: args.max_content_bytes,
-        database_url: args.database.database_url.clone(),
+        database_url: args
+            .database
+            .database_url
+            .as_ref()
+            .map(|url| url.as_str().to_string()),
         pool: args.database.pool(),
         public_url: args.public_url.clone(),
         dnis_timeout: std::time::Duration::from_secs(args.dnis_timeout),

@@ -27,6 +27,8 @@ use anyhow::Context;
 use clap::ValueEnum;
 use interlog_store::postgres::ScratchSchema;
 
+use crate::common::DatabaseUrl;
+
 use backend::measure_backend;
 
 /// Measure ingest and query performance on a synthetic workload, beside the floor.
@@ -73,7 +75,7 @@ pub struct Args {
         value_name = "URL",
         default_value = "postgres://postgres@127.0.0.1:5432/test"
     )]
-    database: String,
+    database: DatabaseUrl,
     /// For the postgres backend: the connections the server may hold.
     #[arg(long, default_value_t = 16, value_name = "N")]
     db_max_connections: u32,
@@ -115,7 +117,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         let run = match backend {
             BackendKind::Sqlite => measure_backend(&args, backend, &scratch, None).await,
             BackendKind::Postgres => {
-                let schema = ScratchSchema::create(&args.database, &format!("interlog_bench_{}", std::process::id()))
+                let schema = ScratchSchema::create(args.database.as_str(), &format!("interlog_bench_{}", std::process::id()))
                     .await
                     .context("cannot create a schema in the PostgreSQL database of --database (pass --backends sqlite to skip it)")?;
                 let run = measure_backend(&args, backend, &scratch, Some(schema.url.clone())).await;

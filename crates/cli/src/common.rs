@@ -28,17 +28,73 @@ pub fn parse_tenant(raw: &str) -> Result<TenantId, String> {
     TenantId::parse(raw).map_err(|e| e.to_string())
 }
 
+/// A secret given on the command line or in the environment (a token, the JWT secret).
+/// `Debug` prints `***`, so no derived `Debug` of the arguments shows it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(secret: String) -> Self {
+        Self(secret)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// A database URL, which may hold a password. `Debug` shows it with the password replaced
+/// by `***` (user, host and database stay: they help debugging).
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for DatabaseUrl {
+    fn from(url: String) -> Self {
+        Self(url)
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&interlog_store::redact_password(&self.0), f)
+    }
+}
+
+/// The data directory (`--data`), shared by every command that keeps anything on disk.
+///
+/// Global, so that a command with subcommands (`keys`) takes it after the subcommand too.
 #[derive(Debug, clap::Args)]
 pub struct DataArgs {
-    /// The data directory: the SQLite database and the generated JWT secret live here.
+    /// The data directory: the embedded SQLite database (when no PostgreSQL database is
+    /// configured) and the generated JWT secret live here.
     #[arg(
         long = "data",
         env = "INTERLOG_DATA",
         default_value = "./interlog-data",
-        value_name = "DIR"
+        value_name = "DIR",
+        global = true
     )]
     pub data_dir: PathBuf,
+}
 
+/// The HS256 secret given on the command line (`--jwt-secret`), for the commands that sign or
+/// verify tokens.
+#[derive(Debug, clap::Args)]
+pub struct SecretArgs {
     /// The HS256 secret that signs and verifies tokens. When unset, a random secret is
     /// created in the data directory (mode 0600) on first use and kept.
     #[arg(
@@ -47,14 +103,14 @@ pub struct DataArgs {
         hide_env_values = true,
         value_name = "SECRET"
     )]
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
 }
 
-impl DataArgs {
+impl SecretArgs {
     pub fn secret(&self) -> Option<JwtSecret> {
         self.jwt_secret
             .as_ref()
-            .map(|s| JwtSecret::new(s.as_bytes()))
+            .map(|s| JwtSecret::new(s.expose().as_bytes()))
     }
 }
 
@@ -69,7 +125,7 @@ pub struct DatabaseArgs {
         hide_env_values = true,
         value_name = "URL"
     )]
-    pub database_url: Option<String>,
+    pub database_url: Option<DatabaseUrl>,
 
     /// PostgreSQL connections this server may hold. Across N servers keep
     /// N × this below the database's max_connections.
@@ -93,7 +149,7 @@ impl DatabaseArgs {
     /// The database URL: the one given, or the SQLite file in `data_dir` (created if need be).
     pub fn url(&self, data_dir: &Path) -> anyhow::Result<String> {
         match &self.database_url {
-            Some(url) => Ok(url.clone()),
+            Some(url) => Ok(url.as_str().to_string()),
             None => {
                 std::fs::create_dir_all(data_dir)
                     .with_context(|| format!("cannot create {}", data_dir.display()))?;

@@ -9,7 +9,7 @@ use indicatif::ProgressBar;
 use interlog_core::{Event, TenantId};
 use interlog_workload::{parse_log, Spec, Workload};
 
-use crate::common::{bar, DatabaseArgs};
+use crate::common::{bar, DataArgs, DatabaseArgs, Secret};
 
 /// Events per request or transaction when loading.
 const BATCH: usize = 1000;
@@ -41,7 +41,7 @@ pub struct Args {
     post: Option<String>,
     /// The token (or API key secret) for --post.
     #[arg(long, env = "INTERLOG_TOKEN", hide_env_values = true)]
-    token: Option<String>,
+    token: Option<Secret>,
 }
 
 /// Requests a poster keeps in flight, so the server parses one batch while it stores another.
@@ -126,7 +126,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if let Some(base) = &args.post {
         let token = args
             .token
-            .as_deref()
+            .as_ref()
+            .map(Secret::expose)
             .context("--post needs --token (or INTERLOG_TOKEN)")?;
         let sent = post(base, &args.tenant, token, workload, args.interactions).await?;
         eprintln!(
@@ -173,14 +174,9 @@ pub struct DemoArgs {
     url: Option<String>,
     /// The token for --url (default: one minted with the data directory's secret).
     #[arg(long, env = "INTERLOG_TOKEN", hide_env_values = true)]
-    token: Option<String>,
-    #[arg(
-        long = "data",
-        env = "INTERLOG_DATA",
-        default_value = "./interlog-data",
-        value_name = "DIR"
-    )]
-    data_dir: PathBuf,
+    token: Option<Secret>,
+    #[command(flatten)]
+    data: DataArgs,
     #[command(flatten)]
     database: DatabaseArgs,
 }
@@ -201,13 +197,13 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     match &args.url {
         Some(url) => {
             let token = match &args.token {
-                Some(token) => token.clone(),
-                None => crate::token::mint(&args.data_dir, &args.tenant)?,
+                Some(token) => token.expose().to_string(),
+                None => crate::token::mint(&args.data.data_dir, &args.tenant)?,
             };
             post(url, &args.tenant, &token, workload, args.interactions).await?;
         }
         None => {
-            let store = args.database.open(&args.data_dir).await?;
+            let store = args.database.open(&args.data.data_dir).await?;
             let progress = bar(args.interactions, "loading");
             let mut batch: Vec<Event> = Vec::with_capacity(BATCH);
             for events in workload {

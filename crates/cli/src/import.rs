@@ -13,7 +13,7 @@ use interlog_store::{Appended, Store};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::common::{bar, DatabaseArgs};
+use crate::common::{bar, DataArgs, DatabaseArgs};
 
 /// Import interactions exported from another system. Each becomes one
 /// `interaction-imported` event, so imports go through the same log and projection as
@@ -31,14 +31,8 @@ pub struct Args {
     /// The file: a JSON document, an array of them, or NDJSON; `-` reads stdin.
     file: PathBuf,
 
-    /// The data directory holding the SQLite file (ignored with --database postgres://...).
-    #[arg(
-        long = "data",
-        env = "INTERLOG_DATA",
-        default_value = "./interlog-data",
-        value_name = "DIR"
-    )]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
 
     #[command(flatten)]
     database: DatabaseArgs,
@@ -182,7 +176,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         text = std::fs::read_to_string(&args.file)
             .with_context(|| format!("cannot read {}", args.file.display()))?;
     }
-    let store = args.database.open(&args.data_dir).await?;
+    let store = args.database.open(&args.data.data_dir).await?;
     let Imported {
         new,
         duplicates,

@@ -1,6 +1,5 @@
 //! `interlog keys`: create, list and revoke API keys, directly in the database.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
@@ -9,7 +8,7 @@ use interlog_server::api_keys::{parse_scopes, KeyView};
 use interlog_server::auth::keys;
 use interlog_store::Store;
 
-use crate::common::DatabaseArgs;
+use crate::common::{DataArgs, DatabaseArgs};
 
 /// Manage API keys (id + secret; HTTP Basic, `Authorization: Token`, or X-Platform's
 /// Application-Key). Secrets are stored only as salted hashes and shown once, at creation.
@@ -18,15 +17,8 @@ pub struct Args {
     #[command(subcommand)]
     command: Command,
 
-    /// The data directory holding the SQLite file (ignored with --database postgres://...).
-    #[arg(
-        long = "data",
-        env = "INTERLOG_DATA",
-        default_value = "./interlog-data",
-        value_name = "DIR",
-        global = true
-    )]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
 
     #[command(flatten)]
     database: DatabaseArgs,
@@ -64,7 +56,7 @@ enum Command {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    let store = args.database.open(&args.data_dir).await?;
+    let store = args.database.open(&args.data.data_dir).await?;
     match args.command {
         Command::Create {
             tenant,

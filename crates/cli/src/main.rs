@@ -100,3 +100,45 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    /// Every secret a command takes, in arguments whose `Debug` is derived.
+    #[test]
+    fn debug_of_the_arguments_shows_no_secret() {
+        let commands: [&[&str]; 4] = [
+            &[
+                "serve",
+                "--database",
+                "postgres://app:hunter2@db/interlog",
+                "--jwt-secret",
+                "swordfish",
+            ],
+            &["token", "--tenant", "acme", "--jwt-secret", "swordfish"],
+            &[
+                "generate",
+                "--post",
+                "http://127.0.0.1:8080",
+                "--token",
+                "swordfish",
+            ],
+            &["bench", "--database", "postgres://app:hunter2@db/interlog"],
+        ];
+        for args in commands {
+            let cli = Cli::try_parse_from(std::iter::once("interlog").chain(args.iter().copied()))
+                .unwrap();
+            let shown = format!("{cli:?}");
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("swordfish"),
+                "{shown}"
+            );
+            if args.contains(&"--database") {
+                assert!(shown.contains("postgres://app:***@db/interlog"), "{shown}");
+            }
+        }
+    }
+}

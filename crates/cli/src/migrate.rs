@@ -2,20 +2,14 @@
 
 use anyhow::Context;
 
-use crate::common::DatabaseArgs;
+use crate::common::{DataArgs, DatabaseArgs};
 
 /// Bring the database schema up to date and exit. `serve` does this on start too; run it
 /// alone before rolling out a new version to several servers.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The data directory holding the SQLite file (ignored with --database postgres://...).
-    #[arg(
-        long = "data",
-        env = "INTERLOG_DATA",
-        default_value = "./interlog-data",
-        value_name = "DIR"
-    )]
-    data_dir: std::path::PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
 
     #[command(flatten)]
     database: DatabaseArgs,
@@ -23,7 +17,7 @@ pub struct Args {
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     args.database
-        .open(&args.data_dir)
+        .open(&args.data.data_dir)
         .await
         .context("migration failed")?;
     println!("database schema is up to date");

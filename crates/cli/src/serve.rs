@@ -10,7 +10,7 @@ use interlog_server::state::{DEFAULT_DNIS_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAU
 use interlog_server::Config;
 use tokio::net::TcpListener;
 
-use crate::common::{DataArgs, DatabaseArgs};
+use crate::common::{DataArgs, DatabaseArgs, SecretArgs};
 
 /// Run the HTTP server (on the embedded SQLite store unless --database names PostgreSQL).
 #[derive(Debug, clap::Args)]
@@ -26,6 +26,9 @@ pub struct Args {
 
     #[command(flatten)]
     data: DataArgs,
+
+    #[command(flatten)]
+    secret: SecretArgs,
 
     #[command(flatten)]
     database: DatabaseArgs,
@@ -81,7 +84,7 @@ pub struct Args {
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let config = Config {
         data_dir: args.data.data_dir.clone(),
-        jwt_secret: args.data.secret(),
+        jwt_secret: args.secret.secret(),
         jwt: JwtOptions {
             public_key_files: args.jwt_public_keys.clone(),
             jwks_file: args.jwks.clone(),
@@ -94,7 +97,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         },
         max_body_bytes: args.max_body_bytes,
         max_content_bytes: args.max_content_bytes,
-        database_url: args.database.database_url.clone(),
+        database_url: args
+            .database
+            .database_url
+            .as_ref()
+            .map(|url| url.as_str().to_string()),
         pool: args.database.pool(),
         public_url: args.public_url.clone(),
         dnis_timeout: std::time::Duration::from_secs(args.dnis_timeout),

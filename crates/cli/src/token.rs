@@ -4,7 +4,7 @@ use anyhow::Context;
 use interlog_core::TenantId;
 use interlog_server::auth::{secret, JwtKeys, Scope, TokenSpec};
 
-use crate::common::DataArgs;
+use crate::common::{DataArgs, SecretArgs};
 
 /// Print a JWT (HS256) for calling the API, signed with the same secret `serve` uses.
 ///
@@ -29,6 +29,9 @@ pub struct Args {
 
     #[command(flatten)]
     data: DataArgs,
+
+    #[command(flatten)]
+    secret: SecretArgs,
 }
 
 fn parse_scope(raw: &str) -> Result<Scope, String> {
@@ -50,7 +53,7 @@ pub fn mint(data_dir: &std::path::Path, tenant: &TenantId) -> anyhow::Result<Str
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let secret = match args.data.secret() {
+    let secret = match args.secret.secret() {
         Some(secret) => secret,
         None => secret::load_or_create(&args.data.data_dir).with_context(|| {
             format!(

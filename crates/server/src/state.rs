@@ -22,8 +22,9 @@ pub const DEFAULT_DNIS_TIMEOUT: std::time::Duration = std::time::Duration::from_
 /// The default request body and upload limit: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
-/// What the server is started with.
-#[derive(Clone, Debug)]
+/// What the server is started with. `Debug` hides the secrets: the JWT secret, and the
+/// password in the database URL.
+#[derive(Clone)]
 pub struct Config {
     /// Where the SQLite database and the generated JWT secret live.
     pub data_dir: PathBuf,
@@ -62,6 +63,39 @@ impl Config {
             public_url: None,
             dnis_timeout: DEFAULT_DNIS_TIMEOUT,
         }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so that a new field cannot be forgotten here.
+        let Config {
+            data_dir,
+            jwt_secret,
+            jwt,
+            rate_limit,
+            max_body_bytes,
+            max_content_bytes,
+            database_url,
+            pool,
+            dnis_timeout,
+            public_url,
+        } = self;
+        f.debug_struct("Config")
+            .field("data_dir", data_dir)
+            .field("jwt_secret", jwt_secret)
+            .field("jwt", jwt)
+            .field("rate_limit", rate_limit)
+            .field("max_body_bytes", max_body_bytes)
+            .field("max_content_bytes", max_content_bytes)
+            .field(
+                "database_url",
+                &database_url.as_deref().map(interlog_store::redact_password),
+            )
+            .field("pool", pool)
+            .field("dnis_timeout", dnis_timeout)
+            .field("public_url", public_url)
+            .finish()
     }
 }
 
@@ -142,4 +176,24 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
             .map(|u| u.trim_end_matches('/').to_string()),
         dnis_timeout: config.dnis_timeout,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_config_but_not_its_secrets() {
+        let mut config = Config::new("/var/lib/interlog");
+        config.database_url = Some("postgres://interlog:hunter2@db:5432/interlog".into());
+        config.jwt_secret = Some(JwtSecret::new("swordfish"));
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("swordfish"), "{shown}");
+        assert!(
+            shown.contains("postgres://interlog:***@db:5432/interlog"),
+            "{shown}"
+        );
+        assert!(shown.contains("/var/lib/interlog"), "{shown}");
+    }
 }

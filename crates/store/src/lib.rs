@@ -108,9 +108,52 @@ pub async fn open(url: &str, pool: &postgres::PoolSettings) -> Result<Arc<dyn St
         Ok(Arc::new(sqlite::open(Path::new(path)).await?))
     } else {
         Err(StoreError::Config(format!(
-            "unsupported database URL {url:?}: use postgres://... or sqlite://PATH"
+            "unsupported database URL {:?}: use postgres://... or sqlite://PATH",
+            redact_password(url)
         )))
     }
+}
+
+/// `url` with its password replaced by `***`, for logs and `Debug`: the user, host, port,
+/// database and other parameters stay, since they help debugging.
+///
+/// Both places a PostgreSQL URL can carry a password are covered: the user information
+/// (`postgres://user:PASSWORD@host/db`) and a `password=` query parameter. The user
+/// information ends at the *last* `@`, so a password with an unencoded `@` or `/` is still
+/// hidden whole; the price is that an `@` later in the URL hides more than the password,
+/// which is the safe side to err on.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let rest = match rest.rsplit_once('@') {
+        Some((userinfo, host_and_more)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host_and_more}"),
+            None => rest.to_string(),
+        },
+        None => rest.to_string(),
+    };
+    format!("{scheme}://{}", redact_query_password(&rest))
+}
+
+/// `rest` with the value of every `password=` query parameter replaced by `***`.
+fn redact_query_password(rest: &str) -> String {
+    let Some((before, query)) = rest.split_once('?') else {
+        return rest.to_string();
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((query, fragment)) => (query, Some(fragment)),
+        None => (query, None),
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((name, _)) if name.eq_ignore_ascii_case("password") => format!("{name}=***"),
+            _ => param.to_string(),
+        })
+        .collect();
+    let fragment = fragment.map_or(String::new(), |f| format!("#{f}"));
+    format!("{before}?{}{fragment}", params.join("&"))
 }
 
 impl StoreError {
@@ -130,4 +173,50 @@ pub(crate) fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     since_epoch.as_millis() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn a_url_keeps_everything_but_its_password() {
+        for (url, shown) in [
+            (
+                "postgres://user:s3cret@db:5432/app",
+                "postgres://user:***@db:5432/app",
+            ),
+            (
+                "postgresql://user:s3cret@db/app?sslmode=require",
+                "postgresql://user:***@db/app?sslmode=require",
+            ),
+            // Unencoded @ and / in the password: hidden whole.
+            (
+                "postgres://user:p@ss/w@db/app",
+                "postgres://user:***@db/app",
+            ),
+            (
+                "postgres://user@db/app?password=s3cret&sslmode=require",
+                "postgres://user@db/app?password=***&sslmode=require",
+            ),
+            (
+                "postgres://u:a@db/app?PASSWORD=b#x",
+                "postgres://u:***@db/app?PASSWORD=***#x",
+            ),
+            ("postgres://user:@db/app", "postgres://user:***@db/app"),
+            // Nothing to hide.
+            ("postgres://user@db:5432/app", "postgres://user@db:5432/app"),
+            (
+                "postgres://db/app?options=-c%20search_path%3Dx",
+                "postgres://db/app?options=-c%20search_path%3Dx",
+            ),
+            (
+                "sqlite:///var/lib/interlog/interlog.db",
+                "sqlite:///var/lib/interlog/interlog.db",
+            ),
+            ("./interlog-data/interlog.db", "./interlog-data/interlog.db"),
+        ] {
+            assert_eq!(redact_password(url), shown, "{url}");
+        }
+    }
 }

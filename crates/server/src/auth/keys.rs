@@ -16,11 +16,19 @@ use sha2::{Digest, Sha256};
 
 use super::{Principal, Scope};
 
-/// A key as created: the secret is shown once and never stored.
-#[derive(Debug)]
+/// A key as created: the secret is shown once and never stored. `Debug` never prints it.
 pub struct NewKey {
     pub record: ApiKeyRecord,
     pub secret: String,
+}
+
+impl std::fmt::Debug for NewKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewKey")
+            .field("record", &self.record)
+            .field("secret", &"***")
+            .finish()
+    }
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -129,5 +137,13 @@ mod tests {
         ));
         let other = generate(TenantId::parse("acme").unwrap(), &[Scope::Read], None, 0);
         assert_ne!(other.record.salt, key.record.salt, "salted per key");
+    }
+
+    #[test]
+    fn debug_never_prints_the_secret() {
+        let key = generate(TenantId::parse("acme").unwrap(), &[Scope::Read], None, 0);
+        let shown = format!("{key:?}");
+        assert!(!shown.contains(&key.secret), "{shown}");
+        assert!(shown.contains(&key.record.key_id), "{shown}");
     }
 }

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use interlog_core::TenantId;
@@ -122,69 +122,91 @@ enum Credential<'a> {
 
 const HOW: &str = "send Authorization: Bearer <token>, Basic <key id:secret> or Token <secret>";
 
+/// The credential a request carries: the Authorization header first, then X-Platform's
+/// User-Id/User-Password pair, then its Application-Key.
 fn credential(headers: &HeaderMap) -> Result<Credential<'_>, ApiError> {
     if let Some(value) = headers.get(AUTHORIZATION) {
-        let value = value
-            .to_str()
-            .map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
-        let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
-        let rest = rest.trim();
-        return match scheme.to_ascii_lowercase().as_str() {
-            "bearer" => Ok(Credential::Jwt(rest)),
-            "token" if rest.matches('.').count() == 2 => Ok(Credential::Jwt(rest)),
-            "token" => Ok(Credential::Key {
-                id: None,
-                secret: rest.to_string(),
-            }),
-            "basic" => {
-                let decoded = STANDARD
-                    .decode(rest)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok());
-                let (id, secret) = decoded
-                    .as_deref()
-                    .and_then(|d| d.split_once(':'))
-                    .ok_or_else(|| ApiError::unauthorized("the Basic credentials are malformed"))?;
-                Ok(Credential::Key {
-                    id: Some(id.to_string()),
-                    secret: secret.to_string(),
-                })
-            }
-            _ => Err(ApiError::unauthorized(format!(
-                "unsupported Authorization scheme: {HOW}"
-            ))),
-        };
+        return authorization(value);
     }
-    // X-Platform's access-token headers: base64 of the key id and of its secret.
     if let (Some(user), Some(password)) = (headers.get("user-id"), headers.get("user-password")) {
-        let decode = |v: &axum::http::HeaderValue| {
-            v.to_str()
-                .ok()
-                .and_then(|s| STANDARD.decode(s.trim()).ok())
-                .and_then(|b| String::from_utf8(b).ok())
-        };
-        return match (decode(user), decode(password)) {
-            (Some(id), Some(secret)) => Ok(Credential::Key {
-                id: Some(id),
-                secret,
-            }),
-            _ => Err(ApiError::unauthorized(
-                "User-Id and User-Password must be base64",
-            )),
-        };
+        return user_id_and_password(user, password);
     }
     if let Some(value) = headers.get("application-key") {
-        let secret = value
-            .to_str()
-            .map_err(|_| ApiError::unauthorized("the Application-Key header is not valid text"))?;
-        return Ok(Credential::Key {
-            id: None,
-            secret: secret.trim().to_string(),
-        });
+        return application_key(value);
     }
     Err(ApiError::unauthorized(format!(
         "missing credentials: {HOW}"
     )))
+}
+
+/// `Authorization: Bearer <JWT>`, `Token <JWT or secret>` or `Basic <key id:secret>`.
+fn authorization(value: &HeaderValue) -> Result<Credential<'_>, ApiError> {
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
+    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    let rest = rest.trim();
+    match scheme.to_ascii_lowercase().as_str() {
+        "bearer" => Ok(Credential::Jwt(rest)),
+        "token" if rest.matches('.').count() == 2 => Ok(Credential::Jwt(rest)),
+        "token" => Ok(Credential::Key {
+            id: None,
+            secret: rest.to_string(),
+        }),
+        "basic" => basic(rest),
+        _ => Err(ApiError::unauthorized(format!(
+            "unsupported Authorization scheme: {HOW}"
+        ))),
+    }
+}
+
+/// HTTP Basic credentials: base64 of `<key id>:<secret>`.
+fn basic(encoded: &str) -> Result<Credential<'static>, ApiError> {
+    let decoded = STANDARD
+        .decode(encoded)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
+    let (id, secret) = decoded
+        .as_deref()
+        .and_then(|d| d.split_once(':'))
+        .ok_or_else(|| ApiError::unauthorized("the Basic credentials are malformed"))?;
+    Ok(Credential::Key {
+        id: Some(id.to_string()),
+        secret: secret.to_string(),
+    })
+}
+
+/// X-Platform's access-token headers: base64 of the key id and of its secret.
+fn user_id_and_password(
+    user: &HeaderValue,
+    password: &HeaderValue,
+) -> Result<Credential<'static>, ApiError> {
+    let decode = |v: &HeaderValue| {
+        v.to_str()
+            .ok()
+            .and_then(|s| STANDARD.decode(s.trim()).ok())
+            .and_then(|b| String::from_utf8(b).ok())
+    };
+    match (decode(user), decode(password)) {
+        (Some(id), Some(secret)) => Ok(Credential::Key {
+            id: Some(id),
+            secret,
+        }),
+        _ => Err(ApiError::unauthorized(
+            "User-Id and User-Password must be base64",
+        )),
+    }
+}
+
+/// X-Platform's `Application-Key: <secret>`.
+fn application_key(value: &HeaderValue) -> Result<Credential<'static>, ApiError> {
+    let secret = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("the Application-Key header is not valid text"))?;
+    Ok(Credential::Key {
+        id: None,
+        secret: secret.trim().to_string(),
+    })
 }
 
 /// Verifies credentials (tokens, API keys) and limits each principal's request rate.

@@ -1,0 +1,219 @@
+//! Measuring one backend: start a server on a fresh store, load the workload over HTTP,
+//! measure every endpoint and the raw store's point lookups, then time `import`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use interlog_core::{InteractionId, TenantId};
+use interlog_server::auth::RateLimit;
+use interlog_server::Config;
+use interlog_store::postgres::PoolSettings;
+use interlog_store::Store;
+use interlog_workload::{Rng, Spec, Workload};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use super::endpoints::endpoints;
+use super::import::time_import;
+use super::load::{measure, Figure};
+use super::{Args, BackendKind, START_MS, TENANT};
+
+/// A number of events taken in over some seconds.
+pub(super) struct Rate {
+    pub events: u64,
+    pub seconds: f64,
+}
+
+impl Rate {
+    pub fn per_second(&self) -> f64 {
+        self.events as f64 / self.seconds.max(f64::EPSILON)
+    }
+
+    pub fn json(&self) -> Value {
+        json!({"events": self.events, "seconds": self.seconds, "eventsPerSecond": self.per_second()})
+    }
+}
+
+/// Everything measured on one backend.
+pub(super) struct Run {
+    pub backend: &'static str,
+    pub ingest: Rate,
+    /// Interactions imported as CxEngage documents (one event each).
+    pub import: Rate,
+    pub figures: Vec<Figure>,
+    pub store_lookups_per_second: f64,
+    pub bytes_per_interaction: f64,
+    pub peak_rss: Option<u64>,
+    /// How long refreshing the planner's statistics took after the load.
+    pub analyze_seconds: f64,
+}
+
+/// A server started in this process for the run, and what the harness reaches it by.
+struct Server {
+    store: Arc<dyn Store>,
+    base: String,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+/// Loads the workload into a fresh store on `backend` and measures it.
+pub(super) async fn measure_backend(
+    args: &Args,
+    backend: BackendKind,
+    scratch: &Path,
+    database_url: Option<String>,
+) -> anyhow::Result<Run> {
+    reset_peak_rss();
+    let server = start(args, scratch, database_url).await?;
+    let store = server.store.as_ref();
+    let tenant = TenantId::parse(TENANT).expect("a valid tenant");
+    let token = crate::token::mint(scratch, &tenant)?;
+    eprintln!(
+        "{}: loading {} interactions",
+        backend.name(),
+        args.interactions
+    );
+    let (ingest, days) = ingest(args, &server.base, &tenant, &token).await?;
+    // What a DBA does after a bulk load (autovacuum would, later); timed apart from ingest.
+    let began = Instant::now();
+    store.refresh_statistics().await?;
+    let analyze_seconds = began.elapsed().as_secs_f64();
+    let bytes_per_interaction = store.size_bytes().await? as f64 / args.interactions.max(1) as f64;
+
+    let figures = measure_endpoints(args, &server.base, &token, days).await?;
+    let store_lookups_per_second = store_lookups(args, store, &tenant).await?;
+    // Before the import, which holds each file in memory, as `interlog import` does.
+    let peak_rss = peak_rss();
+
+    // `import` of CxEngage documents (another seed than the loaded workload), into a tenant
+    // of its own; only the import is timed, not the export.
+    let workload = Workload::new(spec(args.interactions.min(args.import_max), 2));
+    let import_tenant = TenantId::parse("bench-import").expect("a valid tenant");
+    let import = time_import(store, &tenant, &import_tenant, workload).await?;
+    server.task.abort();
+
+    Ok(Run {
+        backend: backend.name(),
+        ingest,
+        import,
+        figures,
+        store_lookups_per_second,
+        bytes_per_interaction,
+        peak_rss,
+        analyze_seconds,
+    })
+}
+
+/// Opens a store in `scratch` (or at `database_url`) and serves it on a free local port,
+/// without a rate limit.
+async fn start(
+    args: &Args,
+    scratch: &Path,
+    database_url: Option<String>,
+) -> anyhow::Result<Server> {
+    let mut config = Config::new(scratch);
+    config.database_url = database_url;
+    config.pool = PoolSettings {
+        max_connections: args.db_max_connections,
+        ..PoolSettings::default()
+    };
+    config.rate_limit = RateLimit {
+        per_second: 0,
+        burst: 0,
+    };
+    let state = interlog_server::open(&config)
+        .await
+        .context("cannot open the store")?;
+    let store = state.store.clone();
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let task = tokio::spawn(interlog_server::run(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    Ok(Server { store, base, task })
+}
+
+/// Ingests the workload through the HTTP API, NDJSON batches of 1000 events; the rate, and
+/// the days the workload spans.
+async fn ingest(
+    args: &Args,
+    base: &str,
+    tenant: &TenantId,
+    token: &str,
+) -> anyhow::Result<(Rate, u32)> {
+    let load = spec(args.interactions, 1);
+    let days = load.days;
+    let began = Instant::now();
+    let events =
+        crate::generate::post(base, tenant, token, Workload::new(load), args.interactions).await?;
+    let ingest = Rate {
+        events,
+        seconds: began.elapsed().as_secs_f64(),
+    };
+    Ok((ingest, days))
+}
+
+/// Every endpoint at every concurrency, one after the other.
+async fn measure_endpoints(
+    args: &Args,
+    base: &str,
+    token: &str,
+    days: u32,
+) -> anyhow::Result<Vec<Figure>> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()?;
+    let duration = Duration::from_millis(args.duration_ms);
+    let mut figures = Vec::new();
+    for (endpoint, pick) in endpoints(base, args.interactions, days) {
+        for &c in &args.connections {
+            figures.push(measure(&client, token, endpoint, c, duration, pick.clone()).await);
+        }
+    }
+    Ok(figures)
+}
+
+/// The raw store's point lookups per second, no HTTP: the other floor.
+async fn store_lookups(args: &Args, store: &dyn Store, tenant: &TenantId) -> anyhow::Result<f64> {
+    let duration = Duration::from_millis(args.duration_ms);
+    let began = Instant::now();
+    let mut rng = Rng::new(9);
+    let mut lookups = 0u64;
+    while began.elapsed() < duration {
+        let id = InteractionId::parse(format!("gen-1-{}", rng.below(args.interactions.max(1))))
+            .expect("a valid id");
+        store.get_interaction(tenant, &id).await?;
+        lookups += 1;
+    }
+    Ok(lookups as f64 / began.elapsed().as_secs_f64())
+}
+
+/// `interactions` of the workload with `seed`, a day per 50,000 from 2024-01-01.
+fn spec(interactions: u64, seed: u64) -> Spec {
+    Spec {
+        interactions,
+        seed,
+        days: (interactions / 50_000).max(1) as u32,
+        start_ms: START_MS,
+    }
+}
+
+/// The peak resident set of this process (server and client), in bytes.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace()
+        .nth(1)?
+        .parse::<u64>()
+        .ok()
+        .map(|kb| kb * 1024)
+}
+
+/// Starts a new peak for [`peak_rss`], so each backend's run reports its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}

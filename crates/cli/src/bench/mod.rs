@@ -1,0 +1,134 @@
+//! `interlog bench`: the load harness. For each backend (SQLite, then PostgreSQL in a schema
+//! of its own), it starts a server in this process, loads a synthetic workload through the
+//! HTTP API, measures each endpoint at several concurrencies beside the floor measured the
+//! same way (`GET /healthz` on the same server), so that the ratio holds on a noisy machine,
+//! then times `import` of vendor documents. It prints markdown tables and writes JSON.
+//!
+//! The client runs in the same process as the server and shares its cores: the floor pays
+//! that cost too, which is what makes the ratios comparable.
+//!
+//! # Layout
+//! - `mod.rs`: the flags, and one run over the chosen backends;
+//! - `backend.rs`: measuring one backend (start a server, load, query, look up, import);
+//! - `endpoints.rs`: the measured endpoints, a table of how each picks its next URL;
+//! - `load.rs`: the closed-loop HTTP clients that measure one endpoint;
+//! - `import.rs`: timing `import` of CxEngage documents;
+//! - `report.rs`: the markdown tables and the JSON.
+
+mod backend;
+mod endpoints;
+mod import;
+mod load;
+mod report;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::ValueEnum;
+use interlog_store::postgres::ScratchSchema;
+
+use crate::common::DatabaseUrl;
+
+use backend::measure_backend;
+
+/// Measure ingest and query performance on a synthetic workload, beside the floor.
+///
+/// For each backend (SQLite, then PostgreSQL): load N generated interactions over HTTP, time
+/// each endpoint at each concurrency beside `GET /healthz` on the same server and the raw
+/// store's point lookups, time `import` of CxEngage documents, and report bytes on disk and
+/// peak RSS. Prints markdown tables and writes JSON (--out).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// How many interactions to load (try 10000, 100000, 1000000).
+    #[arg(long, default_value_t = 10_000)]
+    interactions: u64,
+    /// How long each measurement runs, in milliseconds.
+    #[arg(long, default_value_t = 3000)]
+    duration_ms: u64,
+    /// The concurrent connections to measure at, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    connections: Vec<usize>,
+    /// Where to write the JSON results.
+    #[arg(long, default_value = "bench-results.json", value_name = "FILE")]
+    out: PathBuf,
+    /// The data directory for the embedded store (default: a fresh one under the system's
+    /// temporary directory, removed afterwards).
+    #[arg(long = "data", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// The backends to measure, one after the other in this run.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "sqlite,postgres"
+    )]
+    backends: Vec<BackendKind>,
+    /// At most this many interactions are exported as CxEngage documents and timed through
+    /// `import`, in files of 10,000 (`import` reads a whole file into memory).
+    #[arg(long, default_value_t = 100_000)]
+    import_max: u64,
+    /// For the postgres backend: the PostgreSQL database to work in. The run creates a
+    /// schema of its own there and drops it at the end. (Deliberately not read from
+    /// INTERLOG_DATABASE_URL, so a benchmark never lands on a configured deployment.)
+    #[arg(
+        long = "database",
+        value_name = "URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    database: DatabaseUrl,
+    /// For the postgres backend: the connections the server may hold.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    db_max_connections: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackendKind {
+    /// The embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl BackendKind {
+    fn name(self) -> &'static str {
+        match self {
+            BackendKind::Sqlite => "sqlite",
+            BackendKind::Postgres => "postgresql",
+        }
+    }
+}
+
+/// The tenant the workload is loaded into.
+const TENANT: &str = "bench";
+const DAY_MS: i64 = 86_400_000;
+const START_MS: i64 = 1_704_067_200_000; // 2024-01-01
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let mut runs = Vec::new();
+    for &backend in &args.backends {
+        let scratch = match &args.data_dir {
+            Some(dir) => dir.join(backend.name()),
+            None => std::env::temp_dir().join(format!(
+                "interlog-bench-{}-{}",
+                std::process::id(),
+                backend.name()
+            )),
+        };
+        let run = match backend {
+            BackendKind::Sqlite => measure_backend(&args, backend, &scratch, None).await,
+            BackendKind::Postgres => {
+                let schema = ScratchSchema::create(args.database.as_str(), &format!("interlog_bench_{}", std::process::id()))
+                    .await
+                    .context("cannot create a schema in the PostgreSQL database of --database (pass --backends sqlite to skip it)")?;
+                let run = measure_backend(&args, backend, &scratch, Some(schema.url.clone())).await;
+                schema.drop().await?;
+                run
+            }
+        };
+        if args.data_dir.is_none() {
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
+        runs.push(run?);
+    }
+    report::report(&args, &runs)
+}

@@ -1,0 +1,108 @@
+//! Reporting: a markdown summary and table per backend on stdout, and the JSON of every run
+//! in the `--out` file.
+
+use anyhow::Context;
+use serde_json::{json, Value};
+
+use super::backend::Run;
+use super::load::Figure;
+use super::Args;
+
+/// Prints each run and writes the JSON of them all to `args.out`.
+pub(super) fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
+    let mut results = Vec::new();
+    for run in runs {
+        print_summary(args, run);
+        let rows = print_table(run);
+        results.push(json!({
+            "backend": run.backend, "ingest": run.ingest.json(), "import": run.import.json(),
+            "storeLookupsPerSecond": run.store_lookups_per_second, "bytesPerInteraction": run.bytes_per_interaction,
+            "peakRssBytes": run.peak_rss, "analyzeSeconds": run.analyze_seconds, "endpoints": rows,
+        }));
+    }
+    let results =
+        json!({"interactions": args.interactions, "durationMs": args.duration_ms, "runs": results});
+    std::fs::write(&args.out, serde_json::to_string_pretty(&results)?)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!("JSON: {}", args.out.display());
+    Ok(())
+}
+
+/// The run's heading and its whole-run figures, one line each.
+fn print_summary(args: &Args, run: &Run) {
+    println!(
+        "## Interlog benchmark: {} interactions, {}\n",
+        args.interactions, run.backend
+    );
+    println!(
+        "Ingest over HTTP: {} events in {:.1} s = **{:.0} events/s**",
+        run.ingest.events,
+        run.ingest.seconds,
+        run.ingest.per_second()
+    );
+    println!(
+        "Ingest through `import` (CxEngage documents, one event each): {} in {:.1} s = **{:.0} interactions/s**",
+        run.import.events, run.import.seconds, run.import.per_second()
+    );
+    if run.analyze_seconds >= 0.05 {
+        println!(
+            "Planner statistics refreshed after the load (ANALYZE) in {:.1} s",
+            run.analyze_seconds
+        );
+    }
+    println!(
+        "Raw store point lookups (no HTTP): {:.0}/s",
+        run.store_lookups_per_second
+    );
+    println!(
+        "On disk (tables and indexes): {:.0} bytes per interaction",
+        run.bytes_per_interaction
+    );
+    if let Some(rss) = run.peak_rss {
+        println!(
+            "Peak RSS (server and client, ingest and queries): {:.0} MiB",
+            rss as f64 / 1_048_576.0
+        );
+    }
+}
+
+/// The table of the run's figures, each beside the floor and the store's lookups; returns
+/// the same rows as JSON.
+fn print_table(run: &Run) -> Vec<Value> {
+    let floor = |c: usize| {
+        run.figures
+            .iter()
+            .find(|f| f.endpoint.ends_with("(floor)") && f.connections == c)
+            .map_or(0.0, |f| f.requests_per_second)
+    };
+    println!("\n| endpoint | conns | req/s | vs /healthz | vs store lookups | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+    let mut rows = Vec::new();
+    for f in &run.figures {
+        let ratio = if floor(f.connections) > 0.0 {
+            f.requests_per_second / floor(f.connections)
+        } else {
+            0.0
+        };
+        let to_store = f.requests_per_second / run.store_lookups_per_second.max(f64::EPSILON);
+        print_row(f, ratio, to_store);
+        rows.push(json!({"endpoint": f.endpoint, "connections": f.connections, "requestsPerSecond": f.requests_per_second,
+            "ratioToFloor": ratio, "ratioToStoreLookups": to_store, "p50Ms": f.p50_ms, "p99Ms": f.p99_ms, "errors": f.errors}));
+    }
+    println!();
+    rows
+}
+
+/// One figure as a row of the table.
+fn print_row(f: &Figure, ratio: f64, to_store: f64) {
+    println!(
+        "| {} | {} | {:.0} | {:.0}% | {:.0}% | {:.2} | {:.2} | {} |",
+        f.endpoint,
+        f.connections,
+        f.requests_per_second,
+        ratio * 100.0,
+        to_store * 100.0,
+        f.p50_ms,
+        f.p99_ms,
+        f.errors
+    );
+}

@@ -11,6 +11,8 @@ use interlog_store::testing::PgSchema;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
+pub mod fixtures;
+
 pub const SECRET: &str = "test-secret-not-for-production";
 
 pub struct TestApp {

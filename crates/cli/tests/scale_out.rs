@@ -44,63 +44,52 @@ fn workload() -> Vec<Value> {
                 (n * 7) % 1000
             )
         };
-        let mut push = |seq: usize, kind: &str, s: usize, extra: Value| {
+        for (seq, (kind, s, extra)) in steps(n).into_iter().enumerate() {
             let mut e = json!({"eventId": format!("{id}-{seq}"), "type": kind, "interactionId": id, "timestamp": at(s)});
             e.as_object_mut()
                 .unwrap()
                 .extend(extra.as_object().unwrap().clone());
             events.push(e);
-        };
-        let channel = if n % 3 == 0 { "chat" } else { "voice" };
-        push(
-            0,
+        }
+    }
+    events
+}
+
+/// Interaction `n`'s events as (type, seconds after its start, fields), in sequence order:
+/// every fifth is abandoned in the queue, the others are held, transferred and noted.
+fn steps(n: usize) -> Vec<(&'static str, usize, Value)> {
+    let channel = if n.is_multiple_of(3) { "chat" } else { "voice" };
+    let agent = format!("agent-{}", n % 4);
+    let mut steps = vec![
+        (
             "interaction-started",
             0,
             json!({"channelType": channel, "direction": "inbound", "customer": {"id": format!("c{}", n % 7)}}),
-        );
-        push(
-            1,
+        ),
+        (
             "queue-entered",
             3,
             json!({"queueId": "support", "entryType": "ivr"}),
-        );
-        if n % 5 == 4 {
-            push(2, "customer-disconnected", 40, json!({}));
-            push(3, "interaction-ended", 41, json!({}));
-            continue;
-        }
-        push(
-            2,
-            "agent-allocated",
-            12,
-            json!({"agentId": format!("agent-{}", n % 4)}),
-        );
-        push(
-            3,
-            "message",
-            14,
-            json!({"participant": "customer", "text": format!("hello {n}"), "sentiment": "neutral"}),
-        );
-        push(4, "hold-started", 20, json!({}));
-        push(5, "hold-ended", 27, json!({}));
-        push(
-            6,
-            "transfer-started",
-            30,
-            json!({"agentId": format!("agent-{}", n % 4), "toAgentId": "agent-9"}),
-        );
-        push(7, "agent-allocated", 35, json!({"agentId": "agent-9"}));
-        push(8, "transfer-ended", 35, json!({"outcome": "success"}));
-        push(
-            9,
-            "agent-deallocated",
-            35,
-            json!({"agentId": format!("agent-{}", n % 4)}),
-        );
-        push(10, "interaction-ended", 90, json!({}));
-        push(11, "note-added", 95, json!({"text": "resolved"}));
+        ),
+    ];
+    if n % 5 == 4 {
+        steps.push(("customer-disconnected", 40, json!({})));
+        steps.push(("interaction-ended", 41, json!({})));
+        return steps;
     }
-    events
+    steps.extend([
+        ("agent-allocated", 12, json!({"agentId": agent})),
+        ("message", 14, json!({"participant": "customer", "text": format!("hello {n}"), "sentiment": "neutral"})),
+        ("hold-started", 20, json!({})),
+        ("hold-ended", 27, json!({})),
+        ("transfer-started", 30, json!({"agentId": agent, "toAgentId": "agent-9"})),
+        ("agent-allocated", 35, json!({"agentId": "agent-9"})),
+        ("transfer-ended", 35, json!({"outcome": "success"})),
+        ("agent-deallocated", 35, json!({"agentId": agent})),
+        ("interaction-ended", 90, json!({})),
+        ("note-added", 95, json!({"text": "resolved"})),
+    ]);
+    steps
 }
 
 /// A fixed permutation (a linear congruential shuffle), so failures reproduce.

@@ -35,23 +35,66 @@ fn at(s: &str) -> String {
     format!("2024-06-03T14:{s}Z")
 }
 
+/// x1: queued, answered by ann, held, hooked to a Zendesk ticket, transferred to bob, who
+/// tries to add cat.
+fn hooked_call() -> Value {
+    let steps = [
+        (
+            "interaction-started",
+            "00:00.000",
+            json!({"channelType": "voice", "direction": "inbound", "customer": {"address": "+15550001"}, "contactId": "contact-7"}),
+        ),
+        (
+            "queue-entered",
+            "00:05.000",
+            json!({"queueId": "q-sales", "queueName": "Sales", "entryType": "ivr", "interactionQueueId": "iq-1"}),
+        ),
+        (
+            "agent-allocated",
+            "00:12.500",
+            json!({"agentId": "ann", "agentName": "Ann Smith", "sessionId": "sess-1", "interactionAgentId": "ia-1"}),
+        ),
+        ("hold-started", "01:00.000", json!({"agentId": "ann"})),
+        ("hold-ended", "01:20.000", json!({"agentId": "ann"})),
+        (
+            "hook-linked",
+            "01:30.000",
+            json!({"hookType": "zendesk", "hookSubType": "ticket", "hookId": "12345", "hookName": "Ticket #12345", "hookedBy": "zd-99", "agentId": "ann", "interactionHookId": "h-1"}),
+        ),
+        (
+            "transfer-started",
+            "02:00.000",
+            json!({"agentId": "ann", "toAgentId": "bob", "segmentId": "seg-1"}),
+        ),
+        (
+            "agent-allocated",
+            "02:10.000",
+            json!({"agentId": "bob", "interactionAgentId": "ia-2"}),
+        ),
+        ("transfer-ended", "02:10.000", json!({"outcome": "success"})),
+        ("agent-deallocated", "02:10.000", json!({"agentId": "ann"})),
+        (
+            "participant-add-started",
+            "03:00.000",
+            json!({"agentId": "bob", "toAgentId": "cat", "segmentId": "seg-2"}),
+        ),
+        (
+            "participant-add-ended",
+            "03:30.000",
+            json!({"outcome": "cancelled"}),
+        ),
+        ("interaction-ended", "05:00.000", json!({})),
+    ];
+    // The events are 1 to 13, in this order.
+    (1..)
+        .zip(steps)
+        .map(|(n, (kind, time, fields))| event(&n.to_string(), kind, "x1", &at(time), fields))
+        .collect()
+}
+
 async fn a_transferred_held_and_hooked_call(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.ingest("acme", &json!([
-        event("1", "interaction-started", "x1", &at("00:00.000"), json!({"channelType": "voice", "direction": "inbound", "customer": {"address": "+15550001"}, "contactId": "contact-7"})),
-        event("2", "queue-entered", "x1", &at("00:05.000"), json!({"queueId": "q-sales", "queueName": "Sales", "entryType": "ivr", "interactionQueueId": "iq-1"})),
-        event("3", "agent-allocated", "x1", &at("00:12.500"), json!({"agentId": "ann", "agentName": "Ann Smith", "sessionId": "sess-1", "interactionAgentId": "ia-1"})),
-        event("4", "hold-started", "x1", &at("01:00.000"), json!({"agentId": "ann"})),
-        event("5", "hold-ended", "x1", &at("01:20.000"), json!({"agentId": "ann"})),
-        event("6", "hook-linked", "x1", &at("01:30.000"), json!({"hookType": "zendesk", "hookSubType": "ticket", "hookId": "12345", "hookName": "Ticket #12345", "hookedBy": "zd-99", "agentId": "ann", "interactionHookId": "h-1"})),
-        event("7", "transfer-started", "x1", &at("02:00.000"), json!({"agentId": "ann", "toAgentId": "bob", "segmentId": "seg-1"})),
-        event("8", "agent-allocated", "x1", &at("02:10.000"), json!({"agentId": "bob", "interactionAgentId": "ia-2"})),
-        event("9", "transfer-ended", "x1", &at("02:10.000"), json!({"outcome": "success"})),
-        event("10", "agent-deallocated", "x1", &at("02:10.000"), json!({"agentId": "ann"})),
-        event("11", "participant-add-started", "x1", &at("03:00.000"), json!({"agentId": "bob", "toAgentId": "cat", "segmentId": "seg-2"})),
-        event("12", "participant-add-ended", "x1", &at("03:30.000"), json!({"outcome": "cancelled"})),
-        event("13", "interaction-ended", "x1", &at("05:00.000"), json!({})),
-    ])).await;
+    app.ingest("acme", &hooked_call()).await;
     let (status, doc) = get(&app, "/interactions/x1", "acme").await;
     assert_eq!(status, 200);
     assert_eq!(doc["interactionTime"], json!(300));
@@ -101,8 +144,9 @@ async fn a_transferred_held_and_hooked_call(backend: Backend) {
     assert!(doc.get("flagged").is_none());
 }
 
-async fn lists_and_contact_history_page_by_number(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+/// i00..i24, started on the hour from 10:00 to 21:00 on 2017-12-29, contact "even" or "odd";
+/// every fifth has Zendesk ticket t<n>, "Ticket <n>".
+fn twenty_five_calls() -> Value {
     let mut events = Vec::new();
     for n in 0..25 {
         let id = format!("i{n:02}");
@@ -113,16 +157,26 @@ async fn lists_and_contact_history_page_by_number(backend: Backend) {
                 json!({"hookType": "zendesk", "hookSubType": "ticket", "hookId": format!("t{n}"), "hookName": format!("Ticket {n}")})));
         }
     }
-    app.ingest("acme", &json!(events)).await;
-    let ids = |body: &Value| -> Vec<String> {
-        body["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["interactionId"].as_str().unwrap().to_string())
-            .collect()
-    };
+    json!(events)
+}
 
+fn ids(body: &Value) -> Vec<String> {
+    body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["interactionId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn spawn_with_calls(backend: Backend) -> TestApp {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &twenty_five_calls()).await;
+    app
+}
+
+async fn lists_page_by_number(backend: Backend) {
+    let app = spawn_with_calls(backend).await;
     let (status, first) = get(&app, "/interactions", "acme").await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -146,7 +200,10 @@ async fn lists_and_contact_history_page_by_number(backend: Backend) {
     all.sort();
     all.dedup();
     assert_eq!(all.len(), 25, "pages cover every interaction once");
+}
 
+async fn lists_filter_by_time_hook_and_contact(backend: Backend) {
+    let app = spawn_with_calls(backend).await;
     let (_, window) = get(&app, "/interactions?startTimeRange=2017-12-29T14:00:00.000Z&endTimeRange=2017-12-29T24:00:00.000Z&limit=100", "acme").await;
     assert_eq!(
         window["total"],
@@ -166,7 +223,10 @@ async fn lists_and_contact_history_page_by_number(backend: Backend) {
     assert_eq!(ids(&named), ["i15"]);
     let (_, contact) = get(&app, "/interactions?contactId=odd&limit=100", "acme").await;
     assert_eq!(contact["total"], json!(12));
+}
 
+async fn contact_history_pages_by_number_with_every_field(backend: Backend) {
+    let app = spawn_with_calls(backend).await;
     let (status, history) = get(&app, "/contacts/even/interactions?limit=5&page=1", "acme").await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -262,6 +322,8 @@ async fn errors_and_tenancy(backend: Backend) {
 on_every_backend!(
     the_worked_example_is_the_seeds_sample_exactly,
     a_transferred_held_and_hooked_call,
-    lists_and_contact_history_page_by_number,
+    lists_page_by_number,
+    lists_filter_by_time_hook_and_contact,
+    contact_history_pages_by_number_with_every_field,
     errors_and_tenancy,
 );

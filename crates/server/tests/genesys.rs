@@ -12,102 +12,126 @@ use serde_json::{json, Value};
 const BASE: &str = "/compat/genesys-ucs";
 
 fn workload() -> Value {
-    json!([
-        event(
-            "p1",
-            "interaction-started",
-            "call-1",
-            "2024-05-01T10:00:00Z",
-            json!({"channelType": "voice", "direction": "inbound",
-            "customer": {"id": "cust-1", "address": "+15550001"}, "attributes": {"Segment": "gold", " spaced key": "kept"}})
-        ),
-        event(
-            "p2",
-            "agent-allocated",
-            "call-1",
-            "2024-05-01T10:00:10Z",
-            json!({"agentId": "ann"})
-        ),
-        event(
-            "p3",
-            "interaction-ended",
-            "call-1",
-            "2024-05-01T10:16:12Z",
-            json!({"reason": "completed"})
-        ),
-        event(
-            "c1",
-            "interaction-started",
-            "chat-1",
-            "2024-05-02T09:00:00Z",
-            json!({"channelType": "chat", "direction": "inbound",
-            "customer": {"id": "cust-1"}, "subject": "Order status", "threadId": "thr-1"})
-        ),
-        event(
-            "c2",
-            "agent-allocated",
-            "chat-1",
-            "2024-05-02T09:00:05Z",
-            json!({"agentId": "ann"})
-        ),
-        event(
-            "c3",
-            "content-added",
-            "chat-1",
-            "2024-05-02T09:05:00Z",
-            json!({"text": "transcript text"})
-        ),
-        event(
-            "c4",
-            "content-added",
-            "chat-1",
-            "2024-05-02T09:05:00Z",
-            json!({"text": "<chat/>", "mime": "text/xml"})
-        ),
-        event(
-            "c5",
-            "content-added",
-            "chat-1",
-            "2024-05-02T09:05:00Z",
-            json!({"contentId": "att", "mime": "image/png", "data": "iVBORw0KGgo="})
-        ),
-        event(
-            "c6",
-            "agent-deallocated",
-            "chat-1",
-            "2024-05-02T09:09:00Z",
-            json!({"agentId": "ann"})
-        ),
-        event(
-            "c7",
-            "interaction-ended",
-            "chat-1",
-            "2024-05-02T09:09:30Z",
-            json!({})
-        ),
-        event(
-            "e1",
-            "interaction-started",
-            "mail-1",
-            "2024-05-03T08:00:00Z",
-            json!({"channelType": "email", "direction": "inbound",
-            "customer": {"id": "cust-1", "address": "jo@example.com", "name": "Jo"}, "contactPoint": "support@acme.example", "subject": "Refund"})
-        ),
-        event(
-            "e2",
-            "queue-entered",
-            "mail-1",
-            "2024-05-03T08:00:01Z",
-            json!({"queueId": "email"})
-        ),
-        event(
+    [call(), chat(), mail(), other_customers_call()]
+        .concat()
+        .into()
+}
+
+/// The events of `interaction`, from rows of (event id, type, timestamp, fields).
+fn of(interaction: &str, rows: Vec<(&str, &str, &str, Value)>) -> Vec<Value> {
+    rows.into_iter()
+        .map(|(id, kind, at, fields)| event(id, kind, interaction, at, fields))
+        .collect()
+}
+
+/// call-1: cust-1's inbound call with attributes, answered by ann, 16 min 12 s.
+fn call() -> Vec<Value> {
+    of(
+        "call-1",
+        vec![
+            (
+                "p1",
+                "interaction-started",
+                "2024-05-01T10:00:00Z",
+                json!({"channelType": "voice", "direction": "inbound",
+            "customer": {"id": "cust-1", "address": "+15550001"}, "attributes": {"Segment": "gold", " spaced key": "kept"}}),
+            ),
+            (
+                "p2",
+                "agent-allocated",
+                "2024-05-01T10:00:10Z",
+                json!({"agentId": "ann"}),
+            ),
+            (
+                "p3",
+                "interaction-ended",
+                "2024-05-01T10:16:12Z",
+                json!({"reason": "completed"}),
+            ),
+        ],
+    )
+}
+
+/// chat-1: cust-1's chat with ann, its plain, structured and binary content.
+fn chat() -> Vec<Value> {
+    of(
+        "chat-1",
+        vec![
+            (
+                "c1",
+                "interaction-started",
+                "2024-05-02T09:00:00Z",
+                json!({"channelType": "chat", "direction": "inbound",
+            "customer": {"id": "cust-1"}, "subject": "Order status", "threadId": "thr-1"}),
+            ),
+            (
+                "c2",
+                "agent-allocated",
+                "2024-05-02T09:00:05Z",
+                json!({"agentId": "ann"}),
+            ),
+            (
+                "c3",
+                "content-added",
+                "2024-05-02T09:05:00Z",
+                json!({"text": "transcript text"}),
+            ),
+            (
+                "c4",
+                "content-added",
+                "2024-05-02T09:05:00Z",
+                json!({"text": "<chat/>", "mime": "text/xml"}),
+            ),
+            (
+                "c5",
+                "content-added",
+                "2024-05-02T09:05:00Z",
+                json!({"contentId": "att", "mime": "image/png", "data": "iVBORw0KGgo="}),
+            ),
+            (
+                "c6",
+                "agent-deallocated",
+                "2024-05-02T09:09:00Z",
+                json!({"agentId": "ann"}),
+            ),
+            ("c7", "interaction-ended", "2024-05-02T09:09:30Z", json!({})),
+        ],
+    )
+}
+
+/// mail-1: cust-1's inbound e-mail, waiting in a queue.
+fn mail() -> Vec<Value> {
+    of(
+        "mail-1",
+        vec![
+            (
+                "e1",
+                "interaction-started",
+                "2024-05-03T08:00:00Z",
+                json!({"channelType": "email", "direction": "inbound",
+            "customer": {"id": "cust-1", "address": "jo@example.com", "name": "Jo"}, "contactPoint": "support@acme.example", "subject": "Refund"}),
+            ),
+            (
+                "e2",
+                "queue-entered",
+                "2024-05-03T08:00:01Z",
+                json!({"queueId": "email"}),
+            ),
+        ],
+    )
+}
+
+/// other-1: cust-2's outbound call, still going.
+fn other_customers_call() -> Vec<Value> {
+    of(
+        "other-1",
+        vec![(
             "o1",
             "interaction-started",
-            "other-1",
             "2024-05-04T08:00:00Z",
-            json!({"channelType": "voice", "direction": "outbound", "customer": {"id": "cust-2"}})
-        ),
-    ])
+            json!({"channelType": "voice", "direction": "outbound", "customer": {"id": "cust-2"}}),
+        )],
+    )
 }
 
 async fn get(
@@ -126,7 +150,7 @@ async fn get(
     request.send().await.unwrap()
 }
 
-async fn each_media_type_has_its_attributes(backend: Backend) {
+async fn a_call_has_its_attributes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &workload()).await;
     let token = app.token("acme");
@@ -162,7 +186,12 @@ async fn each_media_type_has_its_attributes(backend: Backend) {
         call["text"],
         format!("{}{BASE}/interactions/call-1/plain_text", app.base)
     );
+}
 
+async fn a_chat_has_its_dates_subject_thread_and_mime(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &workload()).await;
+    let token = app.token("acme");
     let chat: Value = get(&app, "/interactions/chat-1", &token, None)
         .await
         .json()
@@ -179,7 +208,12 @@ async fn each_media_type_has_its_attributes(backend: Backend) {
         (json!("Order status"), json!("thr-1"))
     );
     assert_eq!(chat["structured_text_mime"], "text/xml");
+}
 
+async fn an_email_has_its_addresses_and_dates(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &workload()).await;
+    let token = app.token("acme");
     let mail: Value = get(&app, "/interactions/mail-1", &token, None)
         .await
         .json()
@@ -251,7 +285,7 @@ async fn a_customers_interactions_come_newest_first(backend: Backend) {
     assert_eq!(empty, json!([]));
 }
 
-async fn the_tenant_header_and_unknown_ids(backend: Backend) {
+async fn the_tenant_header_picks_among_the_tokens_tenants(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &workload()).await;
     let both = app.token_with(&["acme", "globex"], &[Scope::Read], 600);
@@ -289,6 +323,11 @@ async fn the_tenant_header_and_unknown_ids(backend: Backend) {
         .status(),
         403
     );
+}
+
+async fn unknown_ids_and_missing_credentials_answer_in_the_vendor_shape(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &workload()).await;
     let unknown = get(
         &app,
         "/interactions/00001a57JGQ00BW8",
@@ -314,8 +353,11 @@ async fn the_tenant_header_and_unknown_ids(backend: Backend) {
 }
 
 on_every_backend!(
-    each_media_type_has_its_attributes,
+    a_call_has_its_attributes,
+    a_chat_has_its_dates_subject_thread_and_mime,
+    an_email_has_its_addresses_and_dates,
     the_content_routes_serve_their_types,
     a_customers_interactions_come_newest_first,
-    the_tenant_header_and_unknown_ids,
+    the_tenant_header_picks_among_the_tokens_tenants,
+    unknown_ids_and_missing_credentials_answer_in_the_vendor_shape,
 );

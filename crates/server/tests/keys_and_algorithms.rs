@@ -22,7 +22,7 @@ fn basic(id: &str, secret: &str) -> String {
     )
 }
 
-async fn api_keys_authenticate_three_ways_until_revoked(backend: Backend) {
+async fn api_keys_authenticate_three_ways_and_only_for_their_scopes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &worked_example()).await;
     let (id, secret) = app.create_key("acme", &["interactions:read"]).await;
@@ -60,7 +60,12 @@ async fn api_keys_authenticate_three_ways_until_revoked(backend: Backend) {
         )
         .await;
     error_body(write, 403, "forbidden").await;
+}
 
+async fn listed_keys_hide_their_secret_and_revoked_keys_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &worked_example()).await;
+    let (id, secret) = app.create_key("acme", &["interactions:read"]).await;
     let admin = format!(
         "Bearer {}",
         app.token_with(&["acme"], &[interlog_server::auth::Scope::Admin], 600)
@@ -171,7 +176,9 @@ fn claims(extra: Value) -> Value {
     claims
 }
 
-async fn rs256_es256_and_jwks_tokens_with_issuer_and_audience(backend: Backend) {
+/// A server that trusts the RSA public key and the JWKS, for issuer idp.example and audience
+/// interlog, with the worked example ingested.
+async fn spawn_with_keys(backend: Backend) -> TestApp {
     let app = TestApp::spawn_with(backend, |config| {
         config.jwt = JwtOptions {
             public_key_files: vec![fixture("rsa-public.pem")],
@@ -182,6 +189,17 @@ async fn rs256_es256_and_jwks_tokens_with_issuer_and_audience(backend: Backend) 
     })
     .await;
     app.ingest("acme", &worked_example()).await;
+    app
+}
+
+/// A GET of the record with `token` as the bearer.
+async fn get_record_with(app: &TestApp, token: &str) -> reqwest::Response {
+    app.send(Method::GET, RECORD, Some(&format!("Bearer {token}")), None)
+        .await
+}
+
+async fn rs256_es256_jwks_and_vendor_claims_are_accepted(backend: Backend) {
+    let app = spawn_with_keys(backend).await;
     let good = json!({"iss": "https://idp.example", "aud": "interlog"});
     let rs = signed(
         Algorithm::RS256,
@@ -193,79 +211,11 @@ async fn rs256_es256_and_jwks_tokens_with_issuer_and_audience(backend: Backend) 
         Algorithm::ES256,
         "ec-private.pem",
         Some("ec-1"),
-        claims(good.clone()),
+        claims(good),
     );
     for token in [&rs, &es] {
-        let response = app
-            .send(Method::GET, RECORD, Some(&format!("Bearer {token}")), None)
-            .await;
-        assert_eq!(response.status(), 200);
+        assert_eq!(get_record_with(&app, token).await.status(), 200);
     }
-    // The EC key is only in the JWKS: without a kid nothing matches.
-    let no_kid = signed(
-        Algorithm::ES256,
-        "ec-private.pem",
-        None,
-        claims(good.clone()),
-    );
-    let body = error_body(
-        app.send(Method::GET, RECORD, Some(&format!("Bearer {no_kid}")), None)
-            .await,
-        401,
-        "unauthorized",
-    )
-    .await;
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("no configured key"),
-        "{body}"
-    );
-    let wrong_issuer = signed(
-        Algorithm::RS256,
-        "rsa-private.pem",
-        None,
-        claims(json!({"iss": "https://evil.example", "aud": "interlog"})),
-    );
-    let body = error_body(
-        app.send(
-            Method::GET,
-            RECORD,
-            Some(&format!("Bearer {wrong_issuer}")),
-            None,
-        )
-        .await,
-        401,
-        "unauthorized",
-    )
-    .await;
-    assert!(
-        body["message"].as_str().unwrap().contains("issuer"),
-        "{body}"
-    );
-    let wrong_audience = signed(
-        Algorithm::RS256,
-        "rsa-private.pem",
-        None,
-        claims(json!({"iss": "https://idp.example", "aud": "other"})),
-    );
-    let body = error_body(
-        app.send(
-            Method::GET,
-            RECORD,
-            Some(&format!("Bearer {wrong_audience}")),
-            None,
-        )
-        .await,
-        401,
-        "unauthorized",
-    )
-    .await;
-    assert!(
-        body["message"].as_str().unwrap().contains("audience"),
-        "{body}"
-    );
     // Vendor-style claims: `scp` arrays and vendor scope names.
     let scp = signed(
         Algorithm::RS256,
@@ -275,12 +225,35 @@ async fn rs256_es256_and_jwks_tokens_with_issuer_and_audience(backend: Backend) 
             json!({"iss": "https://idp.example", "aud": "interlog", "scope": null, "scp": ["INTERACTIONS_API_READ_ALL"]}),
         ),
     );
-    assert_eq!(
-        app.send(Method::GET, RECORD, Some(&format!("Bearer {scp}")), None)
-            .await
-            .status(),
-        200
+    assert_eq!(get_record_with(&app, &scp).await.status(), 200);
+}
+
+async fn tokens_without_a_known_key_issuer_or_audience_are_refused(backend: Backend) {
+    let app = spawn_with_keys(backend).await;
+    let good = json!({"iss": "https://idp.example", "aud": "interlog"});
+    // The EC key is only in the JWKS: without a kid nothing matches.
+    let no_kid = signed(Algorithm::ES256, "ec-private.pem", None, claims(good));
+    let wrong_issuer = signed(
+        Algorithm::RS256,
+        "rsa-private.pem",
+        None,
+        claims(json!({"iss": "https://evil.example", "aud": "interlog"})),
     );
+    let wrong_audience = signed(
+        Algorithm::RS256,
+        "rsa-private.pem",
+        None,
+        claims(json!({"iss": "https://idp.example", "aud": "other"})),
+    );
+    for (token, reason) in [
+        (no_kid, "no configured key"),
+        (wrong_issuer, "issuer"),
+        (wrong_audience, "audience"),
+    ] {
+        let response = get_record_with(&app, &token).await;
+        let body = error_body(response, 401, "unauthorized").await;
+        assert!(body["message"].as_str().unwrap().contains(reason), "{body}");
+    }
 }
 
 async fn each_principal_is_rate_limited_with_retry_after(backend: Backend) {
@@ -318,8 +291,10 @@ async fn each_principal_is_rate_limited_with_retry_after(backend: Backend) {
 }
 
 on_every_backend!(
-    api_keys_authenticate_three_ways_until_revoked,
+    api_keys_authenticate_three_ways_and_only_for_their_scopes,
+    listed_keys_hide_their_secret_and_revoked_keys_are_refused,
     the_admin_api_is_for_admins_of_the_tenant,
-    rs256_es256_and_jwks_tokens_with_issuer_and_audience,
+    rs256_es256_jwks_and_vendor_claims_are_accepted,
+    tokens_without_a_known_key_issuer_or_audience_are_refused,
     each_principal_is_rate_limited_with_retry_after,
 );

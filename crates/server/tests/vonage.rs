@@ -114,7 +114,7 @@ async fn v1_gives_the_current_interaction_phone_first(backend: Backend) {
     );
 }
 
-async fn v2_orders_by_channel_start_with_active_live_first_and_type(backend: Backend) {
+async fn v2_describes_each_channel_of_an_interaction(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &workload()).await;
     let token = app.token("acme");
@@ -132,7 +132,13 @@ async fn v2_orders_by_channel_start_with_active_live_first_and_type(backend: Bac
         Value::Null,
         "still connected"
     );
+}
 
+async fn v2_orders_by_start_with_active_live_first_and_filters_by_type(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &workload()).await;
+    let token = app.token("acme");
+    let path = format!("{BASE}/ann/latestInteractions");
     // A newer chat than the call: activeLiveFirst puts the live call first anyway.
     app.ingest(
         "acme",
@@ -203,7 +209,7 @@ async fn the_callers_own_agent_and_an_idle_one(backend: Backend) {
     assert_eq!((status, body), (200, json!({"interactions": []})));
 }
 
-async fn errors_use_the_vendor_shape(backend: Backend) {
+async fn bad_parameters_are_400s_in_the_vendor_shape(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &workload()).await;
     let token = app.token("acme");
@@ -224,6 +230,13 @@ async fn errors_use_the_vendor_shape(backend: Backend) {
         );
         assert_eq!(body.as_object().unwrap().len(), 1, "only message: {body}");
     }
+}
+
+async fn unknown_agents_versions_and_credentials_use_the_vendor_shape(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &workload()).await;
+    let token = app.token("acme");
+    let path = format!("{BASE}/ann/latestInteractions");
     assert_eq!(
         get(
             &app,
@@ -269,7 +282,9 @@ async fn errors_use_the_vendor_shape(backend: Backend) {
 
 on_every_backend!(
     v1_gives_the_current_interaction_phone_first,
-    v2_orders_by_channel_start_with_active_live_first_and_type,
+    v2_describes_each_channel_of_an_interaction,
+    v2_orders_by_start_with_active_live_first_and_filters_by_type,
     the_callers_own_agent_and_an_idle_one,
-    errors_use_the_vendor_shape,
+    bad_parameters_are_400s_in_the_vendor_shape,
+    unknown_agents_versions_and_credentials_use_the_vendor_shape,
 );

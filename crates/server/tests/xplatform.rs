@@ -1,167 +1,25 @@
-//! The X-Platform dialect end to end: a visual-IVR session as events, a DNIS allocation,
-//! the hand-off lookups, the flow documents and the photo at two sizes.
+//! The X-Platform dialect's agent family end to end: a visual-IVR session found by its caller
+//! keys, its flow documents, its photo at two sizes, and the documented errors. The DNIS
+//! family is in xplatform_dnis.rs; the client and the session are in common/xplatform.rs.
 
 mod common;
 
-use std::io::Cursor;
-use std::time::Duration;
-
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use common::{event, TestApp};
+use common::xplatform::{session, Client, AGENT};
+use common::TestApp;
 use interlog_store::sql::Backend;
-use reqwest::{Method, RequestBuilder};
+use reqwest::Method;
 use serde_json::{json, Value};
 
-const AGENT: &str = "/compat/xplatform/interact/agent/version/2/account/acme";
-const DNIS: &str = "/compat/xplatform/interact/version/v2/dnis";
-
-struct Client<'a> {
-    app: &'a TestApp,
-    id: String,
-    secret: String,
-}
-
-impl<'a> Client<'a> {
-    async fn new(app: &'a TestApp) -> Self {
-        let (id, secret) = app
-            .create_key("acme", &["interactions:read", "interactions:write"])
-            .await;
-        Self { app, id, secret }
-    }
-
-    /// A request with the agent application's headers.
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.app
-            .client
-            .request(method, format!("{}{path}", self.app.base))
-            .header("Tenant-Id", "acme")
-            .header("Application-Key", &self.secret)
-    }
-
-    /// A request with the access-token headers the DNIS administration needs.
-    fn admin(&self, method: Method, path: &str) -> RequestBuilder {
-        self.app
-            .client
-            .request(method, format!("{}{path}", self.app.base))
-            .header("Tenant-Id", "acme")
-            .header("User-Id", STANDARD.encode(&self.id))
-            .header("User-Password", STANDARD.encode(&self.secret))
-    }
-
-    async fn text(&self, path: &str) -> (u16, String) {
-        let response = self.request(Method::GET, path).send().await.unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
-    }
-
-    async fn json(&self, path: &str) -> Value {
-        let response = self.request(Method::GET, path).send().await.unwrap();
-        assert_eq!(response.status(), 200, "{path}");
-        response.json().await.unwrap()
-    }
-
-    async fn create_phone(&self, number: &str, dnid: &str) -> u16 {
-        let body =
-            json!({"phoneNumber": number, "dnId": dnid, "groupName": "test", "enabled": true});
-        self.admin(Method::POST, DNIS)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    }
-
-    async fn allocate(&self, id: &str) -> (u16, String) {
-        let response = self
-            .request(Method::POST, &format!("{DNIS}/allocate/new"))
-            .json(&json!({"group": "test", "id": id}))
-            .send()
-            .await
-            .unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
-    }
-}
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_pixel(width, height, image::Rgb([20, 120, 220]));
-    let mut bytes = Cursor::new(Vec::new());
-    image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
-    bytes.into_inner()
-}
-
-fn session() -> Value {
-    let at = |s: &str| format!("2024-07-01T12:00:{s}Z");
-    json!([
-        event(
-            "v1",
-            "interaction-started",
-            "vivr-1",
-            &at("00.000"),
-            json!({"channelType": "messaging", "direction": "inbound",
-            "callerKeys": {"dtmf": "4567", "callReturnNumber": "2121234567"}})
-        ),
-        event(
-            "v2",
-            "flow-step",
-            "vivr-1",
-            &at("05.000"),
-            json!({"stepId": "p1", "title": "What is it about?",
-            "header": "<span style=\"color:red\">Choose&nbsp;a <b>topic</b></span>",
-            "choices": [{"id": "billing", "label": "Billing", "value": "1", "kind": "option", "selected": true},
-                        {"id": "tech", "label": "Technical", "value": "2", "kind": "option", "selected": false}]})
-        ),
-        event(
-            "v3",
-            "flow-step",
-            "vivr-1",
-            &at("15.000"),
-            json!({"stepId": "p2", "title": "Your account",
-            "choices": [{"id": "accountNumber", "label": "Account number", "kind": "text-input", "input": "998877"}]})
-        ),
-        event(
-            "v4",
-            "content-added",
-            "vivr-1",
-            &at("20.000"),
-            json!({"contentId": "photo-1", "kind": "photo", "mime": "image/png",
-            "data": STANDARD.encode(png(400, 300))})
-        ),
-        event(
-            "v5",
-            "flow-step",
-            "vivr-1",
-            &at("25.000"),
-            json!({"stepId": "p3", "title": "A photo of the meter", "footer": "<i>Thanks</i>",
-            "choices": [{"id": "meterPhoto", "label": "Meter", "kind": "upload-image-list"}],
-            "photos": [{"contentId": "photo-1", "path": "/mnt/sdcard/home/downloads/i1152998579.png"}],
-            "variables": {"customerInfoSet": {"firstName": "Jane", "customerId": "12345"}}})
-        ),
-        event(
-            "v6",
-            "flow-step",
-            "vivr-1",
-            &at("30.000"),
-            json!({"stepId": "p4", "title": "Call us now",
-            "choices": [{"id": "call", "label": "Call", "kind": "click-to-continue"}]})
-        ),
-    ])
-}
-
-async fn a_visual_ivr_session_is_handed_to_the_agent(backend: Backend) {
+/// The session ingested for acme.
+async fn spawn(backend: Backend) -> TestApp {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &session()).await;
-    let client = Client::new(&app).await;
+    app
+}
 
-    assert_eq!(client.create_phone("2111234567", "4501").await, 200);
-    let (status, number) = client.allocate("vivr-1").await;
-    assert_eq!((status, number.as_str()), (200, "2111234567"));
-    for key in ["2111234567", "4501"] {
-        assert_eq!(
-            client.text(&format!("{DNIS}/allocate/get/{key}")).await,
-            (200, "vivr-1".to_string())
-        );
-    }
+async fn the_caller_keys_hand_the_session_to_the_agent(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = Client::new(&app).await;
     assert_eq!(
         client.text(&format!("{AGENT}/uniqueId/dtmf/4567")).await,
         (200, "vivr-1".to_string())
@@ -172,18 +30,11 @@ async fn a_visual_ivr_session_is_handed_to_the_agent(backend: Backend) {
             .await,
         (200, "vivr-1".to_string())
     );
-    let native = app
-        .get(
-            "/api/v1/tenants/acme/lookup?phone=2111234567",
-            Some(&app.token("acme")),
-        )
-        .await;
-    assert_eq!(
-        native.json::<Value>().await.unwrap()["interactionId"],
-        "vivr-1",
-        "the allocation is in the record too"
-    );
+}
 
+async fn the_full_flow_has_every_page_and_its_choices(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = Client::new(&app).await;
     let flow = client
         .json(&format!("{AGENT}/interactiondata/vivr-1/fullFlow"))
         .await;
@@ -212,7 +63,11 @@ async fn a_visual_ivr_session_is_handed_to_the_agent(backend: Backend) {
         pages[3]["pageContent"]["contentSections"][0]["sectionChoices"][0]["clickToContinue"]
             .is_object()
     );
+}
 
+async fn the_summary_and_a_variable_set_carry_the_answers(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = Client::new(&app).await;
     let summary = client
         .json(&format!("{AGENT}/interactiondata/vivr-1/summary"))
         .await;
@@ -239,7 +94,11 @@ async fn a_visual_ivr_session_is_handed_to_the_agent(backend: Backend) {
         variables,
         json!({"voice": {"data": {"firstName": "Jane", "customerId": "12345"}}})
     );
+}
 
+async fn the_photo_is_served_at_two_sizes_and_by_content_id(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = Client::new(&app).await;
     // The photo by its double-encoded path with the @@@@@ dot, at two sizes, and by content id.
     let path = "%252Fmnt%252Fsdcard%252Fhome%252Fdownloads%252Fi1152998579@@@@@png";
     for (max, expected) in [(100, (100, 75)), (200, (200, 150))] {
@@ -267,28 +126,10 @@ async fn a_visual_ivr_session_is_handed_to_the_agent(backend: Backend) {
             .width(),
         400
     );
-
-    // The IVR frees the number once it has read the id.
-    let freed = client
-        .admin(
-            Method::POST,
-            "/compat/xplatform/interact/version/2/dnis/allocate/free/4501",
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(freed.status(), 200);
-    assert_eq!(
-        client
-            .text(&format!("{DNIS}/allocate/get/2111234567"))
-            .await,
-        (200, String::new())
-    );
 }
 
-async fn each_documented_error(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    app.ingest("acme", &session()).await;
+async fn the_credentials_and_the_tenant_are_checked(backend: Backend) {
+    let app = spawn(backend).await;
     let client = Client::new(&app).await;
 
     let anonymous = app
@@ -318,6 +159,28 @@ async fn each_documented_error(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(no_tenant.status(), 401);
+    let other = app.create_key("globex", &["interactions:read"]).await;
+    let wrong_tenant = app
+        .client
+        .get(format!(
+            "{}{AGENT}/interactiondata/vivr-1/fullFlow",
+            app.base
+        ))
+        .header("Tenant-Id", "globex")
+        .header("Application-Key", &other.1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong_tenant.status(),
+        403,
+        "globex's key names globex, not the account in the path"
+    );
+}
+
+async fn each_documented_error_of_the_agent_routes(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = Client::new(&app).await;
 
     let (status, text) = client.text(&format!("{AGENT}/uniqueId/dtmf/0000")).await;
     assert_eq!(status, 404);
@@ -351,111 +214,13 @@ async fn each_documented_error(backend: Backend) {
             .await,
         (404, "photo was not found".to_string())
     );
-    let (status, text) = client.text(&format!("{DNIS}/allocate/get/999")).await;
-    assert_eq!(
-        (status, text.as_str()),
-        (404, "Phone number 999 was not found")
-    );
-
-    assert_eq!(client.create_phone("2111234567", "4501").await, 200);
-    let again = client
-        .admin(Method::POST, DNIS)
-        .json(&json!({"phoneNumber": "2111234567"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 409);
-    assert_eq!(
-        again.text().await.unwrap(),
-        "Cannot create Phone '2111234567'. A phone with that name already exists"
-    );
-    assert_eq!(client.allocate("vivr-1").await.0, 200);
-    assert_eq!(
-        client.allocate("vivr-2").await,
-        (
-            403,
-            "Currently there are no available phone numbers".to_string()
-        )
-    );
-    let other = app.create_key("globex", &["interactions:read"]).await;
-    let wrong_tenant = app
-        .client
-        .get(format!(
-            "{}{AGENT}/interactiondata/vivr-1/fullFlow",
-            app.base
-        ))
-        .header("Tenant-Id", "globex")
-        .header("Application-Key", &other.1)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        wrong_tenant.status(),
-        403,
-        "globex's key names globex, not the account in the path"
-    );
-}
-
-async fn allocations_lapse_after_the_timeout(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |config| {
-        config.dnis_timeout = Duration::from_millis(800)
-    })
-    .await;
-    let client = Client::new(&app).await;
-    assert_eq!(client.create_phone("2111234567", "4501").await, 200);
-    assert_eq!(client.allocate("vivr-1").await.0, 200);
-    assert_eq!(client.allocate("vivr-2").await.0, 403);
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(
-        client.text(&format!("{DNIS}/allocate/get/4501")).await,
-        (200, String::new()),
-        "lapsed"
-    );
-    assert_eq!(
-        client.allocate("vivr-2").await,
-        (200, "2111234567".to_string()),
-        "a lapsed number is free again"
-    );
-}
-
-async fn concurrent_allocations_never_share_a_number(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let client = Client::new(&app).await;
-    for n in 0..5 {
-        assert_eq!(
-            client
-                .create_phone(&format!("21100000{n}"), &format!("45{n}"))
-                .await,
-            200
-        );
-    }
-    let mut tasks = tokio::task::JoinSet::new();
-    for n in 0..8 {
-        let request = client
-            .request(Method::POST, &format!("{DNIS}/allocate/new"))
-            .json(&json!({"group": "test", "id": format!("s{n}")}));
-        tasks.spawn(async move {
-            let response = request.send().await.unwrap();
-            (response.status().as_u16(), response.text().await.unwrap())
-        });
-    }
-    let mut numbers = Vec::new();
-    let mut refused = 0;
-    while let Some(done) = tasks.join_next().await {
-        match done.unwrap() {
-            (200, number) => numbers.push(number),
-            (403, _) => refused += 1,
-            other => panic!("{other:?}"),
-        }
-    }
-    numbers.sort();
-    numbers.dedup();
-    assert_eq!((numbers.len(), refused), (5, 3));
 }
 
 on_every_backend!(
-    a_visual_ivr_session_is_handed_to_the_agent,
-    each_documented_error,
-    allocations_lapse_after_the_timeout,
-    concurrent_allocations_never_share_a_number,
+    the_caller_keys_hand_the_session_to_the_agent,
+    the_full_flow_has_every_page_and_its_choices,
+    the_summary_and_a_variable_set_carry_the_answers,
+    the_photo_is_served_at_two_sizes_and_by_content_id,
+    the_credentials_and_the_tenant_are_checked,
+    each_documented_error_of_the_agent_routes,
 );

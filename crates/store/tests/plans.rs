@@ -1,4 +1,5 @@
-//! Every list query is served by an index: no query shape makes SQLite scan a table.
+//! Every list query and the agent view are served by an index: no query shape makes SQLite
+//! scan a table.
 
 use interlog_core::query::{AgentQuery, HookFilter, InteractionQuery, Order, Position};
 use interlog_core::record::{ChannelType, Direction, Status};
@@ -31,109 +32,100 @@ fn assert_indexed(plan: &[String], what: &str) {
     }
 }
 
-#[tokio::test]
-async fn every_list_query_shape_is_served_by_an_index() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = interlog_store::sqlite::open(&dir.path().join("plans.db"))
-        .await
-        .unwrap();
-    let tenant = TenantId::parse("acme").unwrap();
-    let base = InteractionQuery::default;
-    let at = |s: &str| Some(Timestamp::parse(s).unwrap());
-    let shapes: Vec<(&str, InteractionQuery)> = vec![
-        ("all", base()),
-        (
-            "asc",
-            InteractionQuery {
-                order: Order::Asc,
-                ..base()
-            },
-        ),
+/// A list query: the default one changed by `change`.
+fn query(change: impl FnOnce(&mut InteractionQuery)) -> InteractionQuery {
+    let mut query = InteractionQuery::default();
+    change(&mut query);
+    query
+}
+
+fn at(s: &str) -> Option<Timestamp> {
+    Some(Timestamp::parse(s).unwrap())
+}
+
+/// Every shape the list endpoints produce: order, window, cursor and each filter.
+fn list_shapes() -> Vec<(&'static str, InteractionQuery)> {
+    vec![
+        ("all", query(|_| {})),
+        ("asc", query(|q| q.order = Order::Asc)),
         (
             "window",
-            InteractionQuery {
-                from: at("2024-01-01T00:00:00Z"),
-                to: at("2024-01-02T00:00:00Z"),
-                ..base()
-            },
+            query(|q| {
+                q.from = at("2024-01-01T00:00:00Z");
+                q.to = at("2024-01-02T00:00:00Z");
+            }),
         ),
-        (
-            "next page",
-            InteractionQuery {
-                after: after(),
-                ..base()
-            },
-        ),
+        ("next page", query(|q| q.after = after())),
         (
             "next page asc",
-            InteractionQuery {
-                after: after(),
-                order: Order::Asc,
-                ..base()
-            },
+            query(|q| {
+                q.after = after();
+                q.order = Order::Asc;
+            }),
         ),
         (
             "customer",
-            InteractionQuery {
-                customer: Some(CustomerId::parse("c").unwrap()),
-                after: after(),
-                ..base()
-            },
+            query(|q| {
+                q.customer = Some(CustomerId::parse("c").unwrap());
+                q.after = after();
+            }),
         ),
         (
             "agent",
-            InteractionQuery {
-                agent: Some(AgentId::parse("a").unwrap()),
-                ..base()
-            },
+            query(|q| q.agent = Some(AgentId::parse("a").unwrap())),
         ),
-        (
-            "queue",
-            InteractionQuery {
-                queue: Some("q".into()),
-                ..base()
-            },
-        ),
+        ("queue", query(|q| q.queue = Some("q".into()))),
         (
             "channel, direction, status, flagged",
-            InteractionQuery {
-                channel: Some(ChannelType::Voice),
-                direction: Some(Direction::Inbound),
-                status: Some(Status::Ended),
-                flagged: Some(false),
-                ..base()
-            },
+            query(|q| {
+                q.channel = Some(ChannelType::Voice);
+                q.direction = Some(Direction::Inbound);
+                q.status = Some(Status::Ended);
+                q.flagged = Some(false);
+            }),
         ),
-        (
-            "search",
-            InteractionQuery {
-                text: Some("lost card".into()),
-                ..base()
-            },
-        ),
+        ("search", query(|q| q.text = Some("lost card".into()))),
         (
             "contact, page 3",
-            InteractionQuery {
-                contact: Some("c".into()),
-                offset: 20,
-                ..base()
-            },
+            query(|q| {
+                q.contact = Some("c".into());
+                q.offset = 20;
+            }),
         ),
         (
             "hook",
-            InteractionQuery {
-                hooks: vec![HookFilter {
+            query(|q| {
+                q.hooks = vec![HookFilter {
                     hook_type: Some("zendesk".into()),
                     hook_id: Some("1".into()),
                     ..HookFilter::default()
-                }],
-                ..base()
-            },
+                }]
+            }),
         ),
-    ];
-    for (what, query) in shapes {
+    ]
+}
+
+async fn open_store(dir: &tempfile::TempDir) -> interlog_store::sql::SqlStore {
+    interlog_store::sqlite::open(&dir.path().join("plans.db"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_list_query_shape_is_served_by_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(&dir).await;
+    let tenant = TenantId::parse("acme").unwrap();
+    for (what, query) in list_shapes() {
         assert_indexed(&store.explain_list(&tenant, &query).await.unwrap(), what);
     }
+}
+
+#[tokio::test]
+async fn the_agent_view_is_served_by_an_index_and_its_open_allocations_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(&dir).await;
+    let tenant = TenantId::parse("acme").unwrap();
     let agent = AgentQuery {
         agent: AgentId::parse("a").unwrap(),
         active_only: false,

@@ -1,5 +1,7 @@
 //! What the CLI's black-box tests share: the binary, and `interlog serve` as a child process.
 
+#![allow(dead_code)] // each test binary uses a different subset of the helpers
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -48,4 +50,22 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `interlog token` for `tenant` with the `extra` flags: the token, alone on stdout.
+pub fn token(data: &Path, tenant: &str, extra: &[&str]) -> String {
+    let output = Command::new(BIN)
+        .args(["token", "--tenant", tenant, "--data"])
+        .arg(data)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "the token alone on stdout");
+    stdout.trim().to_string()
 }

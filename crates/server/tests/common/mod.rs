@@ -11,6 +11,9 @@ use interlog_store::testing::PgSchema;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
+pub mod fixtures;
+pub mod xplatform;
+
 pub const SECRET: &str = "test-secret-not-for-production";
 
 pub struct TestApp {

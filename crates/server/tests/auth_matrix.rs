@@ -58,9 +58,14 @@ fn other_scopes(needed: Scope) -> Vec<Scope> {
         .collect()
 }
 
-async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    app.ingest("acme", &acme_data()).await;
+/// Credentials an intruder could hold for acme: a revoked key's secret and a token signed
+/// with another key.
+struct Intruder {
+    revoked_secret: String,
+    forged: String,
+}
+
+async fn intruder(app: &TestApp) -> Intruder {
     let (revoked_id, revoked_secret) = app
         .create_key(
             "acme",
@@ -77,21 +82,59 @@ async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backe
         )
         .await;
     assert_eq!(revoke.status(), 204);
-    let all = [Scope::Read, Scope::Write, Scope::Admin];
-    let forged = {
-        let forger =
-            interlog_server::auth::JwtKeys::new(&interlog_server::auth::JwtSecret::new("forged"));
-        forger.issue(&interlog_server::auth::TokenSpec {
-            subject: "mallory".into(),
-            tenants: vec![interlog_core::TenantId::parse("acme").unwrap()],
-            scopes: all.to_vec(),
-            ttl_seconds: 600,
-        })
-    };
+    let forger =
+        interlog_server::auth::JwtKeys::new(&interlog_server::auth::JwtSecret::new("forged"));
+    let forged = forger.issue(&interlog_server::auth::TokenSpec {
+        subject: "mallory".into(),
+        tenants: vec![interlog_core::TenantId::parse("acme").unwrap()],
+        scopes: ALL.to_vec(),
+        ttl_seconds: 600,
+    });
+    Intruder {
+        revoked_secret,
+        forged,
+    }
+}
 
-    let mut routes = documented::routes(&app).await;
+const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Admin];
+
+/// (what, the Authorization header, the status it must get) for a route that needs `needed`.
+fn bad_credentials(
+    app: &TestApp,
+    intruder: &Intruder,
+    needed: Scope,
+) -> Vec<(&'static str, Option<String>, u16)> {
+    let bearer = |tenant: &str, scopes: &[Scope], ttl: i64| {
+        Some(format!("Bearer {}", app.token_with(&[tenant], scopes, ttl)))
+    };
+    vec![
+        ("no credentials", None, 401),
+        ("malformed token", Some("Bearer not-a-jwt".into()), 401),
+        (
+            "wrong signature",
+            Some(format!("Bearer {}", intruder.forged)),
+            401,
+        ),
+        ("expired token", bearer("acme", &ALL, -3600), 401),
+        ("another tenant's token", bearer("globex", &ALL, 600), 403),
+        (
+            "missing scope",
+            bearer("acme", &other_scopes(needed), 600),
+            403,
+        ),
+        (
+            "revoked key",
+            Some(format!("Token {}", intruder.revoked_secret)),
+            401,
+        ),
+    ]
+}
+
+/// Every documented route, and the native list once more with full-text search (the search
+/// index is a path of its own into acme's data).
+async fn routes_to_try(app: &TestApp) -> Vec<documented::Route> {
+    let mut routes = documented::routes(app).await;
     assert!(routes.len() >= 30, "{} routes documented", routes.len());
-    // Full-text search reads the search index, a path of its own into acme's data.
     let search = routes
         .iter()
         .find(|r| r.method == Method::GET && r.template.ends_with("{tenant}/interactions"))
@@ -101,55 +144,48 @@ async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backe
         })
         .expect("the native list is documented");
     routes.push(search);
-    for route in routes {
+    routes
+}
+
+/// The route refuses `authorization` with `status`, in its error shape, leaking nothing.
+async fn assert_refused(
+    app: &TestApp,
+    route: &documented::Route,
+    (what, authorization, status): (&str, Option<String>, u16),
+) {
+    let (method, path) = (&route.method, &route.template);
+    let response = route.send(app, authorization.as_deref()).await;
+    assert_eq!(
+        response.status().as_u16(),
+        status,
+        "{what}: {method} {path}"
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        !text.contains(MARKER) && !text.contains("cust-1"),
+        "{what}: {method} {path} leaked: {text}"
+    );
+    if path.starts_with("/compat/xplatform") && status != 401 {
+        // X-Platform documents plain-text errors.
+        assert!(!text.is_empty(), "{what}: {method} {path}: empty body");
+        return;
+    }
+    let error: Value =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{what}: {method} {path}: {text}"));
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{what}: {method} {path}: {text}"
+    );
+}
+
+async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &acme_data()).await;
+    let intruder = intruder(&app).await;
+    for route in routes_to_try(&app).await {
         let (needed, method, path) = (route.scope, &route.method, &route.template);
-        let cases: Vec<(&str, Option<String>, u16)> = vec![
-            ("no credentials", None, 401),
-            ("malformed token", Some("Bearer not-a-jwt".into()), 401),
-            ("wrong signature", Some(format!("Bearer {forged}")), 401),
-            (
-                "expired token",
-                Some(format!("Bearer {}", app.token_with(&["acme"], &all, -3600))),
-                401,
-            ),
-            (
-                "another tenant's token",
-                Some(format!("Bearer {}", app.token_with(&["globex"], &all, 600))),
-                403,
-            ),
-            (
-                "missing scope",
-                Some(format!(
-                    "Bearer {}",
-                    app.token_with(&["acme"], &other_scopes(needed), 600)
-                )),
-                403,
-            ),
-            ("revoked key", Some(format!("Token {revoked_secret}")), 401),
-        ];
-        for (what, authorization, status) in cases {
-            let response = route.send(&app, authorization.as_deref()).await;
-            assert_eq!(
-                response.status().as_u16(),
-                status,
-                "{what}: {method} {path}"
-            );
-            let text = response.text().await.unwrap();
-            assert!(
-                !text.contains(MARKER) && !text.contains("cust-1"),
-                "{what}: {method} {path} leaked: {text}"
-            );
-            if path.starts_with("/compat/xplatform") && status != 401 {
-                // X-Platform documents plain-text errors.
-                assert!(!text.is_empty(), "{what}: {method} {path}: empty body");
-                continue;
-            }
-            let error: Value = serde_json::from_str(&text)
-                .unwrap_or_else(|_| panic!("{what}: {method} {path}: {text}"));
-            assert!(
-                error["message"].as_str().is_some_and(|m| !m.is_empty()),
-                "{what}: {method} {path}: {text}"
-            );
+        for case in bad_credentials(&app, &intruder, needed) {
+            assert_refused(&app, &route, case).await;
         }
         // And the right credential works, so the refusals above are about the credential.
         let good = format!("Bearer {}", app.token_with(&["acme"], &[needed], 600));

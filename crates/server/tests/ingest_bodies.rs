@@ -126,7 +126,56 @@ async fn an_oversized_body_is_413_in_the_error_shape(backend: Backend) {
     assert!(body["message"].as_str().unwrap().contains("1024"));
 }
 
+/// A batch of which no event is valid stores nothing and says so with 422 (the body names
+/// each rejection), so a sender does not take it for a delivery; an array or an object
+/// given where the event has an object field is such an event.
+async fn a_batch_with_nothing_valid_is_422(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("acme");
+    let batch = json!([
+        {"eventId": "x1", "type": "no-such-type", "interactionId": "i-1",
+         "timestamp": "2024-03-01T10:00:00Z"},
+        event("x2", "interaction-started", "i-1", "2024-03-01T10:00:00Z",
+              json!({"channelType": "voice", "direction": "inbound", "flow": ["f", "Flow"]})),
+    ]);
+    let response = app.post_events("acme", &token, &batch).await;
+    assert_eq!(response.status(), 422);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["accepted"], 0);
+    let rejected = answer["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 2, "{answer}");
+    assert_eq!(
+        (rejected[0]["index"].clone(), rejected[0]["field"].clone()),
+        (json!(0), json!("type"))
+    );
+    assert_eq!(
+        (rejected[1]["index"].clone(), rejected[1]["field"].clone()),
+        (json!(1), json!("flow"))
+    );
+    assert_eq!(
+        app.get_interaction("acme", "i-1", &token).await.status(),
+        404
+    );
+    // One valid event makes the batch a 200, which stores it.
+    let mixed = json!([
+        batch[0].clone(),
+        event(
+            "x3",
+            "interaction-started",
+            "i-1",
+            "2024-03-01T10:00:00Z",
+            json!({"channelType": "voice", "direction": "inbound"})
+        )
+    ]);
+    assert_eq!(app.post_events("acme", &token, &mixed).await.status(), 200);
+    assert_eq!(
+        app.get_interaction("acme", "i-1", &token).await.status(),
+        200
+    );
+}
+
 on_every_backend!(
+    a_batch_with_nothing_valid_is_422,
     a_bad_event_is_rejected_by_index_and_the_good_ones_are_stored,
     malformed_bodies_are_refused_and_change_nothing,
     ndjson_bodies_are_accepted_line_by_line,

@@ -185,6 +185,10 @@ async fn every_route_refuses_every_bad_credential_without_leaking(backend: Backe
     for route in routes_to_try(&app).await {
         let (needed, method, path) = (route.scope, &route.method, &route.template);
         for case in bad_credentials(&app, &intruder, needed) {
+            let about_the_tenant = case.2 == 403;
+            if about_the_tenant && !route.names_tenant {
+                continue;
+            }
             assert_refused(&app, &route, case).await;
         }
         // And the right credential works, so the refusals above are about the credential.

@@ -11,3 +11,4 @@
 pub mod error;
 pub mod import;
 pub mod render;
+pub mod session;

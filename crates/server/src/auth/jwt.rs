@@ -104,6 +104,12 @@ struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     iat: Option<i64>,
     exp: i64,
+    /// Set on issued tokens when the server checks it, so that they verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iss: Option<String>,
+    /// A string or an array on the wire; set on issued tokens when the server checks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    aud: Option<serde_json::Value>,
 }
 
 /// What `interlog token` (and tests) ask for.
@@ -235,6 +241,8 @@ impl JwtKeys {
             agent_id: None,
             iat: Some(now),
             exp: now + spec.ttl_seconds,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone().map(serde_json::Value::String),
         };
         // HS256 signing of serializable claims cannot fail.
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)

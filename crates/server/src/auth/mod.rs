@@ -16,6 +16,7 @@
 //! tenant's interaction is simply not there (404), because every store call is scoped to
 //! the authorized tenant.
 
+pub mod exchange;
 pub mod jwt;
 pub mod keys;
 pub mod rate;

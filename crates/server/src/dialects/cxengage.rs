@@ -8,15 +8,18 @@
 //! 100 for contact history) as the vendor's are. The documents and the error body are
 //! [`interlog_dialects::cxengage`].
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::{Json, Router};
 use interlog_core::query::{HookFilter, InteractionQuery, Order};
 use interlog_core::record::Interaction;
 use interlog_core::{TenantId, Timestamp};
 use interlog_dialects::cxengage::error::{self, bad_request};
-use interlog_dialects::cxengage::render;
+use interlog_dialects::cxengage::{render, session};
 use interlog_dialects::VendorError;
+use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,7 +27,7 @@ use super::{
     authorize_read, documented, each_parameter, read_interaction, Credential, DialectDoc,
     DialectError, RawQuery, Vendor,
 };
-use crate::auth::Principal;
+use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -42,11 +45,79 @@ const DOC: DialectDoc = DialectDoc {
     description: "CxEngage's interaction documents, lists and contact history, served by \
                   Interlog. Lists are newest first and page-numbered (`page` from 0). \
                   Credentials: an Interlog API key as HTTP Basic (key id, secret), or a JWT.",
-    security: &[("basic", Credential::Basic), ("bearer", Credential::Bearer)],
+    security: &[
+        ("token", Credential::Header("Authorization")),
+        ("basic", Credential::Basic),
+        ("bearer", Credential::Bearer),
+    ],
 };
+
+/// A token request, as the vendor's SDKs send it: the API key's id as `username`, its
+/// secret as `password`.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct TokenRequest {
+    /// The API key's id.
+    username: String,
+    /// The API key's secret.
+    password: String,
+    /// The tenant to work in; default the key's only tenant.
+    tenant_id: Option<String>,
+    /// Seconds the token lives: default 3600, at most 86400.
+    ttl: Option<i64>,
+}
+
+/// Exchanges an API key for a token to send as `Authorization: Token <token>`.
+#[utoipa::path(post, path = "/compat/cxengage/v1/tokens",
+    request_body = TokenRequest,
+    responses((status = 200, body = Object, description = "`{token, ttl}`"), CxError),
+    security(()))]
+async fn create_token(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, CxError> {
+    let request: TokenRequest = serde_json::from_slice(&body)
+        .map_err(|e| bad_request(format!("the body is not a token request: {e}")))?;
+    let issued = state
+        .auth
+        .exchange(
+            &request.username,
+            &request.password,
+            request.tenant_id.as_deref(),
+            request.ttl,
+        )
+        .await?;
+    Ok(Json(session::token(&issued.token, issued.expires_in)))
+}
+
+/// The CxEngage permission a scope stands for (the vendor's name where it has one).
+fn permission(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Read => "INTERACTIONS_API_READ_ALL",
+        other => other.name(),
+    }
+}
+
+/// The user behind a token and their tenants, as the SDKs read them after a token request.
+#[utoipa::path(post, path = "/compat/cxengage/v1/login",
+    responses((status = 200, body = Object, description = "`{result: {userId, tenants}}`"), CxError),
+    security(("token" = []), ("basic" = []), ("bearer" = [])))]
+async fn login(principal: Result<Principal, ApiError>) -> Result<Json<Value>, CxError> {
+    let principal = principal?;
+    let permissions: Vec<&str> = principal.scopes.iter().map(|s| permission(*s)).collect();
+    let tenants: Vec<session::TenantAccess> = principal
+        .tenants
+        .iter()
+        .map(|tenant| session::TenantAccess {
+            tenant_id: tenant.as_str(),
+            permissions: permissions.clone(),
+        })
+        .collect();
+    let user = principal.subject.as_deref().unwrap_or("");
+    Ok(Json(session::login(user, &tenants)))
+}
 
 pub(super) fn routes() -> Router<AppState> {
     let routes = OpenApiRouter::new()
+        .routes(routes!(create_token))
+        .routes(routes!(login))
         .routes(routes!(list_interactions))
         .routes(routes!(get_interaction))
         .routes(routes!(contact_history));

@@ -33,6 +33,9 @@ pub struct Route {
     pub scope: Scope,
     /// Documented headers, with sample values.
     pub headers: Vec<(String, String)>,
+    /// Whether the request names acme (in its path, query or headers); a route that names
+    /// no tenant (a login) answers for whatever tenant the credential has.
+    pub names_tenant: bool,
     pub body: Option<Value>,
 }
 
@@ -121,6 +124,7 @@ fn route(base: &str, template: &str, method: &str, operation: &Value) -> Option<
     if !query.is_empty() {
         path = format!("{path}?{}", query.join("&"));
     }
+    let names_tenant = path.contains("acme") || headers.iter().any(|(_, v)| v == "acme");
     let body = operation
         .get("requestBody")
         .map(|_| body(operation["operationId"].as_str().unwrap()));
@@ -130,6 +134,7 @@ fn route(base: &str, template: &str, method: &str, operation: &Value) -> Option<
         path,
         scope,
         headers,
+        names_tenant,
         body,
     })
 }

@@ -30,18 +30,32 @@ impl Issued {
     }
 }
 
+/// What a client asks for in exchange for a key.
+#[derive(Debug, Default)]
+pub struct TokenRequest<'a> {
+    pub key_id: &'a str,
+    pub secret: &'a str,
+    /// The tenant to work in, when the client names one; it must be the key's.
+    pub tenant: Option<&'a str>,
+    /// Seconds the token lives: default one hour, at most a day, at least a second.
+    pub ttl: Option<i64>,
+    /// The scopes asked for (an OAuth `scope`); the token gets those of them the key has,
+    /// or all the key's when none is asked for.
+    pub scopes: Vec<Scope>,
+}
+
 impl Authenticator {
-    /// Exchanges an API key's id and secret for a token valid `ttl` seconds (default one
-    /// hour, at most a day; a ttl below one second is one second). `tenant`, when the client
-    /// names one, must be the key's. Every refusal is the same 401, so that a caller learns
-    /// nothing about which keys or tenants exist. Attempts count against the key id's rate.
-    pub async fn exchange(
-        &self,
-        key_id: &str,
-        secret: &str,
-        tenant: Option<&str>,
-        ttl: Option<i64>,
-    ) -> Result<Issued, ApiError> {
+    /// Exchanges an API key's id and secret for a token. Every refusal of the credentials is
+    /// the same 401, so that a caller learns nothing about which keys or tenants exist.
+    /// Attempts count against the key id's rate.
+    pub async fn exchange(&self, request: TokenRequest<'_>) -> Result<Issued, ApiError> {
+        let TokenRequest {
+            key_id,
+            secret,
+            tenant,
+            ttl,
+            scopes: asked,
+        } = request;
         self.limiter
             .check(&format!("exchange:{key_id}"))
             .map_err(ApiError::too_many_requests)?;
@@ -63,7 +77,17 @@ impl Authenticator {
         };
         let tenant = granted.cloned().ok_or_else(refused)?;
         let expires_in = ttl.unwrap_or(DEFAULT_TTL_SECONDS).clamp(1, MAX_TTL_SECONDS);
-        let scopes: Vec<Scope> = principal.scopes.iter().copied().collect();
+        let scopes: Vec<Scope> = principal
+            .scopes
+            .iter()
+            .copied()
+            .filter(|scope| asked.is_empty() || asked.contains(scope))
+            .collect();
+        if scopes.is_empty() {
+            return Err(ApiError::forbidden(
+                "the key has none of the scopes asked for",
+            ));
+        }
         let token = self.jwt.issue(&TokenSpec {
             subject: key_id.to_string(),
             tenants: vec![tenant.clone()],

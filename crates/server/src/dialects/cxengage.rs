@@ -27,7 +27,7 @@ use super::{
     authorize_read, documented, each_parameter, read_interaction, Credential, DialectDoc,
     DialectError, RawQuery, Vendor,
 };
-use crate::auth::{Principal, Scope};
+use crate::auth::{exchange, Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -77,12 +77,13 @@ async fn create_token(State(state): State<AppState>, body: Bytes) -> Result<Json
         .map_err(|e| bad_request(format!("the body is not a token request: {e}")))?;
     let issued = state
         .auth
-        .exchange(
-            &request.username,
-            &request.password,
-            request.tenant_id.as_deref(),
-            request.ttl,
-        )
+        .exchange(exchange::TokenRequest {
+            key_id: &request.username,
+            secret: &request.password,
+            tenant: request.tenant_id.as_deref(),
+            ttl: request.ttl,
+            scopes: Vec::new(),
+        })
         .await?;
     Ok(Json(session::token(&issued.token, issued.expires_in)))
 }

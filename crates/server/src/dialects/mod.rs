@@ -14,6 +14,7 @@
 
 mod cxengage;
 mod genesys;
+mod oauth;
 mod talkdesk;
 mod vonage;
 mod xplatform;

@@ -9,8 +9,10 @@
 //! token grants several accounts). Error `code`s: `invalid_parameters`, `unauthorized`,
 //! `forbidden`, `too_many_requests`, `internal_error`.
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use interlog_core::query::{decode_cursor, encode_cursor, InteractionQuery, Order};
@@ -22,6 +24,7 @@ use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::oauth::{self, Grant, OAuthError, OAuthErrorBody, TokenAnswer};
 use super::{
     authorize_named_or_only, base_url, documented, each_parameter, Credential, DialectDoc,
     DialectError, RawQuery, Vendor,
@@ -38,11 +41,31 @@ const DOC: DialectDoc = DialectDoc {
     description: "The account's interactions in a window of at most seven days, oldest \
                   first, with `_links.next` to follow until it is absent; also at \
                   `/conversations/interactions`. Credentials: a bearer token.",
-    security: &[("bearer", Credential::Bearer)],
+    security: &[
+        ("bearer", Credential::Bearer),
+        ("clientBasic", Credential::Basic),
+    ],
 };
+
+/// OAuth 2 client credentials: an API key (`client_id`, `client_secret`) for a bearer token.
+#[utoipa::path(post, path = "/compat/talkdesk/oauth/token",
+    request_body(content = Grant, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, body = TokenAnswer, description = "The token"),
+        (status = "4XX", body = OAuthErrorBody, description = "OAuth's error")),
+    security((), ("clientBasic" = [])))]
+async fn oauth_token(
+    state: State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    oauth::token(state, uri, headers, body).await
+}
 
 pub(super) fn routes() -> Router<AppState> {
     let routes = OpenApiRouter::new()
+        .routes(routes!(oauth_token))
         .routes(routes!(list_interactions))
         // The same listing under the Conversations API's own path.
         .route(

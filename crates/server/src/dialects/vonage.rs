@@ -16,9 +16,11 @@
 //! interaction at all in the account is unknown (404), except the caller's own agent, whose
 //! list is simply empty.
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::ACCEPT;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use interlog_core::query::{AgentInteraction, AgentQuery};
 use interlog_core::{AgentId, TenantId};
@@ -30,6 +32,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::oauth::{self, Grant, OAuthError, OAuthErrorBody, TokenAnswer};
 use super::{
     authorize_read, documented, each_parameter, Credential, DialectDoc, DialectError, RawQuery,
     Vendor,
@@ -44,11 +47,55 @@ const DOC: DialectDoc = DialectDoc {
     description: "An agent's latest interactions, as diallers poll them. The version is \
                   negotiated in `Accept: application/json;version=N` (1 or 2). \
                   Credentials: a bearer token.",
-    security: &[("bearer", Credential::Bearer)],
+    security: &[
+        ("bearer", Credential::Bearer),
+        ("clientBasic", Credential::Basic),
+    ],
 };
+
+/// The V0 token endpoint: OAuth 2 client credentials, Basic `accountKey:secret` (an API
+/// key's id and secret) or the same as form fields.
+#[utoipa::path(post, path = "/compat/vonage/{version}/oauth2/token",
+    params(("version" = String, Path, description = "`v` and a number, e.g. `v0`")),
+    request_body(content = Grant, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, body = TokenAnswer, description = "The token"),
+        (status = "4XX", body = OAuthErrorBody, description = "OAuth's error")),
+    security((), ("clientBasic" = [])))]
+async fn oauth2_token(
+    state: State<AppState>,
+    Path(version): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Response> {
+    // An unknown version is an unknown route, in Vonage's shape; the rest is OAuth's.
+    check_version_segment(&version).map_err(|e| VonageError::from(e).into_response())?;
+    oauth::token(state, uri, headers, body)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+/// The identity server's token endpoint (`/Auth/connect/token`), the same handshake.
+#[utoipa::path(post, path = "/compat/vonage/Auth/connect/token",
+    request_body(content = Grant, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, body = TokenAnswer, description = "The token"),
+        (status = "4XX", body = OAuthErrorBody, description = "OAuth's error")),
+    security((), ("clientBasic" = [])))]
+async fn connect_token(
+    state: State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    oauth::token(state, uri, headers, body).await
+}
 
 pub(super) fn routes() -> Router<AppState> {
     let routes = OpenApiRouter::new()
+        .routes(routes!(oauth2_token))
+        .routes(routes!(connect_token))
         .routes(routes!(recent_interaction))
         .routes(routes!(latest_interactions));
     documented(&DOC, routes)

@@ -19,6 +19,7 @@
 //! [`error`] holds what they share: [`VendorError`], [`ErrorBody`], [`ImportError`].
 
 pub mod error;
+pub mod time;
 
 pub mod cxengage;
 pub mod genesys;

@@ -16,6 +16,7 @@ use interlog_core::record::Interaction;
 use interlog_core::{TenantId, Timestamp};
 use interlog_dialects::cxengage::error::{self, bad_request};
 use interlog_dialects::cxengage::{render, session};
+use interlog_dialects::time::parse_lenient;
 use interlog_dialects::VendorError;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -125,25 +126,22 @@ pub(super) fn routes() -> Router<AppState> {
     documented(&DOC, routes)
 }
 
-/// Every parameter through `take`, refusing unknown ones in CxEngage's words.
+/// Every parameter through `take` (unknown ones are ignored), errors in CxEngage's words.
 fn parameters(
     query: RawQuery,
     take: impl FnMut(&str, String) -> Result<bool, CxError>,
 ) -> Result<(), CxError> {
-    each_parameter(
-        query,
-        |e| bad_request(e.body_text()).into(),
-        |name| bad_request(format!("{name} is not a parameter of this endpoint")).into(),
-        take,
-    )
+    each_parameter(query, |e| bad_request(e.body_text()).into(), take)
 }
 
-/// `green=false` keeps null and empty fields.
+/// `green=false` or `includenulls=true` keeps null and empty fields.
 fn green(name: &str, value: &str, include_nulls: &mut bool) -> bool {
-    if name == "green" {
-        *include_nulls = value == "false";
+    match name {
+        "green" => *include_nulls = value == "false",
+        "includenulls" | "includeNulls" => *include_nulls = value == "true",
+        _ => return false,
     }
-    name == "green"
+    true
 }
 
 /// One interaction document (the seed's shape).
@@ -153,6 +151,8 @@ fn green(name: &str, value: &str, include_nulls: &mut bool) -> bool {
         ("interactionId" = String, Path, description = "The interaction"),
         ("green" = Option<bool>, Query,
             description = "`false` keeps null and empty fields (default: left out)"),
+        ("includenulls" = Option<bool>, Query,
+            description = "`true` keeps null and empty fields, as `green=false` does"),
     ),
     responses((status = 200, body = Object, description = "The interaction document"), CxError),
     security(("basic" = []), ("bearer" = [])))]
@@ -172,26 +172,31 @@ async fn get_interaction(
     Ok(Json(render::render_interaction(&record, include_nulls)))
 }
 
-/// Page-numbered paging: `page` from 0, `limit` within a maximum.
+/// CxEngage's paging: `page` from 0, or `offset` (an absolute index, which wins), and
+/// `limit` within a maximum; `limit=0` asks only for the `total`.
 struct Paging {
     page: Option<u64>,
+    offset: Option<u64>,
     limit: u32,
 }
 
 impl Paging {
     const DEFAULT: Self = Self {
         page: None,
+        offset: None,
         limit: 10,
     };
 
     fn offset(&self) -> u64 {
-        self.page.unwrap_or(0) * u64::from(self.limit)
+        self.offset
+            .unwrap_or_else(|| self.page.unwrap_or(0) * u64::from(self.limit))
     }
 
-    /// Takes `page` and `limit`; false for any other parameter.
+    /// Takes `page`, `offset` and `limit`; false for any other parameter.
     fn take(&mut self, name: &str, value: &str) -> Result<bool, CxError> {
         match name {
             "page" => self.page = Some(number(name, value)?),
+            "offset" => self.offset = Some(number(name, value)?),
             "limit" => self.limit = number(name, value)?,
             _ => return Ok(false),
         }
@@ -206,14 +211,25 @@ impl Paging {
         mut query: InteractionQuery,
         max: u32,
     ) -> Result<(u64, Vec<Interaction>), CxError> {
-        if !(1..=max).contains(&self.limit) {
-            return Err(bad_request(format!("limit must be from 1 to {max}")).into());
+        if self.limit > max {
+            return Err(bad_request(format!("limit must be from 0 to {max}")).into());
+        }
+        let total = state.store.count_interactions(tenant, &query).await?;
+        if self.limit == 0 {
+            return Ok((total, Vec::new()));
         }
         query.limit = self.limit;
         query.offset = self.offset();
-        let total = state.store.count_interactions(tenant, &query).await?;
         let page = state.store.list_interactions(tenant, &query).await?;
         Ok((total, page.items))
+    }
+
+    /// The envelope's paging fields.
+    fn envelope(&self, total: u64, results: Vec<Value>) -> Value {
+        json!({
+            "page": self.page, "limit": self.limit, "offset": self.offset(),
+            "total": total, "results": results,
+        })
     }
 }
 
@@ -232,7 +248,7 @@ fn time(name: &str, value: &str) -> Result<Timestamp, CxError> {
             .map(|next| format!("{next}T00:00:00{rest}")),
         None => None,
     };
-    Timestamp::parse(normalised.as_deref().unwrap_or(value))
+    parse_lenient(normalised.as_deref().unwrap_or(value))
         .map_err(|e| bad_request(format!("{name}: {e}")).into())
 }
 
@@ -264,8 +280,10 @@ fn filter(
     params(
         ("tenant" = String, Path, description = "The tenant (CxEngage's tenantId)"),
         ("page" = Option<u64>, Query, description = "The page, from 0"),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000,
-            description = "Page size; default 10"),
+        ("offset" = Option<u64>, Query,
+            description = "The index of the first result (instead of `page`)"),
+        ("limit" = Option<u32>, Query, maximum = 1000,
+            description = "Page size; default 10; 0 answers only the total"),
         ("start" = Option<String>, Query,
             description = "Started at or after (ISO 8601; also `startTimeRange`)"),
         ("end" = Option<String>, Query,
@@ -278,10 +296,12 @@ fn filter(
             description = "A linked hook's name (also `hook-name`, `attribute-value`)"),
         ("green" = Option<bool>, Query,
             description = "`false` keeps null and empty fields (default: left out)"),
+        ("includenulls" = Option<bool>, Query,
+            description = "`true` keeps null and empty fields, as `green=false` does"),
     ),
     responses(
         (status = 200, body = Object,
-            description = "`{page, limit, offset, tenantId, total, results}`"),
+            description = "`{page, limit, offset, tenantId, tenantName, tenantTimezone, total, results}`"),
         CxError),
     security(("basic" = []), ("bearer" = [])))]
 async fn list_interactions(
@@ -311,10 +331,12 @@ async fn list_interactions(
         .iter()
         .map(|r| render::render_interaction(r, include_nulls))
         .collect();
-    Ok(Json(json!({
-        "page": paging.page, "limit": paging.limit, "offset": paging.offset(),
-        "tenantId": tenant, "total": total, "results": results,
-    })))
+    let mut envelope = paging.envelope(total, results);
+    // Interlog's tenants have no display name or zone of their own yet: the id, and UTC.
+    envelope["tenantId"] = json!(tenant);
+    envelope["tenantName"] = json!(tenant);
+    envelope["tenantTimezone"] = json!("UTC");
+    Ok(Json(envelope))
 }
 
 /// A contact's interactions, newest first, page-numbered.
@@ -323,8 +345,10 @@ async fn list_interactions(
         ("tenant" = String, Path, description = "The tenant (CxEngage's tenantId)"),
         ("contactId" = String, Path, description = "The contact (customer)"),
         ("page" = Option<u64>, Query, description = "The page, from 0"),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100,
-            description = "Page size; default 10"),
+        ("offset" = Option<u64>, Query,
+            description = "The index of the first result (instead of `page`)"),
+        ("limit" = Option<u32>, Query, maximum = 100,
+            description = "Page size; default 10; 0 answers only the total"),
     ),
     responses(
         (status = 200, body = Object, description = "`{page, limit, offset, total, results}`"),
@@ -345,7 +369,5 @@ async fn contact_history(
     };
     let (total, items) = paging.read(&state, &tenant, q, 100).await?;
     let results: Vec<Value> = items.iter().map(render::render_contact_item).collect();
-    Ok(Json(
-        json!({"page": paging.page, "limit": paging.limit, "offset": paging.offset(), "total": total, "results": results}),
-    ))
+    Ok(Json(paging.envelope(total, results)))
 }

@@ -221,19 +221,19 @@ impl<V> IntoResponse for DialectError<V> {
 /// A query string as the dialects take it: pairs, or why it could not be parsed.
 pub(crate) type RawQuery = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
-/// Hands each query parameter to `take`, which says whether the endpoint has it; the first
-/// parameter it does not have is refused with `unknown(name)`, a malformed query string
-/// with `malformed`.
+/// Hands each query parameter to `take`, which says whether the endpoint has it. A
+/// parameter it does not have is ignored (and logged at debug), as the vendors' services
+/// ignore what they do not know; a bad value of a known one is `take`'s error, and a
+/// malformed query string is `malformed`'s.
 pub(crate) fn each_parameter<E>(
     query: RawQuery,
     malformed: impl FnOnce(QueryRejection) -> E,
-    unknown: impl Fn(&str) -> E,
     mut take: impl FnMut(&str, String) -> Result<bool, E>,
 ) -> Result<(), E> {
     let Query(pairs) = query.map_err(malformed)?;
     for (name, value) in pairs {
         if !take(&name, value)? {
-            return Err(unknown(&name));
+            tracing::debug!(parameter = %name, "ignored: not a parameter of this route");
         }
     }
     Ok(())

@@ -19,6 +19,7 @@ use interlog_core::query::{decode_cursor, encode_cursor, InteractionQuery, Order
 use interlog_core::{TenantId, Timestamp};
 use interlog_dialects::talkdesk::error::{self, parameter};
 use interlog_dialects::talkdesk::render;
+use interlog_dialects::time::parse_lenient;
 use interlog_dialects::VendorError;
 use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -104,7 +105,6 @@ fn parse(query: RawQuery) -> Result<Request, VendorError> {
     each_parameter(
         query,
         |e| parameter("query", e.body_text()),
-        |name| parameter(name, "is not a parameter of this endpoint"),
         |name, value| {
             if seen.iter().any(|s| s == name) {
                 return Err(parameter(name, "is given more than once"));
@@ -120,7 +120,7 @@ fn parse(query: RawQuery) -> Result<Request, VendorError> {
 impl Request {
     /// Takes one parameter; false when the endpoint has no such parameter.
     fn take(&mut self, name: &str, value: String) -> Result<bool, VendorError> {
-        let time = |v: &str| Timestamp::parse(v).map_err(|e| parameter(name, e.to_string()));
+        let time = |v: &str| parse_lenient(v).map_err(|e| parameter(name, e));
         match name {
             "account_id" => self.account = Some(value),
             "start_date" => self.start = Some(time(&value)?),

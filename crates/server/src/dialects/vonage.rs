@@ -207,7 +207,6 @@ fn options(query: RawQuery) -> Result<Options, VendorError> {
     each_parameter(
         query,
         |_| bad_request("The query string is malformed."),
-        |name| bad_request(format!("The parameter {name} is not recognised.")),
         |name, value| options.take(&name.to_ascii_lowercase(), &value),
     )?;
     Ok(options)

@@ -259,7 +259,6 @@ fn max_size(query: RawQuery) -> Result<Option<u32>, VendorError> {
     each_parameter(
         query,
         |_| invalid("maxSize"),
-        invalid,
         |name, value| {
             if name != "maxSize" {
                 return Ok(false);

@@ -1,0 +1,147 @@
+//! What real clients of the dialects send, tolerated as the vendors tolerate it: timestamps
+//! as their languages print them, parameters the dialect does not know, and CxEngage's
+//! offset paging (`offset`, `limit=0` for the total, `includenulls`). A bad value of a
+//! known parameter is still refused, naming it.
+
+mod common;
+
+use common::{event, TestApp};
+use interlog_store::sql::Backend;
+use serde_json::{json, Value};
+
+/// Four calls on 2024-05-01 at 09:00, 10:00, 11:00 and 12:00 UTC.
+fn four_calls() -> Value {
+    let events: Vec<Value> = (9..13)
+        .map(|hour| {
+            event(
+                &format!("e{hour}"),
+                "interaction-started",
+                &format!("call-{hour}"),
+                &format!("2024-05-01T{hour:02}:00:00Z"),
+                json!({"channelType": "voice", "direction": "inbound"}),
+            )
+        })
+        .collect();
+    Value::Array(events)
+}
+
+/// GETs `path` (its query written as the client writes it: a raw `+` stays a `+`).
+async fn get(app: &TestApp, path: &str) -> (u16, Value) {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(app.token("acme"))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+/// (start, end) as clients print 10:00 and 12:00 UTC of the day: each window holds the
+/// 10:00 and 11:00 calls.
+const WINDOWS: &[(&str, &str)] = &[
+    ("2024-05-01T10:00:00Z", "2024-05-01T12:00:00Z"),
+    ("2024-05-01T10:00Z", "2024-05-01T12:00Z"),
+    ("2024-05-01T10:00:00", "2024-05-01T12:00:00"),
+    ("2024-05-01T10:00:00+00:00", "2024-05-01T12:00:00+00:00"),
+    ("2024-05-01T12:00:00+02:00", "2024-05-01T14:00:00+02:00"),
+    ("2024-05-01 10:00:00+00:00", "2024-05-01 12:00:00+00:00"),
+    ("2024-05-01T10:00:00.000000", "2024-05-01T11:59:59.999999"),
+    ("2024-05-01T10:00:00.000Z", "2024-05-01T11:59:59.999Z"),
+];
+
+async fn timestamps_as_clients_print_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &four_calls()).await;
+    for (start, end) in WINDOWS {
+        let cx = format!("/compat/cxengage/v1/tenants/acme/interactions?start={start}&end={end}");
+        let (status, body) = get(&app, &cx).await;
+        assert_eq!(
+            (status, body["total"].clone()),
+            (200, json!(2)),
+            "{cx}: {body}"
+        );
+        let td = format!("/compat/talkdesk/interactions?start_date={start}&end_date={end}");
+        let (status, body) = get(&app, &td).await;
+        let count = body["_embedded"]["interactions"].as_array().map(Vec::len);
+        assert_eq!((status, count), (200, Some(2)), "{td}: {body}");
+    }
+    // A date alone is its midnight, UTC: the whole day.
+    let day = "/compat/cxengage/v1/tenants/acme/interactions?start=2024-05-01&end=2024-05-02";
+    assert_eq!(get(&app, day).await.1["total"], 4);
+}
+
+async fn a_bad_value_of_a_known_parameter_is_still_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cx = "/compat/cxengage/v1/tenants/acme/interactions?start=yesterday";
+    let (status, body) = get(&app, cx).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"].as_str().unwrap().starts_with("start:"),
+        "{body}"
+    );
+    let td = "/compat/talkdesk/interactions?end_date=soon";
+    let (status, body) = get(&app, td).await;
+    assert_eq!(
+        (status, body["fields"][0]["name"].as_str()),
+        (400, Some("end_date")),
+        "{body}"
+    );
+    // Unknown parameters are ignored instead.
+    for path in [
+        "/compat/cxengage/v1/tenants/acme/interactions?sort=asc&fields=all",
+        "/compat/talkdesk/interactions?include=everything",
+    ] {
+        assert_eq!(get(&app, path).await.0, 200, "{path}");
+    }
+}
+
+async fn cxengage_pages_by_offset_and_answers_the_total(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &four_calls()).await;
+    let base = "/compat/cxengage/v1/tenants/acme/interactions?start=2024-05-01&end=2024-05-02";
+    let (status, total) = get(&app, &format!("{base}&limit=0&offset=0")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (total["total"].clone(), total["results"].clone()),
+        (json!(4), json!([]))
+    );
+    let mut seen = Vec::new();
+    let mut offset = 0;
+    while offset < 4 {
+        let (_, page) = get(&app, &format!("{base}&limit=3&offset={offset}")).await;
+        assert_eq!(page["offset"], offset, "{page}");
+        let results = page["results"].as_array().unwrap();
+        seen.extend(results.iter().map(|r| r["interactionId"].clone()));
+        offset += results.len();
+    }
+    assert_eq!(
+        seen,
+        [
+            json!("call-12"),
+            json!("call-11"),
+            json!("call-10"),
+            json!("call-9")
+        ]
+    );
+    let (_, page) = get(&app, &format!("{base}&limit=1&includenulls=true")).await;
+    assert!(
+        page["results"][0]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(Value::is_null),
+        "{page}"
+    );
+    assert_eq!(
+        (page["tenantName"].as_str(), page["tenantTimezone"].as_str()),
+        (Some("acme"), Some("UTC"))
+    );
+    assert_eq!(get(&app, &format!("{base}&limit=1001")).await.0, 400);
+}
+
+on_every_backend!(
+    timestamps_as_clients_print_them,
+    a_bad_value_of_a_known_parameter_is_still_refused,
+    cxengage_pages_by_offset_and_answers_the_total,
+);

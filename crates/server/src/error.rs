@@ -147,6 +147,11 @@ impl ApiError {
         &self.body.message
     }
 
+    /// Seconds to wait before retrying, for 429.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
+    }
+
     /// The parameter or field at fault, if one is named.
     pub fn field(&self) -> Option<&str> {
         self.body.fields.first().map(|f| f.name.as_str())

@@ -140,7 +140,61 @@ async fn cxengage_pages_by_offset_and_answers_the_total(backend: Backend) {
     assert_eq!(get(&app, &format!("{base}&limit=1001")).await.0, 400);
 }
 
+async fn talkdesk_pages_by_number_then_by_its_links(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &four_calls()).await;
+    let window = "start_date=2024-05-01T00:00:00&end_date=2024-05-02T00:00:00";
+    let ids = |body: &Value| -> Vec<String> {
+        body["_embedded"]["interactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let path = format!("/compat/talkdesk/interactions?{window}&per_page=1&page=2");
+    let (status, second) = get(&app, &path).await;
+    assert_eq!(
+        (status, ids(&second)),
+        (200, vec!["call-10".to_string()]),
+        "{second}"
+    );
+    let next = second["_links"]["next"]["href"].as_str().unwrap();
+    let next = next.strip_prefix(&app.base).unwrap_or(next);
+    let (_, third) = get(&app, next).await;
+    assert_eq!(ids(&third), ["call-11"]);
+    let first = format!("/compat/talkdesk/interactions?{window}&per_page=1&page=1");
+    assert_eq!(ids(&get(&app, &first).await.1), ["call-9"]);
+}
+
+/// A dialect's 429 carries Retry-After in whole seconds, as Talkdesk's clients read it.
+async fn a_rate_limited_dialect_request_says_when_to_retry(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |config| {
+        config.rate_limit = interlog_server::auth::RateLimit {
+            per_second: 1,
+            burst: 1,
+        }
+    })
+    .await;
+    let path = "/compat/talkdesk/interactions";
+    assert_eq!(get(&app, path).await.0, 200);
+    let limited = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(app.token("acme"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+    let wait = limited.headers()["retry-after"].to_str().unwrap();
+    assert!(wait.parse::<u64>().is_ok_and(|s| s >= 1), "{wait}");
+    let body: Value = limited.json().await.unwrap();
+    assert_eq!(body["code"], "too_many_requests");
+}
+
 on_every_backend!(
+    a_rate_limited_dialect_request_says_when_to_retry,
+    talkdesk_pages_by_number_then_by_its_links,
     timestamps_as_clients_print_them,
     a_bad_value_of_a_known_parameter_is_still_refused,
     cxengage_pages_by_offset_and_answers_the_total,

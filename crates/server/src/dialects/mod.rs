@@ -142,7 +142,11 @@ impl<V> From<VendorError> for DialectError<V> {
 
 impl<V: Vendor> From<ApiError> for DialectError<V> {
     fn from(error: ApiError) -> Self {
-        V::FROM_NATIVE(error.status().as_u16(), error.message(), error.field()).into()
+        let mut vendor = V::FROM_NATIVE(error.status().as_u16(), error.message(), error.field());
+        if let Some(seconds) = error.retry_after() {
+            vendor.headers.push(("retry-after", seconds.to_string()));
+        }
+        vendor.into()
     }
 }
 

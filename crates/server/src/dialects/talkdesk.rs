@@ -90,6 +90,8 @@ struct Request {
     start: Option<Timestamp>,
     end: Option<Timestamp>,
     per_page: u32,
+    /// 1 is the first page; later pages skip `(page - 1) * per_page` interactions.
+    page: Option<u32>,
     cursor: Option<String>,
 }
 
@@ -99,6 +101,7 @@ fn parse(query: RawQuery) -> Result<Request, VendorError> {
         start: None,
         end: None,
         per_page: 50,
+        page: None,
         cursor: None,
     };
     let mut seen: Vec<String> = Vec::new();
@@ -131,6 +134,10 @@ impl Request {
                     .ok()
                     .filter(|n| (1..=1000).contains(n))
                     .ok_or_else(|| parameter(name, "must be an integer from 1 to 1000"))?;
+            }
+            "page" => {
+                let page = value.parse().ok().filter(|n| *n >= 1);
+                self.page = Some(page.ok_or_else(|| parameter(name, "must be an integer from 1"))?);
             }
             "cursor" => self.cursor = Some(value),
             _ => return Ok(false),
@@ -181,6 +188,8 @@ fn account(principal: &Principal, requested: Option<&str>) -> Result<TenantId, T
             description = "Window end (RFC 3339); default now, or seven days after start_date"),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 1000,
             description = "Page size; default 50"),
+        ("page" = Option<u32>, Query, minimum = 1,
+            description = "The page, from 1; `_links.next` continues from it"),
         ("cursor" = Option<String>, Query,
             description = "From the previous page's `_links.next`"),
     ),
@@ -211,6 +220,11 @@ async fn list_interactions(
         to: Some(end),
         order: Order::Asc,
         limit: request.per_page,
+        // A cursor continues a walk; a page number starts one further in.
+        offset: match (&after, request.page) {
+            (None, Some(page)) => u64::from(page - 1) * u64::from(request.per_page),
+            _ => 0,
+        },
         after,
         ..InteractionQuery::default()
     };

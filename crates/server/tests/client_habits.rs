@@ -192,7 +192,50 @@ async fn a_rate_limited_dialect_request_says_when_to_retry(backend: Backend) {
     assert_eq!(body["code"], "too_many_requests");
 }
 
+/// An unknown route (or method) under a dialect's base path is answered in the vendor's
+/// error shape; elsewhere in the native one.
+async fn unknown_routes_answer_in_the_vendors_shape(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cases: [(&str, &str, u16, Option<&str>); 7] = [
+        (
+            "GET",
+            "/compat/cxengage/v1/tenants/acme/nothing",
+            404,
+            Some("error"),
+        ),
+        ("GET", "/compat/talkdesk/nothing", 404, Some("code")),
+        ("POST", "/compat/talkdesk/interactions", 405, Some("code")),
+        ("GET", "/compat/genesys-ucs/nothing", 404, Some("exception")),
+        ("GET", "/compat/vonage/v1/nothing", 404, Some("message")),
+        ("GET", "/compat/xplatform/nothing", 404, None),
+        ("GET", "/api/v1/nothing", 404, Some("fields")),
+    ];
+    for (method, path, status, key) in cases {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = app
+            .client
+            .request(method, format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), status, "{path}");
+        let text = response.text().await.unwrap();
+        match key {
+            Some(key) => {
+                let body: Value = serde_json::from_str(&text).unwrap();
+                assert!(body.get(key).is_some(), "{path}: {body}");
+            }
+            // X-Platform's errors are plain text.
+            None => assert!(
+                serde_json::from_str::<Value>(&text).is_err(),
+                "{path}: {text}"
+            ),
+        }
+    }
+}
+
 on_every_backend!(
+    unknown_routes_answer_in_the_vendors_shape,
     a_rate_limited_dialect_request_says_when_to_retry,
     talkdesk_pages_by_number_then_by_its_links,
     timestamps_as_clients_print_them,

@@ -36,6 +36,8 @@ pub fn from_native(status: u16, message: &str, field: Option<&str>) -> VendorErr
     let code = match status {
         401 => "unauthorized",
         403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
         429 => "too_many_requests",
         s if is_server_error(s) => "internal_error",
         _ => "invalid_parameters",

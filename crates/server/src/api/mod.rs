@@ -18,6 +18,10 @@ use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use axum::http::Uri;
+use axum::response::Response;
+
+use crate::dialects;
 use crate::error::ApiError;
 use crate::state::{AppState, Limits};
 
@@ -39,10 +43,12 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(admin::revoke_key))
 }
 
-pub(crate) async fn not_found() -> ApiError {
-    ApiError::not_found("no such route")
+/// An unknown route: 404, in the vendor's shape under a dialect's base path.
+pub(crate) async fn not_found(uri: Uri) -> Response {
+    dialects::refuse(uri.path(), ApiError::not_found("no such route"))
 }
 
-pub(crate) async fn method_not_allowed() -> ApiError {
-    ApiError::method_not_allowed()
+/// A known route with another method: 405, in the vendor's shape under a dialect's base path.
+pub(crate) async fn method_not_allowed(uri: Uri) -> Response {
+    dialects::refuse(uri.path(), ApiError::method_not_allowed())
 }

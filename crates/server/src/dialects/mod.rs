@@ -54,6 +54,31 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(xplatform::routes())
 }
 
+/// An error answered in one vendor's shape.
+type Answer = fn(ApiError) -> Response;
+
+/// Where each vendor's routes are, for answering what is not there in its shape.
+const BASES: &[(&str, Answer)] = &[
+    ("/compat/cxengage/", in_shape_of::<cxengage::CxEngage>),
+    ("/compat/talkdesk/", in_shape_of::<talkdesk::Talkdesk>),
+    ("/compat/genesys-ucs/", in_shape_of::<genesys::Genesys>),
+    ("/compat/vonage/", in_shape_of::<vonage::Vonage>),
+    ("/compat/xplatform/", in_shape_of::<xplatform::XPlatform>),
+];
+
+fn in_shape_of<V: Vendor>(error: ApiError) -> Response {
+    DialectError::<V>::from(error).into_response()
+}
+
+/// `error` (an unknown route or method) answered in the shape of the vendor whose base path
+/// `path` is under, or in the native shape elsewhere.
+pub(crate) fn refuse(path: &str, error: ApiError) -> Response {
+    match BASES.iter().find(|(base, _)| path.starts_with(base)) {
+        Some((_, answer)) => answer(error),
+        None => error.into_response(),
+    }
+}
+
 /// What a vendor's document says about the vendor as a whole.
 pub(crate) struct DialectDoc {
     /// The base path every route of the vendor is under (the document's server).

@@ -102,6 +102,10 @@ async fn talkdesk_clients_get_a_bearer_token_three_ways(backend: Backend) {
         let access = answer["access_token"].as_str().unwrap();
         let (status, page) = bearer_get(&app, "/compat/talkdesk/interactions", access).await;
         assert_eq!(status, 200, "{page}");
+        // The token is for the key's account only.
+        let other = "/compat/talkdesk/interactions?account_id=globex";
+        let (status, refusal) = bearer_get(&app, other, access).await;
+        assert_eq!((status, refusal["code"].as_str()), (403, Some("forbidden")));
     }
 }
 

@@ -52,7 +52,7 @@ fn sample(name: &str) -> &'static str {
         "keyId" => "key_0000000000000000",
         "version" => "v2",
         "kind" => "dtmf",
-        "value" => "4567",
+        "value" | "attr" => "4567",
         "phone" => "555",
         _ => "x",
     }

@@ -49,6 +49,7 @@ fn sample(name: &str) -> &'static str {
         "contentId" | "img_path" => "photo",
         "customerId" | "contactId" => "cust-1",
         "agentId" => "ann",
+        "serviceId" => "42",
         "keyId" => "key_0000000000000000",
         "version" => "v2",
         "kind" => "dtmf",

@@ -80,7 +80,10 @@ async fn a_wider_search_matches_every_caller_key_and_the_latest_wins(backend: Ba
         client.allocate("vivr-1").await,
         (200, "2111234567".to_string())
     );
-    assert_eq!(client.json(&wider("2111234567")).await, vivr_1, "by DNID");
+    assert_eq!(client.json(&wider("2111234567")).await, vivr_1, "by number");
+    assert_eq!(client.json(&wider("4568")).await, vivr_1, "by DNID");
+    let (status, _) = client.text(&data("4568", "fullFlow", "")).await;
+    assert_eq!(status, 404, "a DNID is not a history search id");
     assert_eq!(
         client
             .json(&data("4567", "summary", "?widerSearch=TRUE"))

@@ -21,7 +21,8 @@ use interlog_core::query::CallerKeyKind;
 /// vendor's clients name the attribute `{historySearchId}` in these routes (reference §7.5;
 /// the vendor's own page on the variants is truncated, so this is Interlog's reading).
 /// `widerSearch=true` matches every kind: DTMF code, call-return number, click-to-call
-/// caller id, allocated DNIS phone (DNID) and history search id; the latest interaction
+/// caller id, allocated DNIS phone (the server also resolves a DNID to its number) and
+/// history search id; the latest interaction
 /// (by start) among the matches wins.
 pub fn searched_kinds(wider_search: bool) -> &'static [CallerKeyKind] {
     if wider_search {

@@ -4,7 +4,7 @@
 //!
 //! `widerSearch=false` (the default) takes the attribute as a history search id;
 //! `widerSearch=true` as any caller key (DTMF, call return, click-to-call, allocated DNIS
-//! phone, history search id), the latest interaction winning
+//! phone by number or DNID, history search id), the latest interaction winning
 //! (`interlog_dialects::xplatform::searched_kinds` says why). They answer what the by-uid
 //! routes answer for the interaction found, with the same credentials, `Tenant-Id` rule
 //! and plain-text errors.
@@ -12,6 +12,7 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
+use interlog_core::query::CallerKeyKind;
 use interlog_core::record::Interaction;
 use interlog_core::TenantId;
 use interlog_dialects::xplatform::error::text;
@@ -90,6 +91,27 @@ async fn by_attribute(
         .ok_or_else(missing)?)
 }
 
+/// The values a kind is looked up by: the attribute, and for the allocated phone also the
+/// number that the attribute names as a DNID in the DNIS pool.
+async fn key_values(
+    state: &AppState,
+    tenant: &TenantId,
+    kind: CallerKeyKind,
+    value: &str,
+) -> Result<Vec<String>, XpError> {
+    let mut values = vec![value.to_string()];
+    if kind == CallerKeyKind::AllocatedPhone {
+        let timeout = state.dnis_timeout.as_millis() as i64;
+        let now = chrono::Utc::now().timestamp_millis();
+        let phone = state
+            .store
+            .dnis_allocation(tenant, value, now, timeout)
+            .await?;
+        values.extend(phone.map(|p| p.phone_number).filter(|n| n != value));
+    }
+    Ok(values)
+}
+
 /// Of the interactions the kinds searched point to, the one that started last.
 async fn latest(
     state: &AppState,
@@ -98,13 +120,14 @@ async fn latest(
     value: &str,
 ) -> Result<Option<Interaction>, XpError> {
     let mut found: Option<Interaction> = None;
+    let mut ids = Vec::new();
     for kind in searched_kinds(wider) {
-        let Some(id) = state.store.lookup(tenant, *kind, value).await? else {
-            continue;
-        };
-        if found.as_ref().is_some_and(|r| r.interaction_id == id) {
-            continue;
+        for value in key_values(state, tenant, *kind, value).await? {
+            let id = state.store.lookup(tenant, *kind, &value).await?;
+            ids.extend(id.filter(|id| !ids.contains(id)));
         }
+    }
+    for id in ids {
         let Some(record) = state.store.get_interaction(tenant, &id).await? else {
             continue;
         };

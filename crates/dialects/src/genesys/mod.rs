@@ -8,10 +8,19 @@
 //! `creator_app_id`, `timeshift`, `allow_children`, ...) are kept in the record's
 //! `extensions` as `genesys.<field>` by the importer and rendered back from there. Errors
 //! are `{"message", "exception"}` as the 8.5 documentation shows.
+//!
+//! A service (`/services/{service_id}/interactions`) has no record of its own in Interlog: it
+//! is the interactions linked to it by a CRM hook of type [`SERVICE_HOOK_TYPE`] whose
+//! `hookId` is the service id (a `hook-linked` event). Hooks are indexed by type and id, so
+//! the query stays on an index; `threadId` and attached data are not filterable.
 
 pub mod error;
 pub mod import;
 pub mod render;
+
+/// The `hookType` of the hook that links an interaction to a Context Services service; its
+/// `hookId` is the service id.
+pub const SERVICE_HOOK_TYPE: &str = "genesys-service";
 
 /// The prefix of the `extensions` keys that hold resource fields verbatim.
 const KEPT_PREFIX: &str = "genesys.";

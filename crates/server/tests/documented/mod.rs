@@ -49,10 +49,11 @@ fn sample(name: &str) -> &'static str {
         "contentId" | "img_path" => "photo",
         "customerId" | "contactId" => "cust-1",
         "agentId" => "ann",
+        "serviceId" => "42",
         "keyId" => "key_0000000000000000",
         "version" => "v2",
         "kind" => "dtmf",
-        "value" => "4567",
+        "value" | "attr" => "4567",
         "phone" => "555",
         _ => "x",
     }

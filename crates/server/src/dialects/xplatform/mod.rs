@@ -5,6 +5,10 @@
 //! - `uniqueId/dtmf/{dtmf}`, `uniqueId/callReturn/{number}`, `uniqueId/clickToCall/{callerId}`,
 //!   `uniqueId/historySearchId/{id}`: the interaction's unique id, as plain text;
 //! - `interactiondata/{uid}/fullFlow`, `.../summary`, `.../variableSet/{setId}`;
+//! - the same three by caller attribute, `interactiondata/{attr}/fullFlow/byCallerAttribute`,
+//!   `.../summary/byCallerAttribute`, `.../variableSet/{setId}/byCallerAttribute`, with
+//!   `widerSearch=true|false`: false (the default) matches a history search id, true any
+//!   caller key, the latest interaction winning (see [`by_caller`]);
 //! - `photo/{uid}/{img_path}?maxSize=N`: the photo's bytes, scaled down to `maxSize`.
 //!
 //! DNIS family, `/interact/version/{v}/dnis/`: create a phone, `allocate/new`,
@@ -15,6 +19,7 @@
 //! Authentication failures are 401 with `Unauthenticated-Reason` and the documented JSON
 //! body; every other error is plain text, as documented.
 
+mod by_caller;
 mod dnis;
 mod photo;
 
@@ -48,7 +53,11 @@ const DOC: DialectDoc = DialectDoc {
     base: "/compat/xplatform",
     title: "Interlog: X-Platform (Jacada Interact) interaction history and DNIS hand-off",
     description: "Visual-IVR sessions by caller key, their flow, summary, variable sets and \
-                  photos, and the DNIS phone pool. Every request names its tenant in \
+                  photos, and the DNIS phone pool. The `byCallerAttribute` forms find the \
+                  session by caller attribute: with `widerSearch=false` (the default) a \
+                  history search id, with `widerSearch=true` any caller key (DTMF code, \
+                  call-return number, click-to-call caller id, allocated DNIS phone, history \
+                  search id), the latest interaction winning. Every request names its tenant in \
                   `Tenant-Id`. Credentials: `Application-Key` (an Interlog API key's secret), \
                   or base64 `User-Id` and `User-Password` (key id and secret), or a JWT. \
                   Errors other than 401 are plain text.",
@@ -64,6 +73,9 @@ pub(super) fn routes() -> Router<AppState> {
         .routes(routes!(full_flow))
         .routes(routes!(summary))
         .routes(routes!(variable_set))
+        .routes(routes!(by_caller::full_flow_by_caller))
+        .routes(routes!(by_caller::summary_by_caller))
+        .routes(routes!(by_caller::variable_set_by_caller))
         .routes(routes!(photo_bytes))
         .routes(routes!(dnis::create_phone))
         // The vendor's clients also post to the collection with a trailing slash.

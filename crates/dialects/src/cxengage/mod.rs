@@ -25,6 +25,7 @@
 //! - `interactionAttributes`: the record's attached data, an object.
 //! - `monitors` is not rendered: no event records monitoring.
 
+pub mod artifacts;
 pub mod error;
 pub mod import;
 pub mod render;

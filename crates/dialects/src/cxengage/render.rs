@@ -17,7 +17,7 @@ pub(super) fn wire<T: serde::Serialize>(value: T) -> Value {
 }
 
 /// An object from (key, value) pairs, leaving out nulls (and empty arrays unless told).
-fn object(pairs: Vec<(&str, Value)>, keep_empty: bool) -> Value {
+pub(super) fn object(pairs: Vec<(&str, Value)>, keep_empty: bool) -> Value {
     let mut map = Map::new();
     for (key, value) in pairs {
         let empty = value.is_null()
@@ -266,7 +266,7 @@ fn details(rec: &Interaction) -> Value {
     })
 }
 
-fn render_message(m: &Message) -> Value {
+pub(super) fn render_message(m: &Message) -> Value {
     object(
         vec![
             ("messageId", json!(m.message_id)),
@@ -279,7 +279,7 @@ fn render_message(m: &Message) -> Value {
     )
 }
 
-fn render_note(n: &Note) -> Value {
+pub(super) fn render_note(n: &Note) -> Value {
     object(
         vec![
             ("noteId", json!(n.note_id)),

@@ -12,11 +12,20 @@
 //!   when the segment was cancelled or abandoned.
 //! - per agent allocation: `handleTime` = deallocation − allocation, `holdTime` = the holds that
 //!   started while allocated (the agent's own, or unattributed ones), `talkTime` = handle − hold.
+//! - `ivrAbandoned`: the customer disconnected before any queue entry or agent allocation;
+//!   `ivrAbandonTime` = customer disconnect − start, then.
+//! - `customerHoldAbandoned`: a hold was still open when the customer disconnected (the
+//!   disconnect closed it).
+//! - `customerConversationTime` = the union of the agent allocations, each cut off at the
+//!   customer's disconnect (holds included, overlapping agents counted once).
+//! - `thirdPartyTime` = the add-participant segments that were not cancelled, start to end.
+//! - `updated` is the one figure the fold records (the latest event applied after the end);
+//!   derive keeps it.
 
 use crate::record::{
     AgentAllocation, Hold, Interaction, QueueExitType, SegmentStartType, Statistics,
 };
-use crate::time::Seconds;
+use crate::time::{Seconds, Timestamp};
 
 pub(super) fn derive_statistics(rec: &mut Interaction) {
     let start = rec.start_timestamp;
@@ -84,10 +93,12 @@ fn interaction_statistics(rec: &Interaction) -> Statistics {
         .or(rec.customer_disconnect_timestamp)
         .or(rec.end_timestamp)
         .map(|t| t.since(start));
-    let customer_abandon_time = rec
-        .customer_disconnect_timestamp
+    let disconnect = rec.customer_disconnect_timestamp;
+    let customer_abandon_time = disconnect
         .filter(|_| rec.agents.is_empty())
         .map(|t| t.since(start));
+    let ivr_abandoned =
+        disconnect.is_some_and(|left| first_routing.is_none_or(|routed| routed > left));
     Statistics {
         interaction_time: rec.end_timestamp.map(|end| end.since(start)),
         ivr_time,
@@ -108,5 +119,53 @@ fn interaction_statistics(rec: &Interaction) -> Statistics {
             .filter(|s| s.segment_start_type == SegmentStartType::Transfer)
             .count() as u32,
         agent_allocations: rec.agents.len() as u32,
+        ivr_abandoned,
+        ivr_abandon_time: disconnect.filter(|_| ivr_abandoned).map(|t| t.since(start)),
+        customer_hold_abandoned: disconnect
+            .is_some_and(|left| rec.holds.iter().any(|h| h.end_timestamp == Some(left))),
+        customer_conversation_time: conversation_time(rec),
+        third_party_time: third_party_time(rec),
+        updated: rec.statistics.updated,
     }
+}
+
+/// The union of the closed agent allocations, each cut off where the customer left; `None`
+/// without any allocation.
+fn conversation_time(rec: &Interaction) -> Option<Seconds> {
+    if rec.agents.is_empty() {
+        return None;
+    }
+    let left = rec.customer_disconnect_timestamp;
+    let mut spans: Vec<(Timestamp, Timestamp)> = rec
+        .agents
+        .iter()
+        .filter_map(|a| {
+            let end = a.end_timestamp?;
+            let end = left.map_or(end, |left| end.min(left));
+            (a.start_timestamp < end).then_some((a.start_timestamp, end))
+        })
+        .collect();
+    spans.sort();
+    let mut total = Seconds::ZERO;
+    let mut covered: Option<Timestamp> = None;
+    for (from, to) in spans {
+        let from = covered.map_or(from, |c| from.max(c));
+        if to > from {
+            total = total + to.since(from);
+            covered = Some(to);
+        }
+    }
+    Some(total)
+}
+
+/// The add-participant segments that were not cancelled, start to end; `None` without any.
+fn third_party_time(rec: &Interaction) -> Option<Seconds> {
+    let joined: Vec<Seconds> = rec
+        .segments
+        .iter()
+        .filter(|s| s.segment_start_type == SegmentStartType::AddParticipant)
+        .filter(|s| !s.segment_cancelled)
+        .filter_map(|s| s.end_timestamp.map(|end| end.since(s.start_timestamp)))
+        .collect();
+    (!joined.is_empty()).then(|| joined.into_iter().sum())
 }

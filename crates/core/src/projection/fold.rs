@@ -35,6 +35,8 @@ pub(super) struct Fold {
     implied_queue_exits: Vec<usize>,
     /// Allocations closed by `interaction-ended` rather than by their own deallocation.
     implied_deallocations: Vec<usize>,
+    /// The latest event applied after the end (`statistics.updated`).
+    updated: Option<Timestamp>,
 }
 
 impl Fold {
@@ -46,6 +48,7 @@ impl Fold {
             pending: None,
             implied_queue_exits: Vec::new(),
             implied_deallocations: Vec::new(),
+            updated: None,
         }
     }
 
@@ -58,6 +61,7 @@ impl Fold {
             return self.flag("event-after-end", message, e);
         }
         let at = e.timestamp;
+        let after_end = self.ended;
         match &e.body {
             EventBody::InteractionStarted(s) => self.start(s, e),
             EventBody::QueueEntered(q) => self.enter_queue(q, at, e),
@@ -79,6 +83,10 @@ impl Fold {
             EventBody::InteractionImported(import) => self.import(&import.record),
             _ => content::apply(&mut self.rec, e),
         }
+        // An import brings its own `updated`; any other late event is a change after the end.
+        if after_end && !matches!(e.body, EventBody::InteractionImported(_)) {
+            self.updated = Some(at);
+        }
     }
 
     pub(super) fn finish(mut self) -> Interaction {
@@ -87,6 +95,7 @@ impl Fold {
                 code: "no-start".into(),
                 message: "no interaction-started event has been received".into(),
                 event_id: None,
+                timestamp: None,
             });
         }
         if self.rec.status == Status::Active {
@@ -94,9 +103,13 @@ impl Fold {
                 code: "no-end".into(),
                 message: "no interaction-ended event has been received".into(),
                 event_id: None,
+                timestamp: None,
             });
         }
         self.rec.flagged = !self.rec.flags.is_empty();
+        // Events leave no other trace of when they arrived: the fold records `updated`, and
+        // derive keeps it.
+        self.rec.statistics.updated = self.updated;
         self.rec
     }
 
@@ -105,6 +118,7 @@ impl Fold {
             code: code.into(),
             message,
             event_id: Some(e.event_id.to_string()),
+            timestamp: Some(e.timestamp),
         });
     }
 
@@ -220,6 +234,7 @@ impl Fold {
         self.rec = rec;
         self.started = true;
         self.ended = self.rec.status == Status::Ended;
+        self.updated = record.statistics.updated;
         self.pending = None;
         self.implied_queue_exits.clear();
         self.implied_deallocations.clear();

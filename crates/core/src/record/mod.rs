@@ -338,6 +338,28 @@ pub struct Statistics {
     pub queue_entries: u32,
     pub transfers: u32,
     pub agent_allocations: u32,
+    /// The customer left before any queue entry or agent allocation (in the IVR).
+    #[serde(default)]
+    pub ivr_abandoned: bool,
+    /// Customer disconnect − start, when `ivrAbandoned`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ivr_abandon_time: Option<Seconds>,
+    /// The customer left while on hold (a hold was still open when they disconnected).
+    #[serde(default)]
+    pub customer_hold_abandoned: bool,
+    /// Wall-clock time the customer spent with at least one agent: the union of the agent
+    /// allocations (holds included, overlaps counted once), each cut off where the customer
+    /// left; absent when no agent was allocated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_conversation_time: Option<Seconds>,
+    /// Time a third party was on the interaction: each add-participant segment that was not
+    /// cancelled, from its start to its end; absent when there was none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub third_party_time: Option<Seconds>,
+    /// The latest event applied after the interaction ended (wrap-up: notes, disposition,
+    /// recordings, late deallocations); absent when nothing changed after the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Timestamp>,
 }
 
 /// Something missing or inconsistent in the event stream.
@@ -349,4 +371,8 @@ pub struct Flag {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
+    /// When the event that raised the flag happened; absent for flags of the whole stream
+    /// (`no-start`, `no-end`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<Timestamp>,
 }

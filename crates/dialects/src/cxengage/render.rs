@@ -17,7 +17,7 @@ pub(super) fn wire<T: serde::Serialize>(value: T) -> Value {
 }
 
 /// An object from (key, value) pairs, leaving out nulls (and empty arrays unless told).
-fn object(pairs: Vec<(&str, Value)>, keep_empty: bool) -> Value {
+pub(super) fn object(pairs: Vec<(&str, Value)>, keep_empty: bool) -> Value {
     let mut map = Map::new();
     for (key, value) in pairs {
         let empty = value.is_null()
@@ -165,7 +165,8 @@ fn identity(rec: &Interaction) -> Vec<(&'static str, Value)> {
 }
 
 /// The customer's statistics, as the projection computed them (absent where CxEngage omits
-/// them: no hold time without holds, no talk time without agents, no zero transfers).
+/// them: no hold time without holds, no talk or conversation time without agents, no zero
+/// transfers; the abandon flags only when true, as `flagged`).
 fn statistics(rec: &Interaction) -> Vec<(&'static str, Value)> {
     let stats = &rec.statistics;
     let holds = stats.customer_holds > 0;
@@ -173,20 +174,33 @@ fn statistics(rec: &Interaction) -> Vec<(&'static str, Value)> {
     vec![
         ("interactionTime", json!(stats.interaction_time)),
         ("ivrTime", json!(stats.ivr_time)),
+        ("ivrAbandoned", json!(stats.ivr_abandoned.then_some(true))),
+        ("ivrAbandonTime", json!(stats.ivr_abandon_time)),
         ("customerAbandonTime", json!(stats.customer_abandon_time)),
         ("customerHolds", json!(stats.customer_holds)),
         ("customerHoldTime", json!(holds.then_some(stats.hold_time))),
+        (
+            "customerHoldAbandoned",
+            json!(holds.then_some(stats.customer_hold_abandoned)),
+        ),
         ("customerTalkTime", json!(talked.then_some(stats.talk_time))),
+        (
+            "customerConversationTime",
+            json!(stats.customer_conversation_time),
+        ),
         (
             "customerTransfers",
             json!((stats.transfers > 0).then_some(stats.transfers)),
         ),
+        ("thirdPartyTime", json!(stats.third_party_time)),
         ("customerSatisfactionScore", json!(rec.csat)),
+        ("updated", json!(stats.updated)),
     ]
 }
 
-/// `details`, then what happened: segments, queues, agents, hooks, notes, recording,
-/// transcript, and the flag.
+/// `details`, then what happened: segments, queues, agents, hooks, attributes, notes,
+/// recording, transcript, and the flag (its type and time are the first flag's code and
+/// time).
 fn timeline(rec: &Interaction) -> Vec<(&'static str, Value)> {
     let all = |values: Vec<Value>| Value::Array(values);
     vec![
@@ -198,6 +212,14 @@ fn timeline(rec: &Interaction) -> Vec<(&'static str, Value)> {
         ("queues", all(rec.queues.iter().map(render_queue).collect())),
         ("agents", all(rec.agents.iter().map(render_agent).collect())),
         ("hooks", all(rec.hooks.iter().map(render_hook).collect())),
+        (
+            "interactionAttributes",
+            if rec.attributes.is_empty() {
+                Value::Null
+            } else {
+                json!(rec.attributes)
+            },
+        ),
         ("notes", all(rec.notes.iter().map(render_note).collect())),
         (
             "audioRecording",
@@ -214,6 +236,11 @@ fn timeline(rec: &Interaction) -> Vec<(&'static str, Value)> {
             } else {
                 Value::Null
             },
+        ),
+        ("flagType", json!(rec.flags.first().map(|f| &f.code))),
+        (
+            "flagTimestamp",
+            json!(rec.flags.first().and_then(|f| f.timestamp)),
         ),
     ]
 }
@@ -239,7 +266,7 @@ fn details(rec: &Interaction) -> Value {
     })
 }
 
-fn render_message(m: &Message) -> Value {
+pub(super) fn render_message(m: &Message) -> Value {
     object(
         vec![
             ("messageId", json!(m.message_id)),
@@ -252,7 +279,7 @@ fn render_message(m: &Message) -> Value {
     )
 }
 
-fn render_note(n: &Note) -> Value {
+pub(super) fn render_note(n: &Note) -> Value {
     object(
         vec![
             ("noteId", json!(n.note_id)),

@@ -47,6 +47,7 @@ fn sample(name: &str) -> &'static str {
         }
         "interactionId" | "uid" => "call-1",
         "contentId" | "img_path" => "photo",
+        "artifactId" => "recording-0",
         "customerId" | "contactId" => "cust-1",
         "agentId" => "ann",
         "serviceId" => "42",

@@ -1,11 +1,13 @@
 //! One test per statistic rule, each through `check`-style helpers over JSON events.
 //!
 //! This file: the helpers, the worked example, ordering, queues, flags and ids;
-//! `segments.rs`: holds, transfers and add-participant; `content.rs`: content and imports.
+//! `segments.rs`: holds, transfers and add-participant; `content.rs`: content and imports;
+//! `customer.rs`: the customer's abandons, conversation, third party and `updated`.
 
 use serde_json::{json, Value};
 
 mod content;
+mod customer;
 mod segments;
 
 use super::project;

@@ -2,7 +2,10 @@
 //! `/compat/cxengage/v1/tenants/{tenantId}`:
 //! - `GET /interactions/{interactionId}`: the interaction document of the seed;
 //! - `GET /interactions`: the list/search envelope `{page, limit, offset, tenantId, total, results}`;
-//! - `GET /contacts/{contactId}/interactions`: a contact's history.
+//! - `GET /contacts/{contactId}/interactions`: a contact's history;
+//! - `GET /interactions/{interactionId}/artifacts` (and `/artifacts/{artifactId}`) and
+//!   `GET /interactions/{interactionId}/notes`: an interaction's recordings, transcript,
+//!   stored binaries and notes (`artifacts.rs`).
 //!
 //! Lists are newest first and page-numbered (`page` from 0, `limit` default 10, max 1000, or
 //! 100 for contact history) as the vendor's are. The documents and the error body are
@@ -23,6 +26,8 @@ use serde_json::{json, Value};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+mod artifacts;
 
 use super::{
     authorize_read, documented, each_parameter, read_interaction, Credential, DialectDoc,
@@ -122,7 +127,10 @@ pub(super) fn routes() -> Router<AppState> {
         .routes(routes!(login))
         .routes(routes!(list_interactions))
         .routes(routes!(get_interaction))
-        .routes(routes!(contact_history));
+        .routes(routes!(contact_history))
+        .routes(routes!(artifacts::list_artifacts))
+        .routes(routes!(artifacts::get_artifact))
+        .routes(routes!(artifacts::list_notes));
     documented(&DOC, routes)
 }
 

@@ -158,8 +158,9 @@ fn take_string(fields: &mut Map<String, Value>, name: &str) -> Result<Option<Str
 
 /// Deserializes one event type's fields, naming the field at fault on error.
 fn parse_fields<T: serde::de::DeserializeOwned + Serialize>(
-    fields: Value,
+    mut fields: Value,
 ) -> Result<T, EventError> {
+    shape::whole_numbers_as_integers(&mut fields);
     let given = shape::contains_array(&fields).then(|| fields.clone());
     let parsed: T = deserialize_fields(fields)?;
     if let Some(given) = given {

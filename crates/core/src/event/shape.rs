@@ -1,9 +1,34 @@
+//! Where serde and JSON disagree about the shape of a value, the event parser takes JSON's
+//! side.
+//!
 //! serde accepts a JSON array for a struct (its fields in order), so `"flow": ["a", "b"]`
 //! would parse as `{"id": "a", "name": "b"}`. Interlog's API says objects are objects:
 //! after parsing, every place where the parsed value is an object must have been given as
 //! one. Only values that contain an array can differ, so the others skip the check.
 
-use serde_json::Value;
+use serde_json::{Number, Value};
+
+/// Beyond this, an f64 no longer holds every integer exactly.
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// JSON does not tell `8383.0` from `8383` (JSON Schema's `integer` accepts both), but serde
+/// does: a whole number written with a fraction becomes an integer, so that integer fields
+/// accept it and number fields read the same value.
+pub(super) fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(number) => {
+            let whole = number
+                .as_f64()
+                .filter(|f| number.is_f64() && f.fract() == 0.0 && f.abs() <= EXACT);
+            if let Some(whole) = whole {
+                *number = Number::from(whole as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(object) => object.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
 
 /// The path of the first object that was given as an array, if any.
 pub(super) fn array_for_object(given: &Value, parsed: &Value) -> Option<String> {
@@ -68,6 +93,17 @@ mod tests {
             array_for_object(&given, &parsed).as_deref(),
             Some("record.notes.0")
         );
+    }
+
+    #[test]
+    fn whole_numbers_become_integers_and_fractions_stay() {
+        let mut value = json!({"size": 8383.0, "csat": 4.5, "nested": [{"n": -2.0}], "big": 1e300});
+        whole_numbers_as_integers(&mut value);
+        assert_eq!(
+            value,
+            json!({"size": 8383, "csat": 4.5, "nested": [{"n": -2}], "big": 1e300})
+        );
+        assert!(value["size"].is_u64());
     }
 
     #[test]

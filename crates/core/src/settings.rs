@@ -81,6 +81,8 @@ impl utoipa::PartialSchema for TimeZone {
             .description(Some(
                 "An IANA time zone name, exactly as the database spells it",
             ))
+            // The whole list: a name outside it is refused, and the document says so.
+            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
             .examples([serde_json::json!("Europe/Paris")])
             .into()
     }
@@ -102,7 +104,10 @@ pub struct TenantSettings {
     pub time_zone: TimeZone,
     /// Seconds in queue within which an answer or abandon meets the service level
     /// (default 20, the projection's threshold when a queue entry names none).
-    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(format = "uint32", minimum = 1, maximum = 4294967295_u32)
+    )]
     pub sla_threshold_seconds: u32,
     /// Abandons within this many seconds are short abandons (default 5).
     pub short_abandon_seconds: u32,
@@ -143,12 +148,23 @@ impl TenantSettings {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettingsUpdate {
+    // null is refused (leave a field out to keep it), so no field is nullable.
     /// An IANA time zone name, such as `Europe/Paris`.
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub time_zone: Option<TimeZone>,
     /// A whole number of seconds, at least 1.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            nullable = false,
+            format = "uint32",
+            minimum = 1,
+            maximum = 4294967295_u32
+        )
+    )]
     pub sla_threshold_seconds: Option<u32>,
     /// A whole number of seconds, 0 or more.
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub short_abandon_seconds: Option<u32>,
 }
 

@@ -8,6 +8,7 @@
 //! - `bench`: the load harness (ingest and queries beside the /healthz floor).
 //! - `import`: load a vendor's export as `interaction-imported` events.
 //! - `keys`: create, list and revoke API keys.
+//! - `tenants`: show and change a tenant's settings.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
 
@@ -18,6 +19,7 @@ mod import;
 mod keys;
 mod migrate;
 mod serve;
+mod tenants;
 mod token;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -62,6 +64,7 @@ enum Command {
     Token(token::Args),
     Migrate(migrate::Args),
     Keys(keys::Args),
+    Tenants(tenants::Args),
     Import(import::Args),
     Generate(generate::Args),
     Demo(generate::DemoArgs),
@@ -90,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Token(args) => token::run(args),
         Command::Keys(args) => keys::run(args).await,
+        Command::Tenants(args) => tenants::run(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Generate(args) => generate::run(args).await,
         Command::Demo(args) => generate::demo(args).await,

@@ -200,3 +200,75 @@ fn generate_is_deterministic_ndjson_of_valid_events() {
         .iter()
         .all(|e| e["eventId"].is_string() && e["type"].is_string()));
 }
+
+fn tenants(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("tenants")
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env_remove("INTERLOG_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn tenant_settings_are_shown_and_changed_from_the_cli() {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = |output: std::process::Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let shown = stdout(tenants(data.path(), &["show", "--tenant", "acme"]));
+    assert_eq!(
+        shown,
+        "timeZone: UTC\nslaThresholdSeconds: 20\nshortAbandonSeconds: 5\n"
+    );
+
+    let set = [
+        "set",
+        "--tenant",
+        "acme",
+        "--time-zone",
+        "Europe/Paris",
+        "--json",
+    ];
+    let changed: Value = serde_json::from_str(&stdout(tenants(data.path(), &set))).unwrap();
+    let paris =
+        json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5});
+    assert_eq!(changed, paris);
+
+    let refused = tenants(
+        data.path(),
+        &["set", "--tenant", "acme", "--sla-threshold-seconds", "0"],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--sla-threshold-seconds"));
+    let bad_zone = tenants(
+        data.path(),
+        &["set", "--tenant", "acme", "--time-zone", "Mars/Base"],
+    );
+    assert!(String::from_utf8_lossy(&bad_zone.stderr).contains("--time-zone"));
+
+    let shown = stdout(tenants(
+        data.path(),
+        &["show", "--tenant", "acme", "--json"],
+    ));
+    assert_eq!(
+        serde_json::from_str::<Value>(&shown).unwrap(),
+        paris,
+        "nothing stored on error"
+    );
+    let other = stdout(tenants(data.path(), &["show", "--tenant", "globex"]));
+    assert!(other.starts_with("timeZone: UTC\n"), "{other}");
+
+    let help = stdout(tenants(data.path(), &["set", "--help"]));
+    assert!(
+        help.contains("--short-abandon-seconds") && help.contains("IANA"),
+        "{help}"
+    );
+}

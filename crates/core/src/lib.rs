@@ -13,6 +13,8 @@
 //! - [`projection`]: `project(events) -> Interaction`, the only producer of records and
 //!   statistics.
 //! - [`query`]: list queries, pages and opaque keyset cursors.
+//! - [`settings`]: a tenant's settings (time zone, SLA threshold, short abandons), their
+//!   defaults and validation.
 //!
 //! The synthetic workload that `interlog generate`, the load harness and the benchmarks use
 //! lives in its own crate, `interlog-workload`.
@@ -22,6 +24,7 @@ pub mod ids;
 pub mod projection;
 pub mod query;
 pub mod record;
+pub mod settings;
 pub mod time;
 
 pub use event::{parse_event, Event, EventBody, EventError};

@@ -96,7 +96,7 @@ impl Seconds {
         Self(s * 1000)
     }
 
-    pub fn millis(self) -> i64 {
+    pub const fn millis(self) -> i64 {
         self.0
     }
 

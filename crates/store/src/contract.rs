@@ -8,9 +8,10 @@
 //! - [`Contents`]: uploaded binaries (stored with their `content-added` event).
 //! - [`ApiKeys`]: stored API keys (salted hashes, never secrets).
 //! - [`DnisPool`]: the X-Platform phone pool.
+//! - [`Settings`]: each tenant's settings (its configuration, not personal data).
 //! - [`Operations`]: database-wide housekeeping: readiness, size, planner statistics.
 //!
-//! [`Store`] is all of them (a blanket impl covers every type that implements the six), so
+//! [`Store`] is all of them (a blanket impl covers every type that implements the seven), so
 //! the server and the CLI hold one `Arc<dyn Store>`.
 //!
 //! Tenancy. Every method takes the tenant first, except where no tenant applies:
@@ -20,14 +21,21 @@
 
 use async_trait::async_trait;
 use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
+use interlog_core::settings::TenantSettings;
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
 use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, StoreError, StoredContent};
 
 /// The whole storage contract: every capability, for callers that hold one store.
-pub trait Store: EventLog + Interactions + Contents + ApiKeys + DnisPool + Operations {}
+pub trait Store:
+    EventLog + Interactions + Contents + ApiKeys + DnisPool + Settings + Operations
+{
+}
 
-impl<T> Store for T where T: EventLog + Interactions + Contents + ApiKeys + DnisPool + Operations {}
+impl<T> Store for T where
+    T: EventLog + Interactions + Contents + ApiKeys + DnisPool + Settings + Operations
+{
+}
 
 /// The event log, the truth every record is projected from.
 #[async_trait]
@@ -168,6 +176,25 @@ pub trait DnisPool: Send + Sync + 'static {
         tenant: &TenantId,
         phone_or_dnid: &str,
     ) -> Result<bool, StoreError>;
+}
+
+/// Each tenant's settings, stored whole.
+#[async_trait]
+pub trait Settings: Send + Sync + 'static {
+    /// The tenant's stored settings; `None` when it never set any (the defaults apply).
+    /// Fields the stored row lacks (added to the settings after it was written) read as
+    /// their defaults.
+    async fn tenant_settings(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<TenantSettings>, StoreError>;
+
+    /// Stores the tenant's settings, replacing any stored before.
+    async fn put_tenant_settings(
+        &self,
+        tenant: &TenantId,
+        settings: &TenantSettings,
+    ) -> Result<(), StoreError>;
 }
 
 /// Database-wide housekeeping; no tenant applies.

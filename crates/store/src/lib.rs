@@ -5,7 +5,8 @@
 //!
 //! # Layout
 //! - [`Store`] and the capability traits it gathers ([`EventLog`], [`Interactions`],
-//!   [`Contents`], [`ApiKeys`], [`DnisPool`], [`Operations`]): the contract, in `contract.rs`.
+//!   [`Contents`], [`ApiKeys`], [`DnisPool`], [`Settings`], [`Operations`]): the contract, in
+//!   `contract.rs`.
 //! - [`Appended`], [`StoreError`], [`open`] and the stored value types: this file.
 //! - [`sql`]: its one implementation, shared by both backends.
 //! - [`sqlite`]: opening the embedded default (one file under the data directory, WAL mode).
@@ -30,7 +31,9 @@ use std::sync::Arc;
 
 use interlog_core::TenantId;
 
-pub use contract::{ApiKeys, Contents, DnisPool, EventLog, Interactions, Operations, Store};
+pub use contract::{
+    ApiKeys, Contents, DnisPool, EventLog, Interactions, Operations, Settings, Store,
+};
 
 /// What happened to one event of an appended batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,7 +20,7 @@ use crate::ids::{EventId, InteractionId};
 use crate::time::{Seconds, Timestamp};
 
 mod payloads;
-mod shape;
+pub(crate) mod shape;
 #[cfg(test)]
 mod tests;
 

@@ -14,7 +14,7 @@ const EXACT: f64 = 9_007_199_254_740_992.0;
 /// JSON does not tell `8383.0` from `8383` (JSON Schema's `integer` accepts both), but serde
 /// does: a whole number written with a fraction becomes an integer, so that integer fields
 /// accept it and number fields read the same value.
-pub(super) fn whole_numbers_as_integers(value: &mut Value) {
+pub(crate) fn whole_numbers_as_integers(value: &mut Value) {
     match value {
         Value::Number(number) => {
             let whole = number

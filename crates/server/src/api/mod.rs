@@ -13,6 +13,7 @@ pub(crate) mod lookup;
 mod page;
 mod params;
 mod paths;
+pub(crate) mod settings;
 
 use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
@@ -41,6 +42,7 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(lookup::lookup_interaction))
         .routes(routes!(admin::create_key, admin::list_keys))
         .routes(routes!(admin::revoke_key))
+        .routes(routes!(settings::get_settings, settings::put_settings))
 }
 
 /// An unknown route: 404, in the vendor's shape under a dialect's base path.

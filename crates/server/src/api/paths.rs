@@ -5,7 +5,7 @@ use interlog_core::{AgentId, ContentId, CustomerId, InteractionId, TenantId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-/// `/api/v1/tenants/{tenant}`.
+/// `/api/v1/tenants/{tenant}` and `/api/v1/admin/tenants/{tenant}`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub(crate) struct TenantPath {

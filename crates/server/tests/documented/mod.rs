@@ -68,6 +68,7 @@ fn body(operation_id: &str) -> Value {
         "put_content" => json!("bytes"),
         "create_phone" => json!({"phoneNumber": "556"}),
         "allocate" => json!({"id": "call-1"}),
+        "put_settings" => json!({"timeZone": "Europe/Paris"}),
         other => panic!("no sample body for {other}: add one"),
     }
 }

@@ -14,7 +14,8 @@
 //! # Layout
 //! - this file: the pools, [`Backend`], and the event log, interaction, content and
 //!   operations methods of the contract.
-//! - `keys.rs`, `dnis.rs`: the [`ApiKeys`](crate::ApiKeys) and [`DnisPool`](crate::DnisPool) methods.
+//! - `keys.rs`, `dnis.rs`, `settings.rs`: the [`ApiKeys`](crate::ApiKeys),
+//!   [`DnisPool`](crate::DnisPool) and [`Settings`](crate::Settings) methods.
 //! - `write.rs`: appending events and storing content; `records.rs`: rewriting records,
 //!   their search documents and index rows.
 //! - `read.rs`: list queries as SQL with numbered parameters.
@@ -24,6 +25,7 @@ mod dnis;
 mod keys;
 mod read;
 mod records;
+mod settings;
 mod statement;
 mod write;
 

@@ -4,7 +4,7 @@
 //! # Layout
 //! One file per capability of the contract, in the story's order: `log.rs` (the event log and
 //! tenancy), `reads.rs` (lists, counts, agent work, caller-key lookups), `contents.rs`,
-//! `keys.rs`, `dnis.rs`, `operations.rs`. This file runs the story on each backend.
+//! `keys.rs`, `dnis.rs`, `settings.rs`, `operations.rs`. This file runs the story on each backend.
 
 mod contents;
 mod dnis;
@@ -12,6 +12,7 @@ mod keys;
 mod log;
 mod operations;
 mod reads;
+mod settings;
 
 use interlog_core::{parse_event, Event, InteractionId, TenantId};
 use interlog_store::postgres::PoolSettings;
@@ -44,6 +45,7 @@ async fn story(store: &dyn Store) {
     contents::contents(store, &acme, &other).await;
     keys::api_keys(store, &acme, &other).await;
     dnis::dnis_pool(store, &acme, &other).await;
+    settings::tenant_settings(store, &acme, &other).await;
     operations::operations(store, &acme).await;
 }
 

@@ -1,0 +1,130 @@
+//! `interlog tenants`: show and change a tenant's settings, directly in the database (what
+//! `GET`/`PUT /api/v1/admin/tenants/{tenant}/settings` do over HTTP).
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use interlog_core::settings::{SettingsUpdate, TenantSettings};
+use interlog_core::TenantId;
+use interlog_store::Store;
+use serde_json::{Map, Value};
+
+use crate::common::{DataArgs, DatabaseArgs};
+
+/// Show or change a tenant's settings: the time zone its reports use, its service-level
+/// threshold and what counts as a short abandon. A tenant that never set any has the
+/// defaults: timeZone UTC, slaThresholdSeconds 20, shortAbandonSeconds 5.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+
+    #[command(flatten)]
+    data: DataArgs,
+
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Print a tenant's effective settings (defaults for what was never set).
+    Show {
+        /// The tenant.
+        #[arg(long, value_parser = crate::common::parse_tenant, value_name = "TENANT")]
+        tenant: TenantId,
+        /// Print JSON instead of `name: value` lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change some of a tenant's settings (the others keep their value), then print them all.
+    Set {
+        /// The tenant.
+        #[arg(long, value_parser = crate::common::parse_tenant, value_name = "TENANT")]
+        tenant: TenantId,
+        #[command(flatten)]
+        changes: Changes,
+        /// Print JSON instead of `name: value` lines.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The settings to change: at least one.
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = true)]
+struct Changes {
+    /// The IANA time zone reports use for days and hours, such as Europe/Paris or UTC.
+    #[arg(long, value_name = "ZONE")]
+    time_zone: Option<String>,
+    /// Seconds in queue within which an answer or abandon meets the service level (1 or more).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    sla_threshold_seconds: Option<i64>,
+    /// Abandons within this many seconds count as short abandons (0 or more).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    short_abandon_seconds: Option<i64>,
+}
+
+impl Changes {
+    /// The update, validated as the HTTP API validates it; errors name the flag.
+    fn update(self) -> anyhow::Result<SettingsUpdate> {
+        let mut fields = Map::new();
+        if let Some(zone) = self.time_zone {
+            fields.insert("timeZone".into(), zone.into());
+        }
+        if let Some(seconds) = self.sla_threshold_seconds {
+            fields.insert("slaThresholdSeconds".into(), seconds.into());
+        }
+        if let Some(seconds) = self.short_abandon_seconds {
+            fields.insert("shortAbandonSeconds".into(), seconds.into());
+        }
+        SettingsUpdate::parse(Value::Object(fields)).map_err(|e| {
+            let flag = match e.field.as_str() {
+                "timeZone" => "--time-zone",
+                "slaThresholdSeconds" => "--sla-threshold-seconds",
+                "shortAbandonSeconds" => "--short-abandon-seconds",
+                other => other,
+            };
+            anyhow::anyhow!("{flag}: {}", e.message)
+        })
+    }
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let store = args.database.open(&args.data.data_dir).await?;
+    match args.command {
+        Command::Show { tenant, json } => print(&effective(&store, &tenant).await?, json),
+        Command::Set {
+            tenant,
+            changes,
+            json,
+        } => {
+            let update = changes.update()?;
+            let settings = effective(&store, &tenant).await?.merged(&update);
+            store
+                .put_tenant_settings(&tenant, &settings)
+                .await
+                .context("cannot store the settings")?;
+            print(&settings, json)
+        }
+    }
+}
+
+async fn effective(store: &Arc<dyn Store>, tenant: &TenantId) -> anyhow::Result<TenantSettings> {
+    let stored = store
+        .tenant_settings(tenant)
+        .await
+        .context("cannot read the settings")?;
+    Ok(stored.unwrap_or_default())
+}
+
+fn print(settings: &TenantSettings, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(settings)?);
+    } else {
+        println!("timeZone: {}", settings.time_zone);
+        println!("slaThresholdSeconds: {}", settings.sla_threshold_seconds);
+        println!("shortAbandonSeconds: {}", settings.short_abandon_seconds);
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! Tenant settings: one JSON object per tenant, replaced whole (the merge of a partial update
+//! happens in `interlog-core` before it gets here).
+
+use async_trait::async_trait;
+use interlog_core::settings::TenantSettings;
+use interlog_core::TenantId;
+
+use super::SqlStore;
+use crate::{now_ms, Settings, StoreError};
+
+#[async_trait]
+impl Settings for SqlStore {
+    async fn tenant_settings(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<TenantSettings>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT settings FROM tenant_settings WHERE tenant_id = $1")
+                .bind(tenant.as_str())
+                .fetch_optional(&self.reader)
+                .await?;
+        let Some((json,)) = row else {
+            return Ok(None);
+        };
+        let value = serde_json::from_str(&json).map_err(|e| super::corrupt("settings", e))?;
+        TenantSettings::from_json(value)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))
+    }
+
+    async fn put_tenant_settings(
+        &self,
+        tenant: &TenantId,
+        settings: &TenantSettings,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(settings).map_err(|e| super::corrupt("settings", e))?;
+        sqlx::query(
+            "INSERT INTO tenant_settings (tenant_id, settings, updated_ms) VALUES ($1, $2, $3)
+             ON CONFLICT (tenant_id) DO UPDATE
+             SET settings = excluded.settings, updated_ms = excluded.updated_ms",
+        )
+        .bind(tenant.as_str())
+        .bind(json)
+        .bind(now_ms())
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+}

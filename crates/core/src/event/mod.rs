@@ -160,8 +160,8 @@ fn take_string(fields: &mut Map<String, Value>, name: &str) -> Result<Option<Str
 fn parse_fields<T: serde::de::DeserializeOwned + Serialize>(
     mut fields: Value,
 ) -> Result<T, EventError> {
-    shape::whole_numbers_as_integers(&mut fields);
-    let given = shape::contains_array(&fields).then(|| fields.clone());
+    let holds_arrays = shape::whole_numbers_as_integers(&mut fields);
+    let given = holds_arrays.then(|| fields.clone());
     let parsed: T = deserialize_fields(fields)?;
     if let Some(given) = given {
         let back = serde_json::to_value(&parsed).expect("event payloads serialize");

@@ -14,7 +14,10 @@ const EXACT: f64 = 9_007_199_254_740_992.0;
 /// JSON does not tell `8383.0` from `8383` (JSON Schema's `integer` accepts both), but serde
 /// does: a whole number written with a fraction becomes an integer, so that integer fields
 /// accept it and number fields read the same value.
-pub(crate) fn whole_numbers_as_integers(value: &mut Value) {
+///
+/// Answers whether `value` holds an array, the only values [`array_for_object`] can find
+/// anything in, so that one walk over an event serves both.
+pub(crate) fn whole_numbers_as_integers(value: &mut Value) -> bool {
     match value {
         Value::Number(number) => {
             let whole = number
@@ -23,10 +26,18 @@ pub(crate) fn whole_numbers_as_integers(value: &mut Value) {
             if let Some(whole) = whole {
                 *number = Number::from(whole as i64);
             }
+            false
         }
-        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
-        Value::Object(object) => object.values_mut().for_each(whole_numbers_as_integers),
-        _ => {}
+        Value::Array(items) => {
+            items.iter_mut().for_each(|item| {
+                whole_numbers_as_integers(item);
+            });
+            true
+        }
+        Value::Object(object) => object.values_mut().fold(false, |arrays, inner| {
+            whole_numbers_as_integers(inner) || arrays
+        }),
+        _ => false,
     }
 }
 
@@ -34,15 +45,6 @@ pub(crate) fn whole_numbers_as_integers(value: &mut Value) {
 pub(super) fn array_for_object(given: &Value, parsed: &Value) -> Option<String> {
     let mut path = Vec::new();
     find(given, parsed, &mut path).then(|| path.join("."))
-}
-
-/// Whether the check can find anything in `value`.
-pub(super) fn contains_array(value: &Value) -> bool {
-    match value {
-        Value::Array(_) => true,
-        Value::Object(object) => object.values().any(contains_array),
-        _ => false,
-    }
 }
 
 /// True when a mismatch was found; `path` then leads to it.
@@ -98,7 +100,8 @@ mod tests {
     #[test]
     fn whole_numbers_become_integers_and_fractions_stay() {
         let mut value = json!({"size": 8383.0, "csat": 4.5, "nested": [{"n": -2.0}], "big": 1e300});
-        whole_numbers_as_integers(&mut value);
+        assert!(whole_numbers_as_integers(&mut value), "it holds an array");
+        assert!(!whole_numbers_as_integers(&mut json!({"a": {"b": 1.5}})));
         assert_eq!(
             value,
             json!({"size": 8383, "csat": 4.5, "nested": [{"n": -2}], "big": 1e300})

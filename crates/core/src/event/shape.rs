@@ -34,9 +34,14 @@ pub(crate) fn whole_numbers_as_integers(value: &mut Value) -> bool {
             });
             true
         }
-        Value::Object(object) => object.values_mut().fold(false, |arrays, inner| {
-            whole_numbers_as_integers(inner) || arrays
-        }),
+        Value::Object(object) => {
+            // Every value is walked (no short cut: each may hold whole numbers).
+            let mut arrays = false;
+            for inner in object.values_mut() {
+                arrays |= whole_numbers_as_integers(inner);
+            }
+            arrays
+        }
         _ => false,
     }
 }

@@ -13,13 +13,7 @@ use serde_json::Value;
 const INTERACTIONS: u64 = 1000;
 
 fn workload() -> Vec<Vec<Value>> {
-    Workload::new(Spec {
-        interactions: INTERACTIONS,
-        seed: 1,
-        days: 1,
-        start_ms: 1_704_067_200_000,
-    })
-    .collect()
+    Workload::new(Spec::bench_day(INTERACTIONS)).collect()
 }
 
 fn benches(c: &mut Criterion) {

@@ -9,7 +9,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use interlog_core::{Interaction, TenantId};
 use interlog_dialects::{cxengage, genesys, talkdesk, xplatform};
-use interlog_workload::{project_log, Spec, Workload};
+use interlog_workload::{project_all, Spec};
 use serde_json::Value;
 
 const INTERACTIONS: u64 = 1000;
@@ -19,14 +19,7 @@ type Render = fn(&Interaction) -> Value;
 
 fn records() -> Vec<Interaction> {
     let tenant = TenantId::parse("bench").expect("a valid tenant");
-    Workload::new(Spec {
-        interactions: INTERACTIONS,
-        seed: 1,
-        days: 1,
-        start_ms: 1_704_067_200_000,
-    })
-    .map(|raw| project_log(&tenant, raw))
-    .collect()
+    project_all(&tenant, Spec::bench_day(INTERACTIONS))
 }
 
 fn benches(c: &mut Criterion) {

@@ -48,6 +48,25 @@ pub struct Spec {
     pub start_ms: i64,
 }
 
+impl Spec {
+    /// One day (2024-01-01, UTC) of `interactions` from seed 1: the criterion benches' input.
+    pub fn bench_day(interactions: u64) -> Self {
+        Self {
+            interactions,
+            seed: 1,
+            days: 1,
+            start_ms: 1_704_067_200_000,
+        }
+    }
+}
+
+/// The record of every interaction of `spec`, projected for `tenant`.
+pub fn project_all(tenant: &TenantId, spec: Spec) -> Vec<Interaction> {
+    Workload::new(spec)
+        .map(|raw| project_log(tenant, raw))
+        .collect()
+}
+
 /// The workload: one interaction at a time, so a million interactions stream in constant memory.
 pub struct Workload {
     spec: Spec,

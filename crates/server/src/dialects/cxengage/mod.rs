@@ -163,7 +163,7 @@ fn green(name: &str, value: &str, include_nulls: &mut bool) -> bool {
             description = "`true` keeps null and empty fields, as `green=false` does"),
     ),
     responses((status = 200, body = Object, description = "The interaction document"), CxError),
-    security(("basic" = []), ("bearer" = [])))]
+    security(("token" = []), ("basic" = []), ("bearer" = [])))]
 async fn get_interaction(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -311,7 +311,7 @@ fn filter(
         (status = 200, body = Object,
             description = "`{page, limit, offset, tenantId, tenantName, tenantTimezone, total, results}`"),
         CxError),
-    security(("basic" = []), ("bearer" = [])))]
+    security(("token" = []), ("basic" = []), ("bearer" = [])))]
 async fn list_interactions(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,
@@ -361,7 +361,7 @@ async fn list_interactions(
     responses(
         (status = 200, body = Object, description = "`{page, limit, offset, total, results}`"),
         CxError),
-    security(("basic" = []), ("bearer" = [])))]
+    security(("token" = []), ("basic" = []), ("bearer" = [])))]
 async fn contact_history(
     State(state): State<AppState>,
     principal: Result<Principal, ApiError>,

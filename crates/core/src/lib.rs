@@ -29,6 +29,6 @@ pub mod time;
 
 pub use event::{parse_event, Event, EventBody, EventError};
 pub use ids::{AgentId, ContentId, CustomerId, EventId, IdError, InteractionId, TenantId};
-pub use projection::project;
+pub use projection::{project, Projection};
 pub use record::Interaction;
 pub use time::{Seconds, Timestamp};

@@ -97,6 +97,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Config(String),
+    /// The commit of a group of appends failed (group commit): every append in the group
+    /// shares this one error.
+    #[error(transparent)]
+    GroupCommit(Arc<StoreError>),
 }
 
 /// Opens the store a URL names: `postgres://` (or `postgresql://`) for PostgreSQL,
@@ -162,6 +166,9 @@ fn redact_query_password(rest: &str) -> String {
 impl StoreError {
     /// True when the database is busy or unreachable rather than broken: worth a retry.
     pub fn is_unavailable(&self) -> bool {
+        if let StoreError::GroupCommit(error) = self {
+            return error.is_unavailable();
+        }
         matches!(
             self,
             StoreError::Database(

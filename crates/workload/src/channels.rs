@@ -166,6 +166,31 @@ impl Workload {
         self.wrap_up(b, at, &agent);
     }
 
+    /// A messaging conversation that goes on for days: started, queued, an agent, then
+    /// `messages` turns, each a few minutes after the last (the load harness's long
+    /// interaction).
+    pub(crate) fn long_conversation(&mut self, b: &mut Builder, mut at: i64, messages: usize) {
+        b.push(
+            "interaction-started",
+            at,
+            json!({"channelType": "messaging", "direction": "inbound",
+            "customer": {"id": self.customer()}, "subject": "a long conversation"}),
+        );
+        let queue = QUEUES[1];
+        b.push("queue-entered", at + 500, json!({"queueId": queue.0, "queueName": queue.1, "entryType": "ivr", "slaThreshold": queue.2}));
+        at += 1_000;
+        let agent = self.agent(at);
+        b.push(
+            "agent-allocated",
+            at,
+            json!({"agentId": agent.0, "agentName": agent.1, "queueId": queue.0}),
+        );
+        for turn in 0..messages {
+            at += 1_000 + self.rng.exp_ms(120_000);
+            self.message(b, at, &agent, turn % 2 == 0, "DCE");
+        }
+    }
+
     pub(crate) fn email(&mut self, b: &mut Builder, mut at: i64) {
         b.push(
             "content-added",

@@ -9,8 +9,8 @@
 //! criterion benches; kept out of `interlog-core`, whose public API is the domain.
 //!
 //! # Layout
-//! - this file: [`Spec`], [`Workload`] (one interaction per item), [`parse_log`],
-//!   [`project_log`];
+//! - this file: [`Spec`], [`Workload`] (one interaction per item), [`long_conversation`],
+//!   [`parse_log`], [`project_log`];
 //! - `channels.rs`: each channel's events; `builder.rs`: numbering and timestamps;
 //! - `vocabulary.rs`: queues, intents and lines; `rng.rs`: [`Rng`].
 
@@ -65,6 +65,21 @@ pub fn project_all(tenant: &TenantId, spec: Spec) -> Vec<Interaction> {
     Workload::new(spec)
         .map(|raw| project_log(tenant, raw))
         .collect()
+}
+
+/// One messaging interaction `id` with `messages` messages after its start, queue and
+/// agent, in order and never ended: what a conversation that goes on for days sends.
+pub fn long_conversation(id: &str, start_ms: i64, messages: usize) -> Vec<Value> {
+    let mut workload = Workload::new(Spec {
+        interactions: 1,
+        ..Spec::bench_day(1)
+    });
+    let mut b = Builder {
+        id: id.to_string(),
+        events: Vec::new(),
+    };
+    workload.long_conversation(&mut b, start_ms, messages);
+    b.events
 }
 
 /// The workload: one interaction at a time, so a million interactions stream in constant memory.

@@ -1,5 +1,5 @@
 //! Measuring one backend: start a server on a fresh store, load the workload over HTTP,
-//! measure every endpoint and the raw store's point lookups, then time `import`.
+//! measure every endpoint, live traffic and the raw store's point lookups, then time `import`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,6 +18,7 @@ use tokio::task::JoinHandle;
 
 use super::endpoints::endpoints;
 use super::import::time_import;
+use super::live::{long_interaction, single_events, Nth};
 use super::load::{measure, Figure};
 use super::{Args, BackendKind, START_MS, TENANT};
 
@@ -44,6 +45,8 @@ pub(super) struct Run {
     /// Interactions imported as CxEngage documents (one event each).
     pub import: Rate,
     pub figures: Vec<Figure>,
+    /// The cost of the Nth message of one long conversation.
+    pub long: Vec<Nth>,
     pub store_lookups_per_second: f64,
     pub bytes_per_interaction: f64,
     pub peak_rss: Option<u64>,
@@ -82,7 +85,13 @@ pub(super) async fn measure_backend(
     let analyze_seconds = began.elapsed().as_secs_f64();
     let bytes_per_interaction = store.size_bytes().await? as f64 / args.interactions.max(1) as f64;
 
-    let figures = measure_endpoints(args, &server.base, &token, days).await?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()?;
+    let mut figures = measure_endpoints(args, &client, &server.base, &token, days).await;
+    figures.extend(single_events(args, &client, &server.base, &token).await);
+    eprintln!("{}: one long conversation", backend.name());
+    let long = long_interaction(args, &client, &server.base, &token).await?;
     let store_lookups_per_second = store_lookups(args, store, &tenant).await?;
     // Before the import, which holds each file in memory, as `interlog import` does.
     let peak_rss = peak_rss();
@@ -99,6 +108,7 @@ pub(super) async fn measure_backend(
         ingest,
         import,
         figures,
+        long,
         store_lookups_per_second,
         bytes_per_interaction,
         peak_rss,
@@ -160,21 +170,19 @@ async fn ingest(
 /// Every endpoint at every concurrency, one after the other.
 async fn measure_endpoints(
     args: &Args,
+    client: &reqwest::Client,
     base: &str,
     token: &str,
     days: u32,
-) -> anyhow::Result<Vec<Figure>> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(256)
-        .build()?;
+) -> Vec<Figure> {
     let duration = Duration::from_millis(args.duration_ms);
     let mut figures = Vec::new();
     for (endpoint, pick) in endpoints(base, args.interactions, days) {
         for &c in &args.connections {
-            figures.push(measure(&client, token, endpoint, c, duration, pick.clone()).await);
+            figures.push(measure(client, token, endpoint, c, duration, pick.clone()).await);
         }
     }
-    Ok(figures)
+    figures
 }
 
 /// The raw store's point lookups per second, no HTTP: the other floor.
@@ -193,7 +201,7 @@ async fn store_lookups(args: &Args, store: &dyn Store, tenant: &TenantId) -> any
 }
 
 /// `interactions` of the workload with `seed`, a day per 50,000 from 2024-01-01.
-fn spec(interactions: u64, seed: u64) -> Spec {
+pub(super) fn spec(interactions: u64, seed: u64) -> Spec {
     Spec {
         interactions,
         seed,

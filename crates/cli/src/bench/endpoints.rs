@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use interlog_workload::Rng;
 
-use super::load::{Headers, Pick};
+use super::load::{Headers, Pick, Request};
 use super::{DAY_MS, START_MS, TENANT};
 
 /// What the URLs are drawn from: the server and the shape of the loaded workload.
@@ -158,7 +158,11 @@ pub(super) fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'stat
         .iter()
         .map(|endpoint| {
             let (target, url, headers) = (target.clone(), endpoint.url, endpoint.headers);
-            let pick: Pick = Arc::new(move |rng: &mut Rng| (url(&target, rng), headers));
+            let pick: Pick = Arc::new(move |rng: &mut Rng| Request {
+                url: url(&target, rng),
+                headers,
+                body: None,
+            });
             (endpoint.name, pick)
         })
         .collect()

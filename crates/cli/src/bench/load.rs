@@ -9,8 +9,15 @@ use interlog_workload::Rng;
 /// Headers a dialect's requests carry beside the token.
 pub(super) type Headers = &'static [(&'static str, &'static str)];
 
-/// How an endpoint picks its next URL (and its headers).
-pub(super) type Pick = Arc<dyn Fn(&mut Rng) -> (String, Headers) + Send + Sync>;
+/// One request of a measured endpoint: a GET, or a POST of a JSON body.
+pub(super) struct Request {
+    pub url: String,
+    pub headers: Headers,
+    pub body: Option<String>,
+}
+
+/// How an endpoint picks its next request.
+pub(super) type Pick = Arc<dyn Fn(&mut Rng) -> Request + Send + Sync>;
 
 /// One measured figure.
 pub(super) struct Figure {
@@ -22,7 +29,7 @@ pub(super) struct Figure {
     pub errors: u64,
 }
 
-/// Runs `connections` closed-loop clients against the URLs `pick` chooses for `duration`.
+/// Runs `connections` closed-loop clients against the requests `pick` makes for `duration`.
 pub(super) async fn measure(
     client: &reqwest::Client,
     token: &str,
@@ -70,9 +77,16 @@ async fn client_loop(
     let mut rng = Rng::new(n as u64 + 1);
     let (mut latencies, mut errors) = (Vec::new(), 0u64);
     while Instant::now() < deadline {
-        let (url, headers) = pick(&mut rng);
-        let mut request = client.get(&url).bearer_auth(&token);
-        for (name, value) in headers {
+        let next = pick(&mut rng);
+        let mut request = match next.body {
+            Some(body) => client
+                .post(&next.url)
+                .header("content-type", "application/json")
+                .body(body),
+            None => client.get(&next.url),
+        }
+        .bearer_auth(&token);
+        for (name, value) in next.headers {
             request = request.header(*name, *value);
         }
         let began = Instant::now();

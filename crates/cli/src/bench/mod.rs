@@ -12,12 +12,14 @@
 //! - `backend.rs`: measuring one backend (start a server, load, query, look up, import);
 //! - `endpoints.rs`: the measured endpoints, a table of how each picks its next URL;
 //! - `load.rs`: the closed-loop HTTP clients that measure one endpoint;
+//! - `live.rs`: live traffic, one event per POST, and one long conversation;
 //! - `import.rs`: timing `import` of CxEngage documents;
 //! - `report.rs`: the markdown tables and the JSON.
 
 mod backend;
 mod endpoints;
 mod import;
+mod live;
 mod load;
 mod report;
 
@@ -35,8 +37,9 @@ use backend::measure_backend;
 ///
 /// For each backend (SQLite, then PostgreSQL): load N generated interactions over HTTP, time
 /// each endpoint at each concurrency beside `GET /healthz` on the same server and the raw
-/// store's point lookups, time `import` of CxEngage documents, and report bytes on disk and
-/// peak RSS. Prints markdown tables and writes JSON (--out).
+/// store's point lookups, then live traffic (one event per POST at each concurrency, and
+/// the cost of the Nth message of one long conversation), time `import` of CxEngage
+/// documents, and report bytes on disk and peak RSS. Prints markdown tables and writes JSON (--out).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// How many interactions to load (try 10000, 100000, 1000000).
@@ -51,6 +54,10 @@ pub struct Args {
     /// Where to write the JSON results.
     #[arg(long, default_value = "bench-results.json", value_name = "FILE")]
     out: PathBuf,
+    /// The messages of the long conversation, POSTed one at a time; the cost of the
+    /// 100th, 1,000th and 3,000th (those it reaches) is reported.
+    #[arg(long, default_value_t = 3_000, value_name = "N")]
+    long_messages: usize,
     /// The data directory for the embedded store (default: a fresh one under the system's
     /// temporary directory, removed afterwards).
     #[arg(long = "data", value_name = "DIR")]

@@ -18,6 +18,7 @@ pub(super) fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
             "backend": run.backend, "ingest": run.ingest.json(), "import": run.import.json(),
             "storeLookupsPerSecond": run.store_lookups_per_second, "bytesPerInteraction": run.bytes_per_interaction,
             "peakRssBytes": run.peak_rss, "analyzeSeconds": run.analyze_seconds, "endpoints": rows,
+            "longInteraction": run.long.iter().map(|n| n.json()).collect::<Vec<_>>(),
         }));
     }
     let results =
@@ -58,6 +59,12 @@ fn print_summary(args: &Args, run: &Run) {
         "On disk (tables and indexes): {:.0} bytes per interaction",
         run.bytes_per_interaction
     );
+    for nth in &run.long {
+        println!(
+            "The {}th message of one conversation, POSTed alone: {:.2} ms (median of the {} before it)",
+            nth.n, nth.median_ms, super::live::WINDOW
+        );
+    }
     if let Some(rss) = run.peak_rss {
         println!(
             "Peak RSS (server and client, ingest and queries): {:.0} MiB",

@@ -25,6 +25,7 @@ mod segments;
 use queues::close_queue;
 use segments::close_segment;
 
+#[derive(Clone, Debug)]
 pub(super) struct Fold {
     rec: Interaction,
     started: bool,
@@ -50,6 +51,11 @@ impl Fold {
             implied_deallocations: Vec::new(),
             updated: None,
         }
+    }
+
+    /// Sets the record's start before the first event is applied.
+    pub(super) fn start_at(&mut self, at: Timestamp) {
+        self.rec.start_timestamp = at;
     }
 
     pub(super) fn apply(&mut self, e: &Event) {

@@ -30,19 +30,90 @@ pub const DEFAULT_SLA_THRESHOLD: Seconds = Seconds::from_secs_const(20);
 
 /// Builds the record of one interaction from its events, given in arrival order.
 pub fn project(tenant: &TenantId, interaction: &InteractionId, events: &[Event]) -> Interaction {
-    let mut ordered: Vec<&Event> = events.iter().collect();
-    // A stable sort keeps arrival order among events of equal (timestamp, rank).
-    ordered.sort_by_key(|e| (e.timestamp, rank(&e.body)));
-    let start = ordered
-        .first()
-        .map_or(Timestamp::from_millis(0), |e| e.timestamp);
-    let mut folded = fold::Fold::new(Interaction::new(tenant.clone(), interaction.clone(), start));
-    for event in ordered {
-        folded.apply(event);
+    Projection::fold(tenant, interaction, events).record()
+}
+
+/// A projection kept between appends, so that an event arriving after every event applied
+/// so far costs the same however long the interaction is: [`Projection::apply`] folds it
+/// into the kept state instead of re-folding the whole log. An event that sorts before one
+/// already applied cannot be folded on top; the caller re-folds the whole log then
+/// ([`Projection::fold`]). Either way the record is the one [`project`] gives.
+#[derive(Clone, Debug)]
+pub struct Projection {
+    state: fold::Fold,
+    /// The order key of the last event applied.
+    last: Option<(Timestamp, u8)>,
+    /// How many events were applied.
+    applied: usize,
+}
+
+impl Projection {
+    /// The projection of `events` (given in arrival order), folded in their order.
+    pub fn fold<'a>(
+        tenant: &TenantId,
+        interaction: &InteractionId,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Self {
+        let mut ordered: Vec<&Event> = events.into_iter().collect();
+        // A stable sort keeps arrival order among events of equal (timestamp, rank).
+        ordered.sort_by_key(|e| order_key(e));
+        let record = Interaction::new(
+            tenant.clone(),
+            interaction.clone(),
+            Timestamp::from_millis(0),
+        );
+        let mut projection = Self {
+            state: fold::Fold::new(record),
+            last: None,
+            applied: 0,
+        };
+        for event in ordered {
+            projection.apply_unchecked(event);
+        }
+        projection
     }
-    let mut record = folded.finish();
-    derive::derive_statistics(&mut record);
-    record
+
+    /// Folds `event` in if it sorts after every event applied so far (an event of equal
+    /// timestamp and rank sorts after: arrival order breaks ties); otherwise leaves the
+    /// projection as it was and returns false.
+    pub fn apply(&mut self, event: &Event) -> bool {
+        if self.last.is_some_and(|last| order_key(event) < last) {
+            return false;
+        }
+        self.apply_unchecked(event);
+        true
+    }
+
+    fn apply_unchecked(&mut self, event: &Event) {
+        if self.applied == 0 {
+            // A record starts at its earliest event until `interaction-started` says more.
+            self.state.start_at(event.timestamp);
+        }
+        self.state.apply(event);
+        self.last = Some(order_key(event));
+        self.applied += 1;
+    }
+
+    /// How many events the projection holds.
+    pub fn len(&self) -> usize {
+        self.applied
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.applied == 0
+    }
+
+    /// The record: the fold's facts, closed and with every statistic derived.
+    pub fn record(&self) -> Interaction {
+        let mut record = self.state.clone().finish();
+        derive::derive_statistics(&mut record);
+        record
+    }
+}
+
+/// The order events are applied in: (timestamp, rank), arrival breaking ties.
+fn order_key(event: &Event) -> (Timestamp, u8) {
+    (event.timestamp, rank(&event.body))
 }
 
 fn rank(body: &EventBody) -> u8 {

@@ -21,13 +21,17 @@
 //! - `read.rs`: list queries as SQL with numbered parameters.
 //! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 
+mod commit;
 mod dnis;
+mod kept;
 mod keys;
 mod read;
 mod records;
 mod settings;
 mod statement;
 mod write;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use interlog_core::query::{
@@ -38,7 +42,9 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use crate::{Appended, Contents, EventLog, Interactions, Operations, StoreError, StoredContent};
+use commit::Committer;
 use statement::Sql;
+use write::Writer;
 
 /// Which database is behind the `Any` pools.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +70,10 @@ pub struct SqlStore {
     writer: AnyPool,
     /// Reads (a read-only pool for SQLite; the same pool as `writer` for PostgreSQL).
     reader: AnyPool,
+    /// What appending needs beside a transaction.
+    writes: Arc<Writer>,
+    /// Appends of events wait here to share a commit (`commit.rs`).
+    committer: Committer,
 }
 
 fn corrupt(what: &str, e: serde_json::Error) -> StoreError {
@@ -109,11 +119,17 @@ fn position(row: &AnyRow, allocation: Option<String>) -> Result<Position, StoreE
 }
 
 impl SqlStore {
+    /// A store over these pools; its group committer's workers start on the current
+    /// Tokio runtime.
     pub(crate) fn new(backend: Backend, writer: AnyPool, reader: AnyPool) -> Self {
+        let writes = Arc::new(Writer::new(backend));
+        let committer = Committer::start(writes.clone(), writer.clone());
         Self {
             backend,
             writer,
             reader,
+            writes,
+            committer,
         }
     }
 
@@ -164,10 +180,7 @@ impl EventLog for SqlStore {
         events: &[Event],
     ) -> Result<Vec<Appended>, StoreError> {
         let rows = write::event_rows(tenant, events)?;
-        let mut tx = self.writer.begin().await?;
-        let outcome = self.append_in(&mut tx, tenant, events, rows).await?;
-        tx.commit().await?;
-        Ok(outcome)
+        self.committer.append(tenant, events, rows).await
     }
 
     async fn interaction_events(
@@ -289,10 +302,12 @@ impl Contents for SqlStore {
         let events = std::slice::from_ref(event);
         let rows = write::event_rows(tenant, events)?;
         let mut tx = self.writer.begin().await?;
-        let outcome = self.append_in(&mut tx, tenant, events, rows).await?;
+        let written = self.writes.append_in(&mut tx, tenant, events, rows).await?;
         write::store_content(&mut tx, tenant, event, mime, bytes).await?;
         tx.commit().await?;
-        Ok(outcome[0])
+        let outcome = written.outcome[0];
+        self.writes.keep([written]);
+        Ok(outcome)
     }
 
     async fn get_content(

@@ -8,8 +8,8 @@ use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
-use super::write::Tx;
-use super::{corrupt, wire_name, Backend, SqlStore};
+use super::write::{Tx, Writer};
+use super::{corrupt, wire_name, Backend};
 use crate::{now_ms, StoreError};
 
 /// The tables of index rows, rewritten with their record.
@@ -20,22 +20,24 @@ const INDEX_TABLES: [&str; 4] = [
     "interaction_hooks",
 ];
 
-impl SqlStore {
-    /// Upserts the records, their full-text documents and their index rows.
+impl Writer {
+    /// Upserts the records (each with the length of the log it was projected from), their
+    /// full-text documents and their index rows.
     pub(super) async fn write_records(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
-        records: &[Interaction],
+        projected: &[(Interaction, usize)],
     ) -> Result<(), StoreError> {
+        let records: Vec<&Interaction> = projected.iter().map(|(record, _)| record).collect();
         if records.is_empty() {
             return Ok(());
         }
         let postgres = self.backend == Backend::Postgres;
         let updated = now_ms();
-        let rows = records
+        let rows = projected
             .iter()
-            .map(|record| record_row(tenant, record, updated, postgres))
+            .map(|(record, log_len)| record_row(tenant, record, *log_len, updated, postgres))
             .collect::<Result<Vec<_>, StoreError>>()?;
         let (head, row, tail) = upsert_record_sql(postgres);
         let mut rowids = HashMap::new();
@@ -47,9 +49,9 @@ impl SqlStore {
             }
         }
         if !postgres {
-            write_fts(tx, records, &rowids).await?;
+            write_fts(tx, &records, &rowids).await?;
         }
-        write_index_rows(tx, self.backend, tenant, records).await
+        write_index_rows(tx, self.backend, tenant, &records).await
     }
 }
 
@@ -57,6 +59,7 @@ impl SqlStore {
 fn record_row(
     tenant: &TenantId,
     record: &Interaction,
+    log_len: usize,
     updated: i64,
     postgres: bool,
 ) -> Result<Vec<Param>, StoreError> {
@@ -74,6 +77,7 @@ fn record_row(
         Param::Int(updated),
         text(json),
         opt_text(record.contact_id.as_deref()),
+        Param::Int(log_len as i64),
     ];
     if postgres {
         row.push(text(record.search_text()));
@@ -97,26 +101,27 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
     };
     let head = format!(
         "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
-                                   direction, customer_id, flagged, updated_ms, record, contact_id{search_column})"
+                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len{search_column})"
     );
     let tail = format!(
         "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
              start_ms = excluded.start_ms, end_ms = excluded.end_ms, status = excluded.status,
              channel_type = excluded.channel_type, direction = excluded.direction,
              customer_id = excluded.customer_id, flagged = excluded.flagged,
-             updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id{search_update}{returning}"
+             updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id,
+             log_len = excluded.log_len{search_update}{returning}"
     );
-    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})");
+    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})");
     (head, row, tail)
 }
 
 /// Replaces the FTS5 documents of the records, keyed by their rows' rowids (SQLite only).
 async fn write_fts(
     tx: &mut Tx<'_>,
-    records: &[Interaction],
+    records: &[&Interaction],
     rowids: &HashMap<String, i64>,
 ) -> Result<(), StoreError> {
-    let rowid = |record: &Interaction| rowids.get(record.interaction_id.as_str()).copied();
+    let rowid = |record: &&Interaction| rowids.get(record.interaction_id.as_str()).copied();
     let all: Vec<Param> = records.iter().filter_map(rowid).map(Param::Int).collect();
     for sql in in_lists(
         Backend::Sqlite,
@@ -208,7 +213,7 @@ async fn write_index_rows(
     tx: &mut Tx<'_>,
     backend: Backend,
     tenant: &TenantId,
-    records: &[Interaction],
+    records: &[&Interaction],
 ) -> Result<(), StoreError> {
     let ids: Vec<Param> = records
         .iter()

@@ -1,19 +1,50 @@
 //! The write side: append events, store content bytes, and re-project each touched
 //! interaction (`records.rs` rewrites its record and index rows).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Mutex;
 
-use interlog_core::{project, Event, EventBody, Interaction, InteractionId, TenantId};
+use interlog_core::{Event, EventBody, Interaction, InteractionId, Projection, TenantId};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
+use super::kept::Kept;
 use super::statement::{in_lists, text, values_statements, Param};
 use super::{corrupt, Backend, SqlStore};
 use crate::{now_ms, Appended, StoreError};
 
 pub(super) type Tx<'a> = Transaction<'a, Any>;
 
-impl SqlStore {
+/// The write side of a store: what appending needs beside a transaction. The group
+/// committer's workers share it (`commit.rs`).
+pub(super) struct Writer {
+    pub(super) backend: Backend,
+    /// Recent projections, so an in-order event costs the same however long its log.
+    kept: Mutex<Kept>,
+}
+
+/// What an append leaves to do once its transaction commits.
+pub(super) struct Written {
+    /// Each event's outcome, in the order given.
+    pub(super) outcome: Vec<Appended>,
+    /// The touched interactions' projections, to keep ([`Writer::keep`]).
+    projections: Vec<((TenantId, InteractionId), Projection)>,
+}
+
+impl Writer {
+    pub(super) fn new(backend: Backend) -> Self {
+        Self {
+            backend,
+            kept: Mutex::default(),
+        }
+    }
+
+    /// Keeps the projections of committed appends.
+    pub(super) fn keep(&self, written: impl IntoIterator<Item = Written>) {
+        let projections = written.into_iter().flat_map(|w| w.projections).collect();
+        self.kept.lock().expect("kept projections").put(projections);
+    }
+
     /// Appends `events` inside `tx`, re-projecting every interaction that gained one. Each
     /// step is one statement per table for the whole batch (multi-row inserts, `IN` lists),
     /// not one per event: the statement count, not SQLite, bounds ingest otherwise.
@@ -25,21 +56,19 @@ impl SqlStore {
         tenant: &TenantId,
         events: &[Event],
         rows: Vec<Vec<Param>>,
-    ) -> Result<Vec<Appended>, StoreError> {
+    ) -> Result<Written, StoreError> {
         let interactions: BTreeSet<&InteractionId> =
             events.iter().map(|e| &e.interaction_id).collect();
         self.lock_interactions(tx, tenant, &interactions).await?;
         let mut inserted = self.insert_events(tx, rows).await?;
         let mut outcome = Vec::with_capacity(events.len());
-        let mut touched = BTreeSet::new();
-        let mut fresh = Vec::with_capacity(events.len());
+        let mut fresh: BTreeMap<&InteractionId, Vec<&Event>> = BTreeMap::new();
         for event in events {
             if !inserted.remove(event.event_id.as_str()) {
                 outcome.push(Appended::Duplicate);
                 continue;
             }
-            touched.insert(&event.interaction_id);
-            fresh.push(event);
+            fresh.entry(&event.interaction_id).or_default().push(event);
             outcome.push(Appended::New);
             // Inline binaries are also kept as bytes, so the content endpoint serves them.
             if let EventBody::ContentAdded(content) = &event.body {
@@ -48,13 +77,58 @@ impl SqlStore {
                 }
             }
         }
-        let mut logs = self.touched_logs(tx, tenant, &touched, fresh).await?;
-        let records: Vec<Interaction> = touched
+        let projections = self.project_touched(tx, tenant, fresh).await?;
+        let records: Vec<(Interaction, usize)> = projections
             .iter()
-            .map(|id| project(tenant, id, &logs.remove(id.as_str()).unwrap_or_default()))
+            .map(|(_, projection)| (projection.record(), projection.len()))
             .collect();
         self.write_records(tx, tenant, &records).await?;
-        Ok(outcome)
+        let projections = projections
+            .into_iter()
+            .map(|(id, projection)| ((tenant.clone(), id), projection))
+            .collect();
+        Ok(Written {
+            outcome,
+            projections,
+        })
+    }
+
+    /// The projection of every interaction that gained `fresh` events (each in arrival
+    /// order). A new interaction (no record yet: every append writes one) is folded from
+    /// its fresh events; a known one's fresh events are folded onto its kept projection
+    /// when that is current and they sort after it; any other is folded from its whole log.
+    async fn project_touched(
+        &self,
+        tx: &mut Tx<'_>,
+        tenant: &TenantId,
+        fresh: BTreeMap<&InteractionId, Vec<&Event>>,
+    ) -> Result<Vec<(InteractionId, Projection)>, StoreError> {
+        let known = self.known_interactions(tx, tenant, fresh.keys()).await?;
+        let mut projected = Vec::with_capacity(fresh.len());
+        let mut stale = Vec::new();
+        {
+            let mut kept = self.kept.lock().expect("kept projections");
+            for (&id, events) in &fresh {
+                let Some(&log_len) = known.get(id.as_str()) else {
+                    projected.push((
+                        id.clone(),
+                        Projection::fold(tenant, id, events.iter().copied()),
+                    ));
+                    continue;
+                };
+                let current = kept.take(tenant, id, log_len);
+                match current.and_then(|mut p| events.iter().all(|e| p.apply(e)).then_some(p)) {
+                    Some(projection) => projected.push((id.clone(), projection)),
+                    None => stale.push(id),
+                }
+            }
+        }
+        let logs = self.load_logs(tx, tenant, &stale).await?;
+        for id in stale {
+            let log = logs.get(id.as_str()).map_or(&[][..], Vec::as_slice);
+            projected.push((id.clone(), Projection::fold(tenant, id, log)));
+        }
+        Ok(projected)
     }
 
     /// Inserts the events' rows, returning the eventIds that were new. Rows are inserted in
@@ -78,35 +152,6 @@ impl SqlStore {
             }
         }
         Ok(inserted)
-    }
-
-    /// The whole logs of the `touched` interactions, `fresh` (the batch's new events)
-    /// included. An interaction without a record had no events before this batch (every
-    /// append writes the record): its log is the batch's new events, in arrival order. Only
-    /// the logs of the others are read back.
-    async fn touched_logs(
-        &self,
-        tx: &mut Tx<'_>,
-        tenant: &TenantId,
-        touched: &BTreeSet<&InteractionId>,
-        fresh: Vec<&Event>,
-    ) -> Result<HashMap<String, Vec<Event>>, StoreError> {
-        let known = self.known_interactions(tx, tenant, touched).await?;
-        let known_ids: Vec<&InteractionId> = touched
-            .iter()
-            .copied()
-            .filter(|id| known.contains(id.as_str()))
-            .collect();
-        let mut logs = self.load_logs(tx, tenant, &known_ids).await?;
-        for event in fresh
-            .into_iter()
-            .filter(|e| !known.contains(e.interaction_id.as_str()))
-        {
-            logs.entry(event.interaction_id.to_string())
-                .or_default()
-                .push(event.clone());
-        }
-        Ok(logs)
     }
 
     /// Serializes writers of one interaction across connections and servers (PostgreSQL):
@@ -139,23 +184,6 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn load_events<'e>(
-        &self,
-        executor: impl Executor<'e, Database = Any>,
-        tenant: &TenantId,
-        id: &InteractionId,
-    ) -> Result<Vec<Event>, StoreError> {
-        let bodies: Vec<(String,)> = sqlx::query_as(&format!(
-            "SELECT body FROM events WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY {}",
-            self.backend.arrival()
-        ))
-        .bind(tenant.as_str())
-        .bind(id.as_str())
-        .fetch_all(executor)
-        .await?;
-        bodies.iter().map(|(body,)| parse_event(body)).collect()
-    }
-
     /// The logs of several interactions, each in arrival order, keyed by interaction id.
     async fn load_logs(
         &self,
@@ -184,28 +212,48 @@ impl SqlStore {
         Ok(logs)
     }
 
-    /// Which of `ids` have a record already.
-    async fn known_interactions(
+    /// Which of `ids` have a record already, with the length of the log it was projected
+    /// from.
+    async fn known_interactions<'a>(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
-        ids: &BTreeSet<&InteractionId>,
-    ) -> Result<HashSet<String>, StoreError> {
-        let mut known = HashSet::new();
-        let head =
-            "SELECT interaction_id FROM interactions WHERE tenant_id = ? AND interaction_id IN";
+        ids: impl Iterator<Item = &'a &'a InteractionId>,
+    ) -> Result<HashMap<String, usize>, StoreError> {
+        let mut known = HashMap::new();
+        let head = "SELECT interaction_id, log_len FROM interactions WHERE tenant_id = ? AND interaction_id IN";
         for sql in in_lists(
             self.backend,
             head,
             &[text(tenant.as_str())],
-            ids.iter().map(|id| text(id.as_str())).collect(),
+            ids.map(|id| text(id.as_str())).collect(),
             "",
         ) {
             for row in sql.fetch_all(&mut **tx).await? {
-                known.insert(row.try_get(0)?);
+                let log_len: i64 = row.try_get(1)?;
+                known.insert(row.try_get(0)?, log_len as usize);
             }
         }
         Ok(known)
+    }
+}
+
+impl SqlStore {
+    pub(super) async fn load_events<'e>(
+        &self,
+        executor: impl Executor<'e, Database = Any>,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Vec<Event>, StoreError> {
+        let bodies: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT body FROM events WHERE tenant_id = $1 AND interaction_id = $2 ORDER BY {}",
+            self.backend.arrival()
+        ))
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .fetch_all(executor)
+        .await?;
+        bodies.iter().map(|(body,)| parse_event(body)).collect()
     }
 }
 

@@ -1,0 +1,197 @@
+//! Group commit: appends that arrive while a transaction is being committed wait together
+//! and share the next transaction, so N concurrent one-event requests cost one commit (one
+//! fsync on SQLite, one WAL flush on PostgreSQL) instead of N. Each is still acknowledged
+//! only after the commit that holds it.
+//!
+//! Appends go to a queue; workers (one on SQLite, which has one writer; a few on
+//! PostgreSQL) each take every job waiting, up to [`GROUP_EVENTS`], and append them in one
+//! transaction. A tenant's jobs are appended as one batch (one statement per table for the
+//! whole group) inside a savepoint; if that fails, each of its jobs is retried in a
+//! savepoint of its own, so one job's failure is its own and never another's. Tenants go
+//! in the order of their lock keys, so two workers' groups cannot deadlock on PostgreSQL's
+//! per-interaction locks.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use interlog_core::{Event, TenantId};
+use sqlx::{Acquire, AnyPool};
+use tokio::sync::{mpsc, oneshot, Mutex};
+
+use super::statement::Param;
+use super::write::{Tx, Writer, Written};
+use super::Backend;
+use crate::{Appended, StoreError};
+
+/// A group takes jobs until it holds this many events (a single larger job goes alone).
+const GROUP_EVENTS: usize = 2_000;
+/// Jobs that may wait in the queue; more wait to enter it (backpressure).
+const QUEUE: usize = 4_096;
+
+/// One append waiting for its commit.
+struct Job {
+    tenant: TenantId,
+    events: Vec<Event>,
+    rows: Vec<Vec<Param>>,
+    reply: oneshot::Sender<Result<Vec<Appended>, StoreError>>,
+}
+
+/// The queue in front of the workers. Dropping it (with its store) stops them once the
+/// queue is empty.
+pub(super) struct Committer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Committer {
+    /// Starts the workers, which commit through `pool`.
+    pub(super) fn start(writer: Arc<Writer>, pool: AnyPool) -> Self {
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        let queue = Arc::new(Mutex::new(queue));
+        let workers = match writer.backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 4,
+        };
+        for _ in 0..workers {
+            tokio::spawn(work(writer.clone(), pool.clone(), queue.clone()));
+        }
+        Self { jobs }
+    }
+
+    /// Appends `events` (whose `events` rows are `rows`) in the next group's transaction,
+    /// and answers once it is committed.
+    pub(super) async fn append(
+        &self,
+        tenant: &TenantId,
+        events: &[Event],
+        rows: Vec<Vec<Param>>,
+    ) -> Result<Vec<Appended>, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            tenant: tenant.clone(),
+            events: events.to_vec(),
+            rows,
+            reply,
+        };
+        let stopped = || StoreError::Database(sqlx::Error::PoolClosed);
+        self.jobs.send(job).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+/// A worker: takes every waiting job (up to a group's size) and commits them together.
+async fn work(writer: Arc<Writer>, pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let group = {
+            let mut queue = queue.lock().await;
+            let Some(first) = queue.recv().await else {
+                return;
+            };
+            let mut events = first.events.len();
+            let mut group = vec![first];
+            while events < GROUP_EVENTS {
+                let Ok(job) = queue.try_recv() else { break };
+                events += job.events.len();
+                group.push(job);
+            }
+            group
+        };
+        commit(&writer, &pool, group).await;
+    }
+}
+
+/// Appends a group in one transaction and answers each job.
+async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
+    let mut tenants: BTreeMap<String, Vec<Job>> = BTreeMap::new();
+    for job in group {
+        // The lock keys are `tenant/interaction`; ordering tenants by `tenant/` keeps
+        // every key of the group in one global order.
+        tenants
+            .entry(format!("{}/", job.tenant))
+            .or_default()
+            .push(job);
+    }
+    let mut answers = Vec::new();
+    let mut written = Vec::new();
+    let committed = async {
+        let mut tx = pool.begin().await?;
+        for jobs in tenants.into_values() {
+            let (tenant_answers, tenant_written) = append_tenant(writer, &mut tx, jobs).await?;
+            answers.extend(tenant_answers);
+            written.extend(tenant_written);
+        }
+        tx.commit().await
+    }
+    .await;
+    match committed {
+        Ok(()) => {
+            writer.keep(written);
+            for (reply, outcome) in answers {
+                let _ = reply.send(outcome);
+            }
+        }
+        Err(error) => {
+            let error = Arc::new(StoreError::Database(error));
+            for (reply, _) in answers {
+                let _ = reply.send(Err(StoreError::GroupCommit(error.clone())));
+            }
+        }
+    }
+}
+
+type Answer = (
+    oneshot::Sender<Result<Vec<Appended>, StoreError>>,
+    Result<Vec<Appended>, StoreError>,
+);
+
+/// Appends one tenant's jobs as one batch in a savepoint; if that fails, each job alone.
+/// Each job's answer, and what the appends that succeeded leave for after the commit.
+async fn append_tenant(
+    writer: &Writer,
+    tx: &mut Tx<'_>,
+    mut jobs: Vec<Job>,
+) -> Result<(Vec<Answer>, Vec<Written>), sqlx::Error> {
+    if jobs.len() > 1 {
+        let tenant = jobs[0].tenant.clone();
+        let events: Vec<Event> = jobs.iter().flat_map(|j| j.events.clone()).collect();
+        let rows: Vec<Vec<Param>> = jobs.iter().flat_map(|j| j.rows.clone()).collect();
+        let mut savepoint = tx.begin().await?;
+        if let Ok(mut written) = writer
+            .append_in(&mut savepoint, &tenant, &events, rows)
+            .await
+        {
+            savepoint.commit().await?;
+            let mut outcome = std::mem::take(&mut written.outcome);
+            let answers = jobs
+                .into_iter()
+                .map(|job| {
+                    let rest = outcome.split_off(job.events.len());
+                    (job.reply, Ok(std::mem::replace(&mut outcome, rest)))
+                })
+                .collect();
+            return Ok((answers, vec![written]));
+        }
+        savepoint.rollback().await?;
+    }
+    let mut answers = Vec::with_capacity(jobs.len());
+    let mut written = Vec::with_capacity(jobs.len());
+    for job in jobs.drain(..) {
+        let mut savepoint = tx.begin().await?;
+        let appended = writer
+            .append_in(&mut savepoint, &job.tenant, &job.events, job.rows)
+            .await;
+        let outcome = match appended {
+            Ok(mut appended) => {
+                savepoint.commit().await?;
+                let outcome = std::mem::take(&mut appended.outcome);
+                written.push(appended);
+                Ok(outcome)
+            }
+            Err(error) => {
+                savepoint.rollback().await?;
+                Err(error)
+            }
+        };
+        answers.push((job.reply, outcome));
+    }
+    Ok((answers, written))
+}

@@ -1,0 +1,84 @@
+//! Projections kept in memory between appends, so that an event that arrives after every
+//! event of its interaction is folded onto the kept projection instead of re-reading and
+//! re-folding the whole log (a conversation of thousands of messages would otherwise cost
+//! more with every message).
+//!
+//! A kept projection is used only when its length equals the `log_len` of the stored
+//! record, read under the interaction's write lock: an append by another server, or by
+//! another process on the same SQLite file, makes them differ, and the log is read again.
+//! An append takes the projection out; it is put back only once its transaction commits.
+//! Deleting an interaction's events needs no eviction: an interaction without a record is
+//! folded from its new events, and the projection put after that commit replaces the old.
+
+use std::collections::HashMap;
+
+use interlog_core::{InteractionId, Projection, TenantId};
+
+/// Projections kept at most; when more are put, the least recently used quarter goes.
+const CAPACITY: usize = 4_096;
+
+type Key = (TenantId, InteractionId);
+
+#[derive(Default)]
+pub(super) struct Kept {
+    projections: HashMap<Key, (Projection, u64)>,
+    /// Increases with every put: what "recently used" compares.
+    tick: u64,
+}
+
+impl Kept {
+    /// Takes out the projection of `id` if it holds exactly `log_len` events.
+    pub(super) fn take(
+        &mut self,
+        tenant: &TenantId,
+        id: &InteractionId,
+        log_len: usize,
+    ) -> Option<Projection> {
+        let (projection, _) = self.projections.remove(&(tenant.clone(), id.clone()))?;
+        (projection.len() == log_len).then_some(projection)
+    }
+
+    /// Keeps committed projections.
+    pub(super) fn put(&mut self, committed: Vec<(Key, Projection)>) {
+        for (key, projection) in committed {
+            self.tick += 1;
+            self.projections.insert(key, (projection, self.tick));
+        }
+        if self.projections.len() > CAPACITY {
+            let mut ticks: Vec<u64> = self.projections.values().map(|(_, t)| *t).collect();
+            let quarter = ticks.len() - CAPACITY * 3 / 4;
+            let (_, &mut oldest_kept, _) = ticks.select_nth_unstable(quarter);
+            self.projections.retain(|_, (_, t)| *t >= oldest_kept);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: usize) -> Key {
+        (
+            TenantId::parse("acme").unwrap(),
+            InteractionId::parse(format!("i-{n}")).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_projection_is_taken_only_at_its_length_and_the_oldest_go_first() {
+        let mut kept = Kept::default();
+        let (tenant, id) = key(0);
+        let empty = Projection::fold(&tenant, &id, &[]);
+        kept.put(vec![(key(0), empty.clone())]);
+        assert!(kept.take(&tenant, &id, 1).is_none(), "another length");
+        assert!(
+            kept.take(&tenant, &id, 0).is_none(),
+            "taken out by the miss"
+        );
+        kept.put((0..=CAPACITY).map(|n| (key(n), empty.clone())).collect());
+        assert!(kept.projections.len() <= CAPACITY);
+        assert!(kept.take(&tenant, &id, 0).is_none(), "the oldest went");
+        let (tenant, newest) = key(CAPACITY);
+        assert!(kept.take(&tenant, &newest, 0).is_some());
+    }
+}

@@ -74,6 +74,23 @@ pub trait Interactions: Send + Sync + 'static {
         query: &InteractionQuery,
     ) -> Result<Page<Interaction>, StoreError>;
 
+    /// The record of one interaction as JSON, as stored: what `get_interaction` would
+    /// serialize, served without parsing and serializing it again.
+    async fn get_interaction_json(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Option<String>, StoreError>;
+
+    /// A page of `list_interactions` as JSON, as stored: each item the record without its
+    /// transcript (`messages`), or the whole record when `with_messages`.
+    async fn list_interactions_json(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+        with_messages: bool,
+    ) -> Result<Page<String>, StoreError>;
+
     /// How many interactions match the query's filters (for page-numbered vendor lists).
     async fn count_interactions(
         &self,

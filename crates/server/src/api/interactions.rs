@@ -6,6 +6,7 @@ use axum::Json;
 use interlog_core::{Event, Interaction, InteractionId};
 
 use super::paths::InteractionPath;
+use super::stored::StoredJson;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::openapi::EventDoc;
@@ -30,11 +31,11 @@ pub(crate) async fn get_interaction(
     State(state): State<AppState>,
     principal: Principal,
     Path(path): Path<InteractionPath>,
-) -> Result<Json<Interaction>, ApiError> {
+) -> Result<StoredJson, ApiError> {
     let tenant = principal.authorize(&path.tenant, Scope::Read)?;
     let id = parse_interaction_id(path.interaction_id)?;
-    let record = state.store.get_interaction(&tenant, &id).await?;
-    record.map(Json).ok_or_else(|| not_found(&id))
+    let record = state.store.get_interaction_json(&tenant, &id).await?;
+    record.map(StoredJson).ok_or_else(|| not_found(&id))
 }
 
 /// One interaction's logged events, in arrival order.

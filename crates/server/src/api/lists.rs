@@ -3,7 +3,6 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::Json;
 use interlog_core::query::{encode_cursor, InteractionQuery, Order, Page};
 use interlog_core::record::{ChannelType, Direction, Status};
 use interlog_core::{AgentId, CustomerId, Interaction, TenantId, Timestamp};
@@ -13,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::page::PageParams;
 use super::params::{Params, CHANNELS, DIRECTIONS};
 use super::paths::{CustomerPath, TenantPath};
+use super::stored::{stored_page, StoredJson};
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -147,17 +147,16 @@ async fn respond(
     tenant: &TenantId,
     mut params: Params,
     customer: Option<CustomerId>,
-) -> Result<Json<ListResponse<Interaction>>, ApiError> {
+) -> Result<StoredJson, ApiError> {
     let list = ListParams::parse(&mut params)?;
     let page = PageParams::parse(&mut params, list.order.unwrap_or_default())?;
     params.finish()?;
     let query = list.into_query(customer, &page);
-    let items = state.store.list_interactions(tenant, &query).await?;
-    Ok(Json(ListResponse::from_page(
-        items,
-        query.order,
-        |record| list_item(record, page.with_messages()),
-    )))
+    let items = state
+        .store
+        .list_interactions_json(tenant, &query, page.with_messages())
+        .await?;
+    Ok(stored_page(items, query.order))
 }
 
 /// List the tenant's interactions by start time, filtered, keyset-paged.
@@ -170,7 +169,7 @@ pub(crate) async fn list_interactions(
     principal: Principal,
     Path(path): Path<TenantPath>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<ListResponse<Interaction>>, ApiError> {
+) -> Result<StoredJson, ApiError> {
     let tenant = principal.authorize(&path.tenant, Scope::Read)?;
     let mut params = Params::new(query)?;
     let customer = CustomerFilter::parse(&mut params)?;
@@ -188,7 +187,7 @@ pub(crate) async fn list_customer_interactions(
     principal: Principal,
     Path(path): Path<CustomerPath>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<ListResponse<Interaction>>, ApiError> {
+) -> Result<StoredJson, ApiError> {
     let tenant = principal.authorize(&path.tenant, Scope::Read)?;
     let customer = CustomerId::parse(path.customer_id)
         .map_err(|e| ApiError::invalid_parameter("customerId", e.to_string()))?;

@@ -14,6 +14,7 @@ mod page;
 mod params;
 mod paths;
 pub(crate) mod settings;
+mod stored;
 
 use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;

@@ -27,6 +27,7 @@ mod kept;
 mod keys;
 mod read;
 mod records;
+mod rows;
 mod settings;
 mod statement;
 mod write;
@@ -34,15 +35,13 @@ mod write;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use interlog_core::query::{
-    AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page, Position,
-};
+use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
-use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use crate::{Appended, Contents, EventLog, Interactions, Operations, StoreError, StoredContent};
 use commit::Committer;
+use rows::{join_record, paginate, parse_record, position};
 use statement::Sql;
 use write::Writer;
 
@@ -88,36 +87,6 @@ fn wire_name<T: serde::Serialize>(value: T) -> String {
     }
 }
 
-fn parse_record(json: &str) -> Result<Interaction, StoreError> {
-    serde_json::from_str(json).map_err(|e| corrupt("record", e))
-}
-
-/// Cuts the extra row a list query fetches into "there is a next page".
-fn paginate<T>(mut items: Vec<(T, Position)>, limit: u32) -> Page<T> {
-    let more = items.len() > limit as usize;
-    items.truncate(limit as usize);
-    let next = if more {
-        items.last().map(|(_, position)| position.clone())
-    } else {
-        None
-    };
-    Page {
-        items: items.into_iter().map(|(item, _)| item).collect(),
-        next,
-    }
-}
-
-fn position(row: &AnyRow, allocation: Option<String>) -> Result<Position, StoreError> {
-    let id: String = row.try_get(2)?;
-    let interaction = InteractionId::parse(id)
-        .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
-    Ok(Position {
-        millis: row.try_get(1)?,
-        interaction,
-        allocation,
-    })
-}
-
 impl SqlStore {
     /// A store over these pools; its group committer's workers start on the current
     /// Tokio runtime.
@@ -156,6 +125,21 @@ impl SqlStore {
     ) -> Result<Vec<String>, StoreError> {
         self.explain(read::agent_interactions(self.backend, tenant, query))
             .await
+    }
+
+    /// The stored parts of one record: without its transcript, and the transcript.
+    async fn record_parts(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Option<(String, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT record, messages FROM interactions WHERE tenant_id = $1 AND interaction_id = $2",
+        )
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .fetch_optional(&self.reader)
+        .await?)
     }
 
     async fn explain(&self, mut sql: Sql) -> Result<Vec<String>, StoreError> {
@@ -199,14 +183,18 @@ impl Interactions for SqlStore {
         tenant: &TenantId,
         id: &InteractionId,
     ) -> Result<Option<Interaction>, StoreError> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2",
-        )
-        .bind(tenant.as_str())
-        .bind(id.as_str())
-        .fetch_optional(&self.reader)
-        .await?;
-        row.map(|(json,)| parse_record(&json)).transpose()
+        let row = self.record_parts(tenant, id).await?;
+        row.map(|(record, messages)| parse_record(&record, messages.as_deref()))
+            .transpose()
+    }
+
+    async fn get_interaction_json(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Option<String>, StoreError> {
+        let row = self.record_parts(tenant, id).await?;
+        Ok(row.map(|(record, messages)| join_record(record, messages.as_deref())))
     }
 
     async fn list_interactions(
@@ -219,7 +207,30 @@ impl Interactions for SqlStore {
             .await?;
         let items = rows
             .iter()
-            .map(|row| Ok((parse_record(row.try_get(0)?)?, position(row, None)?)))
+            .map(|row| {
+                let record = parse_record(row.try_get(0)?, row.try_get(3)?)?;
+                Ok((record, position(row, None)?))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(paginate(items, query.limit))
+    }
+
+    async fn list_interactions_json(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+        with_messages: bool,
+    ) -> Result<Page<String>, StoreError> {
+        let rows = read::list_interactions(self.backend, tenant, query)
+            .fetch_all(&self.reader)
+            .await?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                let record: String = row.try_get(0)?;
+                let messages: Option<&str> = if with_messages { row.try_get(3)? } else { None };
+                Ok((join_record(record, messages), position(row, None)?))
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(paginate(items, query.limit))
     }
@@ -256,7 +267,7 @@ impl Interactions for SqlStore {
                 Ok((
                     AgentInteraction {
                         interaction_agent_id,
-                        record: parse_record(row.try_get(0)?)?,
+                        record: parse_record(row.try_get(0)?, row.try_get(4)?)?,
                     },
                     at,
                 ))

@@ -27,18 +27,18 @@ impl Writer {
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
-        projected: &[(Interaction, usize)],
+        projected: &mut [(Interaction, usize)],
     ) -> Result<(), StoreError> {
-        let records: Vec<&Interaction> = projected.iter().map(|(record, _)| record).collect();
-        if records.is_empty() {
+        if projected.is_empty() {
             return Ok(());
         }
         let postgres = self.backend == Backend::Postgres;
         let updated = now_ms();
         let rows = projected
-            .iter()
+            .iter_mut()
             .map(|(record, log_len)| record_row(tenant, record, *log_len, updated, postgres))
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let records: Vec<&Interaction> = projected.iter().map(|(record, _)| record).collect();
         let (head, row, tail) = upsert_record_sql(postgres);
         let mut rowids = HashMap::new();
         for sql in values_statements(self.backend, &head, &row, rows, &tail) {
@@ -55,15 +55,23 @@ impl Writer {
     }
 }
 
-/// The `interactions` row of a record (with its search text on PostgreSQL).
+/// The `interactions` row of a record (with its search text on PostgreSQL): the record
+/// without its transcript, and the transcript apart (the record is left as it was).
 fn record_row(
     tenant: &TenantId,
-    record: &Interaction,
+    record: &mut Interaction,
     log_len: usize,
     updated: i64,
     postgres: bool,
 ) -> Result<Vec<Param>, StoreError> {
-    let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
+    let messages = std::mem::take(&mut record.messages);
+    let json = serde_json::to_string(record).map_err(|e| corrupt("record", e));
+    record.messages = messages;
+    let json = json?;
+    let messages = match record.messages.is_empty() {
+        true => None,
+        false => Some(serde_json::to_string(&record.messages).map_err(|e| corrupt("messages", e))?),
+    };
     let mut row = vec![
         text(tenant.as_str()),
         text(record.interaction_id.as_str()),
@@ -78,6 +86,7 @@ fn record_row(
         text(json),
         opt_text(record.contact_id.as_deref()),
         Param::Int(log_len as i64),
+        opt_text(messages),
     ];
     if postgres {
         row.push(text(record.search_text()));
@@ -101,7 +110,7 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
     };
     let head = format!(
         "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
-                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len{search_column})"
+                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len, messages{search_column})"
     );
     let tail = format!(
         "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
@@ -109,9 +118,9 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
              channel_type = excluded.channel_type, direction = excluded.direction,
              customer_id = excluded.customer_id, flagged = excluded.flagged,
              updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id,
-             log_len = excluded.log_len{search_update}{returning}"
+             log_len = excluded.log_len, messages = excluded.messages{search_update}{returning}"
     );
-    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})");
+    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})");
     (head, row, tail)
 }
 

@@ -78,11 +78,11 @@ impl Writer {
             }
         }
         let projections = self.project_touched(tx, tenant, fresh).await?;
-        let records: Vec<(Interaction, usize)> = projections
+        let mut records: Vec<(Interaction, usize)> = projections
             .iter()
             .map(|(_, projection)| (projection.record(), projection.len()))
             .collect();
-        self.write_records(tx, tenant, &records).await?;
+        self.write_records(tx, tenant, &mut records).await?;
         let projections = projections
             .into_iter()
             .map(|(id, projection)| ((tenant.clone(), id), projection))

@@ -27,8 +27,15 @@ pub(crate) async fn interaction_reads(store: &dyn Store, acme: &TenantId, other:
         "2024-05-01T10:05:02.000Z",
         json!({"agentId": "a1"}),
     );
+    let said = event(
+        "e6",
+        "message",
+        "chat-2",
+        "2024-05-01T10:05:03.000Z",
+        json!({"participant": "customer", "text": "hello"}),
+    );
     store
-        .append_events(acme, &[started, allocated])
+        .append_events(acme, &[started, allocated, said])
         .await
         .unwrap();
 
@@ -39,6 +46,7 @@ pub(crate) async fn interaction_reads(store: &dyn Store, acme: &TenantId, other:
     };
     let first = store.list_interactions(acme, &one).await.unwrap();
     assert_eq!(ids(&first.items), ["chat-2"]);
+    stored_json(store, acme, other, &one).await;
     let after = first.next.expect("a second page");
     let query = InteractionQuery {
         after: Some(after),
@@ -104,4 +112,47 @@ async fn agent_work_and_lookups(
 
 fn ids(records: &[Interaction]) -> Vec<&str> {
     records.iter().map(|r| r.interaction_id.as_str()).collect()
+}
+
+/// The records as stored JSON are the records: whole by id, without the transcript in a
+/// list unless asked for, and never another tenant's.
+async fn stored_json(store: &dyn Store, acme: &TenantId, other: &TenantId, one: &InteractionQuery) {
+    let chat = InteractionId::parse("chat-2").unwrap();
+    let whole = store.get_interaction(acme, &chat).await.unwrap().unwrap();
+    assert_eq!(whole.messages.len(), 1);
+    let json = store
+        .get_interaction_json(acme, &chat)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(serde_json::from_str::<Interaction>(&json).unwrap(), whole);
+    assert!(store
+        .get_interaction_json(other, &chat)
+        .await
+        .unwrap()
+        .is_none());
+
+    let parsed = store.list_interactions(acme, one).await.unwrap();
+    let listed = store
+        .list_interactions_json(acme, one, false)
+        .await
+        .unwrap();
+    assert_eq!(listed.next, parsed.next);
+    let item: Interaction = serde_json::from_str(&listed.items[0]).unwrap();
+    let summary = Interaction {
+        messages: Vec::new(),
+        ..whole.clone()
+    };
+    assert_eq!(item, summary);
+    let with = store.list_interactions_json(acme, one, true).await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<Interaction>(&with.items[0]).unwrap(),
+        whole
+    );
+    let elsewhere = store
+        .list_interactions_json(other, one, true)
+        .await
+        .unwrap();
+    let tenant = |json: &String| serde_json::from_str::<Interaction>(json).unwrap().tenant_id;
+    assert!(elsewhere.items.iter().all(|json| tenant(json) == *other));
 }

@@ -2,9 +2,10 @@
 //! channel, delivered in random orders (shuffled, duplicated, late), folding each arriving
 //! event onto the kept projection — and re-folding the whole log only when an event sorts
 //! before one already applied, as the store does — gives after every arrival exactly the
-//! record `project` gives for the events so far.
+//! record `project` gives for the events so far. The transcript kept as rows, rewritten
+//! from the first place the projection says changed, is the record's transcript.
 
-use interlog_core::{project, Event, Projection, TenantId};
+use interlog_core::{project, Event, Interaction, Projection, TenantId};
 use interlog_workload::{parse_log, Rng, Spec, Workload};
 
 /// `events` in a random order: shuffled wholly, or only a few swapped, or as sent.
@@ -35,20 +36,31 @@ fn folding_each_arrival_equals_projecting_the_whole_log() {
         let events = deliver(&mut rng, parse_log(raw));
         let id = events[0].interaction_id.clone();
         let mut kept = Projection::fold(&tenant, &id, &[]);
+        let mut rows = Vec::new();
         for n in 1..=events.len() {
             let arrived = &events[..n];
             if kept.apply(&arrived[n - 1]) {
                 in_order += 1;
             } else {
                 kept = Projection::fold(&tenant, &id, arrived);
+                rows.clear();
                 refolds += 1;
             }
             assert_eq!(kept.len(), n);
+            let whole = project(&tenant, &id, arrived);
+            assert_eq!(kept.record(), whole, "{id} after {n} events");
+            let changed = kept.take_transcript_changes().min(rows.len());
+            rows.truncate(changed);
+            rows.extend_from_slice(&kept.messages()[changed..]);
             assert_eq!(
-                kept.record(),
-                project(&tenant, &id, arrived),
-                "{id} after {n} events"
+                rows, whole.messages,
+                "{id}'s transcript rows after {n} events"
             );
+            let summary = Interaction {
+                messages: Vec::new(),
+                ..whole
+            };
+            assert_eq!(kept.summary(), summary, "{id}'s summary after {n} events");
         }
     }
     // Both paths were taken, many times.

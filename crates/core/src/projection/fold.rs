@@ -14,7 +14,11 @@
 //! content without touching the timeline.
 
 use crate::event::{Event, EventBody, InteractionStarted};
-use crate::record::{Flag, Interaction, QueueExitType, SegmentEndType, SegmentStartType, Status};
+use std::collections::HashMap;
+
+use crate::record::{
+    Flag, Interaction, Message, QueueExitType, SegmentEndType, SegmentStartType, Status,
+};
 use crate::time::Timestamp;
 
 mod agents;
@@ -38,6 +42,16 @@ pub(super) struct Fold {
     implied_deallocations: Vec<usize>,
     /// The latest event applied after the end (`statistics.updated`).
     updated: Option<Timestamp>,
+    /// Where each message is in the transcript, by id (a message id seen again replaces
+    /// its message), and the first place changed since the store last asked.
+    transcript: Transcript,
+}
+
+/// The transcript's index: message ids to their places, and the lowest place changed.
+#[derive(Clone, Debug, Default)]
+struct Transcript {
+    places: HashMap<String, usize>,
+    changed_from: Option<usize>,
 }
 
 impl Fold {
@@ -50,7 +64,53 @@ impl Fold {
             implied_queue_exits: Vec::new(),
             implied_deallocations: Vec::new(),
             updated: None,
+            transcript: Transcript::default(),
         }
+    }
+
+    /// Adds a message to the transcript, or replaces the one with its id.
+    fn add_message(&mut self, message: Message) {
+        let messages = &mut self.rec.messages;
+        let place = match self.transcript.places.get(&message.message_id) {
+            Some(&place) => {
+                messages[place] = message;
+                place
+            }
+            None => {
+                self.transcript
+                    .places
+                    .insert(message.message_id.clone(), messages.len());
+                messages.push(message);
+                messages.len() - 1
+            }
+        };
+        self.mark_changed(place);
+    }
+
+    fn mark_changed(&mut self, place: usize) {
+        let changed = &mut self.transcript.changed_from;
+        *changed = Some(changed.map_or(place, |c| c.min(place)));
+    }
+
+    /// The lowest place in the transcript changed since the last call (the transcript's
+    /// length when none), and forgets it.
+    pub(super) fn take_transcript_changes(&mut self) -> usize {
+        let len = self.rec.messages.len();
+        self.transcript.changed_from.take().unwrap_or(len)
+    }
+
+    /// The transcript so far.
+    pub(super) fn messages(&self) -> &[Message] {
+        &self.rec.messages
+    }
+
+    /// The record so far without its transcript, closed as [`Fold::finish`] closes it;
+    /// the fold goes on unchanged (only what is not the transcript is copied).
+    pub(super) fn finish_without_transcript(&mut self) -> Interaction {
+        let messages = std::mem::take(&mut self.rec.messages);
+        let record = self.clone().finish();
+        self.rec.messages = messages;
+        record
     }
 
     /// Sets the record's start before the first event is applied.
@@ -87,6 +147,7 @@ impl Fold {
             EventBody::CustomerDisconnected(_) => self.customer_disconnected(at, e),
             EventBody::InteractionEnded(end) => self.end(end.reason.clone(), at),
             EventBody::InteractionImported(import) => self.import(&import.record),
+            EventBody::Message(m) => self.add_message(content::message(m, e)),
             _ => content::apply(&mut self.rec, e),
         }
         // An import brings its own `updated`; any other late event is a change after the end.
@@ -244,6 +305,10 @@ impl Fold {
         self.pending = None;
         self.implied_queue_exits.clear();
         self.implied_deallocations.clear();
+        self.transcript.places = (self.rec.messages.iter().enumerate())
+            .map(|(place, m)| (m.message_id.clone(), place))
+            .collect();
+        self.mark_changed(0);
     }
 }
 

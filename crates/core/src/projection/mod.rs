@@ -109,6 +109,26 @@ impl Projection {
         derive::derive_statistics(&mut record);
         record
     }
+
+    /// The record without its transcript (`messages` empty), at a cost that does not grow
+    /// with the transcript; [`Projection::messages`] is the transcript.
+    pub fn summary(&mut self) -> Interaction {
+        let mut record = self.state.finish_without_transcript();
+        derive::derive_statistics(&mut record);
+        record
+    }
+
+    /// The transcript, in order.
+    pub fn messages(&self) -> &[crate::record::Message] {
+        self.state.messages()
+    }
+
+    /// The lowest place in the transcript added or changed since the last call (the
+    /// transcript's length when none): what a store that keeps the transcript as rows must
+    /// write again.
+    pub fn take_transcript_changes(&mut self) -> usize {
+        self.state.take_transcript_changes()
+    }
 }
 
 /// The order events are applied in: (timestamp, rank), arrival breaking ties.

@@ -217,8 +217,14 @@ impl Interaction {
 
     /// The text full-text search covers: subject, transcript messages and notes.
     pub fn search_text(&self) -> String {
+        self.search_text_with(&self.messages)
+    }
+
+    /// [`Interaction::search_text`] with `messages` as the transcript (for a record kept
+    /// without it).
+    pub fn search_text_with(&self, messages: &[Message]) -> String {
         let subject = self.subject.iter().map(String::as_str);
-        let messages = self.messages.iter().map(|m| m.text.as_str());
+        let messages = messages.iter().map(|m| m.text.as_str());
         let notes = self.notes.iter().map(|n| n.text.as_str());
         subject
             .chain(messages)

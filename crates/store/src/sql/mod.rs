@@ -30,8 +30,10 @@ mod records;
 mod rows;
 mod settings;
 mod statement;
+mod transcript;
 mod write;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -127,21 +129,6 @@ impl SqlStore {
             .await
     }
 
-    /// The stored parts of one record: without its transcript, and the transcript.
-    async fn record_parts(
-        &self,
-        tenant: &TenantId,
-        id: &InteractionId,
-    ) -> Result<Option<(String, Option<String>)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT record, messages FROM interactions WHERE tenant_id = $1 AND interaction_id = $2",
-        )
-        .bind(tenant.as_str())
-        .bind(id.as_str())
-        .fetch_optional(&self.reader)
-        .await?)
-    }
-
     async fn explain(&self, mut sql: Sql) -> Result<Vec<String>, StoreError> {
         let (prefix, column) = match self.backend {
             Backend::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
@@ -184,7 +171,7 @@ impl Interactions for SqlStore {
         id: &InteractionId,
     ) -> Result<Option<Interaction>, StoreError> {
         let row = self.record_parts(tenant, id).await?;
-        row.map(|(record, messages)| parse_record(&record, messages.as_deref()))
+        row.map(|(record, messages)| parse_record(&record, &messages))
             .transpose()
     }
 
@@ -194,7 +181,7 @@ impl Interactions for SqlStore {
         id: &InteractionId,
     ) -> Result<Option<String>, StoreError> {
         let row = self.record_parts(tenant, id).await?;
-        Ok(row.map(|(record, messages)| join_record(record, messages.as_deref())))
+        Ok(row.map(|(record, messages)| join_record(record, &messages)))
     }
 
     async fn list_interactions(
@@ -205,10 +192,12 @@ impl Interactions for SqlStore {
         let rows = read::list_interactions(self.backend, tenant, query)
             .fetch_all(&self.reader)
             .await?;
+        let mut transcripts = self.transcripts_of(tenant, &rows).await?;
         let items = rows
             .iter()
             .map(|row| {
-                let record = parse_record(row.try_get(0)?, row.try_get(3)?)?;
+                let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
+                let record = parse_record(row.try_get(0)?, &messages.unwrap_or_default())?;
                 Ok((record, position(row, None)?))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -224,12 +213,16 @@ impl Interactions for SqlStore {
         let rows = read::list_interactions(self.backend, tenant, query)
             .fetch_all(&self.reader)
             .await?;
+        let mut transcripts = match with_messages {
+            true => self.transcripts_of(tenant, &rows).await?,
+            false => HashMap::new(),
+        };
         let items = rows
             .iter()
             .map(|row| {
-                let record: String = row.try_get(0)?;
-                let messages: Option<&str> = if with_messages { row.try_get(3)? } else { None };
-                Ok((join_record(record, messages), position(row, None)?))
+                let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
+                let record = join_record(row.try_get(0)?, &messages.unwrap_or_default());
+                Ok((record, position(row, None)?))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(paginate(items, query.limit))
@@ -259,15 +252,18 @@ impl Interactions for SqlStore {
         let rows = read::agent_interactions(self.backend, tenant, query)
             .fetch_all(&self.reader)
             .await?;
+        let mut transcripts = self.transcripts_of(tenant, &rows).await?;
         let items = rows
             .iter()
             .map(|row| {
                 let interaction_agent_id: String = row.try_get(3)?;
                 let at = position(row, Some(interaction_agent_id.clone()))?;
+                let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
+                let record = parse_record(row.try_get(0)?, &messages.unwrap_or_default())?;
                 Ok((
                     AgentInteraction {
                         interaction_agent_id,
-                        record: parse_record(row.try_get(0)?, row.try_get(4)?)?,
+                        record,
                     },
                     at,
                 ))

@@ -65,7 +65,7 @@ fn fts5_query(text: &str) -> String {
 pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
     let mut sql = Sql::new(
         backend,
-        "SELECT i.record, i.start_ms, i.interaction_id, i.messages FROM interactions i WHERE",
+        "SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE",
     );
     push_filters(&mut sql, backend, tenant, q);
     if let Some(after) = &q.after {
@@ -173,7 +173,7 @@ fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery) {
 pub(crate) fn agent_interactions(backend: Backend, tenant: &TenantId, q: &AgentQuery) -> Sql {
     let mut sql = Sql::new(
         backend,
-        "SELECT i.record, a.start_ms, a.interaction_id, a.interaction_agent_id, i.messages FROM interaction_agents a \
+        "SELECT i.record, a.start_ms, a.interaction_id, a.interaction_agent_id FROM interaction_agents a \
          JOIN interactions i ON i.tenant_id = a.tenant_id AND i.interaction_id = a.interaction_id WHERE",
     );
     sql.push(

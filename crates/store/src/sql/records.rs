@@ -8,7 +8,8 @@ use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
-use super::write::{Tx, Writer};
+use super::transcript::{self, Changes};
+use super::write::{Touched, Tx, Writer};
 use super::{corrupt, wire_name, Backend};
 use crate::{now_ms, StoreError};
 
@@ -21,25 +22,38 @@ const INDEX_TABLES: [&str; 4] = [
 ];
 
 impl Writer {
-    /// Upserts the records (each with the length of the log it was projected from), their
-    /// full-text documents and their index rows.
+    /// Upserts the touched interactions' records (each without its transcript, with the
+    /// length of the log it was projected from), their transcript rows, their full-text
+    /// documents and their index rows.
     pub(super) async fn write_records(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
-        projected: &mut [(Interaction, usize)],
+        touched: &mut [Touched],
     ) -> Result<(), StoreError> {
-        if projected.is_empty() {
+        if touched.is_empty() {
             return Ok(());
         }
         let postgres = self.backend == Backend::Postgres;
         let updated = now_ms();
-        let rows = projected
-            .iter_mut()
-            .map(|(record, log_len)| record_row(tenant, record, *log_len, updated, postgres))
+        let records: Vec<Interaction> =
+            touched.iter_mut().map(|t| t.projection.summary()).collect();
+        let search: Vec<String> = records
+            .iter()
+            .zip(touched.iter())
+            .map(|(record, t)| record.search_text_with(t.projection.messages()))
+            .collect();
+        let rows = records
+            .iter()
+            .zip(touched.iter())
+            .zip(&search)
+            .map(|((record, t), search)| {
+                let search = postgres.then_some(search.as_str());
+                record_row(tenant, record, t.projection.len(), updated, search)
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let records: Vec<&Interaction> = projected.iter().map(|(record, _)| record).collect();
         let (head, row, tail) = upsert_record_sql(postgres);
+        // RETURNING's order is not the rows' order: rowids are matched by interaction id.
         let mut rowids = HashMap::new();
         for sql in values_statements(self.backend, &head, &row, rows, &tail) {
             for row in sql.fetch_all(&mut **tx).await? {
@@ -49,29 +63,35 @@ impl Writer {
             }
         }
         if !postgres {
-            write_fts(tx, &records, &rowids).await?;
+            let documents = (records.iter().zip(search))
+                .filter_map(|(r, body)| Some((*rowids.get(r.interaction_id.as_str())?, body)))
+                .collect();
+            write_fts(tx, documents).await?;
         }
+        let changes: Vec<Changes> = touched
+            .iter()
+            .map(|t| Changes {
+                id: &t.id,
+                messages: t.projection.messages(),
+                rewrite: t.rewrite,
+            })
+            .collect();
+        transcript::write(tx, self.backend, tenant, &changes).await?;
+        let records: Vec<&Interaction> = records.iter().collect();
         write_index_rows(tx, self.backend, tenant, &records).await
     }
 }
 
-/// The `interactions` row of a record (with its search text on PostgreSQL): the record
-/// without its transcript, and the transcript apart (the record is left as it was).
+/// The `interactions` row of a record without its transcript (with its search text on
+/// PostgreSQL).
 fn record_row(
     tenant: &TenantId,
-    record: &mut Interaction,
+    record: &Interaction,
     log_len: usize,
     updated: i64,
-    postgres: bool,
+    search: Option<&str>,
 ) -> Result<Vec<Param>, StoreError> {
-    let messages = std::mem::take(&mut record.messages);
-    let json = serde_json::to_string(record).map_err(|e| corrupt("record", e));
-    record.messages = messages;
-    let json = json?;
-    let messages = match record.messages.is_empty() {
-        true => None,
-        false => Some(serde_json::to_string(&record.messages).map_err(|e| corrupt("messages", e))?),
-    };
+    let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
     let mut row = vec![
         text(tenant.as_str()),
         text(record.interaction_id.as_str()),
@@ -86,10 +106,9 @@ fn record_row(
         text(json),
         opt_text(record.contact_id.as_deref()),
         Param::Int(log_len as i64),
-        opt_text(messages),
     ];
-    if postgres {
-        row.push(text(record.search_text()));
+    if let Some(search) = search {
+        row.push(text(search));
     }
     Ok(row)
 }
@@ -110,7 +129,7 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
     };
     let head = format!(
         "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
-                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len, messages{search_column})"
+                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len{search_column})"
     );
     let tail = format!(
         "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
@@ -118,20 +137,19 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
              channel_type = excluded.channel_type, direction = excluded.direction,
              customer_id = excluded.customer_id, flagged = excluded.flagged,
              updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id,
-             log_len = excluded.log_len, messages = excluded.messages{search_update}{returning}"
+             log_len = excluded.log_len{search_update}{returning}"
     );
-    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})");
+    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})");
     (head, row, tail)
 }
 
-/// Replaces the FTS5 documents of the records, keyed by their rows' rowids (SQLite only).
-async fn write_fts(
-    tx: &mut Tx<'_>,
-    records: &[&Interaction],
-    rowids: &HashMap<String, i64>,
-) -> Result<(), StoreError> {
-    let rowid = |record: &&Interaction| rowids.get(record.interaction_id.as_str()).copied();
-    let all: Vec<Param> = records.iter().filter_map(rowid).map(Param::Int).collect();
+/// Replaces the FTS5 documents of records, given as their rows' rowids and search texts
+/// (SQLite only).
+async fn write_fts(tx: &mut Tx<'_>, documents: Vec<(i64, String)>) -> Result<(), StoreError> {
+    let all: Vec<Param> = documents
+        .iter()
+        .map(|(rowid, _)| Param::Int(*rowid))
+        .collect();
     for sql in in_lists(
         Backend::Sqlite,
         "DELETE FROM interaction_search WHERE rowid IN",
@@ -141,9 +159,8 @@ async fn write_fts(
     ) {
         sql.query().execute(&mut **tx).await?;
     }
-    let documents: Vec<Vec<Param>> = records
-        .iter()
-        .filter_map(|record| Some((rowid(record)?, record.search_text())))
+    let documents: Vec<Vec<Param>> = documents
+        .into_iter()
         .filter(|(_, body)| !body.is_empty())
         .map(|(rowid, body)| vec![Param::Int(rowid), text(body)])
         .collect();

@@ -9,27 +9,32 @@ use sqlx::Row;
 use super::corrupt;
 use crate::StoreError;
 
-/// A record from its stored parts: the record without its transcript, and the transcript
-/// (a JSON array) when it has one.
-pub(super) fn parse_record(
-    record: &str,
-    messages: Option<&str>,
-) -> Result<Interaction, StoreError> {
+/// A record from its stored parts: the record without its transcript, and the
+/// transcript's messages (stored JSON, in order).
+pub(super) fn parse_record(record: &str, messages: &[String]) -> Result<Interaction, StoreError> {
     let mut record: Interaction = serde_json::from_str(record).map_err(|e| corrupt("record", e))?;
-    if let Some(messages) = messages {
-        record.messages = serde_json::from_str(messages).map_err(|e| corrupt("messages", e))?;
-    }
+    record.messages = messages
+        .iter()
+        .map(|m| serde_json::from_str(m).map_err(|e| corrupt("message", e)))
+        .collect::<Result<_, _>>()?;
     Ok(record)
 }
 
 /// A whole record's JSON from its stored parts, joined as text (the transcript last).
-pub(super) fn join_record(mut record: String, messages: Option<&str>) -> String {
-    if let Some(messages) = messages {
-        record.truncate(record.trim_end().len() - 1); // the closing brace
-        record.push_str(",\"messages\":");
-        record.push_str(messages);
-        record.push('}');
+pub(super) fn join_record(mut record: String, messages: &[String]) -> String {
+    if messages.is_empty() {
+        return record;
     }
+    record.truncate(record.trim_end().len() - 1); // the closing brace
+    record.reserve(messages.iter().map(|m| m.len() + 1).sum::<usize>() + 16);
+    record.push_str(",\"messages\":[");
+    for (n, message) in messages.iter().enumerate() {
+        if n > 0 {
+            record.push(',');
+        }
+        record.push_str(message);
+    }
+    record.push_str("]}");
     record
 }
 

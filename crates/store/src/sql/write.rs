@@ -4,12 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
-use interlog_core::{Event, EventBody, Interaction, InteractionId, Projection, TenantId};
+use interlog_core::{Event, EventBody, InteractionId, Projection, TenantId};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
 use super::kept::Kept;
 use super::statement::{in_lists, text, values_statements, Param};
+use super::transcript::Rewrite;
 use super::{corrupt, Backend, SqlStore};
 use crate::{now_ms, Appended, StoreError};
 
@@ -21,6 +22,29 @@ pub(super) struct Writer {
     pub(super) backend: Backend,
     /// Recent projections, so an in-order event costs the same however long its log.
     kept: Mutex<Kept>,
+}
+
+/// An interaction an append touched: its projection after the append, and how its
+/// transcript rows change.
+pub(super) struct Touched {
+    pub(super) id: InteractionId,
+    pub(super) projection: Projection,
+    pub(super) rewrite: Rewrite,
+}
+
+impl Touched {
+    /// A projection folded from scratch (`Fresh`, `Whole`) has every message as changed;
+    /// the rewrite says so already, and the projection is kept from now on.
+    fn new(id: &InteractionId, mut projection: Projection, rewrite: Rewrite) -> Self {
+        if !matches!(rewrite, Rewrite::From(_)) {
+            projection.take_transcript_changes();
+        }
+        Self {
+            id: id.clone(),
+            projection,
+            rewrite,
+        }
+    }
 }
 
 /// What an append leaves to do once its transaction commits.
@@ -77,15 +101,11 @@ impl Writer {
                 }
             }
         }
-        let projections = self.project_touched(tx, tenant, fresh).await?;
-        let mut records: Vec<(Interaction, usize)> = projections
-            .iter()
-            .map(|(_, projection)| (projection.record(), projection.len()))
-            .collect();
-        self.write_records(tx, tenant, &mut records).await?;
-        let projections = projections
+        let mut touched = self.project_touched(tx, tenant, fresh).await?;
+        self.write_records(tx, tenant, &mut touched).await?;
+        let projections = touched
             .into_iter()
-            .map(|(id, projection)| ((tenant.clone(), id), projection))
+            .map(|t| ((tenant.clone(), t.id), t.projection))
             .collect();
         Ok(Written {
             outcome,
@@ -102,7 +122,7 @@ impl Writer {
         tx: &mut Tx<'_>,
         tenant: &TenantId,
         fresh: BTreeMap<&InteractionId, Vec<&Event>>,
-    ) -> Result<Vec<(InteractionId, Projection)>, StoreError> {
+    ) -> Result<Vec<Touched>, StoreError> {
         let known = self.known_interactions(tx, tenant, fresh.keys()).await?;
         let mut projected = Vec::with_capacity(fresh.len());
         let mut stale = Vec::new();
@@ -110,15 +130,16 @@ impl Writer {
             let mut kept = self.kept.lock().expect("kept projections");
             for (&id, events) in &fresh {
                 let Some(&log_len) = known.get(id.as_str()) else {
-                    projected.push((
-                        id.clone(),
-                        Projection::fold(tenant, id, events.iter().copied()),
-                    ));
+                    let projection = Projection::fold(tenant, id, events.iter().copied());
+                    projected.push(Touched::new(id, projection, Rewrite::Fresh));
                     continue;
                 };
                 let current = kept.take(tenant, id, log_len);
                 match current.and_then(|mut p| events.iter().all(|e| p.apply(e)).then_some(p)) {
-                    Some(projection) => projected.push((id.clone(), projection)),
+                    Some(mut projection) => {
+                        let from = projection.take_transcript_changes();
+                        projected.push(Touched::new(id, projection, Rewrite::From(from)));
+                    }
                     None => stale.push(id),
                 }
             }
@@ -126,7 +147,8 @@ impl Writer {
         let logs = self.load_logs(tx, tenant, &stale).await?;
         for id in stale {
             let log = logs.get(id.as_str()).map_or(&[][..], Vec::as_slice);
-            projected.push((id.clone(), Projection::fold(tenant, id, log)));
+            let projection = Projection::fold(tenant, id, log);
+            projected.push(Touched::new(id, projection, Rewrite::Whole));
         }
         Ok(projected)
     }

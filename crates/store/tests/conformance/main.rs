@@ -42,6 +42,7 @@ async fn story(store: &dyn Store) {
     let other = TenantId::parse("other").unwrap();
     log::event_log(store, &acme, &other).await;
     reads::interaction_reads(store, &acme, &other).await;
+    reads::transcript_rows(store, &acme).await;
     contents::contents(store, &acme, &other).await;
     keys::api_keys(store, &acme, &other).await;
     dnis::dnis_pool(store, &acme, &other).await;

@@ -156,3 +156,41 @@ async fn stored_json(store: &dyn Store, acme: &TenantId, other: &TenantId, one: 
     let tenant = |json: &String| serde_json::from_str::<Interaction>(json).unwrap().tenant_id;
     assert!(elsewhere.items.iter().all(|json| tenant(json) == *other));
 }
+
+/// The transcript kept as rows follows every way a message can arrive: after the others,
+/// again with the id of an earlier one (which replaces it), and out of order (before one
+/// already stored). After each, the stored record is the projection of the stored log.
+pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
+    let chat = InteractionId::parse("chat-2").unwrap();
+    let said = |id: &str, at: &str, fields: serde_json::Value| {
+        let mut fields = fields;
+        fields["participant"] = json!("agent");
+        event(id, "message", "chat-2", at, fields)
+    };
+    let arrivals = [
+        said("e7", "2024-05-01T10:05:04.000Z", json!({"text": "second"})),
+        said(
+            "e8",
+            "2024-05-01T10:05:05.000Z",
+            json!({"text": "hello again", "messageId": "e6"}),
+        ),
+        said("e9", "2024-05-01T10:05:02.500Z", json!({"text": "early"})),
+        said("e10", "2024-05-01T10:05:06.000Z", json!({"text": "last"})),
+    ];
+    for arrival in arrivals {
+        store.append_events(acme, &[arrival]).await.unwrap();
+        let log = store.interaction_events(acme, &chat).await.unwrap();
+        let stored = store.get_interaction(acme, &chat).await.unwrap().unwrap();
+        let projected = interlog_core::project(acme, &chat, &log);
+        assert_eq!(stored.messages, projected.messages, "after {}", log.len());
+        let json = store
+            .get_interaction_json(acme, &chat)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(serde_json::from_str::<Interaction>(&json).unwrap(), stored);
+    }
+    let stored = store.get_interaction(acme, &chat).await.unwrap().unwrap();
+    let texts: Vec<&str> = stored.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["early", "hello again", "second", "last"]);
+}

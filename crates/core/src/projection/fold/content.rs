@@ -13,7 +13,7 @@ use crate::record::{
 pub(super) fn apply(rec: &mut Interaction, e: &Event) {
     match &e.body {
         EventBody::FlowStep(step) => add_flow_step(rec, step, e),
-        EventBody::Message(m) => add_message(rec, m, e),
+        // Messages are the fold's own (`Transcript`): it indexes them by id.
         EventBody::NoteAdded(n) => add_note(rec, n, e),
         EventBody::DispositionSet(d) => rec.disposition = Some(d.disposition.clone()),
         EventBody::CsatSet(c) => rec.csat = Some(c.csat),
@@ -65,8 +65,9 @@ fn add_flow_step(rec: &mut Interaction, step: &FlowStepEvent, e: &Event) {
     });
 }
 
-fn add_message(rec: &mut Interaction, m: &MessageEvent, e: &Event) {
-    let message = Message {
+/// The transcript message an event says.
+pub(super) fn message(m: &MessageEvent, e: &Event) -> Message {
+    Message {
         message_id: m
             .message_id
             .clone()
@@ -86,10 +87,7 @@ fn add_message(rec: &mut Interaction, m: &MessageEvent, e: &Event) {
         start_offset: m.start_offset,
         end_offset: m.end_offset,
         transcription_type: m.transcription_type.clone(),
-    };
-    upsert(&mut rec.messages, message, |a, b| {
-        a.message_id == b.message_id
-    });
+    }
 }
 
 fn add_note(rec: &mut Interaction, n: &NoteAdded, e: &Event) {

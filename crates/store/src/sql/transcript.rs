@@ -1,0 +1,154 @@
+//! The transcript kept as rows (`interaction_messages`, one per message in order), apart
+//! from the record: a new message of a long conversation writes one row, not the whole
+//! transcript again. Reading a whole record joins its rows (`rows.rs`).
+
+use std::collections::HashMap;
+
+use interlog_core::record::Message;
+use interlog_core::{InteractionId, TenantId};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+use super::statement::{in_lists, text, values_statements, Param};
+use super::write::Tx;
+use super::{corrupt, Backend, SqlStore};
+use crate::StoreError;
+
+/// What an append does to an interaction's transcript rows.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Rewrite {
+    /// The interaction is new: it has no rows.
+    Fresh,
+    /// Its rows may be stale (its log was folded again): all of them are written again.
+    Whole,
+    /// The rows before this place stand; those from it on are written (added, or replaced
+    /// where a message was sent again with its id).
+    From(usize),
+}
+
+/// One interaction's transcript and how its rows change.
+pub(super) struct Changes<'a> {
+    pub id: &'a InteractionId,
+    pub messages: &'a [Message],
+    pub rewrite: Rewrite,
+}
+
+/// Writes the transcripts' changed rows: deletes every row of the interactions written
+/// whole, then upserts the rows from each one's first changed place; one statement per
+/// kind of step for the whole batch.
+pub(super) async fn write(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    tenant: &TenantId,
+    changes: &[Changes<'_>],
+) -> Result<(), StoreError> {
+    let whole: Vec<Param> = changes
+        .iter()
+        .filter(|c| matches!(c.rewrite, Rewrite::Whole))
+        .map(|c| text(c.id.as_str()))
+        .collect();
+    let head = "DELETE FROM interaction_messages WHERE tenant_id = ? AND interaction_id IN";
+    for sql in in_lists(backend, head, &[text(tenant.as_str())], whole, "") {
+        sql.query().execute(&mut **tx).await?;
+    }
+    let mut rows = Vec::new();
+    for change in changes {
+        let from = match change.rewrite {
+            Rewrite::Fresh | Rewrite::Whole => 0,
+            Rewrite::From(place) => place,
+        };
+        for (place, message) in change.messages.iter().enumerate().skip(from) {
+            let json = serde_json::to_string(message).map_err(|e| corrupt("message", e))?;
+            rows.push(vec![
+                text(tenant.as_str()),
+                text(change.id.as_str()),
+                Param::Int(place as i64),
+                text(json),
+            ]);
+        }
+    }
+    for sql in values_statements(
+        backend,
+        "INSERT INTO interaction_messages (tenant_id, interaction_id, seq, message)",
+        "(?, ?, ?, ?)",
+        rows,
+        "ON CONFLICT (tenant_id, interaction_id, seq) DO UPDATE SET message = excluded.message",
+    ) {
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The transcripts of `ids` as stored JSON, each in order, keyed by interaction id
+/// (interactions without a transcript are absent).
+pub(super) async fn read(
+    reader: &AnyPool,
+    backend: Backend,
+    tenant: &TenantId,
+    ids: &[&str],
+) -> Result<HashMap<String, Vec<String>>, StoreError> {
+    let mut transcripts: HashMap<String, Vec<String>> = HashMap::new();
+    let head =
+        "SELECT interaction_id, message FROM interaction_messages WHERE tenant_id = ? AND interaction_id IN";
+    for sql in in_lists(
+        backend,
+        head,
+        &[text(tenant.as_str())],
+        ids.iter().map(|id| text(*id)).collect(),
+        " ORDER BY interaction_id, seq",
+    ) {
+        for row in sql.fetch_all(reader).await? {
+            transcripts
+                .entry(row.try_get(0)?)
+                .or_default()
+                .push(row.try_get(1)?);
+        }
+    }
+    Ok(transcripts)
+}
+
+impl SqlStore {
+    /// The stored parts of one record: without its transcript, and the transcript.
+    pub(super) async fn record_parts(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Option<(String, Vec<String>)>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2",
+        )
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some((record,)) = row else {
+            return Ok(None);
+        };
+        let mut transcripts = self.transcripts(tenant, &[id.as_str()]).await?;
+        let messages = transcripts.remove(id.as_str()).unwrap_or_default();
+        Ok(Some((record, messages)))
+    }
+
+    /// The transcripts of the interactions of a list query's `rows` (whose third column is
+    /// the interaction id).
+    pub(super) async fn transcripts_of(
+        &self,
+        tenant: &TenantId,
+        rows: &[AnyRow],
+    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
+        let ids = rows
+            .iter()
+            .map(|row| row.try_get::<String, _>(2))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        self.transcripts(tenant, &ids).await
+    }
+
+    async fn transcripts(
+        &self,
+        tenant: &TenantId,
+        ids: &[&str],
+    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
+        read(&self.reader, self.backend, tenant, ids).await
+    }
+}

@@ -215,22 +215,12 @@ impl Interaction {
         }
     }
 
-    /// The text full-text search covers: subject, transcript messages and notes.
-    pub fn search_text(&self) -> String {
-        self.search_text_with(&self.messages)
-    }
-
-    /// [`Interaction::search_text`] with `messages` as the transcript (for a record kept
-    /// without it).
-    pub fn search_text_with(&self, messages: &[Message]) -> String {
+    /// The text full-text search covers besides the transcript (whose messages are
+    /// searched each as a part of its own): the subject and the notes.
+    pub fn search_head(&self) -> String {
         let subject = self.subject.iter().map(String::as_str);
-        let messages = messages.iter().map(|m| m.text.as_str());
         let notes = self.notes.iter().map(|n| n.text.as_str());
-        subject
-            .chain(messages)
-            .chain(notes)
-            .collect::<Vec<_>>()
-            .join("\n")
+        subject.chain(notes).collect::<Vec<_>>().join("\n")
     }
 
     /// The customer key the history index uses: the customer's id, else their address.

@@ -28,6 +28,7 @@ mod keys;
 mod read;
 mod records;
 mod rows;
+mod search;
 mod settings;
 mod statement;
 mod transcript;

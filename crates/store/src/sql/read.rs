@@ -8,7 +8,7 @@ use interlog_core::query::{AgentQuery, HookFilter, InteractionQuery, Order, Posi
 use interlog_core::TenantId;
 
 use super::statement::{text, Param, Sql};
-use super::Backend;
+use super::{search, Backend};
 
 fn wire_name<T: serde::Serialize>(value: T) -> Param {
     text(super::wire_name(value))
@@ -51,15 +51,6 @@ fn direction(order: Order) -> &'static str {
         Order::Desc => "DESC",
         Order::Asc => "ASC",
     }
-}
-
-/// Words for FTS5: each quoted as a phrase, all required.
-fn fts5_query(text: &str) -> String {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
-    words.join(" ")
 }
 
 pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
@@ -160,13 +151,7 @@ fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery) {
         );
     }
     if let Some(words) = &q.text {
-        match backend {
-            Backend::Sqlite => sql.push(
-                " AND i.rowid IN (SELECT rowid FROM interaction_search WHERE interaction_search MATCH ?)",
-                [text(fts5_query(words))],
-            ),
-            Backend::Postgres => sql.push(" AND i.search @@ plainto_tsquery('simple', ?)", [text(words.as_str())]),
-        }
+        search::push_filter(sql, backend, words);
     }
 }
 
@@ -200,15 +185,4 @@ pub(crate) fn agent_interactions(backend: Backend, tenant: &TenantId, q: &AgentQ
         [Param::Int(i64::from(q.limit) + 1)],
     );
     sql
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_words_become_quoted_fts5_phrases() {
-        assert_eq!(fts5_query("lost  card"), "\"lost\" \"card\"");
-        assert_eq!(fts5_query("say \"hi\" OR"), "\"say\" \"\"\"hi\"\"\" \"OR\"");
-    }
 }

@@ -1,4 +1,4 @@
-//! Rewriting projected records: the `interactions` rows, their full-text documents, and the
+//! Rewriting projected records: the `interactions` rows, their transcripts and search parts, and the
 //! index rows lists and lookups join on (agents, caller keys, queues, hooks). Each is one
 //! statement per table for the whole batch.
 
@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
+use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
 use super::transcript::{self, Changes};
 use super::write::{Touched, Tx, Writer};
@@ -38,19 +39,10 @@ impl Writer {
         let updated = now_ms();
         let records: Vec<Interaction> =
             touched.iter_mut().map(|t| t.projection.summary()).collect();
-        let search: Vec<String> = records
-            .iter()
-            .zip(touched.iter())
-            .map(|(record, t)| record.search_text_with(t.projection.messages()))
-            .collect();
         let rows = records
             .iter()
             .zip(touched.iter())
-            .zip(&search)
-            .map(|((record, t), search)| {
-                let search = postgres.then_some(search.as_str());
-                record_row(tenant, record, t.projection.len(), updated, search)
-            })
+            .map(|(record, t)| record_row(tenant, record, t.projection.len(), updated))
             .collect::<Result<Vec<_>, StoreError>>()?;
         let (head, row, tail) = upsert_record_sql(postgres);
         // RETURNING's order is not the rows' order: rowids are matched by interaction id.
@@ -62,12 +54,18 @@ impl Writer {
                 }
             }
         }
-        if !postgres {
-            let documents = (records.iter().zip(search))
-                .filter_map(|(r, body)| Some((*rowids.get(r.interaction_id.as_str())?, body)))
-                .collect();
-            write_fts(tx, documents).await?;
-        }
+        let parts: Vec<Parts> = records
+            .iter()
+            .zip(touched.iter())
+            .map(|(record, t)| Parts {
+                id: &t.id,
+                owner: rowids.get(t.id.as_str()).copied().unwrap_or_default(),
+                head: record.search_head(),
+                messages: t.projection.messages(),
+                rewrite: t.rewrite,
+            })
+            .collect();
+        search::write(tx, self.backend, tenant, &parts).await?;
         let changes: Vec<Changes> = touched
             .iter()
             .map(|t| Changes {
@@ -82,17 +80,15 @@ impl Writer {
     }
 }
 
-/// The `interactions` row of a record without its transcript (with its search text on
-/// PostgreSQL).
+/// The `interactions` row of a record without its transcript.
 fn record_row(
     tenant: &TenantId,
     record: &Interaction,
     log_len: usize,
     updated: i64,
-    search: Option<&str>,
 ) -> Result<Vec<Param>, StoreError> {
     let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
-    let mut row = vec![
+    Ok(vec![
         text(tenant.as_str()),
         text(record.interaction_id.as_str()),
         Param::Int(record.start_timestamp.millis()),
@@ -106,74 +102,30 @@ fn record_row(
         text(json),
         opt_text(record.contact_id.as_deref()),
         Param::Int(log_len as i64),
-    ];
-    if let Some(search) = search {
-        row.push(text(search));
-    }
-    Ok(row)
+    ])
 }
 
-/// The head, row template and tail of the records' upsert. PostgreSQL keeps the search
-/// document in the row; SQLite in an FTS5 table keyed by the row's rowid, which RETURNING
-/// names.
+/// The head, row template and tail of the records' upsert. On SQLite, RETURNING names
+/// each row's rowid, which its search parts' rowids are made from.
 fn upsert_record_sql(postgres: bool) -> (String, String, String) {
-    let (search_column, search_value, search_update, returning) = if postgres {
-        (
-            ", search",
-            ", to_tsvector('simple', ?)",
-            ", search = excluded.search",
-            "",
-        )
+    let returning = if postgres {
+        ""
     } else {
-        ("", "", "", " RETURNING rowid, interaction_id")
+        " RETURNING rowid, interaction_id"
     };
-    let head = format!(
-        "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
-                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len{search_column})"
-    );
+    let head = "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
+                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len)"
+        .to_string();
     let tail = format!(
         "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
              start_ms = excluded.start_ms, end_ms = excluded.end_ms, status = excluded.status,
              channel_type = excluded.channel_type, direction = excluded.direction,
              customer_id = excluded.customer_id, flagged = excluded.flagged,
              updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id,
-             log_len = excluded.log_len{search_update}{returning}"
+             log_len = excluded.log_len{returning}"
     );
-    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{search_value})");
+    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".to_string();
     (head, row, tail)
-}
-
-/// Replaces the FTS5 documents of records, given as their rows' rowids and search texts
-/// (SQLite only).
-async fn write_fts(tx: &mut Tx<'_>, documents: Vec<(i64, String)>) -> Result<(), StoreError> {
-    let all: Vec<Param> = documents
-        .iter()
-        .map(|(rowid, _)| Param::Int(*rowid))
-        .collect();
-    for sql in in_lists(
-        Backend::Sqlite,
-        "DELETE FROM interaction_search WHERE rowid IN",
-        &[],
-        all,
-        "",
-    ) {
-        sql.query().execute(&mut **tx).await?;
-    }
-    let documents: Vec<Vec<Param>> = documents
-        .into_iter()
-        .filter(|(_, body)| !body.is_empty())
-        .map(|(rowid, body)| vec![Param::Int(rowid), text(body)])
-        .collect();
-    for sql in values_statements(
-        Backend::Sqlite,
-        "INSERT INTO interaction_search (rowid, body)",
-        "(?, ?)",
-        documents,
-        "",
-    ) {
-        sql.query().execute(&mut **tx).await?;
-    }
-    Ok(())
 }
 
 /// The index rows of a batch of records, one list per table.

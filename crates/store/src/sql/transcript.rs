@@ -21,9 +21,9 @@ pub(super) enum Rewrite {
     Fresh,
     /// Its rows may be stale (its log was folded again): all of them are written again.
     Whole,
-    /// The rows before this place stand; those from it on are written (added, or replaced
-    /// where a message was sent again with its id).
-    From(usize),
+    /// The rows before `from` stand; those from it on are written (added, or replaced
+    /// where a message was sent again with its id). `before` messages were stored.
+    From { from: usize, before: usize },
 }
 
 /// One interaction's transcript and how its rows change.
@@ -55,7 +55,7 @@ pub(super) async fn write(
     for change in changes {
         let from = match change.rewrite {
             Rewrite::Fresh | Rewrite::Whole => 0,
-            Rewrite::From(place) => place,
+            Rewrite::From { from, .. } => from,
         };
         for (place, message) in change.messages.iter().enumerate().skip(from) {
             let json = serde_json::to_string(message).map_err(|e| corrupt("message", e))?;

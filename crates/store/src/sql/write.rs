@@ -36,7 +36,7 @@ impl Touched {
     /// A projection folded from scratch (`Fresh`, `Whole`) has every message as changed;
     /// the rewrite says so already, and the projection is kept from now on.
     fn new(id: &InteractionId, mut projection: Projection, rewrite: Rewrite) -> Self {
-        if !matches!(rewrite, Rewrite::From(_)) {
+        if !matches!(rewrite, Rewrite::From { .. }) {
             projection.take_transcript_changes();
         }
         Self {
@@ -135,10 +135,12 @@ impl Writer {
                     continue;
                 };
                 let current = kept.take(tenant, id, log_len);
+                let before = current.as_ref().map_or(0, |p| p.messages().len());
                 match current.and_then(|mut p| events.iter().all(|e| p.apply(e)).then_some(p)) {
                     Some(mut projection) => {
                         let from = projection.take_transcript_changes();
-                        projected.push(Touched::new(id, projection, Rewrite::From(from)));
+                        let rewrite = Rewrite::From { from, before };
+                        projected.push(Touched::new(id, projection, rewrite));
                     }
                     None => stale.push(id),
                 }

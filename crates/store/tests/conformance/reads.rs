@@ -159,7 +159,8 @@ async fn stored_json(store: &dyn Store, acme: &TenantId, other: &TenantId, one: 
 
 /// The transcript kept as rows follows every way a message can arrive: after the others,
 /// again with the id of an earlier one (which replaces it), and out of order (before one
-/// already stored). After each, the stored record is the projection of the stored log.
+/// already stored). After each, the stored record is the projection of the stored log,
+/// and the search parts follow.
 pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     let chat = InteractionId::parse("chat-2").unwrap();
     let said = |id: &str, at: &str, fields: serde_json::Value| {
@@ -172,7 +173,7 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
         said(
             "e8",
             "2024-05-01T10:05:05.000Z",
-            json!({"text": "hello again", "messageId": "e6"}),
+            json!({"text": "greetings again", "messageId": "e6"}),
         ),
         said("e9", "2024-05-01T10:05:02.500Z", json!({"text": "early"})),
         said("e10", "2024-05-01T10:05:06.000Z", json!({"text": "last"})),
@@ -192,5 +193,20 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     }
     let stored = store.get_interaction(acme, &chat).await.unwrap().unwrap();
     let texts: Vec<&str> = stored.messages.iter().map(|m| m.text.as_str()).collect();
-    assert_eq!(texts, ["early", "hello again", "second", "last"]);
+    assert_eq!(texts, ["early", "greetings again", "second", "last"]);
+
+    // Search finds every word in some message, and never a replaced message's old words.
+    let search = |words: &str| InteractionQuery {
+        text: Some(words.into()),
+        ..InteractionQuery::default()
+    };
+    for (words, found) in [
+        ("early last", true),
+        ("GREETINGS", true),
+        ("hello", false),
+        ("early missing", false),
+    ] {
+        let page = store.list_interactions(acme, &search(words)).await.unwrap();
+        assert_eq!(ids(&page.items).contains(&"chat-2"), found, "{words}");
+    }
 }

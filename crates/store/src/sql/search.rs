@@ -1,0 +1,177 @@
+//! Full-text search in parts (migration 0010), so a new message of a long conversation
+//! indexes its own text, not the whole conversation again: part 0 of an interaction is its
+//! subject and notes, part n + 1 its n-th message. A search keeps the interactions that
+//! have every word in some part (one test per word), which is what one document per
+//! interaction gave.
+//!
+//! SQLite keeps the parts in an FTS5 table whose rowid is the `interactions` row's rowid
+//! times 2^24 plus the part, so an interaction's parts are one rowid range; PostgreSQL in
+//! `search_parts` rows with a tsvector each.
+
+use interlog_core::record::Message;
+use interlog_core::{InteractionId, TenantId};
+
+use super::statement::{in_lists, text, values_statements, Param, Sql};
+use super::transcript::Rewrite;
+use super::write::Tx;
+use super::Backend;
+use crate::StoreError;
+
+/// Parts per interaction in SQLite's rowids: messages past 2^24 - 2 are not searchable.
+const PART_BITS: u32 = 24;
+
+/// One interaction's search text, and what changed.
+pub(super) struct Parts<'a> {
+    pub id: &'a InteractionId,
+    /// The rowid of its `interactions` row (SQLite).
+    pub owner: i64,
+    /// Subject and notes: part 0.
+    pub head: String,
+    pub messages: &'a [Message],
+    pub rewrite: Rewrite,
+}
+
+impl Parts<'_> {
+    fn rowid(&self, part: usize) -> i64 {
+        (self.owner << PART_BITS) + part.min((1 << PART_BITS) - 1) as i64
+    }
+
+    /// The first message whose part is written, and the last message stored before whose
+    /// part is replaced (exclusive).
+    fn written(&self) -> (usize, usize) {
+        match self.rewrite {
+            Rewrite::Fresh | Rewrite::Whole => (0, 0),
+            Rewrite::From { from, before } => (from, before.max(from)),
+        }
+    }
+}
+
+/// Writes the parts that changed: every part of an interaction written whole, else its
+/// head and its messages from the first changed one.
+pub(super) async fn write(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    tenant: &TenantId,
+    parts: &[Parts<'_>],
+) -> Result<(), StoreError> {
+    let statements = match backend {
+        Backend::Sqlite => sqlite_statements(parts),
+        Backend::Postgres => postgres_statements(tenant, parts),
+    };
+    for sql in statements {
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn sqlite_statements(parts: &[Parts<'_>]) -> Vec<Sql> {
+    let mut statements = Vec::new();
+    let mut replaced = Vec::new();
+    let mut documents = Vec::new();
+    for p in parts {
+        let (from, before) = p.written();
+        match p.rewrite {
+            Rewrite::Fresh => {}
+            Rewrite::Whole => {
+                let mut sql = Sql::new(Backend::Sqlite, "DELETE FROM search_parts WHERE");
+                let range = [Param::Int(p.rowid(0)), Param::Int(p.rowid(usize::MAX))];
+                sql.push(" rowid BETWEEN ? AND ?", range);
+                statements.push(sql);
+            }
+            Rewrite::From { .. } => {
+                replaced.push(Param::Int(p.rowid(0)));
+                replaced.extend((from..before).map(|n| Param::Int(p.rowid(n + 1))));
+            }
+        }
+        if !p.head.is_empty() {
+            documents.push(vec![Param::Int(p.rowid(0)), text(p.head.as_str())]);
+        }
+        for (n, message) in p.messages.iter().enumerate().skip(from) {
+            documents.push(vec![
+                Param::Int(p.rowid(n + 1)),
+                text(message.text.as_str()),
+            ]);
+        }
+    }
+    let head = "DELETE FROM search_parts WHERE rowid IN";
+    statements.extend(in_lists(Backend::Sqlite, head, &[], replaced, ""));
+    let head = "INSERT INTO search_parts (rowid, body)";
+    statements.extend(values_statements(
+        Backend::Sqlite,
+        head,
+        "(?, ?)",
+        documents,
+        "",
+    ));
+    statements
+}
+
+fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
+    let whole: Vec<Param> = parts
+        .iter()
+        .filter(|p| matches!(p.rewrite, Rewrite::Whole))
+        .map(|p| text(p.id.as_str()))
+        .collect();
+    let head = "DELETE FROM search_parts WHERE tenant_id = ? AND interaction_id IN";
+    let mut statements = in_lists(Backend::Postgres, head, &[text(tenant.as_str())], whole, "");
+    let mut documents = Vec::new();
+    for p in parts {
+        let row = |part: usize, body: &str| {
+            vec![
+                text(tenant.as_str()),
+                text(p.id.as_str()),
+                Param::Int(part as i64),
+                text(body),
+            ]
+        };
+        documents.push(row(0, &p.head));
+        let (from, _) = p.written();
+        for (n, message) in p.messages.iter().enumerate().skip(from) {
+            documents.push(row(n + 1, &message.text));
+        }
+    }
+    statements.extend(values_statements(
+        Backend::Postgres,
+        "INSERT INTO search_parts (tenant_id, interaction_id, part, search)",
+        "(?, ?, ?, to_tsvector('simple', ?))",
+        documents,
+        "ON CONFLICT (tenant_id, interaction_id, part) DO UPDATE SET search = excluded.search",
+    ));
+    statements
+}
+
+/// Keeps, in a list query over `interactions i`, the interactions that have every one of
+/// `words` in some part.
+pub(super) fn push_filter(sql: &mut Sql, backend: Backend, words: &str) {
+    for word in words.split_whitespace() {
+        match backend {
+            Backend::Sqlite => sql.push(
+                &format!(" AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?)"),
+                [text(fts5_phrase(word))],
+            ),
+            Backend::Postgres => sql.push(
+                " AND EXISTS (SELECT 1 FROM search_parts s WHERE s.tenant_id = i.tenant_id \
+                 AND s.interaction_id = i.interaction_id AND s.search @@ plainto_tsquery('simple', ?))",
+                [text(word)],
+            ),
+        }
+    }
+}
+
+/// A word for FTS5, quoted as a phrase (so its punctuation is the tokenizer's, never
+/// FTS5's query syntax).
+fn fts5_phrase(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts5_phrase;
+
+    #[test]
+    fn search_words_become_quoted_fts5_phrases() {
+        assert_eq!(fts5_phrase("lost"), "\"lost\"");
+        assert_eq!(fts5_phrase("\"hi\""), "\"\"\"hi\"\"\"");
+        assert_eq!(fts5_phrase("OR"), "\"OR\"");
+    }
+}

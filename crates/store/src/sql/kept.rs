@@ -19,36 +19,42 @@ const CAPACITY: usize = 4_096;
 
 type Key = (TenantId, InteractionId);
 
+/// A kept projection, the digest of the index rows and search head last written for it,
+/// and when it was last put.
+type Entry = (Projection, u64, u64);
+
 #[derive(Default)]
 pub(super) struct Kept {
-    projections: HashMap<Key, (Projection, u64)>,
+    projections: HashMap<Key, Entry>,
     /// Increases with every put: what "recently used" compares.
     tick: u64,
 }
 
 impl Kept {
-    /// Takes out the projection of `id` if it holds exactly `log_len` events.
+    /// Takes out the projection of `id` (with the digest of what was last written for
+    /// it) if it holds exactly `log_len` events.
     pub(super) fn take(
         &mut self,
         tenant: &TenantId,
         id: &InteractionId,
         log_len: usize,
-    ) -> Option<Projection> {
-        let (projection, _) = self.projections.remove(&(tenant.clone(), id.clone()))?;
-        (projection.len() == log_len).then_some(projection)
+    ) -> Option<(Projection, u64)> {
+        let (projection, digest, _) = self.projections.remove(&(tenant.clone(), id.clone()))?;
+        (projection.len() == log_len).then_some((projection, digest))
     }
 
-    /// Keeps committed projections.
-    pub(super) fn put(&mut self, committed: Vec<(Key, Projection)>) {
-        for (key, projection) in committed {
+    /// Keeps committed projections, each with the digest of what was written for it.
+    pub(super) fn put(&mut self, committed: Vec<(Key, Projection, u64)>) {
+        for (key, projection, digest) in committed {
             self.tick += 1;
-            self.projections.insert(key, (projection, self.tick));
+            self.projections
+                .insert(key, (projection, digest, self.tick));
         }
         if self.projections.len() > CAPACITY {
-            let mut ticks: Vec<u64> = self.projections.values().map(|(_, t)| *t).collect();
+            let mut ticks: Vec<u64> = self.projections.values().map(|(.., t)| *t).collect();
             let quarter = ticks.len() - CAPACITY * 3 / 4;
             let (_, &mut oldest_kept, _) = ticks.select_nth_unstable(quarter);
-            self.projections.retain(|_, (_, t)| *t >= oldest_kept);
+            self.projections.retain(|_, (.., t)| *t >= oldest_kept);
         }
     }
 }
@@ -69,13 +75,13 @@ mod tests {
         let mut kept = Kept::default();
         let (tenant, id) = key(0);
         let empty = Projection::fold(&tenant, &id, &[]);
-        kept.put(vec![(key(0), empty.clone())]);
+        kept.put(vec![(key(0), empty.clone(), 7)]);
         assert!(kept.take(&tenant, &id, 1).is_none(), "another length");
         assert!(
             kept.take(&tenant, &id, 0).is_none(),
             "taken out by the miss"
         );
-        kept.put((0..=CAPACITY).map(|n| (key(n), empty.clone())).collect());
+        kept.put((0..=CAPACITY).map(|n| (key(n), empty.clone(), 7)).collect());
         assert!(kept.projections.len() <= CAPACITY);
         assert!(kept.take(&tenant, &id, 0).is_none(), "the oldest went");
         let (tenant, newest) = key(CAPACITY);

@@ -3,13 +3,14 @@
 //! statement per table for the whole batch.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
 use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
-use super::transcript::{self, Changes};
+use super::transcript::{self, Changes, Rewrite};
 use super::write::{Touched, Tx, Writer};
 use super::{corrupt, wire_name, Backend};
 use crate::{now_ms, StoreError};
@@ -54,13 +55,20 @@ impl Writer {
                 }
             }
         }
-        let parts: Vec<Parts> = records
-            .iter()
-            .zip(touched.iter())
-            .map(|(record, t)| Parts {
+        // Index rows and the search head are written only where they changed (most events
+        // of a conversation are messages, which change neither).
+        let mut changed = Vec::with_capacity(records.len());
+        for (record, t) in records.iter().zip(touched.iter_mut()) {
+            let head = record.search_head();
+            t.digest = digest(tenant, record, &head);
+            let same = matches!(t.rewrite, Rewrite::From { .. }) && t.previous == Some(t.digest);
+            changed.push((!same).then_some(head));
+        }
+        let parts: Vec<Parts> = (records.iter().zip(touched.iter()).zip(&changed))
+            .map(|((_, t), head)| Parts {
                 id: &t.id,
                 owner: rowids.get(t.id.as_str()).copied().unwrap_or_default(),
-                head: record.search_head(),
+                head: head.as_deref(),
                 messages: t.projection.messages(),
                 rewrite: t.rewrite,
             })
@@ -75,7 +83,9 @@ impl Writer {
             })
             .collect();
         transcript::write(tx, self.backend, tenant, &changes).await?;
-        let records: Vec<&Interaction> = records.iter().collect();
+        let records: Vec<&Interaction> = (records.iter().zip(&changed))
+            .filter_map(|(record, head)| head.is_some().then_some(record))
+            .collect();
         write_index_rows(tx, self.backend, tenant, &records).await
     }
 }
@@ -126,6 +136,16 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
     );
     let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".to_string();
     (head, row, tail)
+}
+
+/// A digest of what a record writes besides itself and its transcript: its index rows
+/// and its search head.
+fn digest(tenant: &TenantId, record: &Interaction, head: &str) -> u64 {
+    let mut rows = IndexRows::default();
+    rows.add(tenant, record);
+    let mut hasher = std::hash::DefaultHasher::new();
+    (rows.agents, rows.keys, rows.hooks, rows.queues, head).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The index rows of a batch of records, one list per table.

@@ -25,8 +25,8 @@ pub(super) struct Parts<'a> {
     pub id: &'a InteractionId,
     /// The rowid of its `interactions` row (SQLite).
     pub owner: i64,
-    /// Subject and notes: part 0.
-    pub head: String,
+    /// Subject and notes, part 0, when they are written (`None`: unchanged).
+    pub head: Option<&'a str>,
     pub messages: &'a [Message],
     pub rewrite: Rewrite,
 }
@@ -79,12 +79,14 @@ fn sqlite_statements(parts: &[Parts<'_>]) -> Vec<Sql> {
                 statements.push(sql);
             }
             Rewrite::From { .. } => {
-                replaced.push(Param::Int(p.rowid(0)));
+                if p.head.is_some() {
+                    replaced.push(Param::Int(p.rowid(0)));
+                }
                 replaced.extend((from..before).map(|n| Param::Int(p.rowid(n + 1))));
             }
         }
-        if !p.head.is_empty() {
-            documents.push(vec![Param::Int(p.rowid(0)), text(p.head.as_str())]);
+        if let Some(head) = p.head.filter(|head| !head.is_empty()) {
+            documents.push(vec![Param::Int(p.rowid(0)), text(head)]);
         }
         for (n, message) in p.messages.iter().enumerate().skip(from) {
             documents.push(vec![
@@ -124,7 +126,9 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
                 text(body),
             ]
         };
-        documents.push(row(0, &p.head));
+        if let Some(head) = p.head {
+            documents.push(row(0, head));
+        }
         let (from, _) = p.written();
         for (n, message) in p.messages.iter().enumerate().skip(from) {
             documents.push(row(n + 1, &message.text));

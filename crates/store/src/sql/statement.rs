@@ -16,7 +16,7 @@ use crate::StoreError;
 const MAX_PARAMS: usize = 30_000;
 
 /// A bindable parameter. NULLs carry their column's type, which PostgreSQL checks.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Param {
     Text(String),
     Int(i64),

@@ -30,6 +30,10 @@ pub(super) struct Touched {
     pub(super) id: InteractionId,
     pub(super) projection: Projection,
     pub(super) rewrite: Rewrite,
+    /// The digest of the index rows and search head written before (kept projections).
+    pub(super) previous: Option<u64>,
+    /// The digest of those this append writes (`records.rs` sets it).
+    pub(super) digest: u64,
 }
 
 impl Touched {
@@ -43,6 +47,8 @@ impl Touched {
             id: id.clone(),
             projection,
             rewrite,
+            previous: None,
+            digest: 0,
         }
     }
 }
@@ -52,7 +58,7 @@ pub(super) struct Written {
     /// Each event's outcome, in the order given.
     pub(super) outcome: Vec<Appended>,
     /// The touched interactions' projections, to keep ([`Writer::keep`]).
-    projections: Vec<((TenantId, InteractionId), Projection)>,
+    projections: Vec<((TenantId, InteractionId), Projection, u64)>,
 }
 
 impl Writer {
@@ -105,7 +111,7 @@ impl Writer {
         self.write_records(tx, tenant, &mut touched).await?;
         let projections = touched
             .into_iter()
-            .map(|t| ((tenant.clone(), t.id), t.projection))
+            .map(|t| ((tenant.clone(), t.id), t.projection, t.digest))
             .collect();
         Ok(Written {
             outcome,
@@ -134,16 +140,19 @@ impl Writer {
                     projected.push(Touched::new(id, projection, Rewrite::Fresh));
                     continue;
                 };
-                let current = kept.take(tenant, id, log_len);
-                let before = current.as_ref().map_or(0, |p| p.messages().len());
-                match current.and_then(|mut p| events.iter().all(|e| p.apply(e)).then_some(p)) {
-                    Some(mut projection) => {
-                        let from = projection.take_transcript_changes();
-                        let rewrite = Rewrite::From { from, before };
-                        projected.push(Touched::new(id, projection, rewrite));
-                    }
-                    None => stale.push(id),
+                let Some((mut projection, digest)) = kept.take(tenant, id, log_len) else {
+                    stale.push(id);
+                    continue;
+                };
+                let before = projection.messages().len();
+                if !events.iter().all(|e| projection.apply(e)) {
+                    stale.push(id);
+                    continue;
                 }
+                let from = projection.take_transcript_changes();
+                let mut touched = Touched::new(id, projection, Rewrite::From { from, before });
+                touched.previous = Some(digest);
+                projected.push(touched);
             }
         }
         let logs = self.load_logs(tx, tenant, &stale).await?;

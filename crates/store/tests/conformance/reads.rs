@@ -195,6 +195,16 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     let texts: Vec<&str> = stored.messages.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(texts, ["early", "greetings again", "second", "last"]);
 
+    // A note (the search head) added on top is found too.
+    let note = event(
+        "e11",
+        "note-added",
+        "chat-2",
+        "2024-05-01T10:05:07.000Z",
+        json!({"text": "escalated"}),
+    );
+    store.append_events(acme, &[note]).await.unwrap();
+
     // Search finds every word in some message, and never a replaced message's old words.
     let search = |words: &str| InteractionQuery {
         text: Some(words.into()),

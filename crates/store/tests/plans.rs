@@ -4,6 +4,7 @@
 use interlog_core::query::{AgentQuery, HookFilter, InteractionQuery, Order, Position};
 use interlog_core::record::{ChannelType, Direction, Status};
 use interlog_core::{AgentId, CustomerId, InteractionId, TenantId, Timestamp};
+use interlog_store::sql::SearchDrive;
 
 fn after() -> Option<Position> {
     Some(Position {
@@ -118,6 +119,27 @@ async fn every_list_query_shape_is_served_by_an_index() {
     let tenant = TenantId::parse("acme").unwrap();
     for (what, query) in list_shapes() {
         assert_indexed(&store.explain_list(&tenant, &query).await.unwrap(), what);
+    }
+}
+
+/// A search is served by an index whichever side drives it: the full-text index (a rare
+/// word) or the start-time index with each candidate tested (common words only).
+#[tokio::test]
+async fn a_search_is_served_by_an_index_whichever_side_drives() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(&dir).await;
+    let tenant = TenantId::parse("acme").unwrap();
+    let search = query(|q| q.text = Some("lost card".into()));
+    for drive in [
+        SearchDrive::Matches(0),
+        SearchDrive::Matches(1),
+        SearchDrive::Time,
+    ] {
+        let plan = store
+            .explain_list_driven(&tenant, &search, drive)
+            .await
+            .unwrap();
+        assert_indexed(&plan, &format!("search driven by {drive:?}"));
     }
 }
 

@@ -45,6 +45,7 @@ use sqlx::{AnyPool, Row};
 use crate::{Appended, Contents, EventLog, Interactions, Operations, StoreError, StoredContent};
 use commit::Committer;
 use rows::{join_record, paginate, parse_record, position};
+pub use search::SearchDrive;
 use statement::Sql;
 use write::Writer;
 
@@ -116,7 +117,18 @@ impl SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<Vec<String>, StoreError> {
-        self.explain(read::list_interactions(self.backend, tenant, query))
+        let drive = self.drive(query).await?;
+        self.explain_list_driven(tenant, query, drive).await
+    }
+
+    /// The plan of a list query whose search is driven by `drive`.
+    pub async fn explain_list_driven(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+        drive: SearchDrive,
+    ) -> Result<Vec<String>, StoreError> {
+        self.explain(read::list_interactions(self.backend, tenant, query, drive))
             .await
     }
 
@@ -190,19 +202,8 @@ impl Interactions for SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<Page<Interaction>, StoreError> {
-        let rows = read::list_interactions(self.backend, tenant, query)
-            .fetch_all(&self.reader)
-            .await?;
-        let mut transcripts = self.transcripts_of(tenant, &rows).await?;
-        let items = rows
-            .iter()
-            .map(|row| {
-                let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
-                let record = parse_record(row.try_get(0)?, &messages.unwrap_or_default())?;
-                Ok((record, position(row, None)?))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(paginate(items, query.limit))
+        let drive = self.drive(query).await?;
+        self.list_interactions_driven(tenant, query, drive).await
     }
 
     async fn list_interactions_json(
@@ -211,7 +212,8 @@ impl Interactions for SqlStore {
         query: &InteractionQuery,
         with_messages: bool,
     ) -> Result<Page<String>, StoreError> {
-        let rows = read::list_interactions(self.backend, tenant, query)
+        let drive = self.drive(query).await?;
+        let rows = read::list_interactions(self.backend, tenant, query, drive)
             .fetch_all(&self.reader)
             .await?;
         let mut transcripts = match with_messages {
@@ -234,7 +236,8 @@ impl Interactions for SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<u64, StoreError> {
-        let rows = read::count_interactions(self.backend, tenant, query)
+        let drive = self.drive(query).await?;
+        let rows = read::count_interactions(self.backend, tenant, query, drive)
             .fetch_all(&self.reader)
             .await?;
         let count: i64 = rows

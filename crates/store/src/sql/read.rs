@@ -7,8 +7,9 @@
 use interlog_core::query::{AgentQuery, HookFilter, InteractionQuery, Order, Position};
 use interlog_core::TenantId;
 
+use super::search::{self, SearchDrive};
 use super::statement::{text, Param, Sql};
-use super::{search, Backend};
+use super::Backend;
 
 fn wire_name<T: serde::Serialize>(value: T) -> Param {
     text(super::wire_name(value))
@@ -53,12 +54,17 @@ fn direction(order: Order) -> &'static str {
     }
 }
 
-pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
+pub(crate) fn list_interactions(
+    backend: Backend,
+    tenant: &TenantId,
+    q: &InteractionQuery,
+    drive: SearchDrive,
+) -> Sql {
     let mut sql = Sql::new(
         backend,
         "SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE",
     );
-    push_filters(&mut sql, backend, tenant, q);
+    push_filters(&mut sql, backend, tenant, q, drive);
     if let Some(after) = &q.after {
         push_after(
             &mut sql,
@@ -79,13 +85,24 @@ pub(crate) fn list_interactions(backend: Backend, tenant: &TenantId, q: &Interac
 }
 
 /// How many interactions match the filters of `q` (its position and paging aside).
-pub(crate) fn count_interactions(backend: Backend, tenant: &TenantId, q: &InteractionQuery) -> Sql {
+pub(crate) fn count_interactions(
+    backend: Backend,
+    tenant: &TenantId,
+    q: &InteractionQuery,
+    drive: SearchDrive,
+) -> Sql {
     let mut sql = Sql::new(backend, "SELECT COUNT(*) FROM interactions i WHERE");
-    push_filters(&mut sql, backend, tenant, q);
+    push_filters(&mut sql, backend, tenant, q, drive);
     sql
 }
 
-fn push_filters(sql: &mut Sql, backend: Backend, tenant: &TenantId, q: &InteractionQuery) {
+fn push_filters(
+    sql: &mut Sql,
+    backend: Backend,
+    tenant: &TenantId,
+    q: &InteractionQuery,
+    drive: SearchDrive,
+) {
     sql.push(" i.tenant_id = ?", [text(tenant.as_str())]);
     if let Some(contact) = &q.contact {
         sql.push(" AND i.contact_id = ?", [text(contact.as_str())]);
@@ -112,7 +129,7 @@ fn push_filters(sql: &mut Sql, backend: Backend, tenant: &TenantId, q: &Interact
     if let Some(flagged) = q.flagged {
         sql.push(" AND i.flagged = ?", [Param::Bool(flagged)]);
     }
-    push_related_filters(sql, backend, q);
+    push_related_filters(sql, backend, q, drive);
 }
 
 /// One `EXISTS` over `interaction_hooks` per hook filter; unset parts match anything.
@@ -135,7 +152,7 @@ fn push_hook_filters(sql: &mut Sql, hooks: &[HookFilter]) {
 
 /// The filters answered by other tables: an agent's allocations, the queues passed
 /// through, and the full-text search.
-fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery) {
+fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery, drive: SearchDrive) {
     if let Some(agent) = &q.agent {
         sql.push(
             " AND EXISTS (SELECT 1 FROM interaction_agents a WHERE a.tenant_id = i.tenant_id \
@@ -151,7 +168,7 @@ fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery) {
         );
     }
     if let Some(words) = &q.text {
-        search::push_filter(sql, backend, words);
+        search::push_filter(sql, backend, words, drive);
     }
 }
 

@@ -8,13 +8,16 @@
 //! times 2^24 plus the part, so an interaction's parts are one rowid range; PostgreSQL in
 //! `search_parts` rows with a tsvector each.
 
+use interlog_core::query::{InteractionQuery, Page};
 use interlog_core::record::Message;
-use interlog_core::{InteractionId, TenantId};
+use interlog_core::{Interaction, InteractionId, TenantId};
+use sqlx::{AnyPool, Row};
 
+use super::rows::{paginate, parse_record, position};
 use super::statement::{in_lists, text, values_statements, Param, Sql};
 use super::transcript::Rewrite;
 use super::write::Tx;
-use super::Backend;
+use super::{read, Backend, SqlStore};
 use crate::StoreError;
 
 /// Parts per interaction in SQLite's rowids: messages past 2^24 - 2 are not searchable.
@@ -144,13 +147,60 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
     statements
 }
 
+/// Which side drives a search on SQLite (PostgreSQL's planner chooses with statistics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchDrive {
+    /// The full-text index: the interactions with the `n`-th word (the rarest) are found
+    /// first, and tested for the other words.
+    Matches(usize),
+    /// The start-time index: interactions are walked in the list's order and each is
+    /// tested for every word, until the page is full. Cheaper when every word is common.
+    Time,
+}
+
+/// Parts a word may match for the full-text index to drive: past this, every word is
+/// common enough that a page fills after testing a few candidates in time order.
+const FEW: i64 = 2_000;
+
+/// The cheaper side for `words` on SQLite: the full-text index when some word matches
+/// fewer than [`FEW`] parts (that word drives), else the start-time index. Counting stops
+/// at [`FEW`], so choosing costs at most that many index entries per word.
+pub(super) async fn choose(reader: &AnyPool, words: &str) -> Result<SearchDrive, StoreError> {
+    let mut rarest: Option<(usize, i64)> = None;
+    for (n, word) in words.split_whitespace().enumerate() {
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_parts WHERE search_parts MATCH $1 LIMIT $2)",
+        )
+        .bind(fts5_phrase(word))
+        .bind(FEW)
+        .fetch_one(reader)
+        .await?;
+        if rarest.is_none_or(|(_, fewest)| count < fewest) {
+            rarest = Some((n, count));
+        }
+    }
+    Ok(match rarest {
+        Some((n, count)) if count < FEW => SearchDrive::Matches(n),
+        _ => SearchDrive::Time,
+    })
+}
+
 /// Keeps, in a list query over `interactions i`, the interactions that have every one of
-/// `words` in some part.
-pub(super) fn push_filter(sql: &mut Sql, backend: Backend, words: &str) {
-    for word in words.split_whitespace() {
+/// `words` in some part: on SQLite, the driving word's matches as a list, the others
+/// tested per candidate within its parts' rowid range.
+pub(super) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, drive: SearchDrive) {
+    for (n, word) in words.split_whitespace().enumerate() {
         match backend {
-            Backend::Sqlite => sql.push(
+            Backend::Sqlite if drive == SearchDrive::Matches(n) => sql.push(
                 &format!(" AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?)"),
+                [text(fts5_phrase(word))],
+            ),
+            Backend::Sqlite => sql.push(
+                &format!(
+                    " AND EXISTS (SELECT 1 FROM search_parts WHERE search_parts MATCH ? \
+                     AND rowid BETWEEN i.rowid << {PART_BITS} AND (i.rowid << {PART_BITS}) + {})",
+                    (1i64 << PART_BITS) - 1
+                ),
                 [text(fts5_phrase(word))],
             ),
             Backend::Postgres => sql.push(
@@ -166,6 +216,40 @@ pub(super) fn push_filter(sql: &mut Sql, backend: Backend, words: &str) {
 /// FTS5's query syntax).
 fn fts5_phrase(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+impl SqlStore {
+    /// A page of a list query whose search is driven by `drive` rather than by the side
+    /// the store chooses: what the tests compare the choice with.
+    pub async fn list_interactions_driven(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+        drive: SearchDrive,
+    ) -> Result<Page<Interaction>, StoreError> {
+        let rows = read::list_interactions(self.backend, tenant, query, drive)
+            .fetch_all(&self.reader)
+            .await?;
+        let mut transcripts = self.transcripts_of(tenant, &rows).await?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
+                let record = parse_record(row.try_get(0)?, &messages.unwrap_or_default())?;
+                Ok((record, position(row, None)?))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(paginate(items, query.limit))
+    }
+
+    /// The side that drives a query's search: chosen on SQLite by how rare its words are
+    /// (`search::choose`); PostgreSQL's planner chooses by itself.
+    pub(super) async fn drive(&self, query: &InteractionQuery) -> Result<SearchDrive, StoreError> {
+        match (&query.text, self.backend) {
+            (Some(words), Backend::Sqlite) => choose(&self.reader, words).await,
+            _ => Ok(SearchDrive::Time),
+        }
+    }
 }
 
 #[cfg(test)]

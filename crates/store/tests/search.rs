@@ -1,0 +1,160 @@
+//! A search finds the same interactions, in the same pages, whichever side drives it on
+//! SQLite: the full-text index (any word's matches first) or the start-time index (each
+//! candidate tested), and the side the store chooses. Over interactions with a common
+//! word, a rare one, a long conversation and a message replaced by its id.
+
+use interlog_core::query::{InteractionQuery, Order};
+use interlog_core::{parse_event, Event, Interaction, TenantId};
+use interlog_store::sql::{SearchDrive, SqlStore};
+use interlog_store::Interactions;
+use serde_json::json;
+
+fn event(
+    id: String,
+    kind: &str,
+    interaction: &str,
+    second: usize,
+    extra: serde_json::Value,
+) -> Event {
+    let at = format!(
+        "2024-05-01T{:02}:{:02}:{:02}.000Z",
+        second / 3600,
+        second / 60 % 60,
+        second % 60
+    );
+    let mut raw =
+        json!({"eventId": id, "type": kind, "interactionId": interaction, "timestamp": at});
+    raw.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    parse_event(raw).unwrap()
+}
+
+/// 200 chats: "order" in three of four, "zebra" in every 50th, "refund" in every 3rd (in another
+/// message than "order"), one conversation of 300 messages, and one message replaced.
+fn events() -> Vec<Event> {
+    let mut events = Vec::new();
+    for n in 0..200 {
+        let id = format!("chat-{n}");
+        let start = n * 10;
+        events.push(event(
+            format!("{id}-s"),
+            "interaction-started",
+            &id,
+            start,
+            json!({"channelType": "chat", "direction": "inbound"}),
+        ));
+        let said = |m: usize, text: String| {
+            event(
+                format!("{id}-m{m}"),
+                "message",
+                &id,
+                start + 1 + m,
+                json!({"participant": "customer", "text": text}),
+            )
+        };
+        let messages = if n == 7 { 300 } else { 3 };
+        for m in 0..messages {
+            let text = match (m, n % 50, n % 3) {
+                (0, _, _) if n % 4 != 0 => "where is my order".to_string(),
+                (1, 0, _) => "a zebra ate it".to_string(),
+                (2, _, 0) => "I want a refund".to_string(),
+                _ => format!("message {m}"),
+            };
+            events.push(said(m, text));
+        }
+    }
+    // A zebra said once and replaced: it is no longer there.
+    events.push(event(
+        "chat-9-fix".into(),
+        "message",
+        "chat-9",
+        200,
+        json!({"participant": "customer", "text": "a zebra", "messageId": "chat-9-m1"}),
+    ));
+    events.push(event(
+        "chat-9-fix2".into(),
+        "message",
+        "chat-9",
+        201,
+        json!({"participant": "customer", "text": "gone", "messageId": "chat-9-m1"}),
+    ));
+    events
+}
+
+/// Every page of `query` driven by `drive` (`None`: the store's choice), as ids.
+async fn all_pages(
+    store: &SqlStore,
+    tenant: &TenantId,
+    mut query: InteractionQuery,
+    drive: Option<SearchDrive>,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    loop {
+        let page = match drive {
+            Some(drive) => store
+                .list_interactions_driven(tenant, &query, drive)
+                .await
+                .unwrap(),
+            None => store.list_interactions(tenant, &query).await.unwrap(),
+        };
+        ids.extend(
+            page.items
+                .iter()
+                .map(|r: &Interaction| r.interaction_id.to_string()),
+        );
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return ids,
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_side_finds_the_same_interactions_in_the_same_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = interlog_store::sqlite::open(&dir.path().join("search.db"))
+        .await
+        .unwrap();
+    let tenant = TenantId::parse("acme").unwrap();
+    // One event per append for the long conversation (the incremental path), the rest at once.
+    let (long, rest): (Vec<Event>, Vec<Event>) = events()
+        .into_iter()
+        .partition(|e| e.interaction_id.as_str() == "chat-7");
+    use interlog_store::EventLog;
+    store.append_events(&tenant, &rest).await.unwrap();
+    for event in long {
+        store
+            .append_events(&tenant, std::slice::from_ref(&event))
+            .await
+            .unwrap();
+    }
+    for (words, expected) in [
+        ("order", 150),
+        ("zebra", 4),
+        ("order refund", 50),
+        ("ZEBRA order", 2),
+        ("message 299", 1),
+        ("missing", 0),
+        ("order missing", 0),
+    ] {
+        for order in [Order::Desc, Order::Asc] {
+            let query = InteractionQuery {
+                text: Some(words.into()),
+                order,
+                limit: 7,
+                ..InteractionQuery::default()
+            };
+            let chosen = all_pages(&store, &tenant, query.clone(), None).await;
+            assert_eq!(chosen.len(), expected, "{words}: {chosen:?}");
+            let count = store.count_interactions(&tenant, &query).await.unwrap();
+            assert_eq!(count as usize, expected, "{words}: count");
+            let mut drives = vec![SearchDrive::Time];
+            drives.extend((0..words.split_whitespace().count()).map(SearchDrive::Matches));
+            for drive in drives {
+                let driven = all_pages(&store, &tenant, query.clone(), Some(drive)).await;
+                assert_eq!(driven, chosen, "{words} driven by {drive:?}");
+            }
+        }
+    }
+}

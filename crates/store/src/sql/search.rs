@@ -20,8 +20,10 @@ use super::write::Tx;
 use super::{read, Backend, SqlStore};
 use crate::StoreError;
 
-/// Parts per interaction in SQLite's rowids: messages past 2^24 - 2 are not searchable.
+/// Parts per interaction in SQLite's rowids.
 const PART_BITS: u32 = 24;
+/// Messages with a part of their own on SQLite; later ones are not searchable.
+const MESSAGE_PARTS: usize = (1 << PART_BITS) - 2;
 
 /// One interaction's search text, and what changed.
 pub(super) struct Parts<'a> {
@@ -36,7 +38,7 @@ pub(super) struct Parts<'a> {
 
 impl Parts<'_> {
     fn rowid(&self, part: usize) -> i64 {
-        (self.owner << PART_BITS) + part.min((1 << PART_BITS) - 1) as i64
+        (self.owner << PART_BITS) + part.min(MESSAGE_PARTS + 1) as i64
     }
 
     /// The first message whose part is written, and the last message stored before whose
@@ -91,11 +93,10 @@ fn sqlite_statements(parts: &[Parts<'_>]) -> Vec<Sql> {
         if let Some(head) = p.head.filter(|head| !head.is_empty()) {
             documents.push(vec![Param::Int(p.rowid(0)), text(head)]);
         }
-        for (n, message) in p.messages.iter().enumerate().skip(from) {
-            documents.push(vec![
-                Param::Int(p.rowid(n + 1)),
-                text(message.text.as_str()),
-            ]);
+        let searchable = p.messages.iter().take(MESSAGE_PARTS);
+        for (n, message) in searchable.enumerate().skip(from) {
+            let body = text(message.text.as_str());
+            documents.push(vec![Param::Int(p.rowid(n + 1)), body]);
         }
     }
     let head = "DELETE FROM search_parts WHERE rowid IN";
@@ -150,21 +151,21 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
 /// Which side drives a search on SQLite (PostgreSQL's planner chooses with statistics).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SearchDrive {
-    /// The full-text index: the interactions with the `n`-th word (the rarest) are found
-    /// first, and tested for the other words.
+    /// The full-text index: each word's matching interactions are found in it, the
+    /// `n`-th word's (the rarest) first, and intersected.
     Matches(usize),
     /// The start-time index: interactions are walked in the list's order and each is
-    /// tested for every word, until the page is full. Cheaper when every word is common.
+    /// tested for every word within its parts, until the page is full.
     Time,
 }
 
-/// Parts a word may match for the full-text index to drive: past this, every word is
-/// common enough that a page fills after testing a few candidates in time order.
+/// Parts counted per word when choosing the word that drives.
 const FEW: i64 = 2_000;
 
-/// The cheaper side for `words` on SQLite: the full-text index when some word matches
-/// fewer than [`FEW`] parts (that word drives), else the start-time index. Counting stops
-/// at [`FEW`], so choosing costs at most that many index entries per word.
+/// The side that drives `words` on SQLite: the full-text index, led by the word with the
+/// fewest matches (counted up to [`FEW`]). The start-time side is not chosen: testing a
+/// candidate costs an FTS5 query of its own (tens of microseconds), so walking even a few
+/// hundred candidates loses to intersecting the words' matches on this workload.
 pub(super) async fn choose(reader: &AnyPool, words: &str) -> Result<SearchDrive, StoreError> {
     let mut rarest: Option<(usize, i64)> = None;
     for (n, word) in words.split_whitespace().enumerate() {
@@ -179,19 +180,21 @@ pub(super) async fn choose(reader: &AnyPool, words: &str) -> Result<SearchDrive,
             rarest = Some((n, count));
         }
     }
-    Ok(match rarest {
-        Some((n, count)) if count < FEW => SearchDrive::Matches(n),
-        _ => SearchDrive::Time,
-    })
+    Ok(SearchDrive::Matches(rarest.map_or(0, |(n, _)| n)))
 }
 
 /// Keeps, in a list query over `interactions i`, the interactions that have every one of
-/// `words` in some part: on SQLite, the driving word's matches as a list, the others
-/// tested per candidate within its parts' rowid range.
+/// `words` in some part: on SQLite each word's matches as a list (the driving word's
+/// first), or each word tested per candidate within its parts' rowid range (`Time`).
 pub(super) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, drive: SearchDrive) {
-    for (n, word) in words.split_whitespace().enumerate() {
+    let mut words: Vec<&str> = words.split_whitespace().collect();
+    if let SearchDrive::Matches(n) = drive {
+        let last = words.len().saturating_sub(1);
+        words.swap(0, n.min(last));
+    }
+    for word in words {
         match backend {
-            Backend::Sqlite if drive == SearchDrive::Matches(n) => sql.push(
+            Backend::Sqlite if drive != SearchDrive::Time => sql.push(
                 &format!(" AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?)"),
                 [text(fts5_phrase(word))],
             ),

@@ -114,19 +114,22 @@ impl SqlStore {
         tenant: &TenantId,
         id: &InteractionId,
     ) -> Result<Option<(String, Vec<String>)>, StoreError> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2",
+        // One round trip: the record (at place -1), then its messages in order.
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT -1 AS seq, record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2
+             UNION ALL
+             SELECT seq, message FROM interaction_messages WHERE tenant_id = $1 AND interaction_id = $2
+             ORDER BY seq",
         )
         .bind(tenant.as_str())
         .bind(id.as_str())
-        .fetch_optional(&self.reader)
+        .fetch_all(&self.reader)
         .await?;
-        let Some((record,)) = row else {
-            return Ok(None);
-        };
-        let mut transcripts = self.transcripts(tenant, &[id.as_str()]).await?;
-        let messages = transcripts.remove(id.as_str()).unwrap_or_default();
-        Ok(Some((record, messages)))
+        let mut rows = rows.into_iter();
+        match rows.next() {
+            Some((-1, record)) => Ok(Some((record, rows.map(|(_, m)| m).collect()))),
+            _ => Ok(None),
+        }
     }
 
     /// The transcripts of the interactions of a list query's `rows` (whose third column is

@@ -117,8 +117,8 @@ impl SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<Vec<String>, StoreError> {
-        let drive = self.drive(query).await?;
-        self.explain_list_driven(tenant, query, drive).await
+        self.explain_list_driven(tenant, query, SearchDrive::Matches)
+            .await
     }
 
     /// The plan of a list query whose search is driven by `drive`.
@@ -202,8 +202,8 @@ impl Interactions for SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<Page<Interaction>, StoreError> {
-        let drive = self.drive(query).await?;
-        self.list_interactions_driven(tenant, query, drive).await
+        self.list_interactions_driven(tenant, query, SearchDrive::Matches)
+            .await
     }
 
     async fn list_interactions_json(
@@ -212,8 +212,7 @@ impl Interactions for SqlStore {
         query: &InteractionQuery,
         with_messages: bool,
     ) -> Result<Page<String>, StoreError> {
-        let drive = self.drive(query).await?;
-        let rows = read::list_interactions(self.backend, tenant, query, drive)
+        let rows = read::list_interactions(self.backend, tenant, query, SearchDrive::Matches)
             .fetch_all(&self.reader)
             .await?;
         let mut transcripts = match with_messages {
@@ -236,8 +235,7 @@ impl Interactions for SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<u64, StoreError> {
-        let drive = self.drive(query).await?;
-        let rows = read::count_interactions(self.backend, tenant, query, drive)
+        let rows = read::count_interactions(self.backend, tenant, query, SearchDrive::Matches)
             .fetch_all(&self.reader)
             .await?;
         let count: i64 = rows

@@ -11,7 +11,7 @@
 use interlog_core::query::{InteractionQuery, Page};
 use interlog_core::record::Message;
 use interlog_core::{Interaction, InteractionId, TenantId};
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 
 use super::rows::{paginate, parse_record, position};
 use super::statement::{in_lists, text, values_statements, Param, Sql};
@@ -151,50 +151,24 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
 /// Which side drives a search on SQLite (PostgreSQL's planner chooses with statistics).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SearchDrive {
-    /// The full-text index: each word's matching interactions are found in it, the
-    /// `n`-th word's (the rarest) first, and intersected.
-    Matches(usize),
+    /// The full-text index: each word's matching interactions are found in it and
+    /// intersected. What the store uses.
+    Matches,
     /// The start-time index: interactions are walked in the list's order and each is
-    /// tested for every word within its parts, until the page is full.
+    /// tested for every word within its parts, until the page is full. Not chosen: testing
+    /// a candidate costs an FTS5 query of its own (about 60 µs), so walking even a few
+    /// hundred candidates loses to intersecting the words' matches on common words; kept
+    /// so the tests can show both sides give the same pages.
     Time,
 }
 
-/// Parts counted per word when choosing the word that drives.
-const FEW: i64 = 2_000;
-
-/// The side that drives `words` on SQLite: the full-text index, led by the word with the
-/// fewest matches (counted up to [`FEW`]). The start-time side is not chosen: testing a
-/// candidate costs an FTS5 query of its own (tens of microseconds), so walking even a few
-/// hundred candidates loses to intersecting the words' matches on this workload.
-pub(super) async fn choose(reader: &AnyPool, words: &str) -> Result<SearchDrive, StoreError> {
-    let mut rarest: Option<(usize, i64)> = None;
-    for (n, word) in words.split_whitespace().enumerate() {
-        let (count,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM search_parts WHERE search_parts MATCH $1 LIMIT $2)",
-        )
-        .bind(fts5_phrase(word))
-        .bind(FEW)
-        .fetch_one(reader)
-        .await?;
-        if rarest.is_none_or(|(_, fewest)| count < fewest) {
-            rarest = Some((n, count));
-        }
-    }
-    Ok(SearchDrive::Matches(rarest.map_or(0, |(n, _)| n)))
-}
-
 /// Keeps, in a list query over `interactions i`, the interactions that have every one of
-/// `words` in some part: on SQLite each word's matches as a list (the driving word's
-/// first), or each word tested per candidate within its parts' rowid range (`Time`).
+/// `words` in some part: on SQLite each word's matches as a list (`Matches`), or each word
+/// tested per candidate within its parts' rowid range (`Time`).
 pub(super) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, drive: SearchDrive) {
-    let mut words: Vec<&str> = words.split_whitespace().collect();
-    if let SearchDrive::Matches(n) = drive {
-        let last = words.len().saturating_sub(1);
-        words.swap(0, n.min(last));
-    }
-    for word in words {
+    for word in words.split_whitespace() {
         match backend {
-            Backend::Sqlite if drive != SearchDrive::Time => sql.push(
+            Backend::Sqlite if drive == SearchDrive::Matches => sql.push(
                 &format!(" AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?)"),
                 [text(fts5_phrase(word))],
             ),
@@ -243,15 +217,6 @@ impl SqlStore {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(paginate(items, query.limit))
-    }
-
-    /// The side that drives a query's search: chosen on SQLite by how rare its words are
-    /// (`search::choose`); PostgreSQL's planner chooses by itself.
-    pub(super) async fn drive(&self, query: &InteractionQuery) -> Result<SearchDrive, StoreError> {
-        match (&query.text, self.backend) {
-            (Some(words), Backend::Sqlite) => choose(&self.reader, words).await,
-            _ => Ok(SearchDrive::Time),
-        }
     }
 }
 

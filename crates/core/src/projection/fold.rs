@@ -13,9 +13,9 @@
 //! `agents.rs` allocations and holds, `segments.rs` segments, `content.rs` events that add
 //! content without touching the timeline.
 
-use crate::event::{Event, EventBody, InteractionStarted};
 use std::collections::HashMap;
 
+use crate::event::{Event, EventBody, InteractionStarted};
 use crate::record::{
     Flag, Interaction, Message, QueueExitType, SegmentEndType, SegmentStartType, Status,
 };

@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
-use super::transcript::{self, Changes, Rewrite};
+use super::transcript::{self, Rewrite};
 use super::write::{Touched, Tx, Writer};
 use super::{corrupt, wire_name, Backend};
 use crate::{now_ms, StoreError};
@@ -58,35 +58,29 @@ impl Writer {
         // Index rows and the search head are written only where they changed (most events
         // of a conversation are messages, which change neither).
         let mut changed = Vec::with_capacity(records.len());
+        let (mut index_ids, mut index_rows) = (Vec::new(), IndexRows::default());
         for (record, t) in records.iter().zip(touched.iter_mut()) {
             let head = record.search_head();
-            t.digest = digest(tenant, record, &head);
+            let mut own = IndexRows::default();
+            own.add(tenant, record);
+            t.digest = own.digest(&head);
             let same = matches!(t.rewrite, Rewrite::From { .. }) && t.previous == Some(t.digest);
+            if !same {
+                index_ids.push(text(t.id.as_str()));
+                index_rows.append(own);
+            }
             changed.push((!same).then_some(head));
         }
-        let parts: Vec<Parts> = (records.iter().zip(touched.iter()).zip(&changed))
-            .map(|((_, t), head)| Parts {
-                id: &t.id,
+        let parts: Vec<Parts> = (touched.iter().zip(&changed))
+            .map(|(t, head)| Parts {
+                touched: t,
                 owner: rowids.get(t.id.as_str()).copied().unwrap_or_default(),
                 head: head.as_deref(),
-                messages: t.projection.messages(),
-                rewrite: t.rewrite,
             })
             .collect();
         search::write(tx, self.backend, tenant, &parts).await?;
-        let changes: Vec<Changes> = touched
-            .iter()
-            .map(|t| Changes {
-                id: &t.id,
-                messages: t.projection.messages(),
-                rewrite: t.rewrite,
-            })
-            .collect();
-        transcript::write(tx, self.backend, tenant, &changes).await?;
-        let records: Vec<&Interaction> = (records.iter().zip(&changed))
-            .filter_map(|(record, head)| head.is_some().then_some(record))
-            .collect();
-        write_index_rows(tx, self.backend, tenant, &records).await
+        transcript::write(tx, self.backend, tenant, touched).await?;
+        write_index_rows(tx, self.backend, tenant, index_ids, index_rows).await
     }
 }
 
@@ -138,16 +132,6 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
     (head, row, tail)
 }
 
-/// A digest of what a record writes besides itself and its transcript: its index rows
-/// and its search head.
-fn digest(tenant: &TenantId, record: &Interaction, head: &str) -> u64 {
-    let mut rows = IndexRows::default();
-    rows.add(tenant, record);
-    let mut hasher = std::hash::DefaultHasher::new();
-    (rows.agents, rows.keys, rows.hooks, rows.queues, head).hash(&mut hasher);
-    hasher.finish()
-}
-
 /// The index rows of a batch of records, one list per table.
 #[derive(Default)]
 struct IndexRows {
@@ -158,6 +142,21 @@ struct IndexRows {
 }
 
 impl IndexRows {
+    /// A digest of these rows and a record's search head: what a record writes besides
+    /// itself and its transcript.
+    fn digest(&self, head: &str) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        (&self.agents, &self.keys, &self.hooks, &self.queues, head).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn append(&mut self, mut other: IndexRows) {
+        self.agents.append(&mut other.agents);
+        self.keys.append(&mut other.keys);
+        self.hooks.append(&mut other.hooks);
+        self.queues.append(&mut other.queues);
+    }
+
     fn add(&mut self, tenant: &TenantId, record: &Interaction) {
         let id = record.interaction_id.as_str();
         for allocation in &record.agents {
@@ -206,26 +205,20 @@ impl IndexRows {
     }
 }
 
-/// Rewrites the rows lists and lookups join on: agents, caller keys, queues and hooks.
+/// Rewrites the rows lists and lookups join on (agents, caller keys, queues and hooks) of
+/// the interactions `ids`, whose rows are now `rows`.
 async fn write_index_rows(
     tx: &mut Tx<'_>,
     backend: Backend,
     tenant: &TenantId,
-    records: &[&Interaction],
+    ids: Vec<Param>,
+    rows: IndexRows,
 ) -> Result<(), StoreError> {
-    let ids: Vec<Param> = records
-        .iter()
-        .map(|r| text(r.interaction_id.as_str()))
-        .collect();
     for table in INDEX_TABLES {
         let head = format!("DELETE FROM {table} WHERE tenant_id = ? AND interaction_id IN");
         for sql in in_lists(backend, &head, &[text(tenant.as_str())], ids.clone(), "") {
             sql.query().execute(&mut **tx).await?;
         }
-    }
-    let mut rows = IndexRows::default();
-    for record in records {
-        rows.add(tenant, record);
     }
     let inserts = [
         ("INSERT INTO interaction_agents (tenant_id, agent_id, start_ms, interaction_id, interaction_agent_id, end_ms)", "(?, ?, ?, ?, ?, ?)", rows.agents),

@@ -10,13 +10,13 @@
 
 use interlog_core::query::{InteractionQuery, Page};
 use interlog_core::record::Message;
-use interlog_core::{Interaction, InteractionId, TenantId};
+use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
 use super::rows::{paginate, parse_record, position};
 use super::statement::{in_lists, text, values_statements, Param, Sql};
 use super::transcript::Rewrite;
-use super::write::Tx;
+use super::write::{Touched, Tx};
 use super::{read, Backend, SqlStore};
 use crate::StoreError;
 
@@ -25,29 +25,22 @@ const PART_BITS: u32 = 24;
 /// Messages with a part of their own on SQLite; later ones are not searchable.
 const MESSAGE_PARTS: usize = (1 << PART_BITS) - 2;
 
-/// One interaction's search text, and what changed.
+/// One touched interaction's search text, and what changed.
 pub(super) struct Parts<'a> {
-    pub id: &'a InteractionId,
+    pub touched: &'a Touched,
     /// The rowid of its `interactions` row (SQLite).
     pub owner: i64,
     /// Subject and notes, part 0, when they are written (`None`: unchanged).
     pub head: Option<&'a str>,
-    pub messages: &'a [Message],
-    pub rewrite: Rewrite,
 }
 
-impl Parts<'_> {
+impl<'a> Parts<'a> {
     fn rowid(&self, part: usize) -> i64 {
         (self.owner << PART_BITS) + part.min(MESSAGE_PARTS + 1) as i64
     }
 
-    /// The first message whose part is written, and the last message stored before whose
-    /// part is replaced (exclusive).
-    fn written(&self) -> (usize, usize) {
-        match self.rewrite {
-            Rewrite::Fresh | Rewrite::Whole => (0, 0),
-            Rewrite::From { from, before } => (from, before.max(from)),
-        }
+    fn messages(&self) -> &'a [Message] {
+        self.touched.projection.messages()
     }
 }
 
@@ -74,8 +67,8 @@ fn sqlite_statements(parts: &[Parts<'_>]) -> Vec<Sql> {
     let mut replaced = Vec::new();
     let mut documents = Vec::new();
     for p in parts {
-        let (from, before) = p.written();
-        match p.rewrite {
+        let from = p.touched.rewrite.first_written();
+        match p.touched.rewrite {
             Rewrite::Fresh => {}
             Rewrite::Whole => {
                 let mut sql = Sql::new(Backend::Sqlite, "DELETE FROM search_parts WHERE");
@@ -83,17 +76,18 @@ fn sqlite_statements(parts: &[Parts<'_>]) -> Vec<Sql> {
                 sql.push(" rowid BETWEEN ? AND ?", range);
                 statements.push(sql);
             }
-            Rewrite::From { .. } => {
+            Rewrite::From { before, .. } => {
                 if p.head.is_some() {
                     replaced.push(Param::Int(p.rowid(0)));
                 }
+                // The parts of stored messages written again (replaced by their id).
                 replaced.extend((from..before).map(|n| Param::Int(p.rowid(n + 1))));
             }
         }
         if let Some(head) = p.head.filter(|head| !head.is_empty()) {
             documents.push(vec![Param::Int(p.rowid(0)), text(head)]);
         }
-        let searchable = p.messages.iter().take(MESSAGE_PARTS);
+        let searchable = p.messages().iter().take(MESSAGE_PARTS);
         for (n, message) in searchable.enumerate().skip(from) {
             let body = text(message.text.as_str());
             documents.push(vec![Param::Int(p.rowid(n + 1)), body]);
@@ -115,8 +109,8 @@ fn sqlite_statements(parts: &[Parts<'_>]) -> Vec<Sql> {
 fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
     let whole: Vec<Param> = parts
         .iter()
-        .filter(|p| matches!(p.rewrite, Rewrite::Whole))
-        .map(|p| text(p.id.as_str()))
+        .filter(|p| matches!(p.touched.rewrite, Rewrite::Whole))
+        .map(|p| text(p.touched.id.as_str()))
         .collect();
     let head = "DELETE FROM search_parts WHERE tenant_id = ? AND interaction_id IN";
     let mut statements = in_lists(Backend::Postgres, head, &[text(tenant.as_str())], whole, "");
@@ -125,7 +119,7 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
         let row = |part: usize, body: &str| {
             vec![
                 text(tenant.as_str()),
-                text(p.id.as_str()),
+                text(p.touched.id.as_str()),
                 Param::Int(part as i64),
                 text(body),
             ]
@@ -133,8 +127,8 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
         if let Some(head) = p.head {
             documents.push(row(0, head));
         }
-        let (from, _) = p.written();
-        for (n, message) in p.messages.iter().enumerate().skip(from) {
+        let from = p.touched.rewrite.first_written();
+        for (n, message) in p.messages().iter().enumerate().skip(from) {
             documents.push(row(n + 1, &message.text));
         }
     }

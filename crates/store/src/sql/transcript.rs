@@ -4,13 +4,12 @@
 
 use std::collections::HashMap;
 
-use interlog_core::record::Message;
 use interlog_core::{InteractionId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use super::statement::{in_lists, text, values_statements, Param};
-use super::write::Tx;
+use super::write::{Touched, Tx};
 use super::{corrupt, Backend, SqlStore};
 use crate::StoreError;
 
@@ -26,42 +25,42 @@ pub(super) enum Rewrite {
     From { from: usize, before: usize },
 }
 
-/// One interaction's transcript and how its rows change.
-pub(super) struct Changes<'a> {
-    pub id: &'a InteractionId,
-    pub messages: &'a [Message],
-    pub rewrite: Rewrite,
+impl Rewrite {
+    /// The first message whose row (and search part) an append writes.
+    pub(super) fn first_written(self) -> usize {
+        match self {
+            Rewrite::Fresh | Rewrite::Whole => 0,
+            Rewrite::From { from, .. } => from,
+        }
+    }
 }
 
-/// Writes the transcripts' changed rows: deletes every row of the interactions written
-/// whole, then upserts the rows from each one's first changed place; one statement per
-/// kind of step for the whole batch.
+/// Writes the touched interactions' changed transcript rows: deletes every row of those
+/// written whole, then upserts the rows from each one's first changed place; one
+/// statement per kind of step for the whole batch.
 pub(super) async fn write(
     tx: &mut Tx<'_>,
     backend: Backend,
     tenant: &TenantId,
-    changes: &[Changes<'_>],
+    touched: &[Touched],
 ) -> Result<(), StoreError> {
-    let whole: Vec<Param> = changes
+    let whole: Vec<Param> = touched
         .iter()
-        .filter(|c| matches!(c.rewrite, Rewrite::Whole))
-        .map(|c| text(c.id.as_str()))
+        .filter(|t| matches!(t.rewrite, Rewrite::Whole))
+        .map(|t| text(t.id.as_str()))
         .collect();
     let head = "DELETE FROM interaction_messages WHERE tenant_id = ? AND interaction_id IN";
     for sql in in_lists(backend, head, &[text(tenant.as_str())], whole, "") {
         sql.query().execute(&mut **tx).await?;
     }
     let mut rows = Vec::new();
-    for change in changes {
-        let from = match change.rewrite {
-            Rewrite::Fresh | Rewrite::Whole => 0,
-            Rewrite::From { from, .. } => from,
-        };
-        for (place, message) in change.messages.iter().enumerate().skip(from) {
+    for t in touched {
+        let messages = t.projection.messages().iter().enumerate();
+        for (place, message) in messages.skip(t.rewrite.first_written()) {
             let json = serde_json::to_string(message).map_err(|e| corrupt("message", e))?;
             rows.push(vec![
                 text(tenant.as_str()),
-                text(change.id.as_str()),
+                text(t.id.as_str()),
                 Param::Int(place as i64),
                 text(json),
             ]);

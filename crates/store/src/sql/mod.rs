@@ -44,7 +44,7 @@ use sqlx::{AnyPool, Row};
 
 use crate::{Appended, Contents, EventLog, Interactions, Operations, StoreError, StoredContent};
 use commit::Committer;
-use rows::{join_record, paginate, parse_record, position};
+use rows::{join_record, paginate, parse_record, position, row_parts};
 pub use search::SearchDrive;
 use statement::Sql;
 use write::Writer;
@@ -222,8 +222,8 @@ impl Interactions for SqlStore {
         let items = rows
             .iter()
             .map(|row| {
-                let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
-                let record = join_record(row.try_get(0)?, &messages.unwrap_or_default());
+                let (record, messages) = row_parts(row, &mut transcripts)?;
+                let record = join_record(record, &messages);
                 Ok((record, position(row, None)?))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -260,8 +260,8 @@ impl Interactions for SqlStore {
             .map(|row| {
                 let interaction_agent_id: String = row.try_get(3)?;
                 let at = position(row, Some(interaction_agent_id.clone()))?;
-                let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
-                let record = parse_record(row.try_get(0)?, &messages.unwrap_or_default())?;
+                let (record, messages) = row_parts(row, &mut transcripts)?;
+                let record = parse_record(&record, &messages)?;
                 Ok((
                     AgentInteraction {
                         interaction_agent_id,

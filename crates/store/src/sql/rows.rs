@@ -1,6 +1,8 @@
 //! Reading stored rows back: records from their two stored parts (the record without its
 //! transcript, and the transcript), and keyset pages from the rows a list query fetched.
 
+use std::collections::HashMap;
+
 use interlog_core::query::{Page, Position};
 use interlog_core::{Interaction, InteractionId};
 use sqlx::any::AnyRow;
@@ -36,6 +38,16 @@ pub(super) fn join_record(mut record: String, messages: &[String]) -> String {
     }
     record.push_str("]}");
     record
+}
+
+/// The stored parts of a list query's row (record first, interaction id third): the
+/// record, and its messages taken out of `transcripts` (none when not read).
+pub(super) fn row_parts(
+    row: &AnyRow,
+    transcripts: &mut HashMap<String, Vec<String>>,
+) -> Result<(String, Vec<String>), StoreError> {
+    let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
+    Ok((row.try_get(0)?, messages.unwrap_or_default()))
 }
 
 /// Cuts the extra row a list query fetches into "there is a next page".

@@ -11,9 +11,8 @@
 use interlog_core::query::{InteractionQuery, Page};
 use interlog_core::record::Message;
 use interlog_core::{Interaction, TenantId};
-use sqlx::Row;
 
-use super::rows::{paginate, parse_record, position};
+use super::rows::{paginate, parse_record, position, row_parts};
 use super::statement::{in_lists, text, values_statements, Param, Sql};
 use super::transcript::Rewrite;
 use super::write::{Touched, Tx};
@@ -205,8 +204,8 @@ impl SqlStore {
         let items = rows
             .iter()
             .map(|row| {
-                let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
-                let record = parse_record(row.try_get(0)?, &messages.unwrap_or_default())?;
+                let (record, messages) = row_parts(row, &mut transcripts)?;
+                let record = parse_record(&record, &messages)?;
                 Ok((record, position(row, None)?))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -143,14 +143,6 @@ impl SqlStore {
             .map(|row| row.try_get::<String, _>(2))
             .collect::<Result<Vec<_>, _>>()?;
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        self.transcripts(tenant, &ids).await
-    }
-
-    async fn transcripts(
-        &self,
-        tenant: &TenantId,
-        ids: &[&str],
-    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
-        read(&self.reader, self.backend, tenant, ids).await
+        read(&self.reader, self.backend, tenant, &ids).await
     }
 }

@@ -13,6 +13,8 @@
 //! - [`projection`]: `project(events) -> Interaction`, the only producer of records and
 //!   statistics.
 //! - [`query`]: list queries, pages and opaque keyset cursors.
+//! - [`report`]: interval reports: what each record contributes to the rollups, a report's
+//!   intervals on a zone's wall clock, the metrics and their definitions.
 //! - [`settings`]: a tenant's settings (time zone, SLA threshold, short abandons), their
 //!   defaults and validation.
 //!
@@ -24,6 +26,7 @@ pub mod ids;
 pub mod projection;
 pub mod query;
 pub mod record;
+pub mod report;
 pub mod settings;
 pub mod time;
 

@@ -9,9 +9,10 @@
 //! - [`ApiKeys`]: stored API keys (salted hashes, never secrets).
 //! - [`DnisPool`]: the X-Platform phone pool.
 //! - [`Settings`]: each tenant's settings (its configuration, not personal data).
+//! - [`Reports`]: the rollups interval reports read, and re-projecting a tenant.
 //! - [`Operations`]: database-wide housekeeping: readiness, size, planner statistics.
 //!
-//! [`Store`] is all of them (a blanket impl covers every type that implements the seven), so
+//! [`Store`] is all of them (a blanket impl covers every type that implements the eight), so
 //! the server and the CLI hold one `Arc<dyn Store>`.
 //!
 //! Tenancy. Every method takes the tenant first, except where no tenant applies:
@@ -21,6 +22,7 @@
 
 use async_trait::async_trait;
 use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
+use interlog_core::report::{RollupRow, RollupScan};
 use interlog_core::settings::TenantSettings;
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
@@ -28,12 +30,12 @@ use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, StoreError, Store
 
 /// The whole storage contract: every capability, for callers that hold one store.
 pub trait Store:
-    EventLog + Interactions + Contents + ApiKeys + DnisPool + Settings + Operations
+    EventLog + Interactions + Contents + ApiKeys + DnisPool + Settings + Reports + Operations
 {
 }
 
 impl<T> Store for T where
-    T: EventLog + Interactions + Contents + ApiKeys + DnisPool + Settings + Operations
+    T: EventLog + Interactions + Contents + ApiKeys + DnisPool + Settings + Reports + Operations
 {
 }
 
@@ -212,6 +214,30 @@ pub trait Settings: Send + Sync + 'static {
         tenant: &TenantId,
         settings: &TenantSettings,
     ) -> Result<(), StoreError>;
+}
+
+/// The rollups interval reports read. Every append keeps them: in the transaction that
+/// re-projects an interaction, its previous contribution is subtracted and its new one
+/// added (computed with the tenant's thresholds at that moment).
+#[async_trait]
+pub trait Reports: Send + Sync + 'static {
+    /// The rows of a report's scan: per bucket of its blocks, summed over the dimensions it
+    /// does not group by, filtered by its filters.
+    async fn rollups(
+        &self,
+        tenant: &TenantId,
+        scan: &RollupScan,
+    ) -> Result<Vec<RollupRow>, StoreError>;
+
+    /// Re-projects every interaction of the tenant from its log, in transactions of a few
+    /// hundred, and rebuilds its rollups with its current settings; `progress` hears how
+    /// many are done after each. Appends may run meanwhile: each interaction's rollups stay
+    /// exact, as every change subtracts what was last added. Returns how many there were.
+    async fn reproject(
+        &self,
+        tenant: &TenantId,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<u64, StoreError>;
 }
 
 /// Database-wide housekeeping; no tenant applies.

@@ -5,7 +5,8 @@
 //!
 //! # Layout
 //! - [`Store`] and the capability traits it gathers ([`EventLog`], [`Interactions`],
-//!   [`Contents`], [`ApiKeys`], [`DnisPool`], [`Settings`], [`Operations`]): the contract, in
+//!   [`Contents`], [`ApiKeys`], [`DnisPool`], [`Settings`], [`Reports`], [`Operations`]): the
+//!   contract, in
 //!   `contract.rs`.
 //! - [`Appended`], [`StoreError`], [`open`] and the stored value types: this file.
 //! - [`sql`]: its one implementation, shared by both backends.
@@ -32,7 +33,7 @@ use std::sync::Arc;
 use interlog_core::TenantId;
 
 pub use contract::{
-    ApiKeys, Contents, DnisPool, EventLog, Interactions, Operations, Settings, Store,
+    ApiKeys, Contents, DnisPool, EventLog, Interactions, Operations, Reports, Settings, Store,
 };
 
 /// What happened to one event of an appended batch.

@@ -58,6 +58,22 @@ pub enum Status {
     Ended,
 }
 
+impl ChannelType {
+    /// The wire name: `voice`, `chat`, `work-item`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelType::Voice => "voice",
+            ChannelType::Chat => "chat",
+            ChannelType::Email => "email",
+            ChannelType::Sms => "sms",
+            ChannelType::Messaging => "messaging",
+            ChannelType::Social => "social",
+            ChannelType::Video => "video",
+            ChannelType::WorkItem => "work-item",
+        }
+    }
+}
+
 impl Direction {
     /// The wire name: `inbound`, `outbound`, `internal`.
     pub fn as_str(self) -> &'static str {

@@ -13,6 +13,7 @@ pub(crate) mod lookup;
 mod page;
 mod params;
 mod paths;
+pub(crate) mod reports;
 pub(crate) mod settings;
 mod stored;
 
@@ -41,6 +42,7 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(lists::list_customer_interactions))
         .routes(routes!(agents::list_agent_interactions))
         .routes(routes!(lookup::lookup_interaction))
+        .routes(routes!(reports::interval_report))
         .routes(routes!(admin::create_key, admin::list_keys))
         .routes(routes!(admin::revoke_key))
         .routes(routes!(settings::get_settings, settings::put_settings))

@@ -31,6 +31,7 @@ use crate::state::{AppState, Limits};
         (name = "events", description = "Ingesting lifecycle events"),
         (name = "interactions", description = "Records, lists and search"),
         (name = "content", description = "Binary content of interactions"),
+        (name = "reports", description = "Interval statistics from the rollups"),
         (name = "admin", description = "API keys"),
         (name = "health", description = "Probes"),
     )

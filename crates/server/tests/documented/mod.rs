@@ -56,6 +56,8 @@ fn sample(name: &str) -> &'static str {
         "kind" => "dtmf",
         "value" | "attr" => "4567",
         "phone" => "555",
+        "from" => "2026-11-02T00:00:00Z",
+        "to" => "2026-11-03T00:00:00Z",
         _ => "x",
     }
 }

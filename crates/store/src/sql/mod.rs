@@ -27,6 +27,7 @@ mod kept;
 mod keys;
 mod read;
 mod records;
+mod rollups;
 mod rows;
 mod search;
 mod settings;

@@ -1,13 +1,15 @@
-//! Rewriting projected records: the `interactions` rows, their transcripts and search parts, and the
-//! index rows lists and lookups join on (agents, caller keys, queues, hooks). Each is one
-//! statement per table for the whole batch.
+//! Rewriting projected records: the `interactions` rows, their transcripts and search parts, the
+//! index rows lists and lookups join on (agents, caller keys, queues, hooks), and their
+//! contributions to the report rollups. Each is one statement per table for the whole batch.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
+use interlog_core::report::{Contribution, Thresholds};
 use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
+use super::rollups;
 use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
 use super::transcript::{self, Rewrite};
@@ -31,6 +33,7 @@ impl Writer {
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
+        thresholds: Thresholds,
         touched: &mut [Touched],
     ) -> Result<(), StoreError> {
         if touched.is_empty() {
@@ -40,11 +43,26 @@ impl Writer {
         let updated = now_ms();
         let records: Vec<Interaction> =
             touched.iter_mut().map(|t| t.projection.summary()).collect();
-        let rows = records
-            .iter()
-            .zip(touched.iter())
-            .map(|(record, t)| record_row(tenant, record, t.projection.len(), updated))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        // Each record's contribution to the rollups replaces the one stored with it.
+        let mut deltas = BTreeMap::new();
+        let mut rows = Vec::with_capacity(records.len());
+        for (record, t) in records.iter().zip(touched.iter()) {
+            let contribution = Contribution::of(record, thresholds);
+            if t.contributed.as_ref() != Some(&contribution) {
+                contribution.add_to(1, &mut deltas);
+                if let Some(before) = &t.contributed {
+                    before.add_to(-1, &mut deltas);
+                }
+            }
+            let report = contribution.encode();
+            rows.push(record_row(
+                tenant,
+                record,
+                t.projection.len(),
+                updated,
+                report,
+            )?);
+        }
         let (head, row, tail) = upsert_record_sql(postgres);
         // RETURNING's order is not the rows' order: rowids are matched by interaction id.
         let mut rowids = HashMap::new();
@@ -80,7 +98,8 @@ impl Writer {
             .collect();
         search::write(tx, self.backend, tenant, &parts).await?;
         transcript::write(tx, self.backend, tenant, touched).await?;
-        write_index_rows(tx, self.backend, tenant, index_ids, index_rows).await
+        write_index_rows(tx, self.backend, tenant, index_ids, index_rows).await?;
+        rollups::write(tx, self.backend, tenant, deltas).await
     }
 }
 
@@ -90,6 +109,7 @@ fn record_row(
     record: &Interaction,
     log_len: usize,
     updated: i64,
+    report: String,
 ) -> Result<Vec<Param>, StoreError> {
     let json = serde_json::to_string(record).map_err(|e| corrupt("record", e))?;
     Ok(vec![
@@ -106,6 +126,7 @@ fn record_row(
         text(json),
         opt_text(record.contact_id.as_deref()),
         Param::Int(log_len as i64),
+        text(report),
     ])
 }
 
@@ -118,7 +139,7 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
         " RETURNING rowid, interaction_id"
     };
     let head = "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
-                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len)"
+                                   direction, customer_id, flagged, updated_ms, record, contact_id, log_len, report)"
         .to_string();
     let tail = format!(
         "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
@@ -126,9 +147,9 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
              channel_type = excluded.channel_type, direction = excluded.direction,
              customer_id = excluded.customer_id, flagged = excluded.flagged,
              updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id,
-             log_len = excluded.log_len{returning}"
+             log_len = excluded.log_len, report = excluded.report{returning}"
     );
-    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".to_string();
+    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".to_string();
     (head, row, tail)
 }
 

@@ -4,11 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
+use interlog_core::report::Contribution;
 use interlog_core::{Event, EventBody, InteractionId, Projection, TenantId};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
 use super::kept::Kept;
+use super::rollups;
 use super::statement::{in_lists, text, values_statements, Param};
 use super::transcript::Rewrite;
 use super::{corrupt, Backend, SqlStore};
@@ -34,6 +36,8 @@ pub(super) struct Touched {
     pub(super) previous: Option<u64>,
     /// The digest of those this append writes (`records.rs` sets it).
     pub(super) digest: u64,
+    /// What the stored record added to the report rollups (none for a new record).
+    pub(super) contributed: Option<Contribution>,
 }
 
 impl Touched {
@@ -49,8 +53,16 @@ impl Touched {
             rewrite,
             previous: None,
             digest: 0,
+            contributed: None,
         }
     }
+}
+
+/// What the store knows of a record before an append: the length of the log it was
+/// projected from, and what it added to the report rollups.
+struct Known {
+    log_len: usize,
+    contributed: Option<Contribution>,
 }
 
 /// What an append leaves to do once its transaction commits.
@@ -108,7 +120,9 @@ impl Writer {
             }
         }
         let mut touched = self.project_touched(tx, tenant, fresh).await?;
-        self.write_records(tx, tenant, &mut touched).await?;
+        let thresholds = rollups::thresholds(tx, tenant).await?;
+        self.write_records(tx, tenant, thresholds, &mut touched)
+            .await?;
         let projections = touched
             .into_iter()
             .map(|t| ((tenant.clone(), t.id), t.projection, t.digest))
@@ -129,18 +143,18 @@ impl Writer {
         tenant: &TenantId,
         fresh: BTreeMap<&InteractionId, Vec<&Event>>,
     ) -> Result<Vec<Touched>, StoreError> {
-        let known = self.known_interactions(tx, tenant, fresh.keys()).await?;
+        let mut known = self.known_interactions(tx, tenant, fresh.keys()).await?;
         let mut projected = Vec::with_capacity(fresh.len());
         let mut stale = Vec::new();
         {
             let mut kept = self.kept.lock().expect("kept projections");
             for (&id, events) in &fresh {
-                let Some(&log_len) = known.get(id.as_str()) else {
+                let Some(Known { log_len, .. }) = known.get(id.as_str()) else {
                     let projection = Projection::fold(tenant, id, events.iter().copied());
                     projected.push(Touched::new(id, projection, Rewrite::Fresh));
                     continue;
                 };
-                let Some((mut projection, digest)) = kept.take(tenant, id, log_len) else {
+                let Some((mut projection, digest)) = kept.take(tenant, id, *log_len) else {
                     stale.push(id);
                     continue;
                 };
@@ -155,13 +169,49 @@ impl Writer {
                 projected.push(touched);
             }
         }
-        let logs = self.load_logs(tx, tenant, &stale).await?;
-        for id in stale {
-            let log = logs.get(id.as_str()).map_or(&[][..], Vec::as_slice);
-            let projection = Projection::fold(tenant, id, log);
-            projected.push(Touched::new(id, projection, Rewrite::Whole));
+        projected.extend(self.refold(tx, tenant, &stale).await?);
+        for touched in &mut projected {
+            touched.contributed = (known.remove(touched.id.as_str())).and_then(|k| k.contributed);
         }
         Ok(projected)
+    }
+
+    /// Interactions projected from their whole logs.
+    async fn refold(
+        &self,
+        tx: &mut Tx<'_>,
+        tenant: &TenantId,
+        ids: &[&InteractionId],
+    ) -> Result<Vec<Touched>, StoreError> {
+        let logs = self.load_logs(tx, tenant, ids).await?;
+        Ok((ids.iter())
+            .map(|id| {
+                let log = logs.get(id.as_str()).map_or(&[][..], Vec::as_slice);
+                let projection = Projection::fold(tenant, id, log);
+                Touched::new(id, projection, Rewrite::Whole)
+            })
+            .collect())
+    }
+
+    /// Re-projects `ids` from their logs, rewriting their records, index rows and
+    /// rollups (their contributions computed with the tenant's current thresholds).
+    pub(super) async fn reproject_in(
+        &self,
+        tx: &mut Tx<'_>,
+        tenant: &TenantId,
+        ids: &[InteractionId],
+    ) -> Result<(), StoreError> {
+        let set: BTreeSet<&InteractionId> = ids.iter().collect();
+        self.lock_interactions(tx, tenant, &set).await?;
+        let mut known = self.known_interactions(tx, tenant, set.iter()).await?;
+        let ids: Vec<&InteractionId> = set.into_iter().collect();
+        let mut touched = self.refold(tx, tenant, &ids).await?;
+        for t in &mut touched {
+            t.contributed = (known.remove(t.id.as_str())).and_then(|k| k.contributed);
+        }
+        let thresholds = rollups::thresholds(tx, tenant).await?;
+        self.write_records(tx, tenant, thresholds, &mut touched)
+            .await
     }
 
     /// Inserts the events' rows, returning the eventIds that were new. Rows are inserted in
@@ -246,15 +296,15 @@ impl Writer {
     }
 
     /// Which of `ids` have a record already, with the length of the log it was projected
-    /// from.
+    /// from and what it contributed to the rollups.
     async fn known_interactions<'a>(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
         ids: impl Iterator<Item = &'a &'a InteractionId>,
-    ) -> Result<HashMap<String, usize>, StoreError> {
+    ) -> Result<HashMap<String, Known>, StoreError> {
         let mut known = HashMap::new();
-        let head = "SELECT interaction_id, log_len FROM interactions WHERE tenant_id = ? AND interaction_id IN";
+        let head = "SELECT interaction_id, log_len, report FROM interactions WHERE tenant_id = ? AND interaction_id IN";
         for sql in in_lists(
             self.backend,
             head,
@@ -264,7 +314,19 @@ impl Writer {
         ) {
             for row in sql.fetch_all(&mut **tx).await? {
                 let log_len: i64 = row.try_get(1)?;
-                known.insert(row.try_get(0)?, log_len as usize);
+                let report: Option<String> = row.try_get(2)?;
+                let contributed = report
+                    .map(|text| Contribution::decode(&text))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("report contribution: {e}")))?;
+                let log_len = log_len as usize;
+                known.insert(
+                    row.try_get(0)?,
+                    Known {
+                        log_len,
+                        contributed,
+                    },
+                );
             }
         }
         Ok(known)

@@ -1,0 +1,168 @@
+//! Interval reports: sums over the projected records, read from rollups that the store keeps
+//! as records change.
+//!
+//! # Layout
+//! - `cells.rs`: what one record contributes ([`Contribution`]): each fact in the 15-minute
+//!   UTC bucket where it completes, by agent, queue, channel and direction;
+//! - `intervals.rs`: a report's intervals on a zone's wall clock ([`Plan`]) and the rollup
+//!   [`Block`]s (quarter-hour, hour and UTC-day rows) that cover them;
+//! - `metrics.rs`: the metrics served, each defined once from the measures ([`METRICS`]);
+//! - `request.rs`: a request from its parameters as given, errors naming the parameter;
+//! - `render.rs`: a report as JSON ([`Rendered`]) and CSV;
+//! - this file: a report request, the rollup scan it needs, and the report assembled from
+//!   the rows the store returns.
+
+mod cells;
+mod intervals;
+mod metrics;
+mod render;
+mod request;
+
+pub use cells::{Cell, Contribution, Counts, Measure, Thresholds, BUCKET_MS, MEASURES};
+pub use intervals::{Block, Granularity, Level, Plan, PlanError, MAX_INTERVALS, MAX_RANGE_DAYS};
+pub use metrics::{Metric, Value, METRICS};
+pub use render::Rendered;
+pub use request::{ParameterError, ReportParams, DEFAULT_INTERVAL};
+
+use std::collections::BTreeMap;
+
+/// What a report can group by and filter on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    Queue,
+    Agent,
+    Channel,
+    Direction,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 4] = [
+        Dimension::Queue,
+        Dimension::Agent,
+        Dimension::Channel,
+        Dimension::Direction,
+    ];
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        (Self::ALL.into_iter())
+            .find(|d| d.as_str() == raw)
+            .ok_or_else(|| format!("{raw:?} is not one of queue, agent, channel, direction"))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Queue => "queue",
+            Dimension::Agent => "agent",
+            Dimension::Channel => "channel",
+            Dimension::Direction => "direction",
+        }
+    }
+
+    /// The value of this dimension in a cell.
+    pub fn of(self, cell: &Cell) -> &str {
+        match self {
+            Dimension::Queue => &cell.queue,
+            Dimension::Agent => &cell.agent,
+            Dimension::Channel => &cell.channel,
+            Dimension::Direction => &cell.direction,
+        }
+    }
+}
+
+/// Rows a report reads: from the agents' rollups when it groups or filters by agent, else
+/// from the totals; only the blocks' buckets; only rows matching every filter; summed over
+/// the dimensions it does not group by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RollupScan {
+    pub agents: bool,
+    pub blocks: Vec<Block>,
+    /// (dimension, value) pairs every row must match.
+    pub filters: Vec<(Dimension, String)>,
+    /// The dimensions rows are kept apart by, in the order [`RollupRow::group`] gives them.
+    pub group: Vec<Dimension>,
+}
+
+/// One row of a scan: a bucket, the values of the scan's group dimensions, the sums.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RollupRow {
+    pub bucket_ms: i64,
+    pub group: Vec<String>,
+    pub counts: Counts,
+}
+
+/// A report to compute: its intervals, grouping, filters and metrics.
+#[derive(Debug)]
+pub struct ReportRequest {
+    pub plan: Plan,
+    pub group: Vec<Dimension>,
+    pub filters: Vec<(Dimension, String)>,
+    pub metrics: Vec<&'static Metric>,
+}
+
+impl ReportRequest {
+    /// Whether the report reads the agents' rollups.
+    pub fn per_agent(&self) -> bool {
+        let agent = |d: &Dimension| *d == Dimension::Agent;
+        self.group.iter().any(agent) || self.filters.iter().any(|(d, _)| agent(d))
+    }
+
+    /// The metrics a report serves when it names none: all, or those kept per agent.
+    pub fn default_metrics(per_agent: bool) -> Vec<&'static Metric> {
+        (METRICS.iter())
+            .filter(|m| m.per_agent || !per_agent)
+            .collect()
+    }
+
+    pub fn scan(&self) -> RollupScan {
+        RollupScan {
+            agents: self.per_agent(),
+            blocks: self.plan.blocks(),
+            filters: self.filters.clone(),
+            group: self.group.clone(),
+        }
+    }
+
+    /// The report from a scan's rows: each row summed into the interval holding its bucket.
+    /// Without grouping every interval has a row (zeros where nothing happened); with
+    /// grouping, an interval has a row per group that had something.
+    pub fn assemble(&self, rows: Vec<RollupRow>) -> Report {
+        let mut sums: BTreeMap<(usize, Vec<String>), Counts> = BTreeMap::new();
+        if self.group.is_empty() {
+            for interval in 0..self.plan.len() {
+                sums.insert((interval, Vec::new()), Counts::default());
+            }
+        }
+        for row in rows {
+            if let Some(interval) = self.plan.interval_of(row.bucket_ms) {
+                *sums.entry((interval, row.group)).or_default() += &row.counts;
+            }
+        }
+        Report {
+            rows: (sums.into_iter())
+                .map(|((interval, group), counts)| ReportRow {
+                    interval,
+                    group,
+                    counts,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A computed report: rows in interval order, then group order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub rows: Vec<ReportRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportRow {
+    /// The index of the row's interval in the plan.
+    pub interval: usize,
+    /// The group dimensions' values, "" where the records had none.
+    pub group: Vec<String>,
+    pub counts: Counts,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+//! A report as JSON and as CSV. Interval bounds are local times with the zone's offset
+//! (`2026-03-29T00:00:00+01:00`); times are seconds with millisecond precision; a ratio or
+//! an average over nothing is null (an empty CSV cell).
+
+use chrono::{SecondsFormat, TimeZone as _};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::{Report, ReportRequest, ReportRow};
+use crate::time::Timestamp;
+
+/// A report with its request, serialized as the JSON the native API serves.
+pub struct Rendered<'a> {
+    pub request: &'a ReportRequest,
+    pub report: &'a Report,
+}
+
+impl ReportRequest {
+    /// An instant as a local time in the report's zone.
+    pub fn local(&self, at: Timestamp) -> String {
+        match self
+            .plan
+            .zone
+            .tz()
+            .timestamp_millis_opt(at.millis())
+            .single()
+        {
+            Some(local) => local.to_rfc3339_opts(SecondsFormat::Secs, true),
+            None => at.to_string(),
+        }
+    }
+
+    fn bounds(&self, row: &ReportRow) -> (String, String) {
+        let (start, end) = self.plan.interval(row.interval);
+        (self.local(start), self.local(end))
+    }
+
+    /// The report as CSV (RFC 4180: CRLF line ends, fields quoted where needed): interval
+    /// bounds, the group dimensions, then one column per metric. A text cell that a
+    /// spreadsheet would read as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
+    pub fn csv(&self, report: &Report) -> String {
+        let mut header = vec!["intervalStart", "intervalEnd"];
+        header.extend(self.group.iter().map(|d| d.as_str()));
+        header.extend(self.metrics.iter().map(|m| m.name));
+        let mut out = header.join(",");
+        out.push_str("\r\n");
+        for row in &report.rows {
+            let (start, end) = self.bounds(row);
+            let mut fields = vec![start, end];
+            fields.extend(row.group.iter().map(|v| csv_text(v)));
+            fields.extend(self.metrics.iter().map(|m| {
+                let value = serde_json::to_string(&m.value(&row.counts)).unwrap_or_default();
+                if value == "null" {
+                    String::new()
+                } else {
+                    value
+                }
+            }));
+            out.push_str(&fields.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+/// A text field for CSV: neutralised against formula injection, quoted when it holds a
+/// comma, a quote or a line break.
+fn csv_text(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+impl Serialize for Rendered<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let request = self.request;
+        let plan = &request.plan;
+        let (from, _) = plan.intervals().next().expect("a plan has an interval");
+        let (_, to) = plan.intervals().last().expect("a plan has an interval");
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("timeZone", plan.zone.name())?;
+        map.serialize_entry("interval", plan.granularity.as_str())?;
+        map.serialize_entry("from", &request.local(from))?;
+        map.serialize_entry("to", &request.local(to))?;
+        let group: Vec<&str> = request.group.iter().map(|d| d.as_str()).collect();
+        map.serialize_entry("groupBy", &group)?;
+        let metrics: Vec<&str> = request.metrics.iter().map(|m| m.name).collect();
+        map.serialize_entry("metrics", &metrics)?;
+        map.serialize_entry("rows", &Rows(self))?;
+        map.end()
+    }
+}
+
+struct Rows<'a>(&'a Rendered<'a>);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Rendered { request, report } = self.0;
+        let mut seq = s.serialize_seq(Some(report.rows.len()))?;
+        for row in &report.rows {
+            seq.serialize_element(&Row { request, row })?;
+        }
+        seq.end()
+    }
+}
+
+struct Row<'a> {
+    request: &'a ReportRequest,
+    row: &'a ReportRow,
+}
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Row { request, row } = self;
+        let (start, end) = request.bounds(row);
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("intervalStart", &start)?;
+        map.serialize_entry("intervalEnd", &end)?;
+        for (dimension, value) in request.group.iter().zip(&row.group) {
+            let value = (!value.is_empty()).then_some(value);
+            map.serialize_entry(dimension.as_str(), &value)?;
+        }
+        for metric in &request.metrics {
+            map.serialize_entry(metric.name, &metric.value(&row.counts))?;
+        }
+        map.end()
+    }
+}

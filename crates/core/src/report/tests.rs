@@ -1,0 +1,136 @@
+use serde_json::{json, Value};
+
+use super::*;
+use crate::event::parse_event;
+use crate::ids::{InteractionId, TenantId};
+use crate::settings::TimeZone;
+use crate::time::{Seconds, Timestamp};
+use crate::{project, Interaction};
+
+/// A record of interaction `id` from (type, "HH:MM:SS" on 2026-11-02 UTC, fields).
+fn record(id: &str, specs: &[(&str, &str, Value)]) -> Interaction {
+    let events: Vec<_> = (specs.iter().enumerate())
+        .map(|(n, (kind, at, extra))| {
+            let mut raw = json!({"eventId": format!("{id}-{n}"), "type": kind,
+                "interactionId": id, "timestamp": format!("2026-11-02T{at}.000Z")});
+            let fields = extra.as_object().cloned().unwrap_or_default();
+            raw.as_object_mut().unwrap().extend(fields);
+            parse_event(raw).unwrap()
+        })
+        .collect();
+    let tenant = TenantId::parse("acme").unwrap();
+    project(&tenant, &InteractionId::parse(id).unwrap(), &events)
+}
+
+/// Answered in 15 s, held a minute, wrapped up two minutes after the customer left.
+fn answered_call() -> Interaction {
+    let voice = json!({"channelType": "voice", "direction": "inbound"});
+    record(
+        "call-a",
+        &[
+            ("interaction-started", "09:00:00", voice),
+            ("queue-entered", "09:00:30", json!({"queueId": "support"})),
+            (
+                "agent-allocated",
+                "09:00:45",
+                json!({"agentId": "alice", "queueId": "support"}),
+            ),
+            ("hold-started", "09:02:00", json!({"agentId": "alice"})),
+            ("hold-ended", "09:03:00", json!({"agentId": "alice"})),
+            ("customer-disconnected", "09:05:00", json!({})),
+            ("interaction-ended", "09:05:10", json!({})),
+            ("agent-deallocated", "09:07:00", json!({"agentId": "alice"})),
+        ],
+    )
+}
+
+fn totals(contribution: &Contribution, agent: &str) -> Counts {
+    let mut sum = Counts::default();
+    for (cell, counts) in contribution.cells().filter(|(c, _)| c.agent == agent) {
+        assert_eq!(cell.bucket_ms % BUCKET_MS, 0);
+        sum += counts;
+    }
+    sum
+}
+
+#[test]
+fn a_record_contributes_its_own_statistics() {
+    let record = answered_call();
+    let contribution = Contribution::of(&record, Thresholds::default());
+    let all = totals(&contribution, "");
+    let stats = &record.statistics;
+    assert_eq!(all.get(Measure::HandleMs), stats.handle_time.millis());
+    assert_eq!(all.get(Measure::TalkMs), stats.talk_time.millis());
+    assert_eq!(all.get(Measure::HoldMs), stats.hold_time.millis());
+    assert_eq!(all.get(Measure::QueueMs), stats.queue_time.millis());
+    assert_eq!(all.get(Measure::IvrMs), stats.ivr_time.unwrap().millis());
+    assert_eq!(all.get(Measure::AcwMs), 120_000, "09:05:00 to 09:07:00");
+    assert_eq!(
+        (all.get(Measure::Answered), all.get(Measure::AnsweredInSla)),
+        (1, 1)
+    );
+    let alice = totals(&contribution, "alice");
+    assert_eq!(alice.get(Measure::HandleMs), 375_000);
+    assert_eq!(alice.get(Measure::Holds), 1);
+    assert_eq!(alice.get(Measure::Offered), 0, "offers are not an agent's");
+    let strict = Thresholds {
+        sla: Seconds::from_secs(10),
+        short_abandon: Seconds::ZERO,
+    };
+    let strict = totals(&Contribution::of(&record, strict), "");
+    assert_eq!(strict.get(Measure::AnsweredInSla), 0, "15 s is over 10 s");
+}
+
+#[test]
+fn a_contribution_survives_its_stored_text() {
+    let contribution = Contribution::of(&answered_call(), Thresholds::default());
+    let text = contribution.encode();
+    assert_eq!(Contribution::decode(&text).unwrap(), contribution);
+    assert!(Contribution::decode("[[1,\"\",\"\",\"\",\"\",[[99,1]]]]").is_err());
+}
+
+#[test]
+fn a_report_sums_buckets_into_intervals_and_renders_them() {
+    let at = |raw: &str| Timestamp::parse(raw).unwrap();
+    let zone = TimeZone::parse("Europe/Paris").unwrap();
+    let plan = Plan::new(
+        at("2026-11-02T08:00:00Z"),
+        at("2026-11-02T10:00:00Z"),
+        Granularity::Hour,
+        zone,
+    )
+    .unwrap();
+    let request = ReportRequest {
+        plan,
+        group: vec![Dimension::Queue],
+        filters: vec![],
+        metrics: vec![
+            Metric::named("answered").unwrap(),
+            Metric::named("serviceLevel").unwrap(),
+        ],
+    };
+    let contribution = Contribution::of(&answered_call(), Thresholds::default());
+    let rows = (contribution.cells())
+        .filter(|(cell, _)| cell.agent.is_empty())
+        .map(|(cell, counts)| RollupRow {
+            bucket_ms: cell.bucket_ms,
+            group: vec![cell.queue.clone()],
+            counts: *counts,
+        })
+        .collect();
+    let report = request.assemble(rows);
+    let json = serde_json::to_value(Rendered {
+        request: &request,
+        report: &report,
+    })
+    .unwrap();
+    assert_eq!(json["from"], "2026-11-02T09:00:00+01:00");
+    let support = (json["rows"].as_array().unwrap().iter())
+        .find(|r| r["queue"] == "support" && r["answered"] == 1)
+        .expect("the answer is in the 10:00 hour, Paris time");
+    assert_eq!(support["intervalStart"], "2026-11-02T10:00:00+01:00");
+    assert_eq!(support["serviceLevel"], 1.0);
+    let csv = request.csv(&report);
+    assert!(csv.starts_with("intervalStart,intervalEnd,queue,answered,serviceLevel\r\n"));
+    assert!(csv.contains("2026-11-02T10:00:00+01:00,2026-11-02T11:00:00+01:00,support,1,1.0\r\n"));
+}

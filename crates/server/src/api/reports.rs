@@ -1,0 +1,166 @@
+//! `GET /api/v1/tenants/{tenant}/reports/intervals`: interval statistics per queue, agent,
+//! channel and direction, on the tenant's wall clock, read from the rollups
+//! (`interlog_core::report`). JSON, or CSV for `Accept: text/csv` (or `format=csv`).
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use interlog_core::record::{ChannelType, Direction};
+use interlog_core::report::{Dimension, ParameterError, Rendered, ReportParams, ReportRequest};
+use interlog_core::settings::TimeZone;
+use interlog_core::{AgentId, TenantId, Timestamp};
+use utoipa::IntoParams;
+
+use super::params::{Params, CHANNELS, DIRECTIONS};
+use super::paths::TenantPath;
+use crate::auth::{Principal, Scope};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The report's parameters.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[into_params(rename_all = "camelCase")]
+pub(crate) struct ReportQuery {
+    /// The first interval is the one holding this instant (RFC 3339).
+    #[param(required = true)]
+    from: Option<Timestamp>,
+    /// The last interval is the one holding the instant before this (RFC 3339); at most
+    /// 366 days after `from`.
+    #[param(required = true)]
+    to: Option<Timestamp>,
+    /// PT15M, PT30M, PT1H, P1D (default), P7D (weeks from Monday) or P1M (calendar months).
+    #[param(pattern = "^(PT15M|PT30M|PT1H|P1D|P7D|P1W|P1M)$")]
+    interval: Option<String>,
+    /// Comma-separated: any of queue, agent, channel, direction.
+    group_by: Option<String>,
+    /// The IANA zone whose wall clock intervals follow; default the tenant's `timeZone`.
+    #[param(value_type = Option<TimeZone>)]
+    timezone: Option<String>,
+    /// Only this queue (its id).
+    #[param(min_length = 1)]
+    queue: Option<String>,
+    /// Only this agent's own work.
+    #[param(value_type = Option<AgentId>, inline)]
+    agent: Option<String>,
+    #[param(inline)]
+    channel: Option<ChannelType>,
+    #[param(inline)]
+    direction: Option<Direction>,
+    /// Comma-separated metric names (README, "Reports"); default all that the grouping keeps.
+    metrics: Option<String>,
+    /// `csv` answers CSV, as `Accept: text/csv` does.
+    #[param(pattern = "^(json|csv)$")]
+    format: Option<String>,
+}
+
+impl ReportQuery {
+    fn parse(params: &mut Params) -> Result<Self, ApiError> {
+        let text = |raw: &str| Ok(raw.to_string());
+        Ok(Self {
+            from: params.timestamp("from")?,
+            to: params.timestamp("to")?,
+            interval: params.parsed("interval", text)?,
+            group_by: params.parsed("groupBy", text)?,
+            timezone: params.parsed("timezone", text)?,
+            queue: params.parsed("queue", text)?,
+            agent: params.parsed("agent", |raw| {
+                AgentId::parse(raw)
+                    .map(|a| a.to_string())
+                    .map_err(|e| e.to_string())
+            })?,
+            channel: params.choice("channel", CHANNELS)?,
+            direction: params.choice("direction", DIRECTIONS)?,
+            metrics: params.parsed("metrics", text)?,
+            format: params.parsed("format", |raw| match raw {
+                "json" | "csv" => Ok(raw.to_string()),
+                _ => Err(format!("{raw:?} is not json or csv")),
+            })?,
+        })
+    }
+
+    fn filters(&self) -> Vec<(Dimension, String)> {
+        let channel = self.channel.map(|c| c.as_str().to_string());
+        let direction = self.direction.map(|d| d.as_str().to_string());
+        [
+            (Dimension::Queue, self.queue.clone()),
+            (Dimension::Agent, self.agent.clone()),
+            (Dimension::Channel, channel),
+            (Dimension::Direction, direction),
+        ]
+        .into_iter()
+        .filter_map(|(d, v)| v.map(|v| (d, v)))
+        .collect()
+    }
+
+    /// The request, in `zone` unless the query names one.
+    fn request(&self, zone: TimeZone) -> Result<ReportRequest, ApiError> {
+        let zone = match &self.timezone {
+            Some(name) => {
+                TimeZone::parse(name).map_err(|e| ApiError::invalid_parameter("timezone", e))?
+            }
+            None => zone,
+        };
+        ReportRequest::from_params(ReportParams {
+            from: self.from,
+            to: self.to,
+            interval: self.interval.as_deref(),
+            zone,
+            group_by: self.group_by.as_deref(),
+            filters: self.filters(),
+            metrics: self.metrics.as_deref(),
+        })
+        .map_err(|ParameterError { parameter, message }| {
+            ApiError::invalid_parameter(parameter, message)
+        })
+    }
+}
+
+/// Interval statistics: per interval of the tenant's wall clock (or `timezone`'s), per
+/// group of `groupBy`, every metric of `metrics`. A metric counts in the interval in which
+/// it completes. Without `groupBy` every interval has a row; with it, an interval has a
+/// row per group that had something.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/reports/intervals", tag = "reports",
+    params(TenantPath, ReportQuery),
+    responses(
+        (status = 200, description = "The report: `timeZone`, `interval`, `from`, `to`, \
+            `groupBy`, `metrics`, and `rows`, each with `intervalStart`, `intervalEnd` (local \
+            times with their offset), the group's dimensions and one field per metric",
+            content((Object = "application/json"), (String = "text/csv"))),
+        ApiError),
+    security(("bearer" = ["interactions:read"])))]
+pub(crate) async fn interval_report(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(path): Path<TenantPath>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let tenant = principal.authorize(&path.tenant, Scope::Read)?;
+    let mut params = Params::new(query)?;
+    let query = ReportQuery::parse(&mut params)?;
+    params.finish()?;
+    let request = query.request(tenant_zone(&state, &tenant).await?)?;
+    let rows = state.store.rollups(&tenant, &request.scan()).await?;
+    let report = request.assemble(rows);
+    let accepts_csv = (headers.get(header::ACCEPT))
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"));
+    if query.format.as_deref() == Some("csv") || (query.format.is_none() && accepts_csv) {
+        let csv = request.csv(&report);
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response());
+    }
+    let rendered = Rendered {
+        request: &request,
+        report: &report,
+    };
+    Ok(Json(serde_json::to_value(rendered).map_err(|e| ApiError::internal(&e))?).into_response())
+}
+
+/// The tenant's time zone (UTC unless its settings name one).
+async fn tenant_zone(state: &AppState, tenant: &TenantId) -> Result<TimeZone, ApiError> {
+    let settings = state.store.tenant_settings(tenant).await?;
+    Ok(settings.map(|s| s.time_zone).unwrap_or_default())
+}

@@ -1,0 +1,78 @@
+-- Report rollups (interlog_core::report): every fact of every record, summed per tenant,
+-- level (0: 15-minute, 1: hour, 2: UTC day buckets), bucket start and dimensions. The
+-- totals keep every fact; the agents' rows keep the facts of each agent's own work. The
+-- store adds a record's new contribution and subtracts its old one in the transaction that
+-- re-projects it; `interactions.report` is the contribution last added (NULL: none yet, as
+-- for every record written before this migration until `interlog reports rebuild`).
+ALTER TABLE interactions ADD COLUMN report TEXT;
+
+CREATE TABLE report_totals (
+    tenant_id TEXT NOT NULL,
+    level BIGINT NOT NULL,
+    bucket_ms BIGINT NOT NULL,
+    queue_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    offered BIGINT NOT NULL DEFAULT 0,
+    answered BIGINT NOT NULL DEFAULT 0,
+    answered_in_sla BIGINT NOT NULL DEFAULT 0,
+    answer_ms BIGINT NOT NULL DEFAULT 0,
+    abandoned BIGINT NOT NULL DEFAULT 0,
+    short_abandoned BIGINT NOT NULL DEFAULT 0,
+    abandoned_in_sla BIGINT NOT NULL DEFAULT 0,
+    abandon_ms BIGINT NOT NULL DEFAULT 0,
+    queue_exits BIGINT NOT NULL DEFAULT 0,
+    queue_ms BIGINT NOT NULL DEFAULT 0,
+    ivr_count BIGINT NOT NULL DEFAULT 0,
+    ivr_ms BIGINT NOT NULL DEFAULT 0,
+    ivr_only BIGINT NOT NULL DEFAULT 0,
+    started BIGINT NOT NULL DEFAULT 0,
+    ended BIGINT NOT NULL DEFAULT 0,
+    handled BIGINT NOT NULL DEFAULT 0,
+    handle_ms BIGINT NOT NULL DEFAULT 0,
+    talk_ms BIGINT NOT NULL DEFAULT 0,
+    hold_ms BIGINT NOT NULL DEFAULT 0,
+    holds BIGINT NOT NULL DEFAULT 0,
+    acw_ms BIGINT NOT NULL DEFAULT 0,
+    transfers BIGINT NOT NULL DEFAULT 0,
+    consults BIGINT NOT NULL DEFAULT 0,
+    outbound_attempts BIGINT NOT NULL DEFAULT 0,
+    outbound_connects BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, level, bucket_ms, queue_id, channel, direction)
+);
+
+CREATE TABLE report_agents (
+    tenant_id TEXT NOT NULL,
+    level BIGINT NOT NULL,
+    bucket_ms BIGINT NOT NULL,
+    agent_id TEXT NOT NULL,
+    queue_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    offered BIGINT NOT NULL DEFAULT 0,
+    answered BIGINT NOT NULL DEFAULT 0,
+    answered_in_sla BIGINT NOT NULL DEFAULT 0,
+    answer_ms BIGINT NOT NULL DEFAULT 0,
+    abandoned BIGINT NOT NULL DEFAULT 0,
+    short_abandoned BIGINT NOT NULL DEFAULT 0,
+    abandoned_in_sla BIGINT NOT NULL DEFAULT 0,
+    abandon_ms BIGINT NOT NULL DEFAULT 0,
+    queue_exits BIGINT NOT NULL DEFAULT 0,
+    queue_ms BIGINT NOT NULL DEFAULT 0,
+    ivr_count BIGINT NOT NULL DEFAULT 0,
+    ivr_ms BIGINT NOT NULL DEFAULT 0,
+    ivr_only BIGINT NOT NULL DEFAULT 0,
+    started BIGINT NOT NULL DEFAULT 0,
+    ended BIGINT NOT NULL DEFAULT 0,
+    handled BIGINT NOT NULL DEFAULT 0,
+    handle_ms BIGINT NOT NULL DEFAULT 0,
+    talk_ms BIGINT NOT NULL DEFAULT 0,
+    hold_ms BIGINT NOT NULL DEFAULT 0,
+    holds BIGINT NOT NULL DEFAULT 0,
+    acw_ms BIGINT NOT NULL DEFAULT 0,
+    transfers BIGINT NOT NULL DEFAULT 0,
+    consults BIGINT NOT NULL DEFAULT 0,
+    outbound_attempts BIGINT NOT NULL DEFAULT 0,
+    outbound_connects BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, level, bucket_ms, agent_id, queue_id, channel, direction)
+);

@@ -1,0 +1,78 @@
+-- Report rollups (interlog_core::report): every fact of every record, summed per tenant,
+-- level (0: 15-minute, 1: hour, 2: UTC day buckets), bucket start and dimensions. The
+-- totals keep every fact; the agents' rows keep the facts of each agent's own work. The
+-- store adds a record's new contribution and subtracts its old one in the transaction that
+-- re-projects it; `interactions.report` is the contribution last added (NULL: none yet, as
+-- for every record written before this migration until `interlog reports rebuild`).
+ALTER TABLE interactions ADD COLUMN report TEXT;
+
+CREATE TABLE report_totals (
+    tenant_id TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    queue_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    offered INTEGER NOT NULL DEFAULT 0,
+    answered INTEGER NOT NULL DEFAULT 0,
+    answered_in_sla INTEGER NOT NULL DEFAULT 0,
+    answer_ms INTEGER NOT NULL DEFAULT 0,
+    abandoned INTEGER NOT NULL DEFAULT 0,
+    short_abandoned INTEGER NOT NULL DEFAULT 0,
+    abandoned_in_sla INTEGER NOT NULL DEFAULT 0,
+    abandon_ms INTEGER NOT NULL DEFAULT 0,
+    queue_exits INTEGER NOT NULL DEFAULT 0,
+    queue_ms INTEGER NOT NULL DEFAULT 0,
+    ivr_count INTEGER NOT NULL DEFAULT 0,
+    ivr_ms INTEGER NOT NULL DEFAULT 0,
+    ivr_only INTEGER NOT NULL DEFAULT 0,
+    started INTEGER NOT NULL DEFAULT 0,
+    ended INTEGER NOT NULL DEFAULT 0,
+    handled INTEGER NOT NULL DEFAULT 0,
+    handle_ms INTEGER NOT NULL DEFAULT 0,
+    talk_ms INTEGER NOT NULL DEFAULT 0,
+    hold_ms INTEGER NOT NULL DEFAULT 0,
+    holds INTEGER NOT NULL DEFAULT 0,
+    acw_ms INTEGER NOT NULL DEFAULT 0,
+    transfers INTEGER NOT NULL DEFAULT 0,
+    consults INTEGER NOT NULL DEFAULT 0,
+    outbound_attempts INTEGER NOT NULL DEFAULT 0,
+    outbound_connects INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, level, bucket_ms, queue_id, channel, direction)
+) WITHOUT ROWID;
+
+CREATE TABLE report_agents (
+    tenant_id TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    agent_id TEXT NOT NULL,
+    queue_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    offered INTEGER NOT NULL DEFAULT 0,
+    answered INTEGER NOT NULL DEFAULT 0,
+    answered_in_sla INTEGER NOT NULL DEFAULT 0,
+    answer_ms INTEGER NOT NULL DEFAULT 0,
+    abandoned INTEGER NOT NULL DEFAULT 0,
+    short_abandoned INTEGER NOT NULL DEFAULT 0,
+    abandoned_in_sla INTEGER NOT NULL DEFAULT 0,
+    abandon_ms INTEGER NOT NULL DEFAULT 0,
+    queue_exits INTEGER NOT NULL DEFAULT 0,
+    queue_ms INTEGER NOT NULL DEFAULT 0,
+    ivr_count INTEGER NOT NULL DEFAULT 0,
+    ivr_ms INTEGER NOT NULL DEFAULT 0,
+    ivr_only INTEGER NOT NULL DEFAULT 0,
+    started INTEGER NOT NULL DEFAULT 0,
+    ended INTEGER NOT NULL DEFAULT 0,
+    handled INTEGER NOT NULL DEFAULT 0,
+    handle_ms INTEGER NOT NULL DEFAULT 0,
+    talk_ms INTEGER NOT NULL DEFAULT 0,
+    hold_ms INTEGER NOT NULL DEFAULT 0,
+    holds INTEGER NOT NULL DEFAULT 0,
+    acw_ms INTEGER NOT NULL DEFAULT 0,
+    transfers INTEGER NOT NULL DEFAULT 0,
+    consults INTEGER NOT NULL DEFAULT 0,
+    outbound_attempts INTEGER NOT NULL DEFAULT 0,
+    outbound_connects INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, level, bucket_ms, agent_id, queue_id, channel, direction)
+) WITHOUT ROWID;

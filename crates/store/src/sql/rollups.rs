@@ -1,0 +1,261 @@
+//! Report rollups: `report_totals` (every fact) and `report_agents` (each agent's own), at
+//! three levels (15-minute, hour and UTC-day buckets). An append adds each re-projected
+//! record's new contribution and subtracts the one stored beside it (`interactions.report`),
+//! as one upsert per table for the whole batch; reads sum the rows of a report's blocks.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use interlog_core::report::{
+    Block, Cell, Counts, Dimension, Level, Measure, RollupRow, RollupScan, Thresholds, MEASURES,
+};
+use interlog_core::settings::TenantSettings;
+use interlog_core::{InteractionId, TenantId};
+use sqlx::Row;
+
+use super::statement::{text, values_statements, Param, Sql};
+use super::write::Tx;
+use super::{Backend, SqlStore};
+use crate::{Reports, StoreError};
+
+/// The thresholds of the tenant's settings, read in the append's transaction.
+pub(super) async fn thresholds(
+    tx: &mut Tx<'_>,
+    tenant: &TenantId,
+) -> Result<Thresholds, StoreError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT settings FROM tenant_settings WHERE tenant_id = $1")
+            .bind(tenant.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((json,)) = row else {
+        return Ok(Thresholds::default());
+    };
+    let value = serde_json::from_str(&json).map_err(|e| super::corrupt("settings", e))?;
+    let settings = TenantSettings::from_json(value)
+        .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
+    Ok(Thresholds::from(&settings))
+}
+
+/// Adds `deltas` (15-minute cells) to the rollups at every level. Rows go in key order, so
+/// two PostgreSQL transactions lock the rows they share in the same order.
+pub(super) async fn write(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    tenant: &TenantId,
+    deltas: BTreeMap<Cell, Counts>,
+) -> Result<(), StoreError> {
+    let mut levels: BTreeMap<(bool, Level, Cell), Counts> = BTreeMap::new();
+    for (cell, counts) in deltas.into_iter().filter(|(_, c)| !c.is_zero()) {
+        for level in [Level::Quarter, Level::Hour, Level::Day] {
+            let width = level.width_ms();
+            let bucket_ms = cell.bucket_ms.div_euclid(width) * width;
+            let key = (
+                !cell.agent.is_empty(),
+                level,
+                Cell {
+                    bucket_ms,
+                    ..cell.clone()
+                },
+            );
+            *levels.entry(key).or_default() += &counts;
+        }
+    }
+    let (mut totals, mut agents) = (Vec::new(), Vec::new());
+    for ((per_agent, level, cell), counts) in levels {
+        let mut row = vec![
+            text(tenant.as_str()),
+            Param::Int(level.code()),
+            Param::Int(cell.bucket_ms),
+        ];
+        if per_agent {
+            row.push(text(cell.agent));
+        }
+        row.extend([text(cell.queue), text(cell.channel), text(cell.direction)]);
+        row.extend(counts.0.iter().map(|v| Param::Int(*v)));
+        if per_agent {
+            agents.push(row)
+        } else {
+            totals.push(row)
+        }
+    }
+    for (table, rows) in [("report_totals", totals), ("report_agents", agents)] {
+        let (head, row, tail) = upsert_sql(table);
+        for sql in values_statements(backend, &head, &row, rows, &tail) {
+            sql.query().execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The key columns of a rollup table, after the tenant.
+fn keys(table: &str) -> &'static [&'static str] {
+    if table == "report_agents" {
+        &[
+            "level",
+            "bucket_ms",
+            "agent_id",
+            "queue_id",
+            "channel",
+            "direction",
+        ]
+    } else {
+        &["level", "bucket_ms", "queue_id", "channel", "direction"]
+    }
+}
+
+/// The head, row pattern and tail of the upsert that adds rows to `table`.
+fn upsert_sql(table: &str) -> (String, String, String) {
+    let keys = keys(table);
+    let columns: Vec<&str> = Measure::ALL.iter().map(|m| m.column()).collect();
+    let head = format!(
+        "INSERT INTO {table} (tenant_id, {}, {})",
+        keys.join(", "),
+        columns.join(", ")
+    );
+    let row = format!("({})", vec!["?"; 1 + keys.len() + MEASURES].join(", "));
+    let sums: Vec<String> = (columns.iter())
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect();
+    let tail = format!(
+        "ON CONFLICT (tenant_id, {}) DO UPDATE SET {}",
+        keys.join(", "),
+        sums.join(", ")
+    );
+    (head, row, tail)
+}
+
+/// The column a dimension is kept in.
+fn column(dimension: Dimension) -> &'static str {
+    match dimension {
+        Dimension::Queue => "queue_id",
+        Dimension::Agent => "agent_id",
+        Dimension::Channel => "channel",
+        Dimension::Direction => "direction",
+    }
+}
+
+/// The query summing one block's rows.
+fn block_sql(backend: Backend, tenant: &TenantId, scan: &RollupScan, block: &Block) -> Sql {
+    let table = if scan.agents {
+        "report_agents"
+    } else {
+        "report_totals"
+    };
+    let group: Vec<&str> = scan.group.iter().map(|d| column(*d)).collect();
+    let sums: Vec<String> = (Measure::ALL.iter())
+        .map(|m| format!("CAST(SUM({}) AS BIGINT)", m.column()))
+        .collect();
+    let selected = [&["bucket_ms"][..], &group].concat().join(", ");
+    let mut sql = Sql::new(
+        backend,
+        &format!("SELECT {selected}, {} FROM {table}", sums.join(", ")),
+    );
+    sql.push(
+        " WHERE tenant_id = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ?",
+        [
+            text(tenant.as_str()),
+            Param::Int(block.level.code()),
+            Param::Int(block.from_ms),
+            Param::Int(block.to_ms),
+        ],
+    );
+    for (dimension, value) in &scan.filters {
+        sql.push(
+            &format!(" AND {} = ?", column(*dimension)),
+            [text(value.as_str())],
+        );
+    }
+    sql.text.push_str(&format!(" GROUP BY {selected}"));
+    sql
+}
+
+#[async_trait]
+impl Reports for SqlStore {
+    async fn rollups(
+        &self,
+        tenant: &TenantId,
+        scan: &RollupScan,
+    ) -> Result<Vec<RollupRow>, StoreError> {
+        let mut rows = Vec::new();
+        for block in &scan.blocks {
+            let sql = block_sql(self.backend, tenant, scan, block);
+            for row in sql.fetch_all(&self.reader).await? {
+                let mut group = Vec::with_capacity(scan.group.len());
+                for i in 0..scan.group.len() {
+                    group.push(row.try_get::<String, _>(1 + i)?);
+                }
+                let mut counts = Counts::default();
+                for (i, value) in counts.0.iter_mut().enumerate() {
+                    *value = row.try_get::<i64, _>(1 + group.len() + i)?;
+                }
+                rows.push(RollupRow {
+                    bucket_ms: row.try_get(0)?,
+                    group,
+                    counts,
+                });
+            }
+        }
+        Ok(rows)
+    }
+
+    async fn reproject(
+        &self,
+        tenant: &TenantId,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<u64, StoreError> {
+        self.reproject_tenant(tenant, progress).await
+    }
+}
+
+/// Interactions re-projected per transaction.
+const REPROJECT_CHUNK: i64 = 500;
+
+impl SqlStore {
+    /// [`Reports::reproject`]: the rollups restart from nothing (with every stored
+    /// contribution forgotten, in one transaction), then each chunk of interactions, in id
+    /// order, is folded from its log and written back with its contribution.
+    async fn reproject_tenant(
+        &self,
+        tenant: &TenantId,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        for table in ["report_totals", "report_agents"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
+                .bind(tenant.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE interactions SET report = NULL WHERE tenant_id = $1")
+            .bind(tenant.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let (mut after, mut done) = (String::new(), 0);
+        loop {
+            let ids: Vec<(String,)> = sqlx::query_as(
+                "SELECT interaction_id FROM interactions WHERE tenant_id = $1 AND interaction_id > $2
+                 ORDER BY interaction_id LIMIT $3",
+            )
+            .bind(tenant.as_str())
+            .bind(&after)
+            .bind(REPROJECT_CHUNK)
+            .fetch_all(&self.writer)
+            .await?;
+            let Some((last,)) = ids.last() else {
+                return Ok(done);
+            };
+            after = last.clone();
+            let ids = (ids.into_iter())
+                .map(|(id,)| InteractionId::parse(id))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
+            let mut tx = self.writer.begin().await?;
+            self.writes.reproject_in(&mut tx, tenant, &ids).await?;
+            tx.commit().await?;
+            done += ids.len() as u64;
+            progress(done);
+        }
+    }
+}

@@ -174,3 +174,44 @@ async fn the_agent_view_is_served_by_an_index_and_its_open_allocations_in_order(
     );
     assert!(!plan.iter().any(|s| s.contains("TEMP B-TREE")), "{plan:#?}");
 }
+
+#[tokio::test]
+async fn a_report_reads_only_its_blocks_rows_by_the_rollups_keys() {
+    use interlog_core::report::{Dimension, Granularity, Plan, ReportRequest};
+    use interlog_core::settings::TimeZone;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(&dir).await;
+    let tenant = TenantId::parse("acme").unwrap();
+    let zone = TimeZone::parse("Asia/Kolkata").unwrap();
+    let (from, to) = (
+        at("2026-11-01T00:00:00Z").unwrap(),
+        at("2026-11-03T00:00:00Z").unwrap(),
+    );
+    for (group, filters) in [
+        (vec![Dimension::Queue], vec![]),
+        (
+            vec![Dimension::Agent],
+            vec![(Dimension::Queue, "support".to_string())],
+        ),
+        (vec![], vec![(Dimension::Agent, "ann".to_string())]),
+    ] {
+        let request = ReportRequest {
+            plan: Plan::new(from, to, Granularity::Day, zone).unwrap(),
+            group,
+            filters,
+            metrics: vec![],
+        };
+        let plans = store
+            .explain_rollups(&tenant, &request.scan())
+            .await
+            .unwrap();
+        assert!(
+            plans.len() > 2,
+            "quarter-hour edges and hours between: {plans:?}"
+        );
+        for plan in plans {
+            assert_indexed(&plan, "report");
+            assert!(plan[0].contains("PRIMARY KEY"), "{plan:?}");
+        }
+    }
+}

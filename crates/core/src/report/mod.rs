@@ -124,7 +124,8 @@ impl ReportRequest {
 
     /// The report from a scan's rows: each row summed into the interval holding its bucket.
     /// Without grouping every interval has a row (zeros where nothing happened); with
-    /// grouping, an interval has a row per group that had something.
+    /// grouping, an interval has a row per group that had something (rows a correction
+    /// brought back to zero are left out).
     pub fn assemble(&self, rows: Vec<RollupRow>) -> Report {
         let mut sums: BTreeMap<(usize, Vec<String>), Counts> = BTreeMap::new();
         if self.group.is_empty() {
@@ -137,8 +138,10 @@ impl ReportRequest {
                 *sums.entry((interval, row.group)).or_default() += &row.counts;
             }
         }
+        let grouped = !self.group.is_empty();
         Report {
             rows: (sums.into_iter())
+                .filter(|(_, counts)| !(grouped && counts.is_zero()))
                 .map(|((interval, group), counts)| ReportRow {
                     interval,
                     group,

@@ -40,6 +40,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
+use interlog_core::report::RollupScan;
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 use sqlx::{AnyPool, Row};
 
@@ -141,6 +142,20 @@ impl SqlStore {
     ) -> Result<Vec<String>, StoreError> {
         self.explain(read::agent_interactions(self.backend, tenant, query))
             .await
+    }
+
+    /// The plans of a report's scan, one per block, like [`SqlStore::explain_list`].
+    pub async fn explain_rollups(
+        &self,
+        tenant: &TenantId,
+        scan: &RollupScan,
+    ) -> Result<Vec<Vec<String>>, StoreError> {
+        let mut plans = Vec::new();
+        for block in &scan.blocks {
+            let sql = rollups::block_sql(self.backend, tenant, scan, block);
+            plans.push(self.explain(sql).await?);
+        }
+        Ok(plans)
     }
 
     async fn explain(&self, mut sql: Sql) -> Result<Vec<String>, StoreError> {

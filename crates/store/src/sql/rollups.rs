@@ -136,7 +136,12 @@ fn column(dimension: Dimension) -> &'static str {
 }
 
 /// The query summing one block's rows.
-fn block_sql(backend: Backend, tenant: &TenantId, scan: &RollupScan, block: &Block) -> Sql {
+pub(super) fn block_sql(
+    backend: Backend,
+    tenant: &TenantId,
+    scan: &RollupScan,
+    block: &Block,
+) -> Sql {
     let table = if scan.agents {
         "report_agents"
     } else {

@@ -1,0 +1,213 @@
+//! The rollups a store keeps equal the records' own contributions, on every backend: after
+//! generated interactions arrive in random orders and batches (late events re-project what
+//! they touch, so contributions are subtracted and added many times), any tiling of the
+//! period into intervals — every granularity, in zones with DST and with +05:45, grouped
+//! and filtered every way — gives the report summed straight from the records. Totals equal
+//! the records' statistics. Re-projecting the tenant after its SLA threshold changed gives
+//! the report of the new threshold; with nothing changed, the same report.
+
+use std::collections::BTreeMap;
+
+use interlog_core::report::{
+    Contribution, Dimension, Granularity, Measure, Plan, Report, ReportRequest, RollupRow,
+    Thresholds, METRICS,
+};
+use interlog_core::settings::{TenantSettings, TimeZone};
+use interlog_core::{project, Event, Interaction, Seconds, TenantId, Timestamp};
+use interlog_store::postgres::PoolSettings;
+use interlog_store::testing::PgSchema;
+use interlog_store::Store;
+use interlog_workload::{parse_log, Rng, Spec, Workload};
+
+/// 2026-10-24T00:00Z: the generated days span Paris's fall-back night (the 25th).
+const START_MS: i64 = 1_792_800_000_000;
+
+/// Generated interactions' events, delivered in random batches, some out of order; and
+/// each interaction's record from its whole log.
+fn workload() -> (Vec<Vec<Event>>, Vec<Interaction>) {
+    let tenant = TenantId::parse("acme").unwrap();
+    let spec = Spec {
+        interactions: 300,
+        seed: 11,
+        days: 3,
+        start_ms: START_MS,
+    };
+    let mut rng = Rng::new(5);
+    let mut events = Vec::new();
+    let mut records = Vec::new();
+    for raw in Workload::new(spec) {
+        let log = parse_log(raw);
+        records.push(project(&tenant, &log[0].interaction_id, &log));
+        events.extend(log);
+    }
+    for i in (1..events.len()).rev() {
+        if rng.chance(0.3) {
+            events.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+    }
+    let mut batches = Vec::new();
+    while !events.is_empty() {
+        let size = (1 + rng.below(60) as usize).min(events.len());
+        batches.push(events.drain(..size).collect());
+    }
+    (batches, records)
+}
+
+/// The report a request gives when summed straight from the records' contributions.
+fn expected(request: &ReportRequest, records: &[Interaction], thresholds: Thresholds) -> Report {
+    let scan = request.scan();
+    let mut rows = Vec::new();
+    for record in records {
+        let contribution = Contribution::of(record, thresholds);
+        for (cell, counts) in contribution.cells() {
+            let per_agent = !cell.agent.is_empty();
+            let kept = (scan.filters.iter()).all(|(d, value)| d.of(cell) == value);
+            if per_agent == scan.agents && kept {
+                rows.push(RollupRow {
+                    bucket_ms: cell.bucket_ms,
+                    group: scan.group.iter().map(|d| d.of(cell).to_string()).collect(),
+                    counts: *counts,
+                });
+            }
+        }
+    }
+    request.assemble(rows)
+}
+
+/// Every tiling and grouping the test compares.
+fn requests() -> Vec<ReportRequest> {
+    let (from, to) = (START_MS - 86_400_000, START_MS + 4 * 86_400_000);
+    let tilings = [
+        (Granularity::Minutes15, "UTC"),
+        (Granularity::Minutes30, "Asia/Kolkata"),
+        (Granularity::Hour, "Europe/Paris"),
+        (Granularity::Day, "Asia/Kathmandu"),
+        (Granularity::Day, "UTC"),
+        (Granularity::Week, "America/New_York"),
+        (Granularity::Month, "UTC"),
+    ];
+    let groupings: [(&[Dimension], &[(Dimension, &str)]); 5] = [
+        (&[], &[]),
+        (&[Dimension::Queue], &[]),
+        (&[Dimension::Agent], &[]),
+        (&[Dimension::Channel, Dimension::Direction], &[]),
+        (&[Dimension::Queue], &[(Dimension::Channel, "voice")]),
+    ];
+    let mut requests = Vec::new();
+    for (granularity, zone) in tilings {
+        for (group, filters) in groupings {
+            let zone = TimeZone::parse(zone).unwrap();
+            let plan = Plan::new(
+                Timestamp::from_millis(from),
+                Timestamp::from_millis(to),
+                granularity,
+                zone,
+            )
+            .unwrap();
+            let filters = (filters.iter()).map(|(d, v)| (*d, v.to_string())).collect();
+            let mut request = ReportRequest {
+                plan,
+                group: group.to_vec(),
+                filters,
+                metrics: Vec::new(),
+            };
+            request.metrics = ReportRequest::default_metrics(request.per_agent());
+            requests.push(request);
+        }
+    }
+    requests
+}
+
+async fn compare(store: &dyn Store, records: &[Interaction], thresholds: Thresholds) {
+    let tenant = TenantId::parse("acme").unwrap();
+    for request in requests() {
+        let rows = store.rollups(&tenant, &request.scan()).await.unwrap();
+        let got = request.assemble(rows);
+        let want = expected(&request, records, thresholds);
+        assert_eq!(
+            got,
+            want,
+            "{} in {} by {:?}",
+            request.plan.granularity.as_str(),
+            request.plan.zone,
+            request.group
+        );
+    }
+}
+
+/// The whole period's totals, from a report by month.
+async fn totals(store: &dyn Store) -> BTreeMap<&'static str, i64> {
+    let tenant = TenantId::parse("acme").unwrap();
+    let request = &requests()[requests().len() - 5];
+    let rows = store.rollups(&tenant, &request.scan()).await.unwrap();
+    let mut sums = BTreeMap::new();
+    for row in request.assemble(rows).rows {
+        for measure in Measure::ALL {
+            *sums.entry(measure.column()).or_default() += row.counts.get(*measure);
+        }
+    }
+    sums
+}
+
+async fn story(store: &dyn Store) {
+    let tenant = TenantId::parse("acme").unwrap();
+    let (batches, records) = workload();
+    for batch in &batches {
+        store.append_events(&tenant, batch).await.unwrap();
+    }
+    compare(store, &records, Thresholds::default()).await;
+
+    let sums = totals(store).await;
+    let stat = |f: fn(&Interaction) -> i64| records.iter().map(f).sum::<i64>();
+    assert_eq!(
+        sums["handle_ms"],
+        stat(|r| r.statistics.handle_time.millis())
+    );
+    assert_eq!(sums["talk_ms"], stat(|r| r.statistics.talk_time.millis()));
+    assert_eq!(sums["hold_ms"], stat(|r| r.statistics.hold_time.millis()));
+    assert_eq!(sums["queue_ms"], stat(|r| r.statistics.queue_time.millis()));
+    assert_eq!(sums["offered"], stat(|r| r.statistics.queue_entries.into()));
+    assert_eq!(sums["transfers"], stat(|r| r.statistics.transfers.into()));
+    assert_eq!(sums["started"], records.len() as i64);
+    let ivr = |r: &Interaction| r.statistics.ivr_time.map_or(0, Seconds::millis);
+    assert_eq!(sums["ivr_ms"], stat(ivr));
+    assert!(sums["answered"] > 0 && sums["abandoned"] > 0 && sums["holds"] > 0);
+
+    let strict = TenantSettings {
+        sla_threshold_seconds: 5,
+        ..TenantSettings::default()
+    };
+    store.put_tenant_settings(&tenant, &strict).await.unwrap();
+    let done = store.reproject(&tenant, &|_| {}).await.unwrap();
+    assert_eq!(done, records.len() as u64);
+    compare(store, &records, Thresholds::from(&strict)).await;
+    assert!(totals(store).await["answered_in_sla"] < sums["answered_in_sla"]);
+
+    let other = TenantId::parse("other").unwrap();
+    let request = &requests()[0];
+    assert!(store
+        .rollups(&other, &request.scan())
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(METRICS.len(), 35);
+}
+
+#[tokio::test]
+async fn sqlite_rollups_equal_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = interlog_store::sqlite::open(&dir.path().join("interlog.db"))
+        .await
+        .unwrap();
+    story(&store).await;
+}
+
+#[tokio::test]
+async fn postgres_rollups_equal_the_records() {
+    let schema = PgSchema::create().await;
+    let store = interlog_store::open(&schema.url, &PoolSettings::default())
+        .await
+        .unwrap();
+    story(store.as_ref()).await;
+    schema.drop().await;
+}

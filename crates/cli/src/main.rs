@@ -8,6 +8,7 @@
 //! - `bench`: the load harness (ingest and queries beside the /healthz floor).
 //! - `import`: load a vendor's export as `interaction-imported` events.
 //! - `keys`: create, list and revoke API keys.
+//! - `report`, `reproject`: an interval report from the rollups; re-projecting a tenant.
 //! - `tenants`: show and change a tenant's settings.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
@@ -18,6 +19,7 @@ mod generate;
 mod import;
 mod keys;
 mod migrate;
+mod report;
 mod serve;
 mod tenants;
 mod token;
@@ -65,6 +67,8 @@ enum Command {
     Migrate(migrate::Args),
     Keys(keys::Args),
     Tenants(tenants::Args),
+    Report(report::Args),
+    Reproject(report::ReprojectArgs),
     Import(import::Args),
     Generate(generate::Args),
     Demo(generate::DemoArgs),
@@ -94,6 +98,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(args) => token::run(args),
         Command::Keys(args) => keys::run(args).await,
         Command::Tenants(args) => tenants::run(args).await,
+        Command::Report(args) => report::run(args).await,
+        Command::Reproject(args) => report::reproject(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Generate(args) => generate::run(args).await,
         Command::Demo(args) => generate::demo(args).await,

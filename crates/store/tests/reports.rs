@@ -74,6 +74,9 @@ fn expected(request: &ReportRequest, records: &[Interaction], thresholds: Thresh
     request.assemble(rows)
 }
 
+/// Dimensions to group by, and filters.
+type Grouping = (&'static [Dimension], &'static [(Dimension, &'static str)]);
+
 /// Every tiling and grouping the test compares.
 fn requests() -> Vec<ReportRequest> {
     let (from, to) = (START_MS - 86_400_000, START_MS + 4 * 86_400_000);
@@ -86,7 +89,7 @@ fn requests() -> Vec<ReportRequest> {
         (Granularity::Week, "America/New_York"),
         (Granularity::Month, "UTC"),
     ];
-    let groupings: [(&[Dimension], &[(Dimension, &str)]); 5] = [
+    let groupings: [Grouping; 5] = [
         (&[], &[]),
         (&[Dimension::Queue], &[]),
         (&[Dimension::Agent], &[]),

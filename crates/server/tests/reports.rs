@@ -308,7 +308,81 @@ async fn bad_parameters_are_named_and_tenants_are_apart(backend: Backend) {
     assert_eq!(response.status(), 403);
 }
 
+/// What public CxEngage reporting scripts do: Basic credentials, minutes without seconds (and
+/// an `end` with no zone), `limit=1000`, the last half hour, `results[]`.
+async fn cxengage_wfm_intervals_as_reporting_scripts_read_them(backend: Backend) {
+    let app = scenario(backend).await;
+    let (id, secret) = app.create_key("acme", &["interactions:read"]).await;
+    let wfm = |kind: &str, start: &str, end: &str| {
+        let url = format!(
+            "{}/compat/cxengage/v1/tenants/acme/wfm/intervals/{kind}?start={start}&end={end}&limit=1000",
+            app.base
+        );
+        let request = app.client.get(url).basic_auth(&id, Some(&secret));
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let agents = wfm("agent", "2026-11-02T09:00Z", "2026-11-02T09:30").await;
+    assert_eq!(agents["total"], 1, "{agents}");
+    expect(
+        &agents["results"][0],
+        json!({
+            "tenantId": "acme", "agentId": "alice", "intervalStart": "2026-11-02T09:00:00.000Z",
+            "intervalEnd": "2026-11-02T09:30:00.000Z", "offeredCallCount": 1,
+            "answeredCallCount": 1, "avgTimeToAnswer": 15, "avgHandleTime": 375,
+            "agentWrapUpTime": 120, "holdCount": 1,
+        }),
+    );
+    let pairs = wfm("agent-queue", "2026-11-02T09:30Z", "2026-11-02T10:00Z").await;
+    let results = pairs["results"].as_array().unwrap();
+    let pair = |agent: &str| results.iter().find(|r| r["agentId"] == agent).unwrap();
+    expect(
+        pair("alice"),
+        json!({"queueName": "support", "answeredCallCount": 1, "handleTime": 410}),
+    );
+    expect(
+        pair("bob"),
+        json!({"queueName": "sales", "avgTimeToAnswer": 30, "transferCount": 1}),
+    );
+    let queues = wfm("queue", "2026-11-02T09:00Z", "2026-11-02T09:30Z").await;
+    expect(
+        &queues["results"][0],
+        json!({"queueId": "support", "offeredCallCount": 3,
+        "answeredCallCount": 1, "abandonedCallCount": 2, "serviceLevel": 0.3333333333333333}),
+    );
+    let url = format!("{}/compat/cxengage/v1/tenants/acme/wfm/intervals/skill?start=2026-11-02T09:00Z&end=2026-11-02T09:30Z", app.base);
+    let response = app
+        .client
+        .get(url)
+        .basic_auth(&id, Some(&secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let url = format!(
+        "{}/compat/cxengage/v1/tenants/acme/wfm/intervals/queue?end=2026-11-02T09:30Z",
+        app.base
+    );
+    let response = app
+        .client
+        .get(url)
+        .basic_auth(&id, Some(&secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("start"),
+        "{body}"
+    );
+}
+
 on_every_backend!(
+    cxengage_wfm_intervals_as_reporting_scripts_read_them,
     the_scenario_gives_the_documented_numbers_by_queue,
     by_agent_a_report_counts_each_agents_own_work,
     by_channel_direction_and_hour,

@@ -1,6 +1,7 @@
 //! CxEngage (Serenova) reporting API for interactions: the single-interaction document, the
 //! list/search envelope `{page, limit, offset, tenantId, total, results}` over those
-//! documents, and a contact's history (a lighter item per interaction).
+//! documents, a contact's history (a lighter item per interaction), and WFM intervals
+//! (`wfm.rs`).
 //!
 //! Interlog's choices where the vendor is silent: errors are `{"code": <status>, "error":
 //! <reason>, "message": <what is wrong>}`; top-level fields that are null or empty are left
@@ -30,3 +31,4 @@ pub mod error;
 pub mod import;
 pub mod render;
 pub mod session;
+pub mod wfm;

@@ -5,7 +5,9 @@
 //! - `GET /contacts/{contactId}/interactions`: a contact's history;
 //! - `GET /interactions/{interactionId}/artifacts` (and `/artifacts/{artifactId}`) and
 //!   `GET /interactions/{interactionId}/notes`: an interaction's recordings, transcript,
-//!   stored binaries and notes (`artifacts.rs`).
+//!   stored binaries and notes (`artifacts.rs`);
+//! - `GET /wfm/intervals/{queue|agent|agent-queue}`: WFM intervals from the report rollups
+//!   (`wfm.rs`).
 //!
 //! Lists are newest first and page-numbered (`page` from 0, `limit` default 10, max 1000, or
 //! 100 for contact history) as the vendor's are. The documents and the error body are
@@ -28,6 +30,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod artifacts;
+mod wfm;
 
 use super::{
     authorize_read, documented, each_parameter, read_interaction, Credential, DialectDoc,
@@ -130,7 +133,8 @@ pub(super) fn routes() -> Router<AppState> {
         .routes(routes!(contact_history))
         .routes(routes!(artifacts::list_artifacts))
         .routes(routes!(artifacts::get_artifact))
-        .routes(routes!(artifacts::list_notes));
+        .routes(routes!(artifacts::list_notes))
+        .routes(routes!(wfm::wfm_intervals));
     documented(&DOC, routes)
 }
 

@@ -134,3 +134,17 @@ fn a_report_sums_buckets_into_intervals_and_renders_them() {
     assert!(csv.starts_with("intervalStart,intervalEnd,queue,answered,serviceLevel\r\n"));
     assert!(csv.contains("2026-11-02T10:00:00+01:00,2026-11-02T11:00:00+01:00,support,1,1.0\r\n"));
 }
+
+#[test]
+fn the_readme_defines_every_metric() {
+    let readme = include_str!("../../../../README.md");
+    for metric in METRICS {
+        let row = format!("| `{}` |", metric.name);
+        let line = (readme.lines().find(|l| l.starts_with(&row)))
+            .unwrap_or_else(|| panic!("README has no row for {}", metric.name));
+        assert!(
+            line.ends_with(&format!("{} |", metric.definition)),
+            "{line}"
+        );
+    }
+}

@@ -31,7 +31,7 @@ pub struct Args {
     /// PT15M, PT30M, PT1H, P1D, P7D or P1M.
     #[arg(long, default_value = "P1D")]
     interval: String,
-    /// Comma-separated: any of queue, agent, channel, direction.
+    /// Comma-separated: any of queue, agent, channel, direction, endReason (not with agent).
     #[arg(long, value_name = "DIMENSIONS")]
     group_by: Option<String>,
     /// The IANA zone intervals follow; default the tenant's timeZone setting.
@@ -49,6 +49,9 @@ pub struct Args {
     /// Only this direction (inbound, outbound, internal).
     #[arg(long)]
     direction: Option<String>,
+    /// Only interactions that ended with this reason (the `ended` metric only).
+    #[arg(long)]
+    end_reason: Option<String>,
     /// Comma-separated metric names. Default: all for csv and json; for the table,
     /// offered, answered, abandoned, serviceLevel, averageSpeedOfAnswer, averageHandleTime.
     #[arg(long, value_name = "NAMES")]
@@ -92,6 +95,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         (Dimension::Agent, args.agent),
         (Dimension::Channel, args.channel),
         (Dimension::Direction, args.direction),
+        (Dimension::EndReason, args.end_reason),
     ];
     let default_metrics = matches!(args.format, Format::Table).then_some(TABLE_METRICS);
     let request = ReportRequest::from_params(ReportParams {
@@ -127,6 +131,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 fn flag(parameter: &str) -> String {
     match parameter {
         "groupBy" => "group-by".into(),
+        "endReason" => "end-reason".into(),
         other => other.to_string(),
     }
 }

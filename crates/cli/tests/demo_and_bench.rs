@@ -86,7 +86,11 @@ fn the_bench_harness_reports_every_endpoint_on_both_backends() {
     );
     for run in runs {
         let rows = run["endpoints"].as_array().unwrap();
-        assert_eq!(rows.len(), 11 * 2, "ten endpoints and single-event ingest");
+        assert_eq!(
+            rows.len(),
+            11 * 2 + 2,
+            "ten endpoints and single-event ingest at each connection count, two reports at one"
+        );
         assert_eq!(run["longInteraction"][0]["n"], json!(100));
         assert!(rows.iter().all(|r| r["errors"] == json!(0)), "{rows:?}");
         assert!(run["ingest"]["events"].as_u64().unwrap() > 1000);

@@ -266,10 +266,10 @@ async fn csv_on_request(backend: Backend) {
         .unwrap()
         .starts_with("text/csv"));
     let csv = response.text().await.unwrap();
+    // No row for "no queue": nothing there was offered or answered.
     assert_eq!(
         csv,
         "intervalStart,intervalEnd,queue,offered,serviceLevel\r\n\
-         2026-11-02T00:00:00Z,2026-11-03T00:00:00Z,,0,\r\n\
          2026-11-02T00:00:00Z,2026-11-03T00:00:00Z,sales,1,0.0\r\n\
          2026-11-02T00:00:00Z,2026-11-03T00:00:00Z,support,4,0.5\r\n"
     );
@@ -381,7 +381,56 @@ async fn cxengage_wfm_intervals_as_reporting_scripts_read_them(backend: Backend)
     );
 }
 
+async fn by_end_reason_a_report_counts_ends(backend: Backend) {
+    let app = scenario(backend).await;
+    let reasons = report(&app, "acme", &format!("{DAY}&groupBy=endReason")).await;
+    assert_eq!(
+        reasons["metrics"],
+        json!(["ended"]),
+        "only ended is kept per end reason"
+    );
+    let rows = by(&reasons, "endReason");
+    let ended: Vec<(&str, i64)> = (rows.iter())
+        .map(|(reason, row)| (reason.as_str(), row["ended"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        ended,
+        [
+            ("", 2),
+            ("agent-disconnect", 2),
+            ("customer-disconnect", 1),
+            ("self-service", 1)
+        ]
+    );
+    let support = report(
+        &app,
+        "acme",
+        &format!("{DAY}&endReason=agent-disconnect&groupBy=queue"),
+    )
+    .await;
+    let rows = by(&support, "queue");
+    assert_eq!(
+        rows.len(),
+        2,
+        "call-d ended in support, call-f in no queue: {support}"
+    );
+    let token = app.token("acme");
+    for query in [
+        "groupBy=agent,endReason",
+        "groupBy=endReason&metrics=offered",
+    ] {
+        let path = format!("/api/v1/tenants/acme/reports/intervals?{DAY}&{query}");
+        let body = error_body(app.get(&path, Some(&token)).await, 400, "invalid_parameter").await;
+        assert!(
+            body["message"].as_str().unwrap().contains("endReason")
+                || body["message"].as_str().unwrap().contains("end reason"),
+            "{body}"
+        );
+    }
+}
+
 on_every_backend!(
+    by_end_reason_a_report_counts_ends,
     cxengage_wfm_intervals_as_reporting_scripts_read_them,
     the_scenario_gives_the_documented_numbers_by_queue,
     by_agent_a_report_counts_each_agents_own_work,

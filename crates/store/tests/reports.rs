@@ -60,13 +60,12 @@ fn expected(request: &ReportRequest, records: &[Interaction], thresholds: Thresh
     for record in records {
         let contribution = Contribution::of(record, thresholds);
         for (cell, counts) in contribution.cells() {
-            let per_agent = !cell.agent.is_empty();
             let kept = (scan.filters.iter()).all(|(d, value)| d.of(cell) == value);
-            if per_agent == scan.agents && kept {
+            if cell.rollup() == scan.rollup && kept {
                 rows.push(RollupRow {
                     bucket_ms: cell.bucket_ms,
                     group: scan.group.iter().map(|d| d.of(cell).to_string()).collect(),
-                    counts: *counts,
+                    counts: counts.only(&scan.measures),
                 });
             }
         }
@@ -89,10 +88,11 @@ fn requests() -> Vec<ReportRequest> {
         (Granularity::Week, "America/New_York"),
         (Granularity::Month, "UTC"),
     ];
-    let groupings: [Grouping; 5] = [
+    let groupings: [Grouping; 6] = [
         (&[], &[]),
         (&[Dimension::Queue], &[]),
         (&[Dimension::Agent], &[]),
+        (&[Dimension::EndReason, Dimension::Channel], &[]),
         (&[Dimension::Channel, Dimension::Direction], &[]),
         (&[Dimension::Queue], &[(Dimension::Channel, "voice")]),
     ];
@@ -114,7 +114,7 @@ fn requests() -> Vec<ReportRequest> {
                 filters,
                 metrics: Vec::new(),
             };
-            request.metrics = ReportRequest::default_metrics(request.per_agent());
+            request.metrics = ReportRequest::default_metrics(request.rollup());
             requests.push(request);
         }
     }
@@ -141,7 +141,7 @@ async fn compare(store: &dyn Store, records: &[Interaction], thresholds: Thresho
 /// The whole period's totals, from a report by month.
 async fn totals(store: &dyn Store) -> BTreeMap<&'static str, i64> {
     let tenant = TenantId::parse("acme").unwrap();
-    let request = &requests()[requests().len() - 5];
+    let request = &requests()[requests().len() - 6];
     let rows = store.rollups(&tenant, &request.scan()).await.unwrap();
     let mut sums = BTreeMap::new();
     for row in request.assemble(rows).rows {

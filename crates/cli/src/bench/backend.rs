@@ -177,8 +177,9 @@ async fn measure_endpoints(
 ) -> Vec<Figure> {
     let duration = Duration::from_millis(args.duration_ms);
     let mut figures = Vec::new();
-    for (endpoint, pick) in endpoints(base, args.interactions, days) {
-        for &c in &args.connections {
+    for (endpoint, alone, pick) in endpoints(base, args.interactions, days) {
+        let connections = if alone { &[1][..] } else { &args.connections };
+        for &c in connections {
             figures.push(measure(client, token, endpoint, c, duration, pick.clone()).await);
         }
     }

@@ -44,7 +44,12 @@ impl Target {
 
     /// One day of the workload, as RFC 3339 bounds.
     fn day(&self, rng: &mut Rng) -> (String, String) {
-        let from = START_MS + rng.below(u64::from(self.days)) as i64 * DAY_MS;
+        self.day_at(rng.below(u64::from(self.days)) as i64)
+    }
+
+    /// The `n`th day from the workload's first, as RFC 3339 bounds.
+    fn day_at(&self, n: i64) -> (String, String) {
+        let from = START_MS + n * DAY_MS;
         let t = |ms: i64| {
             chrono::DateTime::from_timestamp_millis(ms)
                 .unwrap_or_default()
@@ -69,6 +74,9 @@ impl Target {
 struct Endpoint {
     /// The name in the tables and the JSON (`endpoint`); the floor's ends with "(floor)".
     name: &'static str,
+    /// Measured at one connection only (a supervisor's page, whose answers are large),
+    /// rather than at each `--connections`.
+    alone: bool,
     headers: Headers,
     url: fn(&Target, &mut Rng) -> String,
 }
@@ -77,16 +85,19 @@ struct Endpoint {
 const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         name: "GET /healthz (floor)",
+        alone: false,
         headers: &[],
         url: |t, _| format!("{}/healthz", t.base),
     },
     Endpoint {
         name: "native: get by id",
+        alone: false,
         headers: &[],
         url: |t, r| format!("{}/interactions/{}", t.api, t.id(r)),
     },
     Endpoint {
         name: "cxengage: get by id",
+        alone: false,
         headers: &[],
         url: |t, r| {
             let b = &t.base;
@@ -98,11 +109,13 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         name: "genesys-ucs: get by id",
+        alone: false,
         headers: &[],
         url: |t, r| format!("{}/compat/genesys-ucs/interactions/{}", t.base, t.id(r)),
     },
     Endpoint {
         name: "x-platform: summary by id",
+        alone: false,
         headers: &[("tenant-id", TENANT)],
         url: |t, r| {
             let b = &t.base;
@@ -112,6 +125,7 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         name: "native: 100 in a 1-day window",
+        alone: false,
         headers: &[],
         url: |t, r| {
             let (from, to) = t.day(r);
@@ -120,6 +134,7 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         name: "talkdesk: 100 in a 1-day window",
+        alone: false,
         headers: &[],
         url: |t, r| {
             let (from, to) = t.day(r);
@@ -129,11 +144,13 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         name: "native: customer history",
+        alone: false,
         headers: &[],
         url: |t, r| format!("{}/customers/cust-{:06}/interactions", t.api, t.customer(r)),
     },
     Endpoint {
         name: "vonage: agent latest (v2)",
+        alone: false,
         headers: &[("accept", "application/json;version=2")],
         url: |t, r| {
             let b = &t.base;
@@ -145,14 +162,52 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         name: "native: full-text search",
+        alone: false,
         headers: &[],
         url: |t, _| format!("{}/interactions?q=charged%20twice&limit=20", t.api),
     },
+    Endpoint {
+        name: "report: 30 days by day and queue",
+        alone: true,
+        headers: &[],
+        // New York's days begin at 05:00 or 04:00 UTC, so they are read from hour rows: the
+        // harder case (a UTC day is one day row).
+        url: |t, _| {
+            let (from, _) = t.day_at(0);
+            let (to, _) = t.day_at(30);
+            let zone = "timezone=America/New_York";
+            let metrics = "metrics=offered,answered,abandoned,serviceLevel,averageSpeedOfAnswer,averageHandleTime";
+            format!(
+                "{}/reports/intervals?from={from}&to={to}&groupBy=queue&{zone}&{metrics}",
+                t.api
+            )
+        },
+    },
+    Endpoint {
+        name: "report: 1 day by 15 minutes and agent",
+        alone: true,
+        headers: &[],
+        url: |t, r| {
+            let (from, to) = t.day(r);
+            // What a WFM system takes per agent and quarter hour.
+            let by = "interval=PT15M&groupBy=agent";
+            let metrics = "metrics=answered,handled,averageHandleTime,averageSpeedOfAnswer,afterContactWorkTime";
+            format!(
+                "{}/reports/intervals?from={from}&to={to}&{by}&{metrics}",
+                t.api
+            )
+        },
+    },
 ];
 
-/// The measured endpoints, each with how it picks its next URL (and its headers), over a
-/// server at `base` loaded with `interactions` over `days`.
-pub(super) fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'static str, Pick)> {
+/// The measured endpoints, each with whether it is measured at one connection only and how
+/// it picks its next URL (and its headers), over a server at `base` loaded with
+/// `interactions` over `days`.
+pub(super) fn endpoints(
+    base: &str,
+    interactions: u64,
+    days: u32,
+) -> Vec<(&'static str, bool, Pick)> {
     let target = Arc::new(Target::new(base, interactions, days));
     ENDPOINTS
         .iter()
@@ -163,7 +218,7 @@ pub(super) fn endpoints(base: &str, interactions: u64, days: u32) -> Vec<(&'stat
                 headers,
                 body: None,
             });
-            (endpoint.name, pick)
+            (endpoint.name, endpoint.alone, pick)
         })
         .collect()
 }

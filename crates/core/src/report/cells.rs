@@ -15,7 +15,8 @@
 //! - per segment started by a transfer or add-participant: `transfers` or `consults`, at
 //!   its start;
 //! - `ended`, and `ivrOnly` for an inbound interaction that never reached a queue or an
-//!   agent: at the end.
+//!   agent: at the end; `ended` also in the end reasons' rollup, by the interaction's
+//!   `endReason` ("" without one).
 //!
 //! The queue of a fact is its queue entry's, an allocation's own queue, or else the queue the
 //! interaction was last in at that moment ("" before any; for a transfer or consult, the
@@ -104,6 +105,15 @@ impl Counts {
         self.0[measure as usize] += value;
     }
 
+    /// These counts with every measure but `measures` zeroed.
+    pub fn only(&self, measures: &[Measure]) -> Counts {
+        let mut only = Counts::default();
+        for m in measures {
+            only.0[*m as usize] = self.0[*m as usize];
+        }
+        only
+    }
+
     pub fn is_zero(&self) -> bool {
         self.0.iter().all(|v| *v == 0)
     }
@@ -122,7 +132,8 @@ impl SubAssign<&Counts> for Counts {
 }
 
 /// A rollup row's key below the tenant: a bucket start and the dimensions. `agent` is "" in
-/// the totals, and each dimension is "" where the record has none.
+/// the totals, and each dimension is "" where the record has none. `end_reason` is set only
+/// in the end reasons' rollup (to "" for an end without a reason).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Cell {
     pub bucket_ms: i64,
@@ -130,6 +141,27 @@ pub struct Cell {
     pub queue: String,
     pub channel: String,
     pub direction: String,
+    pub end_reason: Option<String>,
+}
+
+/// The rollups: every fact (the totals), each agent's own work, and interactions' ends by
+/// reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rollup {
+    Totals,
+    Agents,
+    EndReasons,
+}
+
+impl Cell {
+    /// The rollup this cell is a row of.
+    pub fn rollup(&self) -> Rollup {
+        match (&self.end_reason, self.agent.is_empty()) {
+            (Some(_), _) => Rollup::EndReasons,
+            (None, true) => Rollup::Totals,
+            (None, false) => Rollup::Agents,
+        }
+    }
 }
 
 /// The thresholds a contribution is computed with (the tenant's settings when its record was
@@ -161,7 +193,15 @@ pub struct Contribution(BTreeMap<Cell, Counts>);
 
 /// A contribution as stored beside its record: the quarter-hour index of each cell, its
 /// dimensions, and its non-zero measures as (index, value).
-type Stored = Vec<(i64, String, String, String, String, Vec<(usize, i64)>)>;
+type Stored = Vec<(
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Vec<(usize, i64)>,
+)>;
 
 impl Contribution {
     /// The record's contribution.
@@ -209,9 +249,12 @@ impl Contribution {
                     queue,
                     channel,
                     direction,
+                    end_reason,
                     ..
                 } = cell.clone();
-                (quarter, agent, queue, channel, direction, values)
+                (
+                    quarter, agent, queue, channel, direction, end_reason, values,
+                )
             })
             .collect();
         serde_json::to_string(&stored).expect("a contribution serializes")
@@ -221,7 +264,7 @@ impl Contribution {
     pub fn decode(text: &str) -> Result<Self, String> {
         let stored: Stored = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let mut cells = BTreeMap::new();
-        for (quarter, agent, queue, channel, direction, values) in stored {
+        for (quarter, agent, queue, channel, direction, end_reason, values) in stored {
             let mut counts = Counts::default();
             for (i, v) in values {
                 *counts.0.get_mut(i).ok_or("measure index out of range")? = v;
@@ -233,6 +276,7 @@ impl Contribution {
                 queue,
                 channel,
                 direction,
+                end_reason,
             };
             cells.insert(cell, counts);
         }
@@ -259,12 +303,25 @@ impl<'a> Facts<'a> {
     }
 
     fn add(&mut self, at: Timestamp, agent: &str, queue: &str, measure: Measure, value: i64) {
+        self.add_to(at, agent, queue, None, measure, value);
+    }
+
+    fn add_to(
+        &mut self,
+        at: Timestamp,
+        agent: &str,
+        queue: &str,
+        end_reason: Option<&str>,
+        measure: Measure,
+        value: i64,
+    ) {
         let cell = Cell {
             bucket_ms: at.millis().div_euclid(BUCKET_MS) * BUCKET_MS,
             agent: agent.to_string(),
             queue: queue.to_string(),
             channel: self.channel.clone(),
             direction: self.direction.clone(),
+            end_reason: end_reason.map(str::to_string),
         };
         self.cells.entry(cell).or_default().add(measure, value);
     }
@@ -311,6 +368,8 @@ impl<'a> Facts<'a> {
         if let Some(end) = end {
             let queue = self.queue_at(end);
             self.add(end, "", queue, Measure::Ended, 1);
+            let reason = Some(record.end_reason.as_deref().unwrap_or(""));
+            self.add_to(end, "", queue, reason, Measure::Ended, 1);
             let unrouted = record.queues.is_empty() && record.agents.is_empty();
             if unrouted && record.direction == Some(Direction::Inbound) {
                 self.add(end, "", queue, Measure::IvrOnly, 1);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::cells::{Counts, Measure};
+use super::cells::{Counts, Measure, Rollup};
 use crate::time::Seconds;
 
 /// How a metric is computed from an interval's measures.
@@ -63,6 +63,27 @@ impl Metric {
         }
     }
 
+    /// The measures it is computed from.
+    pub fn measures(&self) -> Vec<Measure> {
+        match self.formula {
+            Formula::Count(m) | Formula::Time(m) => vec![m],
+            Formula::Difference(a, b) | Formula::Average(a, b) => vec![a, b],
+            Formula::Ratio(over, under) => std::iter::once(over)
+                .chain(under.iter().map(|(m, _)| *m))
+                .collect(),
+        }
+    }
+
+    /// Whether the rollup keeps it: the totals keep every metric, the agents' rollup those
+    /// `per_agent`, the end reasons' rollup `ended` alone.
+    pub fn kept_in(&self, rollup: Rollup) -> bool {
+        match rollup {
+            Rollup::Totals => true,
+            Rollup::Agents => self.per_agent,
+            Rollup::EndReasons => matches!(self.formula, Formula::Count(Measure::Ended)),
+        }
+    }
+
     /// The metric named `name`.
     pub fn named(name: &str) -> Option<&'static Metric> {
         METRICS.iter().find(|m| m.name == name)
@@ -109,7 +130,7 @@ pub const METRICS: &[Metric] = &[
     metric("averageIvrTime", false, Average(IvrMs, IvrCount), "ivrTime / interactions whose IVR stage ended."),
     metric("ivrOnly", false, Count(IvrOnly), "Inbound interactions that ended without a queue entry or an agent (self-service), at the end."),
     metric("started", false, Count(Started), "Interactions that started."),
-    metric("ended", false, Count(Ended), "Interactions that ended."),
+    metric("ended", false, Count(Ended), "Interactions that ended; grouped by endReason, by the reason their interaction-ended event gave."),
     metric("handled", true, Count(Handled), "Agent allocations that ended (deallocation)."),
     metric("handleTime", true, Time(HandleMs), "Sum of the allocations' handleTime (allocation to deallocation), at the deallocation."),
     metric("averageHandleTime", true, Average(HandleMs, Handled), "handleTime / handled."),

@@ -18,7 +18,7 @@ mod metrics;
 mod render;
 mod request;
 
-pub use cells::{Cell, Contribution, Counts, Measure, Thresholds, BUCKET_MS, MEASURES};
+pub use cells::{Cell, Contribution, Counts, Measure, Rollup, Thresholds, BUCKET_MS, MEASURES};
 pub use intervals::{Block, Granularity, Level, Plan, PlanError, MAX_INTERVALS, MAX_RANGE_DAYS};
 pub use metrics::{Metric, Value, METRICS};
 pub use render::Rendered;
@@ -33,20 +33,24 @@ pub enum Dimension {
     Agent,
     Channel,
     Direction,
+    EndReason,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 4] = [
+    pub const ALL: [Dimension; 5] = [
         Dimension::Queue,
         Dimension::Agent,
         Dimension::Channel,
         Dimension::Direction,
+        Dimension::EndReason,
     ];
 
     pub fn parse(raw: &str) -> Result<Self, String> {
         (Self::ALL.into_iter())
             .find(|d| d.as_str() == raw)
-            .ok_or_else(|| format!("{raw:?} is not one of queue, agent, channel, direction"))
+            .ok_or_else(|| {
+                format!("{raw:?} is not one of queue, agent, channel, direction, endReason")
+            })
     }
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +59,7 @@ impl Dimension {
             Dimension::Agent => "agent",
             Dimension::Channel => "channel",
             Dimension::Direction => "direction",
+            Dimension::EndReason => "endReason",
         }
     }
 
@@ -65,21 +70,25 @@ impl Dimension {
             Dimension::Agent => &cell.agent,
             Dimension::Channel => &cell.channel,
             Dimension::Direction => &cell.direction,
+            Dimension::EndReason => cell.end_reason.as_deref().unwrap_or(""),
         }
     }
 }
 
-/// Rows a report reads: from the agents' rollups when it groups or filters by agent, else
-/// from the totals; only the blocks' buckets; only rows matching every filter; summed over
-/// the dimensions it does not group by.
+/// Rows a report reads: from the agents' rollup when it groups or filters by agent, the end
+/// reasons' by end reason, else the totals; only the blocks' buckets; only rows matching
+/// every filter; summed over the dimensions it does not group by.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RollupScan {
-    pub agents: bool,
+    pub rollup: Rollup,
     pub blocks: Vec<Block>,
     /// (dimension, value) pairs every row must match.
     pub filters: Vec<(Dimension, String)>,
     /// The dimensions rows are kept apart by, in the order [`RollupRow::group`] gives them.
     pub group: Vec<Dimension>,
+    /// The measures the report's metrics need, in column order; the rows' other measures
+    /// are left at zero.
+    pub measures: Vec<Measure>,
 }
 
 /// One row of a scan: a bucket, the values of the scan's group dimensions, the sums.
@@ -100,32 +109,44 @@ pub struct ReportRequest {
 }
 
 impl ReportRequest {
-    /// Whether the report reads the agents' rollups.
-    pub fn per_agent(&self) -> bool {
-        let agent = |d: &Dimension| *d == Dimension::Agent;
-        self.group.iter().any(agent) || self.filters.iter().any(|(d, _)| agent(d))
+    /// The rollup the report reads: the agents' when it groups or filters by agent, the end
+    /// reasons' by end reason, else the totals. (A request never names both.)
+    pub fn rollup(&self) -> Rollup {
+        let names = |dimension: Dimension| {
+            self.group.contains(&dimension) || self.filters.iter().any(|(d, _)| *d == dimension)
+        };
+        if names(Dimension::Agent) {
+            Rollup::Agents
+        } else if names(Dimension::EndReason) {
+            Rollup::EndReasons
+        } else {
+            Rollup::Totals
+        }
     }
 
-    /// The metrics a report serves when it names none: all, or those kept per agent.
-    pub fn default_metrics(per_agent: bool) -> Vec<&'static Metric> {
-        (METRICS.iter())
-            .filter(|m| m.per_agent || !per_agent)
-            .collect()
+    /// The metrics a report serves when it names none: those its rollup keeps.
+    pub fn default_metrics(rollup: Rollup) -> Vec<&'static Metric> {
+        METRICS.iter().filter(|m| m.kept_in(rollup)).collect()
     }
 
     pub fn scan(&self) -> RollupScan {
+        let needed: Vec<Measure> = self.metrics.iter().flat_map(|m| m.measures()).collect();
+        let measures = (Measure::ALL.iter().copied())
+            .filter(|m| needed.contains(m))
+            .collect();
         RollupScan {
-            agents: self.per_agent(),
+            rollup: self.rollup(),
             blocks: self.plan.blocks(),
             filters: self.filters.clone(),
             group: self.group.clone(),
+            measures,
         }
     }
 
     /// The report from a scan's rows: each row summed into the interval holding its bucket.
     /// Without grouping every interval has a row (zeros where nothing happened); with
-    /// grouping, an interval has a row per group that had something (rows a correction
-    /// brought back to zero are left out).
+    /// grouping, an interval has a row per group with something in the scanned measures
+    /// (rows a correction brought back to zero are left out).
     pub fn assemble(&self, rows: Vec<RollupRow>) -> Report {
         let mut sums: BTreeMap<(usize, Vec<String>), Counts> = BTreeMap::new();
         if self.group.is_empty() {

@@ -1,7 +1,7 @@
 //! A report request from its parameters as given (the native route's query string, the
 //! CLI's flags), with errors that name the parameter.
 
-use super::{Dimension, Granularity, Metric, Plan, PlanError, ReportRequest, METRICS};
+use super::{Dimension, Granularity, Metric, Plan, PlanError, ReportRequest, Rollup, METRICS};
 use crate::settings::TimeZone;
 use crate::time::Timestamp;
 
@@ -62,10 +62,19 @@ impl ReportRequest {
             filters: params.filters,
             metrics: Vec::new(),
         };
-        let per_agent = request.per_agent();
+        let names = |dimension: Dimension| {
+            let filters = &request.filters;
+            request.group.contains(&dimension) || filters.iter().any(|(d, _)| *d == dimension)
+        };
+        if names(Dimension::Agent) && names(Dimension::EndReason) {
+            let message = "cannot combine agent and endReason: an end belongs to the \
+                           interaction, not to an agent";
+            return Err(wrong("groupBy", message));
+        }
+        let rollup = request.rollup();
         request.metrics = match params.metrics {
-            Some(raw) => parse_metrics(raw, per_agent).map_err(|e| wrong("metrics", e))?,
-            None => ReportRequest::default_metrics(per_agent),
+            Some(raw) => parse_metrics(raw, rollup).map_err(|e| wrong("metrics", e))?,
+            None => ReportRequest::default_metrics(rollup),
         };
         Ok(request)
     }
@@ -84,19 +93,22 @@ fn parse_group(raw: &str) -> Result<Vec<Dimension>, String> {
     Ok(group)
 }
 
-/// `offered,serviceLevel`: known metrics, each once, kept per agent if the report is.
-fn parse_metrics(raw: &str, per_agent: bool) -> Result<Vec<&'static Metric>, String> {
+/// `offered,serviceLevel`: known metrics, each once, kept in the report's rollup.
+fn parse_metrics(raw: &str, rollup: Rollup) -> Result<Vec<&'static Metric>, String> {
     let mut metrics: Vec<&'static Metric> = Vec::new();
     for name in raw.split(',').map(str::trim) {
         let metric = Metric::named(name).ok_or_else(|| {
             let known: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
             format!("{name:?} is not a metric; known: {}", known.join(", "))
         })?;
-        if per_agent && !metric.per_agent {
-            return Err(format!(
-                "{name} is not kept per agent (a report grouped or filtered by agent has only \
-                 the agents' own work)"
-            ));
+        if !metric.kept_in(rollup) {
+            return Err(match rollup {
+                Rollup::Agents => format!(
+                    "{name} is not kept per agent (a report grouped or filtered by agent has \
+                     only the agents' own work)"
+                ),
+                _ => format!("{name} is not kept per end reason (only ended is)"),
+            });
         }
         if metrics.iter().any(|m| m.name == name) {
             return Err(format!("names {name} twice"));

@@ -17,7 +17,7 @@
 //!   no offers an agent declined), so it equals `answeredCallCount`; `abandonedCallCount`
 //!   and `serviceLevel` are the queue's only.
 
-use interlog_core::report::{Dimension, Metric, Report, ReportRequest, ReportRow};
+use interlog_core::report::{Dimension, Metric, Report, ReportRequest, ReportRow, Rollup};
 use interlog_core::TenantId;
 use serde_json::{json, Value};
 
@@ -64,7 +64,7 @@ pub fn results(
     report: &Report,
     include_nulls: bool,
 ) -> Vec<Value> {
-    let per_agent = request.per_agent();
+    let per_agent = request.rollup() == Rollup::Agents;
     let fields = if per_agent {
         AGENT_FIELDS
     } else {
@@ -96,7 +96,7 @@ fn result(
                 pairs.extend([("queueId", json!(value)), ("queueName", json!(value))])
             }
             Dimension::Agent => pairs.push(("agentId", json!(value))),
-            Dimension::Channel | Dimension::Direction => {}
+            Dimension::Channel | Dimension::Direction | Dimension::EndReason => {}
         }
     }
     for (field, metric) in fields {

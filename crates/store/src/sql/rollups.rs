@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use interlog_core::report::{
-    Block, Cell, Counts, Dimension, Level, Measure, RollupRow, RollupScan, Thresholds, MEASURES,
+    Block, Cell, Counts, Dimension, Level, Measure, Rollup, RollupRow, RollupScan, Thresholds,
+    MEASURES,
 };
 use interlog_core::settings::TenantSettings;
 use interlog_core::{InteractionId, TenantId};
@@ -45,42 +46,27 @@ pub(super) async fn write(
     tenant: &TenantId,
     deltas: BTreeMap<Cell, Counts>,
 ) -> Result<(), StoreError> {
-    let mut levels: BTreeMap<(bool, Level, Cell), Counts> = BTreeMap::new();
+    let mut levels: BTreeMap<(Rollup, Level, Cell), Counts> = BTreeMap::new();
     for (cell, counts) in deltas.into_iter().filter(|(_, c)| !c.is_zero()) {
         for level in [Level::Quarter, Level::Hour, Level::Day] {
             let width = level.width_ms();
             let bucket_ms = cell.bucket_ms.div_euclid(width) * width;
-            let key = (
-                !cell.agent.is_empty(),
-                level,
-                Cell {
-                    bucket_ms,
-                    ..cell.clone()
-                },
-            );
-            *levels.entry(key).or_default() += &counts;
+            let cell = Cell {
+                bucket_ms,
+                ..cell.clone()
+            };
+            *levels.entry((cell.rollup(), level, cell)).or_default() += &counts;
         }
     }
-    let (mut totals, mut agents) = (Vec::new(), Vec::new());
-    for ((per_agent, level, cell), counts) in levels {
-        let mut row = vec![
-            text(tenant.as_str()),
-            Param::Int(level.code()),
-            Param::Int(cell.bucket_ms),
-        ];
-        if per_agent {
-            row.push(text(cell.agent));
-        }
-        row.extend([text(cell.queue), text(cell.channel), text(cell.direction)]);
+    let mut rows: BTreeMap<Rollup, Vec<Vec<Param>>> = BTreeMap::new();
+    for ((rollup, level, cell), counts) in levels {
+        let mut row = vec![text(tenant.as_str())];
+        row.extend(keys(rollup).iter().map(|key| key_value(key, level, &cell)));
         row.extend(counts.0.iter().map(|v| Param::Int(*v)));
-        if per_agent {
-            agents.push(row)
-        } else {
-            totals.push(row)
-        }
+        rows.entry(rollup).or_default().push(row);
     }
-    for (table, rows) in [("report_totals", totals), ("report_agents", agents)] {
-        let (head, row, tail) = upsert_sql(table);
+    for (rollup, rows) in rows {
+        let (head, row, tail) = upsert_sql(rollup);
         for sql in values_statements(backend, &head, &row, rows, &tail) {
             sql.query().execute(&mut **tx).await?;
         }
@@ -88,25 +74,54 @@ pub(super) async fn write(
     Ok(())
 }
 
-/// The key columns of a rollup table, after the tenant.
-fn keys(table: &str) -> &'static [&'static str] {
-    if table == "report_agents" {
-        &[
+/// A rollup's table.
+fn table(rollup: Rollup) -> &'static str {
+    match rollup {
+        Rollup::Totals => "report_totals",
+        Rollup::Agents => "report_agents",
+        Rollup::EndReasons => "report_end_reasons",
+    }
+}
+
+/// The key columns of a rollup's table, after the tenant.
+fn keys(rollup: Rollup) -> &'static [&'static str] {
+    match rollup {
+        Rollup::Totals => &["level", "bucket_ms", "queue_id", "channel", "direction"],
+        Rollup::Agents => &[
             "level",
             "bucket_ms",
             "agent_id",
             "queue_id",
             "channel",
             "direction",
-        ]
-    } else {
-        &["level", "bucket_ms", "queue_id", "channel", "direction"]
+        ],
+        Rollup::EndReasons => &[
+            "level",
+            "bucket_ms",
+            "queue_id",
+            "channel",
+            "direction",
+            "end_reason",
+        ],
     }
 }
 
-/// The head, row pattern and tail of the upsert that adds rows to `table`.
-fn upsert_sql(table: &str) -> (String, String, String) {
-    let keys = keys(table);
+/// A key column's value for a cell at a level.
+fn key_value(key: &str, level: Level, cell: &Cell) -> Param {
+    match key {
+        "level" => Param::Int(level.code()),
+        "bucket_ms" => Param::Int(cell.bucket_ms),
+        "agent_id" => text(cell.agent.as_str()),
+        "queue_id" => text(cell.queue.as_str()),
+        "channel" => text(cell.channel.as_str()),
+        "direction" => text(cell.direction.as_str()),
+        _ => text(cell.end_reason.as_deref().unwrap_or("")),
+    }
+}
+
+/// The head, row pattern and tail of the upsert that adds rows to a rollup's table.
+fn upsert_sql(rollup: Rollup) -> (String, String, String) {
+    let (table, keys) = (table(rollup), keys(rollup));
     let columns: Vec<&str> = Measure::ALL.iter().map(|m| m.column()).collect();
     let head = format!(
         "INSERT INTO {table} (tenant_id, {}, {})",
@@ -132,6 +147,7 @@ fn column(dimension: Dimension) -> &'static str {
         Dimension::Agent => "agent_id",
         Dimension::Channel => "channel",
         Dimension::Direction => "direction",
+        Dimension::EndReason => "end_reason",
     }
 }
 
@@ -142,15 +158,14 @@ pub(super) fn block_sql(
     scan: &RollupScan,
     block: &Block,
 ) -> Sql {
-    let table = if scan.agents {
-        "report_agents"
-    } else {
-        "report_totals"
-    };
+    let table = table(scan.rollup);
     let group: Vec<&str> = scan.group.iter().map(|d| column(*d)).collect();
-    let sums: Vec<String> = (Measure::ALL.iter())
+    let mut sums: Vec<String> = (scan.measures.iter())
         .map(|m| format!("CAST(SUM({}) AS BIGINT)", m.column()))
         .collect();
+    if sums.is_empty() {
+        sums.push("COUNT(*)".into()); // no measure wanted: the groups alone
+    }
     let selected = [&["bucket_ms"][..], &group].concat().join(", ");
     let mut sql = Sql::new(
         backend,
@@ -191,8 +206,8 @@ impl Reports for SqlStore {
                     group.push(row.try_get::<String, _>(1 + i)?);
                 }
                 let mut counts = Counts::default();
-                for (i, value) in counts.0.iter_mut().enumerate() {
-                    *value = row.try_get::<i64, _>(1 + group.len() + i)?;
+                for (i, measure) in scan.measures.iter().enumerate() {
+                    counts.add(*measure, row.try_get::<i64, _>(1 + group.len() + i)?);
                 }
                 rows.push(RollupRow {
                     bucket_ms: row.try_get(0)?,
@@ -226,7 +241,8 @@ impl SqlStore {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<u64, StoreError> {
         let mut tx = self.writer.begin().await?;
-        for table in ["report_totals", "report_agents"] {
+        for rollup in [Rollup::Totals, Rollup::Agents, Rollup::EndReasons] {
+            let table = table(rollup);
             sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
                 .bind(tenant.as_str())
                 .execute(&mut *tx)

@@ -79,7 +79,7 @@ pub(super) async fn wfm_intervals(
         filters: Vec::new(),
         metrics: Vec::new(),
     };
-    request.metrics = ReportRequest::default_metrics(request.per_agent());
+    request.metrics = ReportRequest::default_metrics(request.rollup());
     let rows = state.store.rollups(&tenant, &request.scan()).await?;
     let report = request.assemble(rows);
     let results = wfm::results(&tenant, &request, &report, include_nulls);

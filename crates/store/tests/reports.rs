@@ -61,7 +61,9 @@ fn expected(request: &ReportRequest, records: &[Interaction], thresholds: Thresh
         let contribution = Contribution::of(record, thresholds);
         for (cell, counts) in contribution.cells() {
             let kept = (scan.filters.iter()).all(|(d, value)| d.of(cell) == value);
-            if cell.rollup() == scan.rollup && kept {
+            // The agents' rollup by agent and queue sums the channels and directions that
+            // such a scan neither groups nor filters by.
+            if cell.rollup() == scan.rollup.source() && kept {
                 rows.push(RollupRow {
                     bucket_ms: cell.bucket_ms,
                     group: scan.group.iter().map(|d| d.of(cell).to_string()).collect(),

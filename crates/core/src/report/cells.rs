@@ -144,13 +144,55 @@ pub struct Cell {
     pub end_reason: Option<String>,
 }
 
-/// The rollups: every fact (the totals), each agent's own work, and interactions' ends by
-/// reason.
+/// The rollups: every fact (the totals), each agent's own work (and the same by agent and
+/// queue alone, which most agent reports read: a third of the rows), and interactions' ends
+/// by reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rollup {
     Totals,
     Agents,
+    AgentQueues,
     EndReasons,
+}
+
+impl Rollup {
+    pub const ALL: [Rollup; 4] = [
+        Rollup::Totals,
+        Rollup::Agents,
+        Rollup::AgentQueues,
+        Rollup::EndReasons,
+    ];
+
+    /// The rollup whose cells this one sums (the agents' for `AgentQueues`).
+    pub fn source(self) -> Rollup {
+        match self {
+            Rollup::AgentQueues => Rollup::Agents,
+            other => other,
+        }
+    }
+
+    /// The measures it keeps: all in the totals; in the agents' rollups, those of an
+    /// agent's own work; in the end reasons', `ended`.
+    pub fn measures(self) -> &'static [Measure] {
+        use Measure::*;
+        match self.source() {
+            Rollup::EndReasons => &[Ended],
+            Rollup::Agents => &[
+                Answered,
+                AnsweredInSla,
+                AnswerMs,
+                Handled,
+                HandleMs,
+                TalkMs,
+                HoldMs,
+                Holds,
+                AcwMs,
+                Transfers,
+                Consults,
+            ],
+            _ => Measure::ALL,
+        }
+    }
 }
 
 impl Cell {

@@ -74,14 +74,10 @@ impl Metric {
         }
     }
 
-    /// Whether the rollup keeps it: the totals keep every metric, the agents' rollup those
-    /// `per_agent`, the end reasons' rollup `ended` alone.
+    /// Whether the rollup keeps every measure it is computed from.
     pub fn kept_in(&self, rollup: Rollup) -> bool {
-        match rollup {
-            Rollup::Totals => true,
-            Rollup::Agents => self.per_agent,
-            Rollup::EndReasons => matches!(self.formula, Formula::Count(Measure::Ended)),
-        }
+        let kept = rollup.measures();
+        self.measures().iter().all(|m| kept.contains(m))
     }
 
     /// The metric named `name`.

@@ -109,14 +109,19 @@ pub struct ReportRequest {
 }
 
 impl ReportRequest {
-    /// The rollup the report reads: the agents' when it groups or filters by agent, the end
-    /// reasons' by end reason, else the totals. (A request never names both.)
+    /// The rollup the report reads: the agents' when it groups or filters by agent (by
+    /// agent and queue alone unless it names a channel or direction), the end reasons' by
+    /// end reason, else the totals. (A request never names both agent and end reason.)
     pub fn rollup(&self) -> Rollup {
         let names = |dimension: Dimension| {
             self.group.contains(&dimension) || self.filters.iter().any(|(d, _)| *d == dimension)
         };
         if names(Dimension::Agent) {
-            Rollup::Agents
+            if names(Dimension::Channel) || names(Dimension::Direction) {
+                Rollup::Agents
+            } else {
+                Rollup::AgentQueues
+            }
         } else if names(Dimension::EndReason) {
             Rollup::EndReasons
         } else {

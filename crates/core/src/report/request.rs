@@ -102,7 +102,7 @@ fn parse_metrics(raw: &str, rollup: Rollup) -> Result<Vec<&'static Metric>, Stri
             format!("{name:?} is not a metric; known: {}", known.join(", "))
         })?;
         if !metric.kept_in(rollup) {
-            return Err(match rollup {
+            return Err(match rollup.source() {
                 Rollup::Agents => format!(
                     "{name} is not kept per agent (a report grouped or filtered by agent has \
                      only the agents' own work)"

@@ -64,7 +64,7 @@ pub fn results(
     report: &Report,
     include_nulls: bool,
 ) -> Vec<Value> {
-    let per_agent = request.rollup() == Rollup::Agents;
+    let per_agent = request.rollup().source() == Rollup::Agents;
     let fields = if per_agent {
         AGENT_FIELDS
     } else {

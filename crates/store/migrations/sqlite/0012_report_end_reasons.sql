@@ -1,7 +1,7 @@
 -- Interactions' ends by reason (interaction-ended's `reason`; "" without one): the third
 -- report rollup, kept like the others (the end's contribution carries the reason). Only
--- `ended` is ever non-zero here; the measure columns are the other rollups' so one upsert
--- serves all three.
+-- `ended` is ever written here; the measure columns are the other rollups' so a report
+-- reads every rollup alike.
 CREATE TABLE report_end_reasons (
     tenant_id TEXT NOT NULL,
     level INTEGER NOT NULL,

@@ -1,5 +1,7 @@
-//! Report rollups: `report_totals` (every fact) and `report_agents` (each agent's own), at
-//! three levels (15-minute, hour and UTC-day buckets). An append adds each re-projected
+//! Report rollups: `report_totals` (every fact), `report_agents` (each agent's own; also
+//! by agent and queue alone in `report_agent_queues`) and `report_end_reasons` (ends by
+//! reason), at three levels (15-minute, hour and UTC-day buckets); each keeps only the
+//! measures of its rollup (`Rollup::measures`). An append adds each re-projected
 //! record's new contribution and subtracts the one stored beside it (`interactions.report`),
 //! as one upsert per table for the whole batch; reads sum the rows of a report's blocks.
 
@@ -7,13 +9,12 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use interlog_core::report::{
-    Block, Cell, Counts, Dimension, Level, Measure, Rollup, RollupRow, RollupScan, Thresholds,
-    MEASURES,
+    Block, Cell, Counts, Dimension, Level, Rollup, RollupRow, RollupScan, Thresholds,
 };
-use interlog_core::settings::TenantSettings;
 use interlog_core::{InteractionId, TenantId};
 use sqlx::Row;
 
+use super::settings;
 use super::statement::{text, values_statements, Param, Sql};
 use super::write::Tx;
 use super::{Backend, SqlStore};
@@ -29,13 +30,8 @@ pub(super) async fn thresholds(
             .bind(tenant.as_str())
             .fetch_optional(&mut **tx)
             .await?;
-    let Some((json,)) = row else {
-        return Ok(Thresholds::default());
-    };
-    let value = serde_json::from_str(&json).map_err(|e| super::corrupt("settings", e))?;
-    let settings = TenantSettings::from_json(value)
-        .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
-    Ok(Thresholds::from(&settings))
+    let settings = row.map(|(json,)| settings::parse(&json)).transpose()?;
+    Ok(settings.as_ref().map(Thresholds::from).unwrap_or_default())
 }
 
 /// Adds `deltas` (15-minute cells) to the rollups at every level. Rows go in key order, so
@@ -55,14 +51,28 @@ pub(super) async fn write(
                 bucket_ms,
                 ..cell.clone()
             };
+            if cell.rollup() == Rollup::Agents {
+                let narrow = Cell {
+                    channel: String::new(),
+                    direction: String::new(),
+                    ..cell.clone()
+                };
+                *levels
+                    .entry((Rollup::AgentQueues, level, narrow))
+                    .or_default() += &counts;
+            }
             *levels.entry((cell.rollup(), level, cell)).or_default() += &counts;
         }
     }
     let mut rows: BTreeMap<Rollup, Vec<Vec<Param>>> = BTreeMap::new();
     for ((rollup, level, cell), counts) in levels {
+        let kept = rollup.measures();
+        if counts.only(kept).is_zero() {
+            continue;
+        }
         let mut row = vec![text(tenant.as_str())];
         row.extend(keys(rollup).iter().map(|key| key_value(key, level, &cell)));
-        row.extend(counts.0.iter().map(|v| Param::Int(*v)));
+        row.extend(kept.iter().map(|m| Param::Int(counts.get(*m))));
         rows.entry(rollup).or_default().push(row);
     }
     for (rollup, rows) in rows {
@@ -79,6 +89,7 @@ fn table(rollup: Rollup) -> &'static str {
     match rollup {
         Rollup::Totals => "report_totals",
         Rollup::Agents => "report_agents",
+        Rollup::AgentQueues => "report_agent_queues",
         Rollup::EndReasons => "report_end_reasons",
     }
 }
@@ -95,6 +106,7 @@ fn keys(rollup: Rollup) -> &'static [&'static str] {
             "channel",
             "direction",
         ],
+        Rollup::AgentQueues => &["level", "bucket_ms", "agent_id", "queue_id"],
         Rollup::EndReasons => &[
             "level",
             "bucket_ms",
@@ -122,13 +134,13 @@ fn key_value(key: &str, level: Level, cell: &Cell) -> Param {
 /// The head, row pattern and tail of the upsert that adds rows to a rollup's table.
 fn upsert_sql(rollup: Rollup) -> (String, String, String) {
     let (table, keys) = (table(rollup), keys(rollup));
-    let columns: Vec<&str> = Measure::ALL.iter().map(|m| m.column()).collect();
+    let columns: Vec<&str> = rollup.measures().iter().map(|m| m.column()).collect();
     let head = format!(
         "INSERT INTO {table} (tenant_id, {}, {})",
         keys.join(", "),
         columns.join(", ")
     );
-    let row = format!("({})", vec!["?"; 1 + keys.len() + MEASURES].join(", "));
+    let row = format!("({})", vec!["?"; 1 + keys.len() + columns.len()].join(", "));
     let sums: Vec<String> = (columns.iter())
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
@@ -241,7 +253,7 @@ impl SqlStore {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<u64, StoreError> {
         let mut tx = self.writer.begin().await?;
-        for rollup in [Rollup::Totals, Rollup::Agents, Rollup::EndReasons] {
+        for rollup in Rollup::ALL {
             let table = table(rollup);
             sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
                 .bind(tenant.as_str())

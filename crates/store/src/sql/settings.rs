@@ -19,13 +19,7 @@ impl Settings for SqlStore {
                 .bind(tenant.as_str())
                 .fetch_optional(&self.reader)
                 .await?;
-        let Some((json,)) = row else {
-            return Ok(None);
-        };
-        let value = serde_json::from_str(&json).map_err(|e| super::corrupt("settings", e))?;
-        TenantSettings::from_json(value)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))
+        row.map(|(json,)| parse(&json)).transpose()
     }
 
     async fn put_tenant_settings(
@@ -46,4 +40,10 @@ impl Settings for SqlStore {
         .await?;
         Ok(())
     }
+}
+
+/// Stored settings read back (fields added since they were written read as defaults).
+pub(super) fn parse(json: &str) -> Result<TenantSettings, StoreError> {
+    let value = serde_json::from_str(json).map_err(|e| super::corrupt("settings", e))?;
+    TenantSettings::from_json(value).map_err(|e| StoreError::Corrupt(format!("settings: {e}")))
 }

@@ -61,8 +61,8 @@ fn expected(request: &ReportRequest, records: &[Interaction], thresholds: Thresh
         let contribution = Contribution::of(record, thresholds);
         for (cell, counts) in contribution.cells() {
             let kept = (scan.filters.iter()).all(|(d, value)| d.of(cell) == value);
-            // The agents' rollup by agent and queue sums the channels and directions that
-            // such a scan neither groups nor filters by.
+            // The agents' totals sum the queues, channels and directions that such a scan
+            // neither groups nor filters by.
             if cell.rollup() == scan.rollup.source() && kept {
                 rows.push(RollupRow {
                     bucket_ms: cell.bucket_ms,
@@ -90,10 +90,11 @@ fn requests() -> Vec<ReportRequest> {
         (Granularity::Week, "America/New_York"),
         (Granularity::Month, "UTC"),
     ];
-    let groupings: [Grouping; 6] = [
+    let groupings: [Grouping; 7] = [
         (&[], &[]),
         (&[Dimension::Queue], &[]),
         (&[Dimension::Agent], &[]),
+        (&[Dimension::Agent, Dimension::Queue], &[]),
         (&[Dimension::EndReason, Dimension::Channel], &[]),
         (&[Dimension::Channel, Dimension::Direction], &[]),
         (&[Dimension::Queue], &[(Dimension::Channel, "voice")]),
@@ -143,7 +144,7 @@ async fn compare(store: &dyn Store, records: &[Interaction], thresholds: Thresho
 /// The whole period's totals, from a report by month.
 async fn totals(store: &dyn Store) -> BTreeMap<&'static str, i64> {
     let tenant = TenantId::parse("acme").unwrap();
-    let request = &requests()[requests().len() - 6];
+    let request = &requests()[requests().len() - 7];
     let rows = store.rollups(&tenant, &request.scan()).await.unwrap();
     let mut sums = BTreeMap::new();
     for row in request.assemble(rows).rows {

@@ -144,14 +144,14 @@ pub struct Cell {
     pub end_reason: Option<String>,
 }
 
-/// The rollups: every fact (the totals), each agent's own work (and the same by agent and
-/// queue alone, which most agent reports read: a third of the rows), and interactions' ends
-/// by reason.
+/// The rollups: every fact (the totals), each agent's own work (and the same summed over
+/// queues, channels and directions, which agent reports that name none of those read: a
+/// report by agent and quarter hour reads half the rows), and interactions' ends by reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rollup {
     Totals,
     Agents,
-    AgentQueues,
+    AgentTotals,
     EndReasons,
 }
 
@@ -159,14 +159,14 @@ impl Rollup {
     pub const ALL: [Rollup; 4] = [
         Rollup::Totals,
         Rollup::Agents,
-        Rollup::AgentQueues,
+        Rollup::AgentTotals,
         Rollup::EndReasons,
     ];
 
-    /// The rollup whose cells this one sums (the agents' for `AgentQueues`).
+    /// The rollup whose cells this one sums (the agents' for `AgentTotals`).
     pub fn source(self) -> Rollup {
         match self {
-            Rollup::AgentQueues => Rollup::Agents,
+            Rollup::AgentTotals => Rollup::Agents,
             other => other,
         }
     }

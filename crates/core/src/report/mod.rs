@@ -109,18 +109,20 @@ pub struct ReportRequest {
 }
 
 impl ReportRequest {
-    /// The rollup the report reads: the agents' when it groups or filters by agent (by
-    /// agent and queue alone unless it names a channel or direction), the end reasons' by
-    /// end reason, else the totals. (A request never names both agent and end reason.)
+    /// The rollup the report reads: the agents' when it groups or filters by agent (their
+    /// sums over queues, channels and directions unless it names one of those), the end
+    /// reasons' by end reason, else the totals. (A request never names both agent and end
+    /// reason.)
     pub fn rollup(&self) -> Rollup {
         let names = |dimension: Dimension| {
             self.group.contains(&dimension) || self.filters.iter().any(|(d, _)| *d == dimension)
         };
         if names(Dimension::Agent) {
-            if names(Dimension::Channel) || names(Dimension::Direction) {
+            let others = [Dimension::Queue, Dimension::Channel, Dimension::Direction];
+            if others.into_iter().any(names) {
                 Rollup::Agents
             } else {
-                Rollup::AgentQueues
+                Rollup::AgentTotals
             }
         } else if names(Dimension::EndReason) {
             Rollup::EndReasons

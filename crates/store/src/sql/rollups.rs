@@ -1,5 +1,5 @@
 //! Report rollups: `report_totals` (every fact), `report_agents` (each agent's own; also
-//! by agent and queue alone in `report_agent_queues`) and `report_end_reasons` (ends by
+//! summed by agent alone in `report_agent_totals`) and `report_end_reasons` (ends by
 //! reason), at three levels (15-minute, hour and UTC-day buckets); each keeps only the
 //! measures of its rollup (`Rollup::measures`). An append adds each re-projected
 //! record's new contribution and subtracts the one stored beside it (`interactions.report`),
@@ -53,12 +53,13 @@ pub(super) async fn write(
             };
             if cell.rollup() == Rollup::Agents {
                 let narrow = Cell {
+                    queue: String::new(),
                     channel: String::new(),
                     direction: String::new(),
                     ..cell.clone()
                 };
                 *levels
-                    .entry((Rollup::AgentQueues, level, narrow))
+                    .entry((Rollup::AgentTotals, level, narrow))
                     .or_default() += &counts;
             }
             *levels.entry((cell.rollup(), level, cell)).or_default() += &counts;
@@ -89,7 +90,7 @@ fn table(rollup: Rollup) -> &'static str {
     match rollup {
         Rollup::Totals => "report_totals",
         Rollup::Agents => "report_agents",
-        Rollup::AgentQueues => "report_agent_queues",
+        Rollup::AgentTotals => "report_agent_totals",
         Rollup::EndReasons => "report_end_reasons",
     }
 }
@@ -106,7 +107,7 @@ fn keys(rollup: Rollup) -> &'static [&'static str] {
             "channel",
             "direction",
         ],
-        Rollup::AgentQueues => &["level", "bucket_ms", "agent_id", "queue_id"],
+        Rollup::AgentTotals => &["level", "bucket_ms", "agent_id"],
         Rollup::EndReasons => &[
             "level",
             "bucket_ms",

@@ -1,13 +1,12 @@
--- The agents' rollup by agent and queue alone (channel and direction summed): what agent
--- reports read unless they group or filter by channel or direction, a third of the agents'
--- rows. Kept with report_agents, from the same cells. Only the agents' measures are ever
--- non-zero here; the columns are the other rollups' so the reads are the same.
-CREATE TABLE report_agent_queues (
+-- The agents' rollup summed by agent alone (over queues, channels and directions): what
+-- agent reports read unless they group or filter by one of those, half the agents' rows.
+-- Kept with report_agents, from the same cells. Only the agents' measures are ever written
+-- here; the columns are the other rollups' so a report reads every rollup alike.
+CREATE TABLE report_agent_totals (
     tenant_id TEXT NOT NULL,
     level BIGINT NOT NULL,
     bucket_ms BIGINT NOT NULL,
     agent_id TEXT NOT NULL,
-    queue_id TEXT NOT NULL,
     offered BIGINT NOT NULL DEFAULT 0,
     answered BIGINT NOT NULL DEFAULT 0,
     answered_in_sla BIGINT NOT NULL DEFAULT 0,
@@ -33,5 +32,5 @@ CREATE TABLE report_agent_queues (
     consults BIGINT NOT NULL DEFAULT 0,
     outbound_attempts BIGINT NOT NULL DEFAULT 0,
     outbound_connects BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, level, bucket_ms, agent_id, queue_id)
+    PRIMARY KEY (tenant_id, level, bucket_ms, agent_id)
 );

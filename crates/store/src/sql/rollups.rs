@@ -12,6 +12,7 @@ use interlog_core::report::{
     Block, Cell, Counts, Dimension, Level, Rollup, RollupRow, RollupScan, Thresholds,
 };
 use interlog_core::{InteractionId, TenantId};
+
 use sqlx::Row;
 
 use super::settings;
@@ -180,9 +181,14 @@ pub(super) fn block_sql(
         sums.push("COUNT(*)".into()); // no measure wanted: the groups alone
     }
     let selected = [&["bucket_ms"][..], &group].concat().join(", ");
+    let columns: Vec<String> = (selected.split(", ").map(str::to_string))
+        .chain(sums)
+        .enumerate()
+        .map(|(i, column)| format!("{column} AS c{i}"))
+        .collect();
     let mut sql = Sql::new(
         backend,
-        &format!("SELECT {selected}, {} FROM {table}", sums.join(", ")),
+        &format!("SELECT {} FROM {table}", columns.join(", ")),
     );
     sql.push(
         " WHERE tenant_id = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ?",
@@ -203,6 +209,41 @@ pub(super) fn block_sql(
     sql
 }
 
+/// A block's rows as one JSON array of arrays: thousands of rows (a day by quarter hour and
+/// agent) cross from the database as one value, not one message per row.
+fn packed(inner: Sql, scan: &RollupScan) -> Sql {
+    let width = 1 + scan.group.len() + scan.measures.len().max(1);
+    let columns: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+    let columns = columns.join(", ");
+    let outer = match inner.backend() {
+        Backend::Sqlite => format!("SELECT json_group_array(json_array({columns})) FROM ("),
+        Backend::Postgres => {
+            format!("SELECT COALESCE(json_agg(json_build_array({columns})), '[]')::text FROM (")
+        }
+    };
+    inner.wrapped(&outer, ") AS r")
+}
+
+/// One packed row: the bucket, the group's values, the measures' sums.
+fn unpack(row: Vec<serde_json::Value>, scan: &RollupScan) -> Result<RollupRow, StoreError> {
+    let bad = || StoreError::Corrupt("a rollup row of another shape".into());
+    let mut values = row.into_iter();
+    let bucket_ms = values.next().and_then(|v| v.as_i64()).ok_or_else(bad)?;
+    let mut group = Vec::with_capacity(scan.group.len());
+    for value in values.by_ref().take(scan.group.len()) {
+        group.push(value.as_str().ok_or_else(bad)?.to_string());
+    }
+    let mut counts = Counts::default();
+    for (measure, value) in scan.measures.iter().zip(values) {
+        counts.add(*measure, value.as_i64().ok_or_else(bad)?);
+    }
+    Ok(RollupRow {
+        bucket_ms,
+        group,
+        counts,
+    })
+}
+
 #[async_trait]
 impl Reports for SqlStore {
     async fn rollups(
@@ -212,21 +253,12 @@ impl Reports for SqlStore {
     ) -> Result<Vec<RollupRow>, StoreError> {
         let mut rows = Vec::new();
         for block in &scan.blocks {
-            let sql = block_sql(self.backend, tenant, scan, block);
-            for row in sql.fetch_all(&self.reader).await? {
-                let mut group = Vec::with_capacity(scan.group.len());
-                for i in 0..scan.group.len() {
-                    group.push(row.try_get::<String, _>(1 + i)?);
-                }
-                let mut counts = Counts::default();
-                for (i, measure) in scan.measures.iter().enumerate() {
-                    counts.add(*measure, row.try_get::<i64, _>(1 + group.len() + i)?);
-                }
-                rows.push(RollupRow {
-                    bucket_ms: row.try_get(0)?,
-                    group,
-                    counts,
-                });
+            let sql = packed(block_sql(self.backend, tenant, scan, block), scan);
+            let json: String = sql.query().fetch_one(&self.reader).await?.try_get(0)?;
+            let packed: Vec<Vec<serde_json::Value>> =
+                serde_json::from_str(&json).map_err(|e| super::corrupt("rollup rows", e))?;
+            for row in packed {
+                rows.push(unpack(row, scan)?);
             }
         }
         Ok(rows)

@@ -73,6 +73,17 @@ impl Sql {
         }
     }
 
+    pub(crate) fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// This statement inside `before` and `after` (a subquery of an outer query); its
+    /// parameters keep their places.
+    pub(crate) fn wrapped(mut self, before: &str, after: &str) -> Sql {
+        self.text = format!("{before}{}{after}", self.text);
+        self
+    }
+
     /// Appends ` VALUES (?, ?), (?, ?)` for `rows`; `row` wraps each row's placeholders,
     /// so a value can pass through a function (`"(?, to_tsvector('simple', ?))"`).
     fn push_values(&mut self, row: &str, rows: Vec<Vec<Param>>) {

@@ -184,7 +184,7 @@ fn shown(metric: &Metric, counts: &interlog_core::report::Counts) -> String {
 /// and report rollups are written again, the rollups with the tenant's current settings.
 /// Run it after changing slaThresholdSeconds or shortAbandonSeconds (which otherwise apply
 /// to interactions as they next change), and once after upgrading from a version without
-/// report rollups. Ingest may go on meanwhile.
+/// report rollups. Ingest may go on meanwhile; reports are incomplete until it is done.
 #[derive(Debug, clap::Args)]
 pub struct ReprojectArgs {
     /// The tenant.

@@ -96,20 +96,7 @@ fn help_explains_every_command_and_bad_arguments_are_named() {
 }
 
 fn keys(data: &Path, args: &[&str]) -> String {
-    let output = Command::new(BIN)
-        .arg("keys")
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .env_remove("INTERLOG_DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "keys {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    common::interlog(data, &[&["keys"], args].concat())
 }
 
 #[tokio::test]

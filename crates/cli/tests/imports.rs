@@ -10,20 +10,9 @@ use common::{token, Server, BIN};
 use serde_json::Value;
 
 fn import(data: &Path, format: &str, file: &Path) -> String {
-    let output = Command::new(BIN)
-        .args(["import", "--format", format, "--tenant", "acme"])
-        .arg(file)
-        .arg("--data")
-        .arg(data)
-        .env_remove("INTERLOG_DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "import: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    let file = file.to_str().expect("a UTF-8 path");
+    let args = ["import", "--format", format, "--tenant", "acme", file];
+    common::interlog(data, &args)
 }
 
 #[tokio::test]

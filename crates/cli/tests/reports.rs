@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Server, BIN};
+use common::{interlog, Server, BIN};
 use serde_json::Value;
 
 const DAY: [&str; 4] = [
@@ -16,23 +16,6 @@ const DAY: [&str; 4] = [
     "--to",
     "2026-11-03T00:00:00Z",
 ];
-
-/// Runs `interlog <args> --data DIR`, which must succeed; its stdout.
-fn interlog(data: &Path, args: &[&str]) -> String {
-    let output = Command::new(BIN)
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .env_remove("INTERLOG_DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
 
 fn report(data: &Path, extra: &[&str]) -> String {
     let mut args = vec!["report", "--tenant", "acme"];

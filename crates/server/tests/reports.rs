@@ -353,26 +353,16 @@ async fn cxengage_wfm_intervals_as_reporting_scripts_read_them(backend: Backend)
         json!({"queueId": "support", "offeredCallCount": 3,
         "answeredCallCount": 1, "abandonedCallCount": 2, "serviceLevel": 0.3333333333333333}),
     );
-    let url = format!("{}/compat/cxengage/v1/tenants/acme/wfm/intervals/skill?start=2026-11-02T09:00Z&end=2026-11-02T09:30Z", app.base);
-    let response = app
-        .client
-        .get(url)
-        .basic_auth(&id, Some(&secret))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
-    let url = format!(
-        "{}/compat/cxengage/v1/tenants/acme/wfm/intervals/queue?end=2026-11-02T09:30Z",
-        app.base
-    );
-    let response = app
-        .client
-        .get(url)
-        .basic_auth(&id, Some(&secret))
-        .send()
-        .await
-        .unwrap();
+    let refused = |tail: &str| {
+        let url = format!(
+            "{}/compat/cxengage/v1/tenants/acme/wfm/intervals/{tail}",
+            app.base
+        );
+        app.client.get(url).basic_auth(&id, Some(&secret)).send()
+    };
+    let kind = refused("skill?start=2026-11-02T09:00Z&end=2026-11-02T09:30Z").await;
+    assert_eq!(kind.unwrap().status(), 404);
+    let response = refused("queue?end=2026-11-02T09:30Z").await.unwrap();
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert!(

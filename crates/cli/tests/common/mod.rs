@@ -52,6 +52,24 @@ impl Drop for Server {
     }
 }
 
+/// Runs `interlog <args> --data DIR` (ignoring the caller's INTERLOG_DATABASE_URL), which
+/// must succeed; its stdout.
+pub fn interlog(data: &Path, args: &[&str]) -> String {
+    let output = Command::new(BIN)
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env_remove("INTERLOG_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 /// `interlog token` for `tenant` with the `extra` flags: the token, alone on stdout.
 pub fn token(data: &Path, tenant: &str, extra: &[&str]) -> String {
     let output = Command::new(BIN)

@@ -11,7 +11,7 @@
 
 use chrono::{Datelike, Offset, TimeZone as _, Timelike};
 
-use super::cells::BUCKET_MS;
+use super::measures::BUCKET_MS;
 use crate::settings::TimeZone;
 use crate::time::Timestamp;
 

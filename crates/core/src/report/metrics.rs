@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::cells::{Counts, Measure, Rollup};
+use super::cells::Rollup;
+use super::measures::{Counts, Measure};
 use crate::time::Seconds;
 
 /// How a metric is computed from an interval's measures.

@@ -3,7 +3,8 @@
 //!
 //! # Layout
 //! - `cells.rs`: what one record contributes ([`Contribution`]): each fact in the 15-minute
-//!   UTC bucket where it completes, by agent, queue, channel and direction;
+//!   UTC bucket where it completes, by agent, queue, channel and direction (`facts.rs`
+//!   finds the facts; `measures.rs` names what rows count);
 //! - `intervals.rs`: a report's intervals on a zone's wall clock ([`Plan`]) and the rollup
 //!   [`Block`]s (quarter-hour, hour and UTC-day rows) that cover them;
 //! - `metrics.rs`: the metrics served, each defined once from the measures ([`METRICS`]);
@@ -13,13 +14,16 @@
 //!   the rows the store returns.
 
 mod cells;
+mod facts;
 mod intervals;
+mod measures;
 mod metrics;
 mod render;
 mod request;
 
-pub use cells::{Cell, Contribution, Counts, Measure, Rollup, Thresholds, BUCKET_MS, MEASURES};
+pub use cells::{Cell, Contribution, Rollup, Thresholds};
 pub use intervals::{Block, Granularity, Level, Plan, PlanError, MAX_INTERVALS, MAX_RANGE_DAYS};
+pub use measures::{Counts, Measure, BUCKET_MS, MEASURES};
 pub use metrics::{Metric, Value, METRICS};
 pub use render::Rendered;
 pub use request::{ParameterError, ReportParams, DEFAULT_INTERVAL};

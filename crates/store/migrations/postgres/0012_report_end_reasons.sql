@@ -1,7 +1,6 @@
--- Interactions' ends by reason (interaction-ended's `reason`; "" without one): the third
--- report rollup, kept like the others (the end's contribution carries the reason). Only
--- `ended` is ever written here; the measure columns are the other rollups' so a report
--- reads every rollup alike.
+-- Interactions' ends by reason (interaction-ended's `reason`; "" without one): a report
+-- rollup kept like the others (the end's contribution carries the reason), with the one
+-- measure it keeps, `ended`.
 CREATE TABLE report_end_reasons (
     tenant_id TEXT NOT NULL,
     level BIGINT NOT NULL,
@@ -10,30 +9,6 @@ CREATE TABLE report_end_reasons (
     channel TEXT NOT NULL,
     direction TEXT NOT NULL,
     end_reason TEXT NOT NULL,
-    offered BIGINT NOT NULL DEFAULT 0,
-    answered BIGINT NOT NULL DEFAULT 0,
-    answered_in_sla BIGINT NOT NULL DEFAULT 0,
-    answer_ms BIGINT NOT NULL DEFAULT 0,
-    abandoned BIGINT NOT NULL DEFAULT 0,
-    short_abandoned BIGINT NOT NULL DEFAULT 0,
-    abandoned_in_sla BIGINT NOT NULL DEFAULT 0,
-    abandon_ms BIGINT NOT NULL DEFAULT 0,
-    queue_exits BIGINT NOT NULL DEFAULT 0,
-    queue_ms BIGINT NOT NULL DEFAULT 0,
-    ivr_count BIGINT NOT NULL DEFAULT 0,
-    ivr_ms BIGINT NOT NULL DEFAULT 0,
-    ivr_only BIGINT NOT NULL DEFAULT 0,
-    started BIGINT NOT NULL DEFAULT 0,
     ended BIGINT NOT NULL DEFAULT 0,
-    handled BIGINT NOT NULL DEFAULT 0,
-    handle_ms BIGINT NOT NULL DEFAULT 0,
-    talk_ms BIGINT NOT NULL DEFAULT 0,
-    hold_ms BIGINT NOT NULL DEFAULT 0,
-    holds BIGINT NOT NULL DEFAULT 0,
-    acw_ms BIGINT NOT NULL DEFAULT 0,
-    transfers BIGINT NOT NULL DEFAULT 0,
-    consults BIGINT NOT NULL DEFAULT 0,
-    outbound_attempts BIGINT NOT NULL DEFAULT 0,
-    outbound_connects BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (tenant_id, level, bucket_ms, queue_id, channel, direction, end_reason)
 );

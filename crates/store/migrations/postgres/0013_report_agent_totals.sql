@@ -1,27 +1,14 @@
 -- The agents' rollup summed by agent alone (over queues, channels and directions): what
 -- agent reports read unless they group or filter by one of those, half the agents' rows.
--- Kept with report_agents, from the same cells. Only the agents' measures are ever written
--- here; the columns are the other rollups' so a report reads every rollup alike.
+-- Kept with report_agents, from the same cells, with the measures of an agent's own work.
 CREATE TABLE report_agent_totals (
     tenant_id TEXT NOT NULL,
     level BIGINT NOT NULL,
     bucket_ms BIGINT NOT NULL,
     agent_id TEXT NOT NULL,
-    offered BIGINT NOT NULL DEFAULT 0,
     answered BIGINT NOT NULL DEFAULT 0,
     answered_in_sla BIGINT NOT NULL DEFAULT 0,
     answer_ms BIGINT NOT NULL DEFAULT 0,
-    abandoned BIGINT NOT NULL DEFAULT 0,
-    short_abandoned BIGINT NOT NULL DEFAULT 0,
-    abandoned_in_sla BIGINT NOT NULL DEFAULT 0,
-    abandon_ms BIGINT NOT NULL DEFAULT 0,
-    queue_exits BIGINT NOT NULL DEFAULT 0,
-    queue_ms BIGINT NOT NULL DEFAULT 0,
-    ivr_count BIGINT NOT NULL DEFAULT 0,
-    ivr_ms BIGINT NOT NULL DEFAULT 0,
-    ivr_only BIGINT NOT NULL DEFAULT 0,
-    started BIGINT NOT NULL DEFAULT 0,
-    ended BIGINT NOT NULL DEFAULT 0,
     handled BIGINT NOT NULL DEFAULT 0,
     handle_ms BIGINT NOT NULL DEFAULT 0,
     talk_ms BIGINT NOT NULL DEFAULT 0,
@@ -30,7 +17,5 @@ CREATE TABLE report_agent_totals (
     acw_ms BIGINT NOT NULL DEFAULT 0,
     transfers BIGINT NOT NULL DEFAULT 0,
     consults BIGINT NOT NULL DEFAULT 0,
-    outbound_attempts BIGINT NOT NULL DEFAULT 0,
-    outbound_connects BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (tenant_id, level, bucket_ms, agent_id)
 );

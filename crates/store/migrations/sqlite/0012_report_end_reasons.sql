@@ -1,7 +1,6 @@
--- Interactions' ends by reason (interaction-ended's `reason`; "" without one): the third
--- report rollup, kept like the others (the end's contribution carries the reason). Only
--- `ended` is ever written here; the measure columns are the other rollups' so a report
--- reads every rollup alike.
+-- Interactions' ends by reason (interaction-ended's `reason`; "" without one): a report
+-- rollup kept like the others (the end's contribution carries the reason), with the one
+-- measure it keeps, `ended`.
 CREATE TABLE report_end_reasons (
     tenant_id TEXT NOT NULL,
     level INTEGER NOT NULL,
@@ -10,30 +9,6 @@ CREATE TABLE report_end_reasons (
     channel TEXT NOT NULL,
     direction TEXT NOT NULL,
     end_reason TEXT NOT NULL,
-    offered INTEGER NOT NULL DEFAULT 0,
-    answered INTEGER NOT NULL DEFAULT 0,
-    answered_in_sla INTEGER NOT NULL DEFAULT 0,
-    answer_ms INTEGER NOT NULL DEFAULT 0,
-    abandoned INTEGER NOT NULL DEFAULT 0,
-    short_abandoned INTEGER NOT NULL DEFAULT 0,
-    abandoned_in_sla INTEGER NOT NULL DEFAULT 0,
-    abandon_ms INTEGER NOT NULL DEFAULT 0,
-    queue_exits INTEGER NOT NULL DEFAULT 0,
-    queue_ms INTEGER NOT NULL DEFAULT 0,
-    ivr_count INTEGER NOT NULL DEFAULT 0,
-    ivr_ms INTEGER NOT NULL DEFAULT 0,
-    ivr_only INTEGER NOT NULL DEFAULT 0,
-    started INTEGER NOT NULL DEFAULT 0,
     ended INTEGER NOT NULL DEFAULT 0,
-    handled INTEGER NOT NULL DEFAULT 0,
-    handle_ms INTEGER NOT NULL DEFAULT 0,
-    talk_ms INTEGER NOT NULL DEFAULT 0,
-    hold_ms INTEGER NOT NULL DEFAULT 0,
-    holds INTEGER NOT NULL DEFAULT 0,
-    acw_ms INTEGER NOT NULL DEFAULT 0,
-    transfers INTEGER NOT NULL DEFAULT 0,
-    consults INTEGER NOT NULL DEFAULT 0,
-    outbound_attempts INTEGER NOT NULL DEFAULT 0,
-    outbound_connects INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (tenant_id, level, bucket_ms, queue_id, channel, direction, end_reason)
 ) WITHOUT ROWID;

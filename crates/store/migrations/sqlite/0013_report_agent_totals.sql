@@ -1,27 +1,14 @@
 -- The agents' rollup summed by agent alone (over queues, channels and directions): what
 -- agent reports read unless they group or filter by one of those, half the agents' rows.
--- Kept with report_agents, from the same cells. Only the agents' measures are ever written
--- here; the columns are the other rollups' so a report reads every rollup alike.
+-- Kept with report_agents, from the same cells, with the measures of an agent's own work.
 CREATE TABLE report_agent_totals (
     tenant_id TEXT NOT NULL,
     level INTEGER NOT NULL,
     bucket_ms INTEGER NOT NULL,
     agent_id TEXT NOT NULL,
-    offered INTEGER NOT NULL DEFAULT 0,
     answered INTEGER NOT NULL DEFAULT 0,
     answered_in_sla INTEGER NOT NULL DEFAULT 0,
     answer_ms INTEGER NOT NULL DEFAULT 0,
-    abandoned INTEGER NOT NULL DEFAULT 0,
-    short_abandoned INTEGER NOT NULL DEFAULT 0,
-    abandoned_in_sla INTEGER NOT NULL DEFAULT 0,
-    abandon_ms INTEGER NOT NULL DEFAULT 0,
-    queue_exits INTEGER NOT NULL DEFAULT 0,
-    queue_ms INTEGER NOT NULL DEFAULT 0,
-    ivr_count INTEGER NOT NULL DEFAULT 0,
-    ivr_ms INTEGER NOT NULL DEFAULT 0,
-    ivr_only INTEGER NOT NULL DEFAULT 0,
-    started INTEGER NOT NULL DEFAULT 0,
-    ended INTEGER NOT NULL DEFAULT 0,
     handled INTEGER NOT NULL DEFAULT 0,
     handle_ms INTEGER NOT NULL DEFAULT 0,
     talk_ms INTEGER NOT NULL DEFAULT 0,
@@ -30,7 +17,5 @@ CREATE TABLE report_agent_totals (
     acw_ms INTEGER NOT NULL DEFAULT 0,
     transfers INTEGER NOT NULL DEFAULT 0,
     consults INTEGER NOT NULL DEFAULT 0,
-    outbound_attempts INTEGER NOT NULL DEFAULT 0,
-    outbound_connects INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (tenant_id, level, bucket_ms, agent_id)
 ) WITHOUT ROWID;

@@ -129,7 +129,8 @@ fn key_value(key: &str, level: Level, cell: &Cell) -> Param {
         "queue_id" => text(cell.queue.as_str()),
         "channel" => text(cell.channel.as_str()),
         "direction" => text(cell.direction.as_str()),
-        _ => text(cell.end_reason.as_deref().unwrap_or("")),
+        "end_reason" => text(cell.end_reason.as_deref().unwrap_or("")),
+        other => unreachable!("{other} is not a rollup key column"),
     }
 }
 

@@ -6,12 +6,18 @@ said in words in the document; here a generated request is brought within it.
   never is. Generated cursors are left out.
 - An `interaction-imported` event that names its interaction names the one its record
   carries (two fields). A generated pair gets the record's id on both.
+- A report (`/reports/intervals`) needs `to` later than `from`, at most 366 days and 10,000
+  intervals later: a pair that breaks it, or spans more than 100 days (10,000 quarter hours
+  is 104), gets `to` one day after `from`. It names each
+  dimension once, never agent with endReason, and only metrics its grouping keeps (the
+  agents' own work by agent, `ended` by endReason): a request that breaks one of these
+  loses `groupBy`, the `endReason` filter or `metrics` until it keeps them.
 
 `before_call` runs in every phase (examples, coverage, fuzzing, stateful), unlike the
 query filters, which only the fuzzing phase applies.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import schemathesis
 
@@ -33,6 +39,31 @@ def _same_interaction(event):
             event["interactionId"] = record["interactionId"]
 
 
+def _names(query, key):
+    value = query.get(key)
+    return value.split(",") if isinstance(value, str) else []
+
+
+def _within_report_rules(query):
+    start, end = _instant(query.get("from")), _instant(query.get("to"))
+    if start is not None and (end is None or end <= start or end - start > timedelta(days=100)):
+        query["to"] = (start + timedelta(days=1)).isoformat().replace("+00:00", "Z")
+    group = _names(query, "groupBy")
+    if len(set(group)) != len(group) or {"agent", "endReason"} <= set(group):
+        query.pop("groupBy")
+        group = []
+    named = set(group) | {key for key in ("agent", "endReason") if key in query}
+    if {"agent", "endReason"} <= named:
+        query.pop("endReason", None)
+        named.discard("endReason")
+        if "endReason" in group:
+            query.pop("groupBy")
+    metrics = _names(query, "metrics")
+    by_agent_or_reason = named & {"agent", "endReason"}
+    if metrics and (len(set(metrics)) != len(metrics) or by_agent_or_reason):
+        query.pop("metrics")
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     if isinstance(case.body, list):
@@ -42,6 +73,9 @@ def before_call(context, case, kwargs):
     if not isinstance(query, dict):
         return
     query.pop("cursor", None)
+    if case.path.endswith("/reports/intervals"):
+        _within_report_rules(query)
+        return
     start, end = _instant(query.get("from")), _instant(query.get("to"))
     if start is not None and end is not None and end <= start:
         query.pop("to")

@@ -178,3 +178,20 @@ async fn the_docs_page_is_served_by_the_binary() {
         .unwrap();
     assert!(init.contains("/openapi.json"), "{init}");
 }
+
+#[tokio::test]
+async fn the_report_documents_every_metric_and_no_other() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let doc = document(&app).await;
+    let operation = &doc["paths"]["/api/v1/tenants/{tenant}/reports/intervals"]["get"];
+    let metrics = (operation["parameters"].as_array().unwrap().iter())
+        .find(|p| p["name"] == "metrics")
+        .unwrap();
+    let pattern = metrics["schema"]["pattern"].as_str().unwrap();
+    let names: Vec<&str> = interlog_core::report::METRICS
+        .iter()
+        .map(|m| m.name)
+        .collect();
+    let alternation = format!("({})", names.join("|"));
+    assert_eq!(pattern, format!("^{alternation}(,{alternation})*$"));
+}

@@ -33,7 +33,11 @@ pub(crate) struct ReportQuery {
     /// PT15M, PT30M, PT1H, P1D (default), P7D (weeks from Monday) or P1M (calendar months).
     #[param(pattern = "^(PT15M|PT30M|PT1H|P1D|P7D|P1W|P1M)$")]
     interval: Option<String>,
-    /// Comma-separated: any of queue, agent, channel, direction, endReason (not with agent).
+    /// Comma-separated: any of queue, agent, channel, direction, endReason (not with agent),
+    /// each once.
+    #[param(
+        pattern = "^(queue|agent|channel|direction|endReason)(,(queue|agent|channel|direction|endReason))*$"
+    )]
     group_by: Option<String>,
     /// The IANA zone whose wall clock intervals follow; default the tenant's `timeZone`.
     #[param(value_type = Option<TimeZone>)]
@@ -49,8 +53,14 @@ pub(crate) struct ReportQuery {
     #[param(inline)]
     direction: Option<Direction>,
     /// Only interactions that ended with this reason (`ended` only).
+    #[param(min_length = 1)]
     end_reason: Option<String>,
-    /// Comma-separated metric names (README, "Reports"); default all that the grouping keeps.
+    /// Comma-separated metric names (README, "Reports"), each once; default all that the
+    /// grouping keeps (a report by agent keeps only the agents' own work, a report by
+    /// endReason only `ended`).
+    #[param(
+        pattern = "^(offered|answered|answeredWithinSla|abandoned|shortAbandoned|abandonedWithinSla|abandonedAfterSla|abandonRate|serviceLevel|serviceLevelExcludingAbandons|serviceLevelExcludingShortAbandons|answerTime|averageSpeedOfAnswer|queueTime|averageQueueTime|abandonTime|averageAbandonTime|ivrTime|averageIvrTime|ivrOnly|started|ended|handled|handleTime|averageHandleTime|talkTime|averageTalkTime|holdTime|holds|afterContactWorkTime|averageAfterContactWorkTime|transfers|consults|outboundAttempts|outboundConnects)(,(offered|answered|answeredWithinSla|abandoned|shortAbandoned|abandonedWithinSla|abandonedAfterSla|abandonRate|serviceLevel|serviceLevelExcludingAbandons|serviceLevelExcludingShortAbandons|answerTime|averageSpeedOfAnswer|queueTime|averageQueueTime|abandonTime|averageAbandonTime|ivrTime|averageIvrTime|ivrOnly|started|ended|handled|handleTime|averageHandleTime|talkTime|averageTalkTime|holdTime|holds|afterContactWorkTime|averageAfterContactWorkTime|transfers|consults|outboundAttempts|outboundConnects))*$"
+    )]
     metrics: Option<String>,
     /// `csv` answers CSV, as `Accept: text/csv` does.
     #[param(pattern = "^(json|csv)$")]

@@ -9,6 +9,7 @@ use interlog_core::settings::TimeZone;
 use interlog_core::{TenantId, Timestamp};
 
 use crate::common::{bar, parse_tenant, DataArgs, DatabaseArgs};
+use crate::tenants;
 
 /// Interval statistics per queue, agent, channel or direction, on the tenant's wall clock:
 /// offered, answered, abandoned, service level, speed of answer, handle time and the rest
@@ -86,9 +87,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let store = args.database.open(&args.data.data_dir).await?;
     let zone = match &args.timezone {
         Some(name) => TimeZone::parse(name).map_err(|e| anyhow::anyhow!("--timezone: {e}"))?,
-        None => (store.tenant_settings(&args.tenant).await?)
-            .map(|s| s.time_zone)
-            .unwrap_or_default(),
+        None => tenants::effective(&store, &args.tenant).await?.time_zone,
     };
     let filters = [
         (Dimension::Queue, args.queue),

@@ -110,7 +110,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-async fn effective(store: &Arc<dyn Store>, tenant: &TenantId) -> anyhow::Result<TenantSettings> {
+pub(crate) async fn effective(
+    store: &Arc<dyn Store>,
+    tenant: &TenantId,
+) -> anyhow::Result<TenantSettings> {
     let stored = store
         .tenant_settings(tenant)
         .await

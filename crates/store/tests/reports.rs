@@ -111,14 +111,7 @@ fn requests() -> Vec<ReportRequest> {
             )
             .unwrap();
             let filters = (filters.iter()).map(|(d, v)| (*d, v.to_string())).collect();
-            let mut request = ReportRequest {
-                plan,
-                group: group.to_vec(),
-                filters,
-                metrics: Vec::new(),
-            };
-            request.metrics = ReportRequest::default_metrics(request.rollup());
-            requests.push(request);
+            requests.push(ReportRequest::new(plan, group.to_vec(), filters));
         }
     }
     requests

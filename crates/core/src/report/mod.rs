@@ -118,9 +118,7 @@ impl ReportRequest {
     /// reasons' by end reason, else the totals. (A request never names both agent and end
     /// reason.)
     pub fn rollup(&self) -> Rollup {
-        let names = |dimension: Dimension| {
-            self.group.contains(&dimension) || self.filters.iter().any(|(d, _)| *d == dimension)
-        };
+        let names = |dimension| self.names(dimension);
         if names(Dimension::Agent) {
             let others = [Dimension::Queue, Dimension::Channel, Dimension::Direction];
             if others.into_iter().any(names) {
@@ -133,6 +131,23 @@ impl ReportRequest {
         } else {
             Rollup::Totals
         }
+    }
+
+    /// A request with the metrics [`ReportRequest::default_metrics`] of its rollup.
+    pub fn new(plan: Plan, group: Vec<Dimension>, filters: Vec<(Dimension, String)>) -> Self {
+        let mut request = ReportRequest {
+            plan,
+            group,
+            filters,
+            metrics: Vec::new(),
+        };
+        request.metrics = ReportRequest::default_metrics(request.rollup());
+        request
+    }
+
+    /// Whether the request groups or filters by `dimension`.
+    pub fn names(&self, dimension: Dimension) -> bool {
+        self.group.contains(&dimension) || self.filters.iter().any(|(d, _)| *d == dimension)
     }
 
     /// The metrics a report serves when it names none: those its rollup keeps.

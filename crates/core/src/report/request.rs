@@ -56,26 +56,16 @@ impl ReportRequest {
             Some(raw) => parse_group(raw).map_err(|e| wrong("groupBy", e))?,
             None => Vec::new(),
         };
-        let mut request = ReportRequest {
-            plan,
-            group,
-            filters: params.filters,
-            metrics: Vec::new(),
-        };
-        let names = |dimension: Dimension| {
-            let filters = &request.filters;
-            request.group.contains(&dimension) || filters.iter().any(|(d, _)| *d == dimension)
-        };
-        if names(Dimension::Agent) && names(Dimension::EndReason) {
+        let mut request = ReportRequest::new(plan, group, params.filters);
+        if request.names(Dimension::Agent) && request.names(Dimension::EndReason) {
             let message = "cannot combine agent and endReason: an end belongs to the \
                            interaction, not to an agent";
             return Err(wrong("groupBy", message));
         }
-        let rollup = request.rollup();
-        request.metrics = match params.metrics {
-            Some(raw) => parse_metrics(raw, rollup).map_err(|e| wrong("metrics", e))?,
-            None => ReportRequest::default_metrics(rollup),
-        };
+        if let Some(raw) = params.metrics {
+            let metrics = parse_metrics(raw, request.rollup()).map_err(|e| wrong("metrics", e))?;
+            request.metrics = metrics;
+        }
         Ok(request)
     }
 }

@@ -146,5 +146,11 @@ fn the_readme_defines_every_metric() {
             line.ends_with(&format!("{} |", metric.definition)),
             "{line}"
         );
+        let per_agent = if metric.kept_in(Rollup::Agents) {
+            "yes"
+        } else {
+            ""
+        };
+        assert!(line.starts_with(&format!("{row} {per_agent} |")), "{line}");
     }
 }

@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Response};
 use interlog_core::record::{ChannelType, Direction};
 use interlog_core::report::{Dimension, ParameterError, Rendered, ReportParams, ReportRequest};
 use interlog_core::settings::TimeZone;
-use interlog_core::{AgentId, TenantId, Timestamp};
+use interlog_core::{AgentId, Timestamp};
 use utoipa::IntoParams;
 
 use super::params::{Params, CHANNELS, DIRECTIONS};
 use super::paths::TenantPath;
+use super::settings;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -155,7 +156,7 @@ pub(crate) async fn interval_report(
     let mut params = Params::new(query)?;
     let query = ReportQuery::parse(&mut params)?;
     params.finish()?;
-    let request = query.request(tenant_zone(&state, &tenant).await?)?;
+    let request = query.request(settings::effective(&state, &tenant).await?.time_zone)?;
     let rows = state.store.rollups(&tenant, &request.scan()).await?;
     let report = request.assemble(rows);
     let accepts_csv = (headers.get(header::ACCEPT))
@@ -172,10 +173,4 @@ pub(crate) async fn interval_report(
     // Written straight to bytes: a `Value` would sort the fields (and cost a copy).
     let json = serde_json::to_vec(&rendered).map_err(|e| ApiError::internal(&e))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
-}
-
-/// The tenant's time zone (UTC unless its settings name one).
-async fn tenant_zone(state: &AppState, tenant: &TenantId) -> Result<TimeZone, ApiError> {
-    let settings = state.store.tenant_settings(tenant).await?;
-    Ok(settings.map(|s| s.time_zone).unwrap_or_default())
 }

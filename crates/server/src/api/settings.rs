@@ -22,7 +22,10 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The tenant's effective settings.
-async fn effective(state: &AppState, tenant: &TenantId) -> Result<TenantSettings, ApiError> {
+pub(crate) async fn effective(
+    state: &AppState,
+    tenant: &TenantId,
+) -> Result<TenantSettings, ApiError> {
     Ok(state
         .store
         .tenant_settings(tenant)

@@ -65,6 +65,15 @@ struct Known {
     contributed: Option<Contribution>,
 }
 
+impl Known {
+    /// Gives each touched interaction what its stored record contributed.
+    fn attach(mut known: HashMap<String, Known>, touched: &mut [Touched]) {
+        for t in touched {
+            t.contributed = (known.remove(t.id.as_str())).and_then(|k| k.contributed);
+        }
+    }
+}
+
 /// What an append leaves to do once its transaction commits.
 pub(super) struct Written {
     /// Each event's outcome, in the order given.
@@ -143,7 +152,7 @@ impl Writer {
         tenant: &TenantId,
         fresh: BTreeMap<&InteractionId, Vec<&Event>>,
     ) -> Result<Vec<Touched>, StoreError> {
-        let mut known = self.known_interactions(tx, tenant, fresh.keys()).await?;
+        let known = self.known_interactions(tx, tenant, fresh.keys()).await?;
         let mut projected = Vec::with_capacity(fresh.len());
         let mut stale = Vec::new();
         {
@@ -170,9 +179,7 @@ impl Writer {
             }
         }
         projected.extend(self.refold(tx, tenant, &stale).await?);
-        for touched in &mut projected {
-            touched.contributed = (known.remove(touched.id.as_str())).and_then(|k| k.contributed);
-        }
+        Known::attach(known, &mut projected);
         Ok(projected)
     }
 
@@ -203,12 +210,10 @@ impl Writer {
     ) -> Result<(), StoreError> {
         let set: BTreeSet<&InteractionId> = ids.iter().collect();
         self.lock_interactions(tx, tenant, &set).await?;
-        let mut known = self.known_interactions(tx, tenant, set.iter()).await?;
+        let known = self.known_interactions(tx, tenant, set.iter()).await?;
         let ids: Vec<&InteractionId> = set.into_iter().collect();
         let mut touched = self.refold(tx, tenant, &ids).await?;
-        for t in &mut touched {
-            t.contributed = (known.remove(t.id.as_str())).and_then(|k| k.contributed);
-        }
+        Known::attach(known, &mut touched);
         let thresholds = rollups::thresholds(tx, tenant).await?;
         self.write_records(tx, tenant, thresholds, &mut touched)
             .await

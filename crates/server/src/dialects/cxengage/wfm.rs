@@ -73,13 +73,7 @@ pub(super) async fn wfm_intervals(
     if paging.limit > WFM_LIMIT {
         return Err(bad_request(format!("limit must be from 0 to {WFM_LIMIT}")).into());
     }
-    let mut request = ReportRequest {
-        plan,
-        group,
-        filters: Vec::new(),
-        metrics: Vec::new(),
-    };
-    request.metrics = ReportRequest::default_metrics(request.rollup());
+    let request = ReportRequest::new(plan, group, Vec::new());
     let rows = state.store.rollups(&tenant, &request.scan()).await?;
     let report = request.assemble(rows);
     let results = wfm::results(&tenant, &request, &report, include_nulls);

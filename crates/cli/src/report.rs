@@ -109,9 +109,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         metrics: args.metrics.as_deref().or(default_metrics),
     })
     .map_err(|e| anyhow::anyhow!("--{}: {}", flag(e.parameter), e.message))?;
-    let rows =
-        (store.rollups(&args.tenant, &request.scan()).await).context("cannot read the rollups")?;
-    let report = request.assemble(rows);
+    let report = (store.report(&args.tenant, &request).await).context("cannot read the rollups")?;
     match args.format {
         Format::Table => print!("{}", table(&request, &report)),
         Format::Csv => print!("{}", request.csv(&report)),

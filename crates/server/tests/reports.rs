@@ -67,7 +67,8 @@ async fn the_scenario_gives_the_documented_numbers_by_queue(backend: Backend) {
             "offered": 4, "answered": 2, "answeredWithinSla": 2, "abandoned": 2,
             "shortAbandoned": 1, "abandonedWithinSla": 1, "abandonedAfterSla": 1,
             "abandonRate": 0.5, "serviceLevel": 0.5, "serviceLevelExcludingAbandons": 1.0,
-            "answerTime": 25, "averageSpeedOfAnswer": 12.5, "queueTime": 58,
+            "answerTime": 25, "averageSpeedOfAnswer": 12.5, "maxSpeedOfAnswer": 15,
+            "queueTime": 58,
             "averageQueueTime": 14.5, "abandonTime": 33, "averageAbandonTime": 16.5,
             "ivrTime": 60, "averageIvrTime": 20, "handled": 2, "handleTime": 785,
             "talkTime": 725, "holdTime": 60, "holds": 1, "afterContactWorkTime": 120,
@@ -83,14 +84,16 @@ async fn the_scenario_gives_the_documented_numbers_by_queue(backend: Backend) {
         row(&rows, "sales"),
         json!({
             "offered": 1, "answered": 1, "answeredWithinSla": 0, "serviceLevel": 0.0,
-            "averageSpeedOfAnswer": 30, "ivrTime": 5, "handled": 1, "handleTime": 165,
+            "averageSpeedOfAnswer": 30, "maxSpeedOfAnswer": 30, "ivrTime": 5, "handled": 1,
+            "handleTime": 165,
             "transfers": 1, "afterContactWorkTime": 0,
         }),
     );
     expect(
         row(&rows, ""),
         json!({
-            "offered": 0, "serviceLevel": null, "averageSpeedOfAnswer": null, "started": 6,
+            "offered": 0, "serviceLevel": null, "averageSpeedOfAnswer": null,
+            "maxSpeedOfAnswer": null, "started": 6,
             "ivrTime": 65, "ivrOnly": 1, "ended": 2, "handled": 1, "handleTime": 60,
             "outboundAttempts": 1, "outboundConnects": 1,
         }),
@@ -218,19 +221,54 @@ async fn a_late_disconnect_moves_an_answer_to_an_abandon(backend: Backend) {
         ),
     ]);
     app.ingest("acme", &call).await;
-    let query = format!("{DAY}&interval=PT15M&metrics=offered,answered,abandoned");
+    // Another call dave answers in the same quarter hour, after a shorter wait (60 s).
+    let other = json!([
+        event(
+            "h0",
+            "interaction-started",
+            "call-h",
+            &at("11:14:00"),
+            json!({"channelType": "voice", "direction": "inbound"})
+        ),
+        event(
+            "h1",
+            "queue-entered",
+            "call-h",
+            &at("11:14:10"),
+            json!({"queueId": "support"})
+        ),
+        event(
+            "h2",
+            "agent-allocated",
+            "call-h",
+            &at("11:15:10"),
+            json!({"agentId": "dave", "queueId": "support"})
+        ),
+    ]);
+    app.ingest("acme", &other).await;
+    let metrics = "metrics=offered,answered,abandoned,maxSpeedOfAnswer";
+    let query = format!("{DAY}&interval=PT15M&{metrics}");
     let quarter = |report: &Value, start: &str| {
         (report["rows"].as_array().unwrap().iter())
             .find(|r| r["intervalStart"] == at(start))
             .cloned()
             .unwrap()
     };
+    let daves = format!("{DAY}&groupBy=agent&metrics=answered,maxSpeedOfAnswer");
     let before = report(&app, "acme", &query).await;
     expect(
         &quarter(&before, "11:00:00"),
-        json!({"offered": 1, "abandoned": 0}),
+        json!({"offered": 2, "abandoned": 0}),
     );
-    expect(&quarter(&before, "11:15:00"), json!({"answered": 1}));
+    expect(
+        &quarter(&before, "11:15:00"),
+        json!({"answered": 2, "maxSpeedOfAnswer": 950}),
+    );
+    let dave = report(&app, "acme", &daves).await;
+    expect(
+        &dave["rows"][0],
+        json!({"answered": 2, "maxSpeedOfAnswer": 950}),
+    );
     let late = json!([event(
         "g4",
         "customer-disconnected",
@@ -242,9 +280,23 @@ async fn a_late_disconnect_moves_an_answer_to_an_abandon(backend: Backend) {
     let after = report(&app, "acme", &query).await;
     expect(
         &quarter(&after, "11:00:00"),
-        json!({"offered": 1, "abandoned": 1}),
+        json!({"offered": 2, "abandoned": 1}),
     );
-    expect(&quarter(&after, "11:15:00"), json!({"answered": 0}));
+    expect(
+        &quarter(&after, "11:15:00"),
+        json!({"answered": 1, "maxSpeedOfAnswer": 60}),
+    );
+    // The day's rows (the totals' and dave's) lose the longest wait too.
+    let day = report(&app, "acme", &format!("{DAY}&{metrics}")).await;
+    expect(
+        &day["rows"][0],
+        json!({"answered": 1, "maxSpeedOfAnswer": 60}),
+    );
+    let dave = report(&app, "acme", &daves).await;
+    expect(
+        &dave["rows"][0],
+        json!({"answered": 1, "maxSpeedOfAnswer": 60}),
+    );
 }
 
 async fn csv_on_request(backend: Backend) {

@@ -22,8 +22,8 @@
 
 use async_trait::async_trait;
 use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
-use interlog_core::report::{RollupRow, RollupScan};
-use interlog_core::settings::TenantSettings;
+use interlog_core::report::{Report, ReportRequest, RollupRow, RollupScan};
+use interlog_core::settings::{TenantSettings, TimeZone};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
 use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, StoreError, StoredContent};
@@ -229,8 +229,23 @@ pub trait Reports: Send + Sync + 'static {
         scan: &RollupScan,
     ) -> Result<Vec<RollupRow>, StoreError>;
 
+    /// A report: its scan planned with the tenant's [`Reports::day_zone`], read and assembled.
+    async fn report(
+        &self,
+        tenant: &TenantId,
+        request: &ReportRequest,
+    ) -> Result<Report, StoreError> {
+        let scan = request.scan(self.day_zone(tenant).await?);
+        Ok(request.assemble(self.rollups(tenant, &scan).await?))
+    }
+
+    /// The zone whose local days the tenant's day rows are kept in: its `timeZone` when it
+    /// set one before its first report rows, or at its last [`Reports::reproject`]; else
+    /// UTC. A report's scan is planned with it ([`interlog_core::report::ReportRequest::scan`]).
+    async fn day_zone(&self, tenant: &TenantId) -> Result<TimeZone, StoreError>;
+
     /// Re-projects every interaction of the tenant from its log, in transactions of a few
-    /// hundred, and rebuilds its rollups with its current settings; `progress` hears how
+    /// hundred, and rebuilds its rollups with its current settings (day rows in its time zone); `progress` hears how
     /// many are done after each. Appends may run meanwhile: each interaction's rollups stay
     /// exact, as every change subtracts what was last added. Returns how many there were.
     async fn reproject(

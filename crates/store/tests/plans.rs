@@ -202,7 +202,7 @@ async fn a_report_reads_only_its_blocks_rows_by_the_rollups_keys() {
             metrics: vec![],
         };
         let plans = store
-            .explain_rollups(&tenant, &request.scan())
+            .explain_rollups(&tenant, &request.scan(TimeZone::UTC))
             .await
             .unwrap();
         assert!(

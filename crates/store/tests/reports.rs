@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use interlog_core::record::QueueExitType;
 use interlog_core::report::{
     Contribution, Dimension, Granularity, Measure, Plan, Report, ReportRequest, RollupRow,
     Thresholds, METRICS,
@@ -55,7 +56,7 @@ fn workload() -> (Vec<Vec<Event>>, Vec<Interaction>) {
 
 /// The report a request gives when summed straight from the records' contributions.
 fn expected(request: &ReportRequest, records: &[Interaction], thresholds: Thresholds) -> Report {
-    let scan = request.scan();
+    let scan = request.scan(TimeZone::UTC);
     let mut rows = Vec::new();
     for record in records {
         let contribution = Contribution::of(record, thresholds);
@@ -87,6 +88,7 @@ fn requests() -> Vec<ReportRequest> {
         (Granularity::Hour, "Europe/Paris"),
         (Granularity::Day, "Asia/Kathmandu"),
         (Granularity::Day, "UTC"),
+        (Granularity::Day, "America/New_York"),
         (Granularity::Week, "America/New_York"),
         (Granularity::Month, "UTC"),
     ];
@@ -120,8 +122,7 @@ fn requests() -> Vec<ReportRequest> {
 async fn compare(store: &dyn Store, records: &[Interaction], thresholds: Thresholds) {
     let tenant = TenantId::parse("acme").unwrap();
     for request in requests() {
-        let rows = store.rollups(&tenant, &request.scan()).await.unwrap();
-        let got = request.assemble(rows);
+        let got = store.report(&tenant, &request).await.unwrap();
         let want = expected(&request, records, thresholds);
         assert_eq!(
             got,
@@ -138,11 +139,14 @@ async fn compare(store: &dyn Store, records: &[Interaction], thresholds: Thresho
 async fn totals(store: &dyn Store) -> BTreeMap<&'static str, i64> {
     let tenant = TenantId::parse("acme").unwrap();
     let request = &requests()[requests().len() - 7];
-    let rows = store.rollups(&tenant, &request.scan()).await.unwrap();
     let mut sums = BTreeMap::new();
-    for row in request.assemble(rows).rows {
+    for row in store.report(&tenant, request).await.unwrap().rows {
         for measure in Measure::ALL {
-            *sums.entry(measure.column()).or_default() += row.counts.get(*measure);
+            let sum: &mut i64 = sums.entry(measure.column()).or_default();
+            match measure.is_maximum() {
+                true => *sum = (*sum).max(row.counts.get(*measure)),
+                false => *sum += row.counts.get(*measure),
+            }
         }
     }
     sums
@@ -171,25 +175,33 @@ async fn story(store: &dyn Store) {
     let ivr = |r: &Interaction| r.statistics.ivr_time.map_or(0, Seconds::millis);
     assert_eq!(sums["ivr_ms"], stat(ivr));
     assert!(sums["answered"] > 0 && sums["abandoned"] > 0 && sums["holds"] > 0);
+    let answered = (records.iter().flat_map(|r| &r.queues))
+        .filter(|q| q.queue_exit_type == Some(QueueExitType::Success))
+        .filter_map(|q| q.queue_time.map(Seconds::millis));
+    assert_eq!(sums["longest_answer_ms"], answered.max().unwrap());
 
+    // A new zone and threshold: day rows stay in UTC until the rollups are rebuilt.
     let strict = TenantSettings {
         sla_threshold_seconds: 5,
+        time_zone: TimeZone::parse("America/New_York").unwrap(),
         ..TenantSettings::default()
     };
     store.put_tenant_settings(&tenant, &strict).await.unwrap();
+    assert_eq!(store.day_zone(&tenant).await.unwrap(), TimeZone::UTC);
     let done = store.reproject(&tenant, &|_| {}).await.unwrap();
     assert_eq!(done, records.len() as u64);
+    assert_eq!(store.day_zone(&tenant).await.unwrap(), strict.time_zone);
     compare(store, &records, Thresholds::from(&strict)).await;
     assert!(totals(store).await["answered_in_sla"] < sums["answered_in_sla"]);
 
     let other = TenantId::parse("other").unwrap();
     let request = &requests()[0];
     assert!(store
-        .rollups(&other, &request.scan())
+        .rollups(&other, &request.scan(TimeZone::UTC))
         .await
         .unwrap()
         .is_empty());
-    assert_eq!(METRICS.len(), 35);
+    assert_eq!(METRICS.len(), 36);
 }
 
 #[tokio::test]

@@ -7,7 +7,8 @@
 //! - per queue entry: `offered` at entry; at exit `queueExits`/`queueMs`, and either
 //!   `answered` (exit success; within the SLA threshold when `queueTime` ≤ it) with its
 //!   wait in `answerMs`, or `abandoned` (short when `queueTime` ≤ the short-abandon
-//!   threshold; within the SLA when ≤ the SLA threshold) with its wait in `abandonMs`;
+//!   threshold; within the SLA when ≤ the SLA threshold) with its wait in `abandonMs`; an
+//!   answer's wait is also the cell's `longestAnswerMs` when it is the longest there;
 //! - per hold: `holds` at its start, `holdMs` at its end (the interaction's holds);
 //! - per agent allocation, at deallocation: `handled`, `handleMs`, `talkMs`, `acwMs`
 //!   (deallocation − the later of allocation and the customer leaving); an outbound
@@ -83,6 +84,7 @@ impl Rollup {
                 Answered,
                 AnsweredInSla,
                 AnswerMs,
+                LongestAnswerMs,
                 Handled,
                 HandleMs,
                 TalkMs,
@@ -166,16 +168,11 @@ impl Contribution {
         self.0.is_empty()
     }
 
-    /// Adds `sign` (1 or -1) times this contribution to `into`.
-    pub fn add_to(&self, sign: i64, into: &mut BTreeMap<Cell, Counts>) {
-        for (cell, counts) in &self.0 {
-            let row = into.entry(cell.clone()).or_default();
-            if sign >= 0 {
-                *row += counts;
-            } else {
-                *row -= counts;
-            }
-        }
+    /// Each cell's longest answered wait.
+    pub fn longest_answers(&self) -> impl Iterator<Item = (&Cell, i64)> {
+        (self.0.iter())
+            .filter(|(_, counts)| counts.get(Measure::Answered) > 0)
+            .map(|(cell, counts)| (cell, counts.get(Measure::LongestAnswerMs)))
     }
 
     /// The compact text stored beside the record, so the next re-projection subtracts

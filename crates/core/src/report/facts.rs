@@ -116,6 +116,7 @@ impl<'a> Facts<'a> {
                 self.add_both(end, agent, queue, Measure::Answered, 1);
                 self.add_both(end, agent, queue, Measure::AnsweredInSla, within);
                 self.add_both(end, agent, queue, Measure::AnswerMs, wait.millis());
+                self.add_both(end, agent, queue, Measure::LongestAnswerMs, wait.millis());
             } else if entry.queue_abandoned {
                 let short = i64::from(wait <= thresholds.short_abandon);
                 self.add(end, "", queue, Measure::Abandoned, 1);

@@ -101,18 +101,53 @@ impl Level {
     /// Coarsest first, the order blocks are carved in.
     pub const ALL: [Level; 3] = [Level::Day, Level::Hour, Level::Quarter];
 
-    pub fn width_ms(self) -> i64 {
-        match self {
+    /// The bucket of this level holding the instant `at`, `[start, end)`: quarter hours and
+    /// hours of UTC, days of `day_zone`'s wall clock (the zone the tenant's day rows are
+    /// kept in).
+    pub fn bucket(self, at: i64, day_zone: TimeZone) -> (i64, i64) {
+        let width = match self {
             Level::Quarter => BUCKET_MS,
             Level::Hour => 4 * BUCKET_MS,
-            Level::Day => DAY_MS,
-        }
+            Level::Day if day_zone == TimeZone::UTC => DAY_MS,
+            Level::Day => return local_day(at, day_zone),
+        };
+        let start = at.div_euclid(width) * width;
+        (start, start + width)
     }
 
     /// The stored `level` column.
     pub fn code(self) -> i64 {
         self as i64
     }
+}
+
+/// The local day holding `at` on the 15-minute grid, as [`Plan`] finds it: from a guess at
+/// local midnight by the current offset, checked, else by walking the grid.
+fn local_day(at: i64, zone: TimeZone) -> (i64, i64) {
+    let label = |t: i64| Granularity::Day.label(t, zone);
+    let at = at.div_euclid(BUCKET_MS) * BUCKET_MS;
+    let here = label(at);
+    let is_start = |t: i64| label(t) == here && label(t - BUCKET_MS) != here;
+    let is_end = |t: i64| label(t - BUCKET_MS) == here && label(t) != here;
+    let since_midnight =
+        zone.tz().timestamp_millis_opt(at).single().map(|local| {
+            i64::from(local.num_seconds_from_midnight()) * 1000 / BUCKET_MS * BUCKET_MS
+        });
+    let mut start = at - since_midnight.unwrap_or(0);
+    if !is_start(start) {
+        start = at;
+        while label(start - BUCKET_MS) == here {
+            start -= BUCKET_MS;
+        }
+    }
+    let mut end = start + DAY_MS;
+    if !is_end(end) {
+        end = at + BUCKET_MS;
+        while label(end) == here {
+            end += BUCKET_MS;
+        }
+    }
+    (start, end)
 }
 
 /// A run of rollup buckets of one level: `[from_ms, to_ms)`.
@@ -216,13 +251,19 @@ impl Plan {
         (after > 0 && bucket_ms < self.end).then(|| after - 1)
     }
 
-    /// The fewest rollup blocks covering every interval: each interval is carved coarsest
-    /// level first (so no bucket straddles two intervals), then adjacent blocks of one level
-    /// are merged.
-    pub fn blocks(&self) -> Vec<Block> {
+    /// The fewest rollup blocks covering every interval, with day rows kept in `day_zone`:
+    /// each interval is carved coarsest level first (so no bucket straddles two intervals),
+    /// then adjacent blocks of one level are merged.
+    pub fn blocks(&self, day_zone: TimeZone) -> Vec<Block> {
         let mut blocks = Vec::new();
         for (start, end) in self.intervals() {
-            carve(start.millis(), end.millis(), &Level::ALL, &mut blocks);
+            carve(
+                start.millis(),
+                end.millis(),
+                &Level::ALL,
+                day_zone,
+                &mut blocks,
+            );
         }
         blocks.sort();
         let mut merged: Vec<Block> = Vec::with_capacity(blocks.len());
@@ -238,28 +279,25 @@ impl Plan {
     }
 }
 
-/// Splits `[from, to)` into blocks of `levels` (coarsest first): the aligned middle at the
-/// coarsest level that fits, the edges at finer ones.
-fn carve(from: i64, to: i64, levels: &[Level], out: &mut Vec<Block>) {
+/// Splits `[from, to)` into blocks of `levels` (coarsest first): the buckets wholly inside
+/// at the coarsest level that has any, the edges at finer ones.
+fn carve(from: i64, to: i64, levels: &[Level], day_zone: TimeZone, out: &mut Vec<Block>) {
     let Some((&level, finer)) = levels.split_first() else {
         return;
     };
-    let width = level.width_ms();
-    let (middle_from, middle_to) = (ceil(from, width), to.div_euclid(width) * width);
+    let first = level.bucket(from, day_zone);
+    let middle_from = if first.0 == from { from } else { first.1 };
+    let middle_to = level.bucket(to, day_zone).0;
     if middle_from >= middle_to {
-        return carve(from, to, finer, out);
+        return carve(from, to, finer, day_zone, out);
     }
-    carve(from, middle_from, finer, out);
+    carve(from, middle_from, finer, day_zone, out);
     out.push(Block {
         level,
         from_ms: middle_from,
         to_ms: middle_to,
     });
-    carve(middle_to, to, finer, out);
-}
-
-fn ceil(at: i64, width: i64) -> i64 {
-    -(-at).div_euclid(width) * width
+    carve(middle_to, to, finer, day_zone, out);
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! The measures every rollup row keeps (counts and sums of milliseconds), and a row's values.
+//! The measures every rollup row keeps (counts, sums of milliseconds and one maximum), and a
+//! row's values.
 
-use std::ops::{AddAssign, SubAssign};
+use std::ops::AddAssign;
 
 /// The width of the finest rollup bucket: every time zone offset in use (+05:30, +05:45,
 /// +12:45 included) is a multiple of it, so any zone's wall-clock intervals are unions of
@@ -9,7 +10,7 @@ pub const BUCKET_MS: i64 = 15 * 60 * 1000;
 
 macro_rules! measures {
     ($($name:ident => $column:literal,)*) => {
-        /// The additive measures every rollup row keeps, in column order.
+        /// The measures rollup rows keep, in column order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Measure { $($name,)* }
 
@@ -50,6 +51,16 @@ measures! {
     Consults => "consults",
     OutboundAttempts => "outbound_attempts",
     OutboundConnects => "outbound_connects",
+    LongestAnswerMs => "longest_answer_ms",
+}
+
+impl Measure {
+    /// Whether rows keep this measure's maximum rather than its sum (the longest answered
+    /// wait). A maximum cannot be subtracted: the store recomputes it from the answers it
+    /// keeps when one leaves.
+    pub fn is_maximum(self) -> bool {
+        self == Measure::LongestAnswerMs
+    }
 }
 
 /// How many measures a row keeps.
@@ -70,8 +81,21 @@ impl Counts {
         self.0[measure as usize]
     }
 
+    /// Adds `value` to a sum, or keeps the larger for a maximum.
     pub fn add(&mut self, measure: Measure, value: i64) {
-        self.0[measure as usize] += value;
+        let slot = &mut self.0[measure as usize];
+        if measure.is_maximum() {
+            *slot = (*slot).max(value);
+        } else {
+            *slot += value;
+        }
+    }
+
+    /// Adds `sign` times every sum of `other` (maxima are left as they are).
+    pub fn add_sums(&mut self, other: &Counts, sign: i64) {
+        for measure in Measure::ALL.iter().filter(|m| !m.is_maximum()) {
+            self.0[*measure as usize] += sign * other.get(*measure);
+        }
     }
 
     /// These counts with every measure but `measures` zeroed.
@@ -88,14 +112,11 @@ impl Counts {
     }
 }
 
+/// Combines two rows: sums add, maxima keep the larger.
 impl AddAssign<&Counts> for Counts {
     fn add_assign(&mut self, other: &Counts) {
-        self.0.iter_mut().zip(other.0).for_each(|(a, b)| *a += b);
-    }
-}
-
-impl SubAssign<&Counts> for Counts {
-    fn sub_assign(&mut self, other: &Counts) {
-        self.0.iter_mut().zip(other.0).for_each(|(a, b)| *a -= b);
+        for measure in Measure::ALL {
+            self.add(*measure, other.get(*measure));
+        }
     }
 }

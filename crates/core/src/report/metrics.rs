@@ -17,6 +17,8 @@ enum Formula {
     Time(Measure),
     /// A sum of milliseconds over a count, to the nearest millisecond; null over none.
     Average(Measure, Measure),
+    /// A maximum of milliseconds, served as seconds; null when the count is zero.
+    Maximum(Measure, Measure),
     /// A measure over a sum of (measure, sign); null when that is not positive.
     Ratio(Measure, &'static [(Measure, i64)]),
 }
@@ -54,6 +56,10 @@ impl Metric {
                 });
                 average.map_or(Value::Ratio(None), Value::Time)
             }
+            Formula::Maximum(max, count) => match counts.get(count) {
+                0 => Value::Ratio(None),
+                _ => Value::Time(Seconds::from_millis(counts.get(max))),
+            },
             Formula::Ratio(over, under) => {
                 let denominator: i64 = under.iter().map(|(m, sign)| sign * counts.get(*m)).sum();
                 let ratio = (denominator > 0).then(|| counts.get(over) as f64 / denominator as f64);
@@ -66,7 +72,9 @@ impl Metric {
     pub fn measures(&self) -> Vec<Measure> {
         match self.formula {
             Formula::Count(m) | Formula::Time(m) => vec![m],
-            Formula::Difference(a, b) | Formula::Average(a, b) => vec![a, b],
+            Formula::Difference(a, b) | Formula::Average(a, b) | Formula::Maximum(a, b) => {
+                vec![a, b]
+            }
             Formula::Ratio(over, under) => std::iter::once(over)
                 .chain(under.iter().map(|(m, _)| *m))
                 .collect(),
@@ -111,6 +119,7 @@ pub const METRICS: &[Metric] = &[
     metric("serviceLevelExcludingShortAbandons", Ratio(AnsweredInSla, &[(Answered, 1), (Abandoned, 1), (ShortAbandoned, -1)]), "answeredWithinSla / (answered + abandoned − shortAbandoned)."),
     metric("answerTime", Time(AnswerMs), "Sum of the answered entries' queueTime (seconds)."),
     metric("averageSpeedOfAnswer", Average(AnswerMs, Answered), "answerTime / answered."),
+    metric("maxSpeedOfAnswer", Maximum(LongestAnswerMs, Answered), "The longest queueTime of an answered entry."),
     metric("queueTime", Time(QueueMs), "Sum of queueTime of the entries that exited (seconds), at the exit."),
     metric("averageQueueTime", Average(QueueMs, QueueExits), "queueTime / entries that exited."),
     metric("abandonTime", Time(AbandonMs), "Sum of the abandoned entries' queueTime (seconds)."),

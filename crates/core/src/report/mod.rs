@@ -4,7 +4,8 @@
 //! # Layout
 //! - `cells.rs`: what one record contributes ([`Contribution`]): each fact in the 15-minute
 //!   UTC bucket where it completes, by agent, queue, channel and direction (`facts.rs`
-//!   finds the facts; `measures.rs` names what rows count);
+//!   finds the facts; `measures.rs` names what rows count; `change.rs` gathers what a
+//!   write changes in the rollups);
 //! - `intervals.rs`: a report's intervals on a zone's wall clock ([`Plan`]) and the rollup
 //!   [`Block`]s (quarter-hour, hour and UTC-day rows) that cover them;
 //! - `metrics.rs`: the metrics served, each defined once from the measures ([`METRICS`]);
@@ -14,6 +15,7 @@
 //!   the rows the store returns.
 
 mod cells;
+mod change;
 mod facts;
 mod intervals;
 mod measures;
@@ -22,6 +24,7 @@ mod render;
 mod request;
 
 pub use cells::{Cell, Contribution, Rollup, Thresholds};
+pub use change::Change;
 pub use intervals::{Block, Granularity, Level, Plan, PlanError, MAX_INTERVALS, MAX_RANGE_DAYS};
 pub use measures::{Counts, Measure, BUCKET_MS, MEASURES};
 pub use metrics::{Metric, Value, METRICS};
@@ -29,6 +32,8 @@ pub use render::Rendered;
 pub use request::{ParameterError, ReportParams, DEFAULT_INTERVAL};
 
 use std::collections::BTreeMap;
+
+use crate::settings::TimeZone;
 
 /// What a report can group by and filter on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -155,14 +160,15 @@ impl ReportRequest {
         METRICS.iter().filter(|m| m.kept_in(rollup)).collect()
     }
 
-    pub fn scan(&self) -> RollupScan {
+    /// The rows to read, with the tenant's day rows kept in `day_zone`.
+    pub fn scan(&self, day_zone: TimeZone) -> RollupScan {
         let needed: Vec<Measure> = self.metrics.iter().flat_map(|m| m.measures()).collect();
         let measures = (Measure::ALL.iter().copied())
             .filter(|m| needed.contains(m))
             .collect();
         RollupScan {
             rollup: self.rollup(),
-            blocks: self.plan.blocks(),
+            blocks: self.plan.blocks(day_zone),
             filters: self.filters.clone(),
             group: self.group.clone(),
             measures,

@@ -115,7 +115,7 @@ fn a_report_sums_buckets_into_intervals_and_renders_them() {
         .map(|(cell, counts)| RollupRow {
             bucket_ms: cell.bucket_ms,
             group: vec![cell.queue.clone()],
-            counts: counts.only(&request.scan().measures),
+            counts: counts.only(&request.scan(TimeZone::UTC).measures),
         })
         .collect();
     let report = request.assemble(rows);
@@ -153,4 +153,38 @@ fn the_readme_defines_every_metric() {
         };
         assert!(line.starts_with(&format!("{row} {per_agent} |")), "{line}");
     }
+}
+
+#[test]
+fn a_change_keeps_each_longest_answer_and_marks_what_may_shrink() {
+    let answered = Contribution::of(&answered_call(), Thresholds::default());
+    let mut first = Change::default();
+    first.replace("call-a", None, &answered);
+    let waits: Vec<_> = (first.answers.iter())
+        .map(|(cell, _, wait)| (cell.agent.as_str(), *wait))
+        .collect();
+    assert_eq!(waits, [("", Some(15_000)), ("alice", Some(15_000))]);
+    assert!(first.stale.is_empty(), "nothing left");
+    let support = first
+        .deltas
+        .iter()
+        .find(|(c, d)| c.agent.is_empty() && d.get(Measure::Answered) == 1);
+    assert_eq!(support.unwrap().1.get(Measure::LongestAnswerMs), 15_000);
+
+    let mut same = Change::default();
+    same.replace("call-a", Some(&answered), &answered);
+    assert_eq!(
+        same,
+        Change::default(),
+        "an unchanged contribution changes nothing"
+    );
+
+    let mut gone = Change::default();
+    gone.replace("call-a", Some(&answered), &Contribution::default());
+    assert_eq!(gone.stale.len(), 2, "the totals' cell and alice's");
+    assert!(gone
+        .answers
+        .iter()
+        .all(|(_, id, wait)| id == "call-a" && wait.is_none()));
+    assert!(gone.deltas.values().all(|d| d.get(Measure::Answered) <= 0));
 }

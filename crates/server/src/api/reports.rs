@@ -60,7 +60,7 @@ pub(crate) struct ReportQuery {
     /// grouping keeps (a report by agent keeps only the agents' own work, a report by
     /// endReason only `ended`).
     #[param(
-        pattern = "^(offered|answered|answeredWithinSla|abandoned|shortAbandoned|abandonedWithinSla|abandonedAfterSla|abandonRate|serviceLevel|serviceLevelExcludingAbandons|serviceLevelExcludingShortAbandons|answerTime|averageSpeedOfAnswer|queueTime|averageQueueTime|abandonTime|averageAbandonTime|ivrTime|averageIvrTime|ivrOnly|started|ended|handled|handleTime|averageHandleTime|talkTime|averageTalkTime|holdTime|holds|afterContactWorkTime|averageAfterContactWorkTime|transfers|consults|outboundAttempts|outboundConnects)(,(offered|answered|answeredWithinSla|abandoned|shortAbandoned|abandonedWithinSla|abandonedAfterSla|abandonRate|serviceLevel|serviceLevelExcludingAbandons|serviceLevelExcludingShortAbandons|answerTime|averageSpeedOfAnswer|queueTime|averageQueueTime|abandonTime|averageAbandonTime|ivrTime|averageIvrTime|ivrOnly|started|ended|handled|handleTime|averageHandleTime|talkTime|averageTalkTime|holdTime|holds|afterContactWorkTime|averageAfterContactWorkTime|transfers|consults|outboundAttempts|outboundConnects))*$"
+        pattern = "^(offered|answered|answeredWithinSla|abandoned|shortAbandoned|abandonedWithinSla|abandonedAfterSla|abandonRate|serviceLevel|serviceLevelExcludingAbandons|serviceLevelExcludingShortAbandons|answerTime|averageSpeedOfAnswer|maxSpeedOfAnswer|queueTime|averageQueueTime|abandonTime|averageAbandonTime|ivrTime|averageIvrTime|ivrOnly|started|ended|handled|handleTime|averageHandleTime|talkTime|averageTalkTime|holdTime|holds|afterContactWorkTime|averageAfterContactWorkTime|transfers|consults|outboundAttempts|outboundConnects)(,(offered|answered|answeredWithinSla|abandoned|shortAbandoned|abandonedWithinSla|abandonedAfterSla|abandonRate|serviceLevel|serviceLevelExcludingAbandons|serviceLevelExcludingShortAbandons|answerTime|averageSpeedOfAnswer|maxSpeedOfAnswer|queueTime|averageQueueTime|abandonTime|averageAbandonTime|ivrTime|averageIvrTime|ivrOnly|started|ended|handled|handleTime|averageHandleTime|talkTime|averageTalkTime|holdTime|holds|afterContactWorkTime|averageAfterContactWorkTime|transfers|consults|outboundAttempts|outboundConnects))*$"
     )]
     metrics: Option<String>,
     /// `csv` answers CSV, as `Accept: text/csv` does.
@@ -157,8 +157,7 @@ pub(crate) async fn interval_report(
     let query = ReportQuery::parse(&mut params)?;
     params.finish()?;
     let request = query.request(settings::effective(&state, &tenant).await?.time_zone)?;
-    let rows = state.store.rollups(&tenant, &request.scan()).await?;
-    let report = request.assemble(rows);
+    let report = state.store.report(&tenant, &request).await?;
     let accepts_csv = (headers.get(header::ACCEPT))
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/csv"));

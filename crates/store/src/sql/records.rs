@@ -2,14 +2,14 @@
 //! index rows lists and lookups join on (agents, caller keys, queues, hooks), and their
 //! contributions to the report rollups. Each is one statement per table for the whole batch.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
-use interlog_core::report::{Contribution, Thresholds};
+use interlog_core::report::{Change, Contribution};
 use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
-use super::rollups;
+use super::rollups::{self, Terms};
 use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
 use super::transcript::{self, Rewrite};
@@ -33,7 +33,7 @@ impl Writer {
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
-        thresholds: Thresholds,
+        terms: Terms,
         touched: &mut [Touched],
     ) -> Result<(), StoreError> {
         if touched.is_empty() {
@@ -44,16 +44,11 @@ impl Writer {
         let records: Vec<Interaction> =
             touched.iter_mut().map(|t| t.projection.summary()).collect();
         // Each record's contribution to the rollups replaces the one stored with it.
-        let mut deltas = BTreeMap::new();
+        let mut change = Change::default();
         let mut rows = Vec::with_capacity(records.len());
         for (record, t) in records.iter().zip(touched.iter()) {
-            let contribution = Contribution::of(record, thresholds);
-            if t.contributed.as_ref() != Some(&contribution) {
-                contribution.add_to(1, &mut deltas);
-                if let Some(before) = &t.contributed {
-                    before.add_to(-1, &mut deltas);
-                }
-            }
+            let contribution = Contribution::of(record, terms.thresholds);
+            change.replace(t.id.as_str(), t.contributed.as_ref(), &contribution);
             let report = contribution.encode();
             rows.push(record_row(
                 tenant,
@@ -99,7 +94,7 @@ impl Writer {
         search::write(tx, self.backend, tenant, &parts).await?;
         transcript::write(tx, self.backend, tenant, touched).await?;
         write_index_rows(tx, self.backend, tenant, index_ids, index_rows).await?;
-        rollups::write(tx, self.backend, tenant, deltas).await
+        rollups::write(tx, self.backend, tenant, terms.day_zone, change).await
     }
 }
 

@@ -28,6 +28,7 @@ impl Settings for SqlStore {
         settings: &TenantSettings,
     ) -> Result<(), StoreError> {
         let json = serde_json::to_string(settings).map_err(|e| super::corrupt("settings", e))?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO tenant_settings (tenant_id, settings, updated_ms) VALUES ($1, $2, $3)
              ON CONFLICT (tenant_id) DO UPDATE
@@ -36,8 +37,18 @@ impl Settings for SqlStore {
         .bind(tenant.as_str())
         .bind(json)
         .bind(now_ms())
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
+        // A tenant with no report rows yet keeps its day rows in its zone from the start.
+        sqlx::query(
+            "UPDATE tenant_settings SET report_zone = $2 WHERE tenant_id = $1
+             AND NOT EXISTS (SELECT 1 FROM report_totals WHERE tenant_id = $1)",
+        )
+        .bind(tenant.as_str())
+        .bind(settings.time_zone.name())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

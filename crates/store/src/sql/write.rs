@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
 use super::kept::Kept;
-use super::rollups;
+use super::rollups::Terms;
 use super::statement::{in_lists, text, values_statements, Param};
 use super::transcript::Rewrite;
 use super::{corrupt, Backend, SqlStore};
@@ -129,9 +129,8 @@ impl Writer {
             }
         }
         let mut touched = self.project_touched(tx, tenant, fresh).await?;
-        let thresholds = rollups::thresholds(tx, tenant).await?;
-        self.write_records(tx, tenant, thresholds, &mut touched)
-            .await?;
+        let terms = Terms::read(tx, tenant).await?;
+        self.write_records(tx, tenant, terms, &mut touched).await?;
         let projections = touched
             .into_iter()
             .map(|t| ((tenant.clone(), t.id), t.projection, t.digest))
@@ -214,9 +213,8 @@ impl Writer {
         let ids: Vec<&InteractionId> = set.into_iter().collect();
         let mut touched = self.refold(tx, tenant, &ids).await?;
         Known::attach(known, &mut touched);
-        let thresholds = rollups::thresholds(tx, tenant).await?;
-        self.write_records(tx, tenant, thresholds, &mut touched)
-            .await
+        let terms = Terms::read(tx, tenant).await?;
+        self.write_records(tx, tenant, terms, &mut touched).await
     }
 
     /// Inserts the events' rows, returning the eventIds that were new. Rows are inserted in

@@ -96,7 +96,7 @@ fn blocks_cover_each_interval_coarsest_first() {
         to_ms: at(to).millis(),
     };
     assert_eq!(
-        utc.blocks(),
+        utc.blocks(TimeZone::UTC),
         [day("2026-11-01T00:00:00Z", "2026-11-04T00:00:00Z")]
     );
     let india = plan(
@@ -105,18 +105,89 @@ fn blocks_cover_each_interval_coarsest_first() {
         "P1D",
         "Asia/Kolkata",
     );
-    let levels: Vec<Level> = india.blocks().iter().map(|b| b.level).collect();
+    let levels: Vec<Level> = (india.blocks(TimeZone::UTC).iter())
+        .map(|b| b.level)
+        .collect();
     assert!(levels.contains(&Level::Quarter) && levels.contains(&Level::Hour));
-    for plan in [&utc, &india] {
-        let covered: i64 = plan.blocks().iter().map(|b| b.to_ms - b.from_ms).sum();
+    assert_eq!(
+        india.blocks(zone("Asia/Kolkata")),
+        [day("2026-10-31T18:30:00Z", "2026-11-02T18:30:00Z")],
+        "day rows kept in the report's zone serve its days whole"
+    );
+    // Days kept in New York: a UTC day holds none of them, a New York month is made of them.
+    let new_york = zone("America/New_York");
+    let levels: Vec<Level> = (utc.blocks(new_york).iter()).map(|b| b.level).collect();
+    assert!(!levels.contains(&Level::Day) && levels.contains(&Level::Hour));
+    let month = plan(
+        "2026-11-01T04:00:00Z",
+        "2026-12-01T05:00:00Z",
+        "P1M",
+        "America/New_York",
+    );
+    let days: Vec<Block> = month.blocks(new_york);
+    assert_eq!(
+        days,
+        [day("2026-11-01T04:00:00Z", "2026-12-01T05:00:00Z")],
+        "the fall-back day is one day row"
+    );
+    for (plan, day_zone) in [
+        (&utc, TimeZone::UTC),
+        (&india, TimeZone::UTC),
+        (&utc, new_york),
+    ] {
+        let blocks = plan.blocks(day_zone);
+        let covered: i64 = blocks.iter().map(|b| b.to_ms - b.from_ms).sum();
         let (first, _) = plan.intervals().next().unwrap();
         let (_, last) = plan.intervals().last().unwrap();
         assert_eq!(covered, last.millis() - first.millis());
-        for block in plan.blocks() {
-            assert_eq!(block.from_ms % block.level.width_ms(), 0, "{block:?}");
+        for block in blocks {
+            let bucket = block.level.bucket(block.from_ms, day_zone);
+            assert_eq!(bucket.0, block.from_ms, "{block:?}");
             assert!(plan.interval_of(block.from_ms).is_some());
             assert!(plan.interval_of(block.to_ms - BUCKET_MS).is_some());
         }
+    }
+}
+
+#[test]
+fn local_days_are_found_on_dst_days_and_odd_offsets() {
+    let ms = |raw: &str| at(raw).millis();
+    let cases = [
+        (
+            "America/New_York",
+            "2026-11-01T12:00:00Z",
+            "2026-11-01T04:00:00Z",
+            "2026-11-02T05:00:00Z",
+        ),
+        (
+            "America/New_York",
+            "2026-03-08T03:59:00Z",
+            "2026-03-07T05:00:00Z",
+            "2026-03-08T05:00:00Z",
+        ),
+        (
+            "America/New_York",
+            "2026-03-08T05:00:00Z",
+            "2026-03-08T05:00:00Z",
+            "2026-03-09T04:00:00Z",
+        ),
+        (
+            "Asia/Kathmandu",
+            "2026-11-01T00:00:00Z",
+            "2026-10-31T18:15:00Z",
+            "2026-11-01T18:15:00Z",
+        ),
+        // Midnight does not exist on Havana's spring-forward day: the day begins at 01:00.
+        (
+            "America/Havana",
+            "2026-03-08T12:00:00Z",
+            "2026-03-08T05:00:00Z",
+            "2026-03-09T04:00:00Z",
+        ),
+    ];
+    for (name, instant, start, end) in cases {
+        let got = Level::Day.bucket(ms(instant), zone(name));
+        assert_eq!(got, (ms(start), ms(end)), "{name} at {instant}");
     }
 }
 

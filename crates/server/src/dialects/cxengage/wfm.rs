@@ -74,8 +74,7 @@ pub(super) async fn wfm_intervals(
         return Err(bad_request(format!("limit must be from 0 to {WFM_LIMIT}")).into());
     }
     let request = ReportRequest::new(plan, group, Vec::new());
-    let rows = state.store.rollups(&tenant, &request.scan()).await?;
-    let report = request.assemble(rows);
+    let report = state.store.report(&tenant, &request).await?;
     let results = wfm::results(&tenant, &request, &report, include_nulls);
     let total = results.len() as u64;
     let page = (results.into_iter())

@@ -1,0 +1,214 @@
+//! Report rollups: `report_totals` (every fact), `report_agents` (each agent's own; also
+//! summed by agent alone in `report_agent_totals`) and `report_end_reasons` (ends by
+//! reason), at three levels (15-minute and hour buckets of UTC, days of the tenant's
+//! `report_zone`); each keeps only the measures of its rollup (`Rollup::measures`). A write
+//! adds each re-projected record's new contribution and subtracts the one stored beside it
+//! (`interactions.report`), as one upsert per table for the whole batch; reads sum the rows
+//! of a report's blocks (`read.rs`). The longest answered wait is a maximum, kept with the
+//! answers it is recomputed from (`longest.rs`).
+
+mod longest;
+mod read;
+
+pub(super) use read::block_sql;
+
+use std::collections::BTreeMap;
+
+use interlog_core::report::{Cell, Change, Counts, Level, Rollup, Thresholds};
+use interlog_core::settings::TimeZone;
+use interlog_core::TenantId;
+
+use super::settings;
+use super::statement::{text, values_statements, Param};
+use super::write::Tx;
+use super::Backend;
+use crate::StoreError;
+
+/// What a tenant's rollups are kept by, read in the write's transaction: its settings'
+/// thresholds, and the zone its day rows are in.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Terms {
+    pub(super) thresholds: Thresholds,
+    pub(super) day_zone: TimeZone,
+}
+
+impl Terms {
+    pub(super) async fn read(tx: &mut Tx<'_>, tenant: &TenantId) -> Result<Terms, StoreError> {
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT settings, report_zone FROM tenant_settings WHERE tenant_id = $1",
+        )
+        .bind(tenant.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((json, zone)) = row else {
+            return Ok(Terms::default());
+        };
+        Ok(Terms {
+            thresholds: Thresholds::from(&settings::parse(&json)?),
+            day_zone: day_zone(zone)?,
+        })
+    }
+}
+
+/// A stored `report_zone` (NULL: UTC).
+pub(super) fn day_zone(stored: Option<String>) -> Result<TimeZone, StoreError> {
+    stored.map_or(Ok(TimeZone::UTC), |name| {
+        TimeZone::parse(&name).map_err(|e| StoreError::Corrupt(format!("report_zone: {e}")))
+    })
+}
+
+/// Applies a write's rollup change at every level: the answers kept, the deltas (rows in
+/// key order, so two PostgreSQL transactions lock the rows they share in the same order),
+/// then the longest waits that may have shrunk.
+pub(super) async fn write(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    tenant: &TenantId,
+    day_zone: TimeZone,
+    change: Change,
+) -> Result<(), StoreError> {
+    longest::keep_answers(tx, backend, tenant, &change.answers).await?;
+    let mut rows: BTreeMap<Rollup, Vec<Vec<Param>>> = BTreeMap::new();
+    for ((rollup, level, cell), counts) in at_every_level(change.deltas, day_zone) {
+        let kept = rollup.measures();
+        if counts.only(kept).is_zero() {
+            continue;
+        }
+        let mut row = vec![text(tenant.as_str())];
+        row.extend(keys(rollup).iter().map(|key| key_value(key, level, &cell)));
+        row.extend(kept.iter().map(|m| Param::Int(counts.get(*m))));
+        rows.entry(rollup).or_default().push(row);
+    }
+    for (rollup, rows) in rows {
+        let (head, row, tail) = upsert_sql(backend, rollup);
+        for sql in values_statements(backend, &head, &row, rows, &tail) {
+            sql.query().execute(&mut **tx).await?;
+        }
+    }
+    longest::recompute(tx, backend, tenant, day_zone, &change.stale).await
+}
+
+/// Quarter-hour cells' deltas at each level, with each agent cell also in the agent's totals.
+fn at_every_level(
+    deltas: BTreeMap<Cell, Counts>,
+    day_zone: TimeZone,
+) -> BTreeMap<(Rollup, Level, Cell), Counts> {
+    let mut days = BTreeMap::new();
+    let mut levels: BTreeMap<(Rollup, Level, Cell), Counts> = BTreeMap::new();
+    for (cell, counts) in deltas.into_iter().filter(|(_, c)| !c.is_zero()) {
+        for (rollup, level, cell) in containing(&cell, day_zone, &mut days) {
+            *levels.entry((rollup, level, cell)).or_default() += &counts;
+        }
+    }
+    levels
+}
+
+/// The rows holding a quarter-hour cell: its bucket at each level, in its rollup and, for an
+/// agent's cell, in the agent's totals. `days` remembers the day of each quarter hour seen.
+fn containing(
+    cell: &Cell,
+    day_zone: TimeZone,
+    days: &mut BTreeMap<i64, i64>,
+) -> Vec<(Rollup, Level, Cell)> {
+    let mut rows = Vec::with_capacity(6);
+    for level in [Level::Quarter, Level::Hour, Level::Day] {
+        let bucket_ms = match level {
+            Level::Day => *(days.entry(cell.bucket_ms))
+                .or_insert_with(|| level.bucket(cell.bucket_ms, day_zone).0),
+            _ => level.bucket(cell.bucket_ms, day_zone).0,
+        };
+        let cell = Cell {
+            bucket_ms,
+            ..cell.clone()
+        };
+        if cell.rollup() == Rollup::Agents {
+            let narrow = Cell {
+                queue: String::new(),
+                channel: String::new(),
+                direction: String::new(),
+                ..cell.clone()
+            };
+            rows.push((Rollup::AgentTotals, level, narrow));
+        }
+        rows.push((cell.rollup(), level, cell));
+    }
+    rows
+}
+
+/// A rollup's table.
+fn table(rollup: Rollup) -> &'static str {
+    match rollup {
+        Rollup::Totals => "report_totals",
+        Rollup::Agents => "report_agents",
+        Rollup::AgentTotals => "report_agent_totals",
+        Rollup::EndReasons => "report_end_reasons",
+    }
+}
+
+/// The key columns of a rollup's table, after the tenant.
+fn keys(rollup: Rollup) -> &'static [&'static str] {
+    match rollup {
+        Rollup::Totals => &["level", "bucket_ms", "queue_id", "channel", "direction"],
+        Rollup::Agents => &[
+            "level",
+            "bucket_ms",
+            "agent_id",
+            "queue_id",
+            "channel",
+            "direction",
+        ],
+        Rollup::AgentTotals => &["level", "bucket_ms", "agent_id"],
+        Rollup::EndReasons => &[
+            "level",
+            "bucket_ms",
+            "queue_id",
+            "channel",
+            "direction",
+            "end_reason",
+        ],
+    }
+}
+
+/// A key column's value for a cell at a level.
+fn key_value(key: &str, level: Level, cell: &Cell) -> Param {
+    match key {
+        "level" => Param::Int(level.code()),
+        "bucket_ms" => Param::Int(cell.bucket_ms),
+        "agent_id" => text(cell.agent.as_str()),
+        "queue_id" => text(cell.queue.as_str()),
+        "channel" => text(cell.channel.as_str()),
+        "direction" => text(cell.direction.as_str()),
+        "end_reason" => text(cell.end_reason.as_deref().unwrap_or("")),
+        other => unreachable!("{other} is not a rollup key column"),
+    }
+}
+
+/// The head, row pattern and tail of the upsert that adds rows to a rollup's table: sums add,
+/// a maximum keeps the larger.
+fn upsert_sql(backend: Backend, rollup: Rollup) -> (String, String, String) {
+    let (table, keys) = (table(rollup), keys(rollup));
+    let measures = rollup.measures();
+    let columns: Vec<&str> = measures.iter().map(|m| m.column()).collect();
+    let head = format!(
+        "INSERT INTO {table} (tenant_id, {}, {})",
+        keys.join(", "),
+        columns.join(", ")
+    );
+    let row = format!("({})", vec!["?"; 1 + keys.len() + columns.len()].join(", "));
+    let greatest = match backend {
+        Backend::Sqlite => "MAX",
+        Backend::Postgres => "GREATEST",
+    };
+    let sums: Vec<String> = (measures.iter())
+        .map(|m| match (m.column(), m.is_maximum()) {
+            (c, true) => format!("{c} = {greatest}({table}.{c}, excluded.{c})"),
+            (c, false) => format!("{c} = {table}.{c} + excluded.{c}"),
+        })
+        .collect();
+    let tail = format!(
+        "ON CONFLICT (tenant_id, {}) DO UPDATE SET {}",
+        keys.join(", "),
+        sums.join(", ")
+    );
+    (head, row, tail)
+}

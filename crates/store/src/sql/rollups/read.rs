@@ -1,0 +1,217 @@
+//! Reading the rollups: a report's blocks, each summed in the database and sent back as one
+//! packed value; and re-projecting a tenant, which rebuilds them.
+
+use async_trait::async_trait;
+use interlog_core::report::{Block, Counts, Dimension, Rollup, RollupRow, RollupScan};
+use interlog_core::settings::TimeZone;
+use interlog_core::{InteractionId, TenantId};
+use sqlx::Row;
+
+use super::super::statement::{text, Param, Sql};
+use super::super::{settings, Backend, SqlStore};
+use super::{day_zone, table};
+use crate::{Reports, StoreError};
+
+/// The column a dimension is kept in.
+fn column(dimension: Dimension) -> &'static str {
+    match dimension {
+        Dimension::Queue => "queue_id",
+        Dimension::Agent => "agent_id",
+        Dimension::Channel => "channel",
+        Dimension::Direction => "direction",
+        Dimension::EndReason => "end_reason",
+    }
+}
+
+/// The query summing one block's rows.
+pub(in crate::sql) fn block_sql(
+    backend: Backend,
+    tenant: &TenantId,
+    scan: &RollupScan,
+    block: &Block,
+) -> Sql {
+    let table = table(scan.rollup);
+    let group: Vec<&str> = scan.group.iter().map(|d| column(*d)).collect();
+    let mut sums: Vec<String> = (scan.measures.iter())
+        .map(|m| match m.is_maximum() {
+            true => format!("CAST(MAX({}) AS BIGINT)", m.column()),
+            false => format!("CAST(SUM({}) AS BIGINT)", m.column()),
+        })
+        .collect();
+    if sums.is_empty() {
+        sums.push("COUNT(*)".into()); // no measure wanted: the groups alone
+    }
+    let selected = [&["bucket_ms"][..], &group].concat().join(", ");
+    let columns: Vec<String> = (selected.split(", ").map(str::to_string))
+        .chain(sums)
+        .enumerate()
+        .map(|(i, column)| format!("{column} AS c{i}"))
+        .collect();
+    let mut sql = Sql::new(
+        backend,
+        &format!("SELECT {} FROM {table}", columns.join(", ")),
+    );
+    sql.push(
+        " WHERE tenant_id = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ?",
+        [
+            text(tenant.as_str()),
+            Param::Int(block.level.code()),
+            Param::Int(block.from_ms),
+            Param::Int(block.to_ms),
+        ],
+    );
+    for (dimension, value) in &scan.filters {
+        sql.push(
+            &format!(" AND {} = ?", column(*dimension)),
+            [text(value.as_str())],
+        );
+    }
+    sql.text.push_str(&format!(" GROUP BY {selected}"));
+    sql
+}
+
+/// A block's rows as one JSON array of arrays: thousands of rows (a day by quarter hour and
+/// agent) cross from the database as one value, not one message per row.
+fn packed(inner: Sql, scan: &RollupScan) -> Sql {
+    let width = 1 + scan.group.len() + scan.measures.len().max(1);
+    let columns: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+    let columns = columns.join(", ");
+    let outer = match inner.backend() {
+        Backend::Sqlite => format!("SELECT json_group_array(json_array({columns})) FROM ("),
+        Backend::Postgres => {
+            format!("SELECT COALESCE(json_agg(json_build_array({columns})), '[]')::text FROM (")
+        }
+    };
+    inner.wrapped(&outer, ") AS r")
+}
+
+/// One packed row: the bucket, the group's values, the measures' sums.
+fn unpack(row: Vec<serde_json::Value>, scan: &RollupScan) -> Result<RollupRow, StoreError> {
+    let bad = || StoreError::Corrupt("a rollup row of another shape".into());
+    let mut values = row.into_iter();
+    let bucket_ms = values.next().and_then(|v| v.as_i64()).ok_or_else(bad)?;
+    let mut group = Vec::with_capacity(scan.group.len());
+    for value in values.by_ref().take(scan.group.len()) {
+        group.push(value.as_str().ok_or_else(bad)?.to_string());
+    }
+    let mut counts = Counts::default();
+    for (measure, value) in scan.measures.iter().zip(values) {
+        counts.add(*measure, value.as_i64().ok_or_else(bad)?);
+    }
+    Ok(RollupRow {
+        bucket_ms,
+        group,
+        counts,
+    })
+}
+
+#[async_trait]
+impl Reports for SqlStore {
+    async fn rollups(
+        &self,
+        tenant: &TenantId,
+        scan: &RollupScan,
+    ) -> Result<Vec<RollupRow>, StoreError> {
+        let mut rows = Vec::new();
+        for block in &scan.blocks {
+            let sql = packed(block_sql(self.backend, tenant, scan, block), scan);
+            let json: String = sql.query().fetch_one(&self.reader).await?.try_get(0)?;
+            let packed: Vec<Vec<serde_json::Value>> =
+                serde_json::from_str(&json).map_err(|e| super::super::corrupt("rollup rows", e))?;
+            for row in packed {
+                rows.push(unpack(row, scan)?);
+            }
+        }
+        Ok(rows)
+    }
+
+    async fn day_zone(&self, tenant: &TenantId) -> Result<TimeZone, StoreError> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT report_zone FROM tenant_settings WHERE tenant_id = $1")
+                .bind(tenant.as_str())
+                .fetch_optional(&self.reader)
+                .await?;
+        day_zone(row.and_then(|(zone,)| zone))
+    }
+
+    async fn reproject(
+        &self,
+        tenant: &TenantId,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<u64, StoreError> {
+        self.reproject_tenant(tenant, progress).await
+    }
+}
+
+/// Interactions re-projected per transaction.
+const REPROJECT_CHUNK: i64 = 500;
+
+impl SqlStore {
+    /// [`Reports::reproject`]: the rollups restart from nothing, then each chunk of
+    /// interactions, in id order, is folded from its log and written back with its
+    /// contribution.
+    async fn reproject_tenant(
+        &self,
+        tenant: &TenantId,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<u64, StoreError> {
+        self.clear_rollups(tenant).await?;
+        let (mut after, mut done) = (String::new(), 0);
+        loop {
+            let ids: Vec<(String,)> = sqlx::query_as(
+                "SELECT interaction_id FROM interactions WHERE tenant_id = $1 AND interaction_id > $2
+                 ORDER BY interaction_id LIMIT $3",
+            )
+            .bind(tenant.as_str())
+            .bind(&after)
+            .bind(REPROJECT_CHUNK)
+            .fetch_all(&self.writer)
+            .await?;
+            let Some((last,)) = ids.last() else {
+                return Ok(done);
+            };
+            after = last.clone();
+            let ids = (ids.into_iter())
+                .map(|(id,)| InteractionId::parse(id))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
+            let mut tx = self.writer.begin().await?;
+            self.writes.reproject_in(&mut tx, tenant, &ids).await?;
+            tx.commit().await?;
+            done += ids.len() as u64;
+            progress(done);
+        }
+    }
+
+    /// Forgets a tenant's rollups, the answers kept for them and every stored contribution,
+    /// and keeps day rows from now on in the tenant's time zone, in one transaction.
+    async fn clear_rollups(&self, tenant: &TenantId) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let tables = Rollup::ALL.map(table);
+        for table in tables.iter().chain(&["report_answers"]) {
+            sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
+                .bind(tenant.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE interactions SET report = NULL WHERE tenant_id = $1")
+            .bind(tenant.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT settings FROM tenant_settings WHERE tenant_id = $1")
+                .bind(tenant.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((json,)) = row {
+            let zone = settings::parse(&json)?.time_zone;
+            sqlx::query("UPDATE tenant_settings SET report_zone = $2 WHERE tenant_id = $1")
+                .bind(tenant.as_str())
+                .bind(zone.name())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

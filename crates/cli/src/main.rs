@@ -10,11 +10,13 @@
 //! - `keys`: create, list and revoke API keys.
 //! - `report`, `reproject`: an interval report from the rollups; re-projecting a tenant.
 //! - `tenants`: show and change a tenant's settings.
+//! - `erase`: erase one customer on request; list the receipts.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
 
 mod bench;
 mod common;
+mod erase;
 mod generate;
 mod import;
 mod keys;
@@ -69,6 +71,7 @@ enum Command {
     Tenants(tenants::Args),
     Report(report::Args),
     Reproject(report::ReprojectArgs),
+    Erase(erase::Args),
     Import(import::Args),
     Generate(generate::Args),
     Demo(generate::DemoArgs),
@@ -100,6 +103,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Tenants(args) => tenants::run(args).await,
         Command::Report(args) => report::run(args).await,
         Command::Reproject(args) => report::reproject(args).await,
+        Command::Erase(args) => erase::run(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Generate(args) => generate::run(args).await,
         Command::Demo(args) => generate::demo(args).await,

@@ -26,16 +26,34 @@ use interlog_core::report::{Report, ReportRequest, RollupRow, RollupScan};
 use interlog_core::settings::{TenantSettings, TimeZone};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
-use crate::{ApiKeyRecord, Appended, DnisAllocation, DnisPhone, StoreError, StoredContent};
+use crate::{
+    ApiKeyRecord, Appended, DnisAllocation, DnisPhone, ErasureReceipt, StoreError, StoredContent,
+};
 
 /// The whole storage contract: every capability, for callers that hold one store.
 pub trait Store:
-    EventLog + Interactions + Contents + ApiKeys + DnisPool + Settings + Reports + Operations
+    EventLog
+    + Interactions
+    + Contents
+    + ApiKeys
+    + DnisPool
+    + Settings
+    + Reports
+    + Lifecycle
+    + Operations
 {
 }
 
 impl<T> Store for T where
-    T: EventLog + Interactions + Contents + ApiKeys + DnisPool + Settings + Reports + Operations
+    T: EventLog
+        + Interactions
+        + Contents
+        + ApiKeys
+        + DnisPool
+        + Settings
+        + Reports
+        + Lifecycle
+        + Operations
 {
 }
 
@@ -253,6 +271,27 @@ pub trait Reports: Send + Sync + 'static {
         tenant: &TenantId,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<u64, StoreError>;
+}
+
+/// Personal data's lifecycle: erasure on request.
+#[async_trait]
+pub trait Lifecycle: Send + Sync + 'static {
+    /// Erases every interaction of a customer, with every trace of them in the store (events,
+    /// record, transcript, search parts, index rows, content bytes, report contributions),
+    /// in one transaction, then scrubs the files (SQLite: the write-ahead log is emptied
+    /// into the database, whose freed space is zeroed; PostgreSQL: `VACUUM`). Their
+    /// interactions are those whose customer key (the customer id, else the address) is
+    /// `customer`, and those known only by an address those records give the customer.
+    /// Keeps a receipt naming `by` and the counts, never the customer, and returns it.
+    async fn erase_customer(
+        &self,
+        tenant: &TenantId,
+        customer: &str,
+        by: &str,
+    ) -> Result<ErasureReceipt, StoreError>;
+
+    /// The tenant's erasure receipts, newest first.
+    async fn erasure_receipts(&self, tenant: &TenantId) -> Result<Vec<ErasureReceipt>, StoreError>;
 }
 
 /// Database-wide housekeeping; no tenant applies.

@@ -33,8 +33,20 @@ use std::sync::Arc;
 use interlog_core::TenantId;
 
 pub use contract::{
-    ApiKeys, Contents, DnisPool, EventLog, Interactions, Operations, Reports, Settings, Store,
+    ApiKeys, Contents, DnisPool, EventLog, Interactions, Lifecycle, Operations, Reports, Settings,
+    Store,
 };
+
+/// What an erasure did, kept without personal data: when, by whom, how much.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErasureReceipt {
+    pub receipt_id: String,
+    pub erased_ms: i64,
+    /// The principal that asked (a token's subject, an API key's id, or the CLI's user).
+    pub by: String,
+    pub interactions: u64,
+    pub events: u64,
+}
 
 /// What happened to one event of an appended batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use interlog_core::settings::{TenantSettings, TimeZone};
 use interlog_core::{InteractionId, TenantId};
 use interlog_server::auth::RateLimit;
 use interlog_server::Config;
@@ -20,7 +21,7 @@ use super::endpoints::endpoints;
 use super::import::time_import;
 use super::live::{long_interaction, single_events, Nth};
 use super::load::{measure, Figure};
-use super::{Args, BackendKind, START_MS, TENANT};
+use super::{Args, BackendKind, START_MS, TENANT, ZONE};
 
 /// A number of events taken in over some seconds.
 pub(super) struct Rate {
@@ -73,6 +74,12 @@ pub(super) async fn measure_backend(
     let store = server.store.as_ref();
     let tenant = TenantId::parse(TENANT).expect("a valid tenant");
     let token = crate::token::mint(scratch, &tenant)?;
+    // A tenant in New York, as set up before its first event: its day rows are New York's.
+    let settings = TenantSettings {
+        time_zone: TimeZone::parse(ZONE).expect("a valid zone"),
+        ..TenantSettings::default()
+    };
+    store.put_tenant_settings(&tenant, &settings).await?;
     eprintln!(
         "{}: loading {} interactions",
         backend.name(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use interlog_workload::Rng;
 
 use super::load::{Headers, Pick, Request};
-use super::{DAY_MS, START_MS, TENANT};
+use super::{DAY_MS, START_MS, TENANT, ZONE};
 
 /// What the URLs are drawn from: the server and the shape of the loaded workload.
 struct Target {
@@ -170,12 +170,11 @@ const ENDPOINTS: &[Endpoint] = &[
         name: "report: 30 days by day and queue",
         alone: true,
         headers: &[],
-        // New York's days begin at 05:00 or 04:00 UTC, so they are read from hour rows: the
-        // harder case (a UTC day is one day row).
+        // In the tenant's zone (New York), whose day rows its days read.
         url: |t, _| {
             let (from, _) = t.day_at(0);
             let (to, _) = t.day_at(30);
-            let zone = "timezone=America/New_York";
+            let zone = format!("timezone={ZONE}");
             let metrics = "metrics=offered,answered,abandoned,serviceLevel,averageSpeedOfAnswer,averageHandleTime";
             format!(
                 "{}/reports/intervals?from={from}&to={to}&groupBy=queue&{zone}&{metrics}",

@@ -107,6 +107,8 @@ impl BackendKind {
 
 /// The tenant the workload is loaded into.
 const TENANT: &str = "bench";
+/// The loaded tenant's time zone (its reports' days).
+const ZONE: &str = "America/New_York";
 const DAY_MS: i64 = 86_400_000;
 const START_MS: i64 = 1_704_067_200_000; // 2024-01-01
 

@@ -5,6 +5,7 @@
 pub(crate) mod admin;
 pub(crate) mod agents;
 pub(crate) mod content;
+pub(crate) mod erasure;
 pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod interactions;
@@ -46,6 +47,8 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(admin::create_key, admin::list_keys))
         .routes(routes!(admin::revoke_key))
         .routes(routes!(settings::get_settings, settings::put_settings))
+        .routes(routes!(erasure::erase_customer))
+        .routes(routes!(erasure::list_erasures))
 }
 
 /// An unknown route: 404, in the vendor's shape under a dialect's base path.

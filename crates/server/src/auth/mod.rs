@@ -106,8 +106,9 @@ impl Principal {
         Ok(tenant.clone())
     }
 
-    /// Who the rate limit counts against.
-    fn caller(&self) -> String {
+    /// Who the caller is, for the rate limit and receipts: the subject (a token's, or an
+    /// API key's id), else the tenants it may act for.
+    pub(crate) fn caller(&self) -> String {
         self.subject.clone().unwrap_or_else(|| {
             let tenants: Vec<&str> = self.tenants.iter().map(TenantId::as_str).collect();
             format!("tenants:{}", tenants.join(","))

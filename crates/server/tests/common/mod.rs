@@ -76,6 +76,11 @@ impl TestApp {
         }
     }
 
+    /// The data directory the server runs on (SQLite's `interlog.db` is there).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
     pub fn token_with(&self, tenants: &[&str], scopes: &[Scope], ttl_seconds: i64) -> String {
         // One subject per (tenants, scopes), so each kind of caller has its own rate budget.
         let names: Vec<&str> = scopes.iter().map(|s| s.name()).collect();

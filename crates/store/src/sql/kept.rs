@@ -43,6 +43,11 @@ impl Kept {
         (projection.len() == log_len).then_some((projection, digest))
     }
 
+    /// Drops the projection of `id`, if kept.
+    pub(super) fn forget(&mut self, tenant: &TenantId, id: &InteractionId) {
+        self.projections.remove(&(tenant.clone(), id.clone()));
+    }
+
     /// Keeps committed projections, each with the digest of what was written for it.
     pub(super) fn put(&mut self, committed: Vec<(Key, Projection, u64)>) {
         for (key, projection, digest) in committed {

@@ -23,8 +23,10 @@
 
 mod commit;
 mod dnis;
+mod erase;
 mod kept;
 mod keys;
+mod lifecycle;
 mod read;
 mod records;
 mod rollups;

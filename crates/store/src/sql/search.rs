@@ -10,7 +10,10 @@
 
 use interlog_core::query::{InteractionQuery, Page};
 use interlog_core::record::Message;
-use interlog_core::{Interaction, TenantId};
+use std::collections::BTreeSet;
+
+use interlog_core::{Interaction, InteractionId, TenantId};
+use sqlx::Row;
 
 use super::rows::{paginate, parse_record, position, row_parts};
 use super::statement::{in_lists, text, values_statements, Param, Sql};
@@ -57,6 +60,37 @@ pub(super) async fn write(
     };
     for sql in statements {
         sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Deletes the search parts of `ids` (on SQLite, their rowid ranges, found through their
+/// `interactions` rows, so before those go).
+pub(super) async fn erase(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    tenant: &TenantId,
+    ids: &BTreeSet<&InteractionId>,
+) -> Result<(), StoreError> {
+    let keys: Vec<Param> = ids.iter().map(|id| text(id.as_str())).collect();
+    let tenant = [text(tenant.as_str())];
+    if backend == Backend::Postgres {
+        let head = "DELETE FROM search_parts WHERE tenant_id = ? AND interaction_id IN";
+        for sql in in_lists(backend, head, &tenant, keys, "") {
+            sql.query().execute(&mut **tx).await?;
+        }
+        return Ok(());
+    }
+    let head = "SELECT rowid FROM interactions WHERE tenant_id = ? AND interaction_id IN";
+    for sql in in_lists(backend, head, &tenant, keys, "") {
+        for row in sql.fetch_all(&mut **tx).await? {
+            let owner: i64 = row.try_get(0)?;
+            sqlx::query("DELETE FROM search_parts WHERE rowid >= $1 AND rowid < $2")
+                .bind(owner << PART_BITS)
+                .bind((owner + 1) << PART_BITS)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -60,9 +60,9 @@ impl Touched {
 
 /// What the store knows of a record before an append: the length of the log it was
 /// projected from, and what it added to the report rollups.
-struct Known {
+pub(super) struct Known {
     log_len: usize,
-    contributed: Option<Contribution>,
+    pub(super) contributed: Option<Contribution>,
 }
 
 impl Known {
@@ -87,6 +87,14 @@ impl Writer {
         Self {
             backend,
             kept: Mutex::default(),
+        }
+    }
+
+    /// Forgets the kept projections of erased interactions.
+    pub(super) fn forget(&self, tenant: &TenantId, ids: &BTreeSet<&InteractionId>) {
+        let mut kept = self.kept.lock().expect("kept projections");
+        for id in ids {
+            kept.forget(tenant, id);
         }
     }
 
@@ -244,7 +252,7 @@ impl Writer {
     /// a transaction-scoped advisory lock per interaction, taken in one statement, in one
     /// global order (bytewise, as the set is), so two batches cannot deadlock. Locking is
     /// volatile, so PostgreSQL evaluates it after the sort.
-    async fn lock_interactions(
+    pub(super) async fn lock_interactions(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
@@ -300,7 +308,7 @@ impl Writer {
 
     /// Which of `ids` have a record already, with the length of the log it was projected
     /// from and what it contributed to the rollups.
-    async fn known_interactions<'a>(
+    pub(super) async fn known_interactions<'a>(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,

@@ -1,0 +1,117 @@
+//! Personal data's lifecycle: erasure of one customer on request, with a receipt.
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+use interlog_core::{InteractionId, TenantId};
+use sqlx::{Executor, Row};
+
+use super::erase::scrub_sql;
+use super::rows::parse_record;
+use super::statement::{in_lists, text};
+use super::write::Tx;
+use super::{Backend, SqlStore};
+use crate::{now_ms, ErasureReceipt, Lifecycle, StoreError};
+
+#[async_trait]
+impl Lifecycle for SqlStore {
+    async fn erase_customer(
+        &self,
+        tenant: &TenantId,
+        customer: &str,
+        by: &str,
+    ) -> Result<ErasureReceipt, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let ids = customer_interactions(&mut tx, self.backend, tenant, customer).await?;
+        let ids: BTreeSet<&InteractionId> = ids.iter().collect();
+        let erased = self.writes.erase_in(&mut tx, tenant, &ids).await?;
+        let receipt = ErasureReceipt {
+            receipt_id: uuid::Uuid::new_v4().to_string(),
+            erased_ms: now_ms(),
+            by: by.to_string(),
+            interactions: erased.interactions,
+            events: erased.events,
+        };
+        sqlx::query(
+            "INSERT INTO erasure_receipts
+             (tenant_id, receipt_id, erased_ms, principal, interactions, events)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(tenant.as_str())
+        .bind(&receipt.receipt_id)
+        .bind(receipt.erased_ms)
+        .bind(&receipt.by)
+        .bind(receipt.interactions as i64)
+        .bind(receipt.events as i64)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.writes.forget(tenant, &ids);
+        for statement in scrub_sql(self.backend) {
+            self.writer.execute(statement.as_str()).await?;
+        }
+        tracing::info!(
+            tenant = %tenant,
+            receipt = %receipt.receipt_id,
+            interactions = receipt.interactions,
+            events = receipt.events,
+            "customer erased"
+        );
+        Ok(receipt)
+    }
+
+    async fn erasure_receipts(&self, tenant: &TenantId) -> Result<Vec<ErasureReceipt>, StoreError> {
+        let rows: Vec<(String, i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT receipt_id, erased_ms, principal, interactions, events FROM erasure_receipts
+             WHERE tenant_id = $1 ORDER BY erased_ms DESC, receipt_id",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(&self.reader)
+        .await?;
+        Ok((rows.into_iter())
+            .map(
+                |(receipt_id, erased_ms, by, interactions, events)| ErasureReceipt {
+                    receipt_id,
+                    erased_ms,
+                    by,
+                    interactions: interactions as u64,
+                    events: events as u64,
+                },
+            )
+            .collect())
+    }
+}
+
+/// A customer's interactions: those whose customer key is `customer`, then those whose key
+/// is an address the first ones' records give the customer (one hop: a person known by id
+/// and, on some interactions, only by their phone number or e-mail address).
+async fn customer_interactions(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    tenant: &TenantId,
+    customer: &str,
+) -> Result<BTreeSet<InteractionId>, StoreError> {
+    let head =
+        "SELECT interaction_id, record FROM interactions WHERE tenant_id = ? AND customer_id IN";
+    let (mut ids, mut seen) = (BTreeSet::new(), BTreeSet::new());
+    let mut keys = vec![customer.to_string()];
+    for hop in 0..2 {
+        let fresh: Vec<_> = (keys.drain(..))
+            .filter(|k| seen.insert(k.clone()))
+            .map(text)
+            .collect();
+        for sql in in_lists(backend, head, &[text(tenant.as_str())], fresh, "") {
+            for row in sql.fetch_all(&mut **tx).await? {
+                let id: String = row.try_get(0)?;
+                ids.insert(
+                    InteractionId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                );
+                if hop == 0 {
+                    let record = parse_record(&row.try_get::<String, _>(1)?, &[])?;
+                    keys.extend(record.customer.and_then(|c| c.address));
+                }
+            }
+        }
+    }
+    Ok(ids)
+}

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use interlog_server::auth::{JwtOptions, RateLimit};
-use interlog_server::state::{DEFAULT_DNIS_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT};
+use interlog_server::state::{
+    DEFAULT_DNIS_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_RETENTION_SWEEP,
+};
 use interlog_server::Config;
 use tokio::net::TcpListener;
 
@@ -79,6 +81,11 @@ pub struct Args {
     /// Largest accepted binary upload (photos, attachments) in bytes; larger uploads get 413.
     #[arg(long, env = "INTERLOG_MAX_CONTENT_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
     max_content_bytes: usize,
+
+    /// Seconds between sweeps of expired interactions (tenants' retentionDays); 0 disables
+    /// the sweeper.
+    #[arg(long, env = "INTERLOG_RETENTION_SWEEP_SECONDS", default_value_t = DEFAULT_RETENTION_SWEEP.as_secs(), value_name = "SECONDS")]
+    retention_sweep_seconds: u64,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -105,6 +112,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         pool: args.database.pool(),
         public_url: args.public_url.clone(),
         dnis_timeout: std::time::Duration::from_secs(args.dnis_timeout),
+        retention_sweep: std::time::Duration::from_secs(args.retention_sweep_seconds),
     };
     let state = interlog_server::open(&config).await.with_context(|| {
         format!(

@@ -63,6 +63,9 @@ struct Changes {
     /// Abandons within this many seconds count as short abandons (0 or more).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     short_abandon_seconds: Option<i64>,
+    /// Delete interactions this many days after they end (0 keeps them forever).
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
+    retention_days: Option<i64>,
 }
 
 impl Changes {
@@ -78,11 +81,15 @@ impl Changes {
         if let Some(seconds) = self.short_abandon_seconds {
             fields.insert("shortAbandonSeconds".into(), seconds.into());
         }
+        if let Some(days) = self.retention_days {
+            fields.insert("retentionDays".into(), days.into());
+        }
         SettingsUpdate::parse(Value::Object(fields)).map_err(|e| {
             let flag = match e.field.as_str() {
                 "timeZone" => "--time-zone",
                 "slaThresholdSeconds" => "--sla-threshold-seconds",
                 "shortAbandonSeconds" => "--short-abandon-seconds",
+                "retentionDays" => "--retention-days",
                 other => other,
             };
             anyhow::anyhow!("{flag}: {}", e.message)
@@ -128,6 +135,7 @@ fn print(settings: &TenantSettings, json: bool) -> anyhow::Result<()> {
         println!("timeZone: {}", settings.time_zone);
         println!("slaThresholdSeconds: {}", settings.sla_threshold_seconds);
         println!("shortAbandonSeconds: {}", settings.short_abandon_seconds);
+        println!("retentionDays: {}", settings.retention_days);
     }
     Ok(())
 }

@@ -213,7 +213,7 @@ fn tenant_settings_are_shown_and_changed_from_the_cli() {
     let shown = stdout(tenants(data.path(), &["show", "--tenant", "acme"]));
     assert_eq!(
         shown,
-        "timeZone: UTC\nslaThresholdSeconds: 20\nshortAbandonSeconds: 5\n"
+        "timeZone: UTC\nslaThresholdSeconds: 20\nshortAbandonSeconds: 5\nretentionDays: 0\n"
     );
 
     let set = [
@@ -222,11 +222,13 @@ fn tenant_settings_are_shown_and_changed_from_the_cli() {
         "acme",
         "--time-zone",
         "Europe/Paris",
+        "--retention-days",
+        "400",
         "--json",
     ];
     let changed: Value = serde_json::from_str(&stdout(tenants(data.path(), &set))).unwrap();
-    let paris =
-        json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5});
+    let paris = json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 20,
+        "shortAbandonSeconds": 5, "retentionDays": 400});
     assert_eq!(changed, paris);
 
     let refused = tenants(
@@ -240,6 +242,11 @@ fn tenant_settings_are_shown_and_changed_from_the_cli() {
         &["set", "--tenant", "acme", "--time-zone", "Mars/Base"],
     );
     assert!(String::from_utf8_lossy(&bad_zone.stderr).contains("--time-zone"));
+    let forever_and_more = tenants(
+        data.path(),
+        &["set", "--tenant", "acme", "--retention-days", "99999"],
+    );
+    assert!(String::from_utf8_lossy(&forever_and_more.stderr).contains("--retention-days"));
 
     let shown = stdout(tenants(
         data.path(),

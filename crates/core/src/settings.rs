@@ -111,7 +111,14 @@ pub struct TenantSettings {
     pub sla_threshold_seconds: u32,
     /// Abandons within this many seconds are short abandons (default 5).
     pub short_abandon_seconds: u32,
+    /// Interactions that ended more than this many days ago are deleted with everything
+    /// derived from them; 0 (the default) keeps them forever.
+    #[cfg_attr(feature = "openapi", schema(maximum = 36500))]
+    pub retention_days: u32,
 }
+
+/// The longest retention one can ask for: a hundred years.
+pub const MAX_RETENTION_DAYS: u32 = 36_500;
 
 impl Default for TenantSettings {
     fn default() -> Self {
@@ -119,6 +126,7 @@ impl Default for TenantSettings {
             time_zone: TimeZone::UTC,
             sla_threshold_seconds: DEFAULT_SLA_THRESHOLD_SECONDS,
             short_abandon_seconds: DEFAULT_SHORT_ABANDON_SECONDS,
+            retention_days: 0,
         }
     }
 }
@@ -134,6 +142,7 @@ impl TenantSettings {
             short_abandon_seconds: update
                 .short_abandon_seconds
                 .unwrap_or(self.short_abandon_seconds),
+            retention_days: update.retention_days.unwrap_or(self.retention_days),
         }
     }
 
@@ -166,6 +175,9 @@ pub struct SettingsUpdate {
     /// A whole number of seconds, 0 or more.
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub short_abandon_seconds: Option<u32>,
+    /// Days after its end an interaction is kept, 1 to 36500; 0 keeps them forever.
+    #[cfg_attr(feature = "openapi", schema(nullable = false, maximum = 36500))]
+    pub retention_days: Option<u32>,
 }
 
 /// Why a JSON value is not a valid settings update: the field at fault and what is wrong.
@@ -207,6 +219,15 @@ impl SettingsUpdate {
                 .and_then(|m| m.split('`').next());
             SettingsError::new(unknown.map_or(e.path().to_string(), str::to_owned), message)
         })?;
+        if update
+            .retention_days
+            .is_some_and(|days| days > MAX_RETENTION_DAYS)
+        {
+            return Err(SettingsError::new(
+                "retentionDays",
+                format!("must be at most {MAX_RETENTION_DAYS} days (0 keeps forever)"),
+            ));
+        }
         if update.sla_threshold_seconds == Some(0) {
             return Err(SettingsError::new(
                 "slaThresholdSeconds",
@@ -231,7 +252,8 @@ mod tests {
         let defaults = serde_json::to_value(TenantSettings::default()).unwrap();
         assert_eq!(
             defaults,
-            json!({"timeZone": "UTC", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5})
+            json!({"timeZone": "UTC", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5,
+                "retentionDays": 0})
         );
         assert_eq!(
             i64::from(DEFAULT_SLA_THRESHOLD_SECONDS) * 1000,

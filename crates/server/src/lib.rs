@@ -23,6 +23,7 @@ pub mod state;
 
 mod api;
 mod dialects;
+mod retention;
 
 /// API-key views and scope parsing shared with the CLI's `interlog keys`.
 pub mod api_keys {

@@ -47,7 +47,12 @@ pub struct Config {
     /// The URL clients reach this server at (`https://interlog.example.com`), for the absolute
     /// links some dialects return; when unset, built from the request's Host.
     pub public_url: Option<String>,
+    /// How often expired interactions are swept (tenants' `retentionDays`); zero disables.
+    pub retention_sweep: std::time::Duration,
 }
+
+/// The retention sweeper's default period.
+pub const DEFAULT_RETENTION_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
@@ -62,6 +67,7 @@ impl Config {
             pool: PoolSettings::default(),
             public_url: None,
             dnis_timeout: DEFAULT_DNIS_TIMEOUT,
+            retention_sweep: DEFAULT_RETENTION_SWEEP,
         }
     }
 }
@@ -80,6 +86,7 @@ impl std::fmt::Debug for Config {
             pool,
             dnis_timeout,
             public_url,
+            retention_sweep,
         } = self;
         f.debug_struct("Config")
             .field("data_dir", data_dir)
@@ -95,6 +102,7 @@ impl std::fmt::Debug for Config {
             .field("pool", pool)
             .field("dnis_timeout", dnis_timeout)
             .field("public_url", public_url)
+            .field("retention_sweep", retention_sweep)
             .finish()
     }
 }
@@ -163,6 +171,7 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         None => Arc::new(interlog_store::sqlite::open(&config.data_dir.join("interlog.db")).await?),
     };
     let jwt = JwtKeys::with_options(&secret, &config.jwt)?;
+    crate::retention::spawn(store.clone(), config.retention_sweep);
     Ok(AppState(Arc::new(App {
         auth: Authenticator::new(jwt, store.clone(), config.rate_limit),
         store,

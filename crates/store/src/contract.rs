@@ -290,6 +290,12 @@ pub trait Lifecycle: Send + Sync + 'static {
         by: &str,
     ) -> Result<ErasureReceipt, StoreError>;
 
+    /// Deletes, tenant by tenant, the interactions that ended more than the tenant's
+    /// `retentionDays` before `now_ms` (a tenant with 0 keeps everything), with everything
+    /// an erasure removes, in transactions of a few hundred so that ingest goes on between
+    /// them. Returns how many went.
+    async fn sweep_expired(&self, now_ms: i64) -> Result<u64, StoreError>;
+
     /// The tenant's erasure receipts, newest first.
     async fn erasure_receipts(&self, tenant: &TenantId) -> Result<Vec<ErasureReceipt>, StoreError>;
 }

@@ -10,7 +10,7 @@ use super::erase::scrub_sql;
 use super::rows::parse_record;
 use super::statement::{in_lists, text};
 use super::write::Tx;
-use super::{Backend, SqlStore};
+use super::{settings, Backend, SqlStore};
 use crate::{now_ms, ErasureReceipt, Lifecycle, StoreError};
 
 #[async_trait]
@@ -60,6 +60,33 @@ impl Lifecycle for SqlStore {
         Ok(receipt)
     }
 
+    async fn sweep_expired(&self, now_ms: i64) -> Result<u64, StoreError> {
+        let tenants: Vec<(String, String)> =
+            sqlx::query_as("SELECT tenant_id, settings FROM tenant_settings ORDER BY tenant_id")
+                .fetch_all(&self.reader)
+                .await?;
+        let mut deleted = 0;
+        for (tenant, json) in tenants {
+            let days = settings::parse(&json)?.retention_days;
+            if days == 0 {
+                continue;
+            }
+            let tenant = TenantId::parse(tenant).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let cutoff = now_ms - i64::from(days) * DAY_MS;
+            let swept = self.sweep_tenant(&tenant, cutoff).await?;
+            if swept > 0 {
+                tracing::info!(tenant = %tenant, swept, days, "retention: expired interactions deleted");
+            }
+            deleted += swept;
+        }
+        if deleted > 0 {
+            for statement in scrub_sql(self.backend) {
+                self.writer.execute(statement.as_str()).await?;
+            }
+        }
+        Ok(deleted)
+    }
+
     async fn erasure_receipts(&self, tenant: &TenantId) -> Result<Vec<ErasureReceipt>, StoreError> {
         let rows: Vec<(String, i64, String, i64, i64)> = sqlx::query_as(
             "SELECT receipt_id, erased_ms, principal, interactions, events FROM erasure_receipts
@@ -79,6 +106,44 @@ impl Lifecycle for SqlStore {
                 },
             )
             .collect())
+    }
+}
+
+/// Interactions deleted per transaction by the retention sweep.
+const SWEEP_CHUNK: i64 = 200;
+
+const DAY_MS: i64 = 86_400_000;
+
+impl SqlStore {
+    /// Deletes a tenant's interactions that ended before `cutoff`, a chunk per transaction,
+    /// oldest first (found through the start-time index: an interaction starts before it
+    /// ends).
+    async fn sweep_tenant(&self, tenant: &TenantId, cutoff: i64) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        loop {
+            let mut tx = self.writer.begin().await?;
+            let ids: Vec<(String,)> = sqlx::query_as(
+                "SELECT interaction_id FROM interactions WHERE tenant_id = $1 AND start_ms < $2
+                 AND status = 'ended' AND end_ms < $2 ORDER BY start_ms LIMIT $3",
+            )
+            .bind(tenant.as_str())
+            .bind(cutoff)
+            .bind(SWEEP_CHUNK)
+            .fetch_all(&mut *tx)
+            .await?;
+            if ids.is_empty() {
+                return Ok(deleted);
+            }
+            let ids = (ids.into_iter())
+                .map(|(id,)| InteractionId::parse(id))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
+            let ids: BTreeSet<&InteractionId> = ids.iter().collect();
+            let erased = self.writes.erase_in(&mut tx, tenant, &ids).await?;
+            tx.commit().await?;
+            self.writes.forget(tenant, &ids);
+            deleted += erased.interactions;
+        }
     }
 }
 

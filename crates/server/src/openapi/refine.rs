@@ -32,7 +32,8 @@ pub(crate) fn refine(document: OpenApi) -> OpenApi {
     serde_json::from_value(value).expect("a refined document is a document")
 }
 
-/// `int32`/`int64` with minimum 0 (utoipa's `u32`/`u64`) get their unsigned range.
+/// `int32`/`int64` with minimum 0 (utoipa's `u32`/`u64`) get their unsigned range (a
+/// maximum a field states is kept).
 fn unsigned_integers(value: &mut Value) {
     match value {
         Value::Object(object) => {
@@ -44,7 +45,7 @@ fn unsigned_integers(value: &mut Value) {
             };
             if let Some((format, maximum)) = range {
                 object.insert("format".into(), json!(format));
-                object.insert("maximum".into(), maximum);
+                object.entry("maximum").or_insert(maximum);
             }
             object.values_mut().for_each(unsigned_integers);
         }

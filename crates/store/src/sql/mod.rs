@@ -26,6 +26,7 @@ mod dnis;
 mod erase;
 mod kept;
 mod keys;
+mod known;
 mod lifecycle;
 mod read;
 mod records;

@@ -1,0 +1,66 @@
+//! What the store knows of the records an append touches before it re-projects them.
+
+use std::collections::HashMap;
+
+use interlog_core::report::Contribution;
+use interlog_core::{InteractionId, TenantId};
+use sqlx::Row;
+
+use super::statement::{in_lists, text};
+use super::write::{Touched, Tx, Writer};
+use crate::StoreError;
+
+/// What the store knows of a record before an append: the length of the log it was
+/// projected from, and what it added to the report rollups.
+pub(super) struct Known {
+    pub(super) log_len: usize,
+    pub(super) contributed: Option<Contribution>,
+}
+
+impl Known {
+    /// Gives each touched interaction what its stored record contributed.
+    pub(super) fn attach(mut known: HashMap<String, Known>, touched: &mut [Touched]) {
+        for t in touched {
+            t.contributed = (known.remove(t.id.as_str())).and_then(|k| k.contributed);
+        }
+    }
+}
+
+impl Writer {
+    /// Which of `ids` have a record already, with the length of the log it was projected
+    /// from and what it contributed to the rollups.
+    pub(super) async fn known_interactions<'a>(
+        &self,
+        tx: &mut Tx<'_>,
+        tenant: &TenantId,
+        ids: impl Iterator<Item = &'a &'a InteractionId>,
+    ) -> Result<HashMap<String, Known>, StoreError> {
+        let mut known = HashMap::new();
+        let head = "SELECT interaction_id, log_len, report FROM interactions WHERE tenant_id = ? AND interaction_id IN";
+        for sql in in_lists(
+            self.backend,
+            head,
+            &[text(tenant.as_str())],
+            ids.map(|id| text(id.as_str())).collect(),
+            "",
+        ) {
+            for row in sql.fetch_all(&mut **tx).await? {
+                let log_len: i64 = row.try_get(1)?;
+                let report: Option<String> = row.try_get(2)?;
+                let contributed = report
+                    .map(|text| Contribution::decode(&text))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("report contribution: {e}")))?;
+                let log_len = log_len as usize;
+                known.insert(
+                    row.try_get(0)?,
+                    Known {
+                        log_len,
+                        contributed,
+                    },
+                );
+            }
+        }
+        Ok(known)
+    }
+}

@@ -95,7 +95,7 @@ impl Writer {
     }
 }
 
-/// The statement that makes an erasure's bytes leave the database files: SQLite copies
+/// The statements that make an erasure's bytes leave the database files: SQLite copies
 /// the write-ahead log into the database (whose freed space `secure_delete` zeroes) and
 /// empties it; PostgreSQL's `VACUUM` of the tables marks the dead rows' space for reuse
 /// (see the README's "Data lifecycle" for what else holds them).

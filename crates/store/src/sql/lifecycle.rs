@@ -1,4 +1,5 @@
-//! Personal data's lifecycle: erasure of one customer on request, with a receipt.
+//! Personal data's lifecycle: erasure of one customer on request, with a receipt, and the
+//! retention sweep.
 
 use std::collections::BTreeSet;
 
@@ -47,9 +48,7 @@ impl Lifecycle for SqlStore {
         .await?;
         tx.commit().await?;
         self.writes.forget(tenant, &ids);
-        for statement in scrub_sql(self.backend) {
-            self.writer.execute(statement.as_str()).await?;
-        }
+        self.scrub().await?;
         tracing::info!(
             tenant = %tenant,
             receipt = %receipt.receipt_id,
@@ -80,9 +79,7 @@ impl Lifecycle for SqlStore {
             deleted += swept;
         }
         if deleted > 0 {
-            for statement in scrub_sql(self.backend) {
-                self.writer.execute(statement.as_str()).await?;
-            }
+            self.scrub().await?;
         }
         Ok(deleted)
     }
@@ -115,6 +112,14 @@ const SWEEP_CHUNK: i64 = 200;
 const DAY_MS: i64 = 86_400_000;
 
 impl SqlStore {
+    /// Makes deleted bytes leave the database files ([`scrub_sql`]).
+    async fn scrub(&self) -> Result<(), StoreError> {
+        for statement in scrub_sql(self.backend) {
+            self.writer.execute(statement.as_str()).await?;
+        }
+        Ok(())
+    }
+
     /// Deletes a tenant's interactions that ended before `cutoff`, a chunk per transaction,
     /// oldest first (found through the start-time index: an interaction starts before it
     /// ends).

@@ -92,6 +92,12 @@ async fn json(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// A DELETE with a bearer token.
+async fn delete(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+    let bearer = format!("Bearer {token}");
+    app.send(Method::DELETE, path, Some(&bearer), None).await
+}
+
 /// Every byte of the SQLite files in the data directory.
 fn sqlite_bytes(app: &TestApp) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -124,33 +130,12 @@ async fn a_customer_is_erased_everywhere(backend: Backend) {
 
     // Only an admin of the tenant may erase.
     let erase = format!("{api}/customers/cust-gone");
-    let denied = app
-        .send(
-            Method::DELETE,
-            &erase,
-            Some(&format!("Bearer {read}")),
-            None,
-        )
-        .await;
+    let denied = delete(&app, &erase, &read).await;
     assert_eq!(denied.status(), 403);
     let other = app.token_with(&["other"], &[Scope::Admin], 600);
-    let denied = app
-        .send(
-            Method::DELETE,
-            &erase,
-            Some(&format!("Bearer {other}")),
-            None,
-        )
-        .await;
+    let denied = delete(&app, &erase, &other).await;
     assert_eq!(denied.status(), 403);
-    let response = app
-        .send(
-            Method::DELETE,
-            &erase,
-            Some(&format!("Bearer {admin}")),
-            None,
-        )
-        .await;
+    let response = delete(&app, &erase, &admin).await;
     assert_eq!(response.status(), 200);
     let receipt: Value = response.json().await.unwrap();
     assert_eq!(
@@ -238,14 +223,7 @@ async fn a_customer_is_erased_everywhere(backend: Backend) {
 async fn erasing_no_one_is_a_receipt_of_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.token_with(&["acme"], &[Scope::Admin], 600);
-    let response = app
-        .send(
-            Method::DELETE,
-            "/api/v1/tenants/acme/customers/nobody",
-            Some(&format!("Bearer {admin}")),
-            None,
-        )
-        .await;
+    let response = delete(&app, "/api/v1/tenants/acme/customers/nobody", &admin).await;
     assert_eq!(response.status(), 200);
     let receipt: Value = response.json().await.unwrap();
     assert_eq!(
@@ -253,14 +231,12 @@ async fn erasing_no_one_is_a_receipt_of_nothing(backend: Backend) {
         (Some(0), Some(0))
     );
     let long = "x".repeat(300);
-    let bad = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/tenants/acme/customers/{long}"),
-            Some(&format!("Bearer {admin}")),
-            None,
-        )
-        .await;
+    let bad = delete(
+        &app,
+        &format!("/api/v1/tenants/acme/customers/{long}"),
+        &admin,
+    )
+    .await;
     let body = common::error_body(bad, 400, "invalid_parameter").await;
     assert!(body.to_string().contains("customerId"), "{body}");
 }

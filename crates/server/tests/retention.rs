@@ -24,6 +24,14 @@ fn ago(days_ago: i64, seconds: i64) -> String {
     Timestamp::from_millis(now - days_ago * DAY_MS + seconds * 1000).format(3)
 }
 
+/// The interactions a report says started, over all its rows.
+async fn started(app: &TestApp, report: &str, token: &str) -> i64 {
+    let report: Value = app.get(report, Some(token)).await.json().await.unwrap();
+    (report["rows"].as_array().unwrap().iter())
+        .filter_map(|r| r["started"].as_i64())
+        .sum()
+}
+
 fn call(id: &str, days_ago: i64, ends: bool) -> Vec<Value> {
     let mut events = vec![event(
         &format!("{id}-0"),
@@ -76,10 +84,7 @@ async fn expired_interactions_are_swept_and_the_rest_kept(backend: Backend) {
         ago(41, 0),
         ago(39, 0)
     );
-    let before: Value = app.get(&day, Some(&read)).await.json().await.unwrap();
-    let before: i64 = (before["rows"].as_array().unwrap().iter())
-        .filter_map(|r| r["started"].as_i64())
-        .sum();
+    let before = started(&app, &day, &read).await;
     assert_eq!(before, 2);
 
     let response = app
@@ -115,10 +120,7 @@ async fn expired_interactions_are_swept_and_the_rest_kept(backend: Backend) {
             "{id} stays"
         );
     }
-    let after: Value = app.get(&day, Some(&read)).await.json().await.unwrap();
-    let after: i64 = (after["rows"].as_array().unwrap().iter())
-        .filter_map(|r| r["started"].as_i64())
-        .sum();
+    let after = started(&app, &day, &read).await;
     assert_eq!(after, 1, "the report forgets it too");
 }
 

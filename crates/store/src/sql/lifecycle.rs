@@ -8,7 +8,7 @@ use interlog_core::{InteractionId, TenantId};
 use sqlx::{Executor, Row};
 
 use super::erase::scrub_sql;
-use super::rows::parse_record;
+use super::rows::{parse_record, stored_id};
 use super::statement::{in_lists, text};
 use super::write::Tx;
 use super::{settings, Backend, SqlStore};
@@ -140,9 +140,8 @@ impl SqlStore {
                 return Ok(deleted);
             }
             let ids = (ids.into_iter())
-                .map(|(id,)| InteractionId::parse(id))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
+                .map(|(id,)| stored_id(id))
+                .collect::<Result<Vec<_>, _>>()?;
             let ids: BTreeSet<&InteractionId> = ids.iter().collect();
             let erased = self.writes.erase_in(&mut tx, tenant, &ids).await?;
             tx.commit().await?;
@@ -172,10 +171,7 @@ async fn customer_interactions(
             .collect();
         for sql in in_lists(backend, head, &[text(tenant.as_str())], fresh, "") {
             for row in sql.fetch_all(&mut **tx).await? {
-                let id: String = row.try_get(0)?;
-                ids.insert(
-                    InteractionId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                );
+                ids.insert(stored_id(row.try_get(0)?)?);
                 if hop == 0 {
                     let record = parse_record(&row.try_get::<String, _>(1)?, &[])?;
                     keys.extend(record.customer.and_then(|c| c.address));

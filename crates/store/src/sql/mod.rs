@@ -49,7 +49,7 @@ use sqlx::{AnyPool, Row};
 
 use crate::{Appended, Contents, EventLog, Interactions, Operations, StoreError, StoredContent};
 use commit::Committer;
-use rows::{join_record, paginate, parse_record, position, row_parts};
+use rows::{join_record, paginate, parse_record, position, row_parts, stored_id};
 pub use search::SearchDrive;
 use statement::Sql;
 use write::Writer;
@@ -310,11 +310,7 @@ impl Interactions for SqlStore {
         .bind(value)
         .fetch_optional(&self.reader)
         .await?;
-        row.map(|(id,)| {
-            InteractionId::parse(id)
-                .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))
-        })
-        .transpose()
+        row.map(|(id,)| stored_id(id)).transpose()
     }
 }
 

@@ -65,10 +65,13 @@ pub(super) fn paginate<T>(mut items: Vec<(T, Position)>, limit: u32) -> Page<T> 
     }
 }
 
+/// An interaction id as stored (one that does not parse is corruption).
+pub(super) fn stored_id(id: String) -> Result<InteractionId, StoreError> {
+    InteractionId::parse(id).map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))
+}
+
 pub(super) fn position(row: &AnyRow, allocation: Option<String>) -> Result<Position, StoreError> {
-    let id: String = row.try_get(2)?;
-    let interaction = InteractionId::parse(id)
-        .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
+    let interaction = stored_id(row.try_get(2)?)?;
     Ok(Position {
         millis: row.try_get(1)?,
         interaction,

@@ -33,6 +33,13 @@ pub(super) async fn keep_answers(
     tenant: &TenantId,
     answers: &[(Cell, String, Option<i64>)],
 ) -> Result<(), StoreError> {
+    let conditions: Vec<String> = (["tenant_id"].iter().chain(&ANSWER_KEYS))
+        .map(|k| format!("{k} = ?"))
+        .collect();
+    let forget = format!(
+        "DELETE FROM report_answers WHERE {}",
+        conditions.join(" AND ")
+    );
     let mut kept = Vec::new();
     for (cell, interaction, wait) in answers {
         let mut key = vec![text(tenant.as_str())];
@@ -45,15 +52,8 @@ pub(super) async fn keep_answers(
         match wait {
             Some(wait) => kept.push([key, vec![Param::Int(*wait)]].concat()),
             None => {
-                let conditions: Vec<String> = (["tenant_id"].iter().chain(&ANSWER_KEYS))
-                    .map(|k| format!("{k} = ?"))
-                    .collect();
-                let text = format!(
-                    "DELETE FROM report_answers WHERE {}",
-                    conditions.join(" AND ")
-                );
                 let mut sql = Sql::new(backend, "");
-                sql.push(&text, key);
+                sql.push(&forget, key);
                 sql.query().execute(&mut **tx).await?;
             }
         }

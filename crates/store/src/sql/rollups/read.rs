@@ -4,9 +4,10 @@
 use async_trait::async_trait;
 use interlog_core::report::{Block, Counts, Dimension, Rollup, RollupRow, RollupScan};
 use interlog_core::settings::TimeZone;
-use interlog_core::{InteractionId, TenantId};
+use interlog_core::TenantId;
 use sqlx::Row;
 
+use super::super::rows::stored_id;
 use super::super::statement::{text, Param, Sql};
 use super::super::{settings, Backend, SqlStore};
 use super::{day_zone, table};
@@ -172,9 +173,8 @@ impl SqlStore {
             };
             after = last.clone();
             let ids = (ids.into_iter())
-                .map(|(id,)| InteractionId::parse(id))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))?;
+                .map(|(id,)| stored_id(id))
+                .collect::<Result<Vec<_>, _>>()?;
             let mut tx = self.writer.begin().await?;
             self.writes.reproject_in(&mut tx, tenant, &ids).await?;
             tx.commit().await?;

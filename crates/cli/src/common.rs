@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use interlog_core::TenantId;
+use interlog_core::{TenantId, Timestamp};
 use interlog_server::auth::JwtSecret;
 use interlog_store::postgres::PoolSettings;
 use interlog_store::Store;
@@ -26,6 +26,11 @@ pub fn bar(len: u64, what: &str) -> ProgressBar {
 /// Parses a `--tenant` value.
 pub fn parse_tenant(raw: &str) -> Result<TenantId, String> {
     TenantId::parse(raw).map_err(|e| e.to_string())
+}
+
+/// Parses an RFC 3339 instant (`--from`, `--to`).
+pub fn parse_timestamp(raw: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(raw).map_err(|e| e.to_string())
 }
 
 /// A secret given on the command line or in the environment (a token, the JWT secret).

@@ -46,6 +46,9 @@ pub enum Format {
     Cxengage,
     /// Genesys UCS Interaction Resources (one, an array, or NDJSON).
     GenesysUcs,
+    /// Interlog's own canonical records, as `interlog export --format ndjson` writes them
+    /// (one per line, or an array).
+    Native,
 }
 
 /// The JSON documents of a file: one value, the items of a top-level array, or NDJSON lines.
@@ -98,6 +101,8 @@ fn records(
         Format::GenesysUcs => {
             vec![genesys::import::parse_resource(tenant, document).map_err(|e| e.to_string())]
         }
+        // The tenant is the one imported into, whichever the record names.
+        Format::Native => vec![serde_json::from_value(document.clone()).map_err(|e| e.to_string())],
     }
 }
 

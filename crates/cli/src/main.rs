@@ -6,17 +6,19 @@
 //! - `generate`, `demo`: a synthetic contact-center workload (`interlog_workload`), as
 //!   NDJSON, posted, or loaded into the store.
 //! - `bench`: the load harness (ingest and queries beside the /healthz floor).
-//! - `import`: load a vendor's export as `interaction-imported` events.
+//! - `import`: load a vendor's export (or Interlog's own) as `interaction-imported` events.
 //! - `keys`: create, list and revoke API keys.
 //! - `report`, `reproject`: an interval report from the rollups; re-projecting a tenant.
 //! - `tenants`: show and change a tenant's settings.
 //! - `erase`: erase one customer on request; list the receipts.
+//! - `export`: a tenant's interactions in a window as NDJSON or CSV.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
 
 mod bench;
 mod common;
 mod erase;
+mod export;
 mod generate;
 mod import;
 mod keys;
@@ -72,6 +74,7 @@ enum Command {
     Report(report::Args),
     Reproject(report::ReprojectArgs),
     Erase(erase::Args),
+    Export(export::Args),
     Import(import::Args),
     Generate(generate::Args),
     Demo(generate::DemoArgs),
@@ -104,6 +107,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Report(args) => report::run(args).await,
         Command::Reproject(args) => report::reproject(args).await,
         Command::Erase(args) => erase::run(args).await,
+        Command::Export(args) => export::run(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Generate(args) => generate::run(args).await,
         Command::Demo(args) => generate::demo(args).await,

@@ -8,7 +8,7 @@ use interlog_core::report::{Dimension, Metric, Rendered, Report, ReportParams, R
 use interlog_core::settings::TimeZone;
 use interlog_core::{TenantId, Timestamp};
 
-use crate::common::{bar, parse_tenant, DataArgs, DatabaseArgs};
+use crate::common::{bar, parse_tenant, parse_timestamp, DataArgs, DatabaseArgs};
 use crate::tenants;
 
 /// Interval statistics per queue, agent, channel or direction, on the tenant's wall clock:
@@ -24,10 +24,10 @@ pub struct Args {
     #[arg(long, value_parser = parse_tenant, value_name = "TENANT")]
     tenant: TenantId,
     /// The first interval is the one holding this instant (RFC 3339).
-    #[arg(long, value_parser = parse_time)]
+    #[arg(long, value_parser = parse_timestamp)]
     from: Timestamp,
     /// The last interval is the one holding the instant before this (RFC 3339).
-    #[arg(long, value_parser = parse_time)]
+    #[arg(long, value_parser = parse_timestamp)]
     to: Timestamp,
     /// PT15M, PT30M, PT1H, P1D, P7D or P1M.
     #[arg(long, default_value = "P1D")]
@@ -78,10 +78,6 @@ enum Format {
 /// The table's metrics when none are named.
 const TABLE_METRICS: &str =
     "offered,answered,abandoned,serviceLevel,averageSpeedOfAnswer,averageHandleTime";
-
-fn parse_time(raw: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(raw).map_err(|e| e.to_string())
-}
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let store = args.database.open(&args.data.data_dir).await?;

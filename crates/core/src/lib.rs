@@ -15,13 +15,16 @@
 //! - [`query`]: list queries, pages and opaque keyset cursors.
 //! - [`report`]: interval reports: what each record contributes to the rollups, a report's
 //!   intervals on a zone's wall clock, the metrics and their definitions.
+//! - [`csv`], [`export`]: CSV as spreadsheets read it, and an interaction as one row.
 //! - [`settings`]: a tenant's settings (time zone, SLA threshold, short abandons), their
 //!   defaults and validation.
 //!
 //! The synthetic workload that `interlog generate`, the load harness and the benchmarks use
 //! lives in its own crate, `interlog-workload`.
 
+pub mod csv;
 pub mod event;
+pub mod export;
 pub mod ids;
 pub mod projection;
 pub mod query;

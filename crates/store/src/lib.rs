@@ -9,6 +9,7 @@
 //!   contract, in
 //!   `contract.rs`.
 //! - [`Appended`], [`StoreError`], [`open`] and the stored value types: this file.
+//! - [`export`]: a tenant's interactions in a window as NDJSON or CSV, a page at a time.
 //! - [`sql`]: its one implementation, shared by both backends.
 //! - [`sqlite`]: opening the embedded default (one file under the data directory, WAL mode).
 //! - [`postgres`]: opening PostgreSQL, for many servers over one database.
@@ -21,6 +22,7 @@
 //! that disagrees with the log.
 
 mod contract;
+pub mod export;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;

@@ -297,9 +297,13 @@ impl Fold {
         let mut rec = record.clone();
         rec.tenant_id = self.rec.tenant_id.clone();
         rec.interaction_id = self.rec.interaction_id.clone();
-        rec.flags.clear();
+        // The record's own flags stay (an exported record keeps what was found wrong with
+        // its events); those of the whole stream are raised again by `finish`.
+        let never_started = rec.flags.iter().any(|f| f.code == "no-start");
+        rec.flags
+            .retain(|f| !matches!(f.code.as_str(), "no-start" | "no-end"));
         self.rec = rec;
-        self.started = true;
+        self.started = !never_started;
         self.ended = self.rec.status == Status::Ended;
         self.updated = record.statistics.updated;
         self.pending = None;

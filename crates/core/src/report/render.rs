@@ -7,6 +7,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::{Report, ReportRequest, ReportRow};
+use crate::csv;
 use crate::time::Timestamp;
 
 /// A report with its request, serialized as the JSON the native API serves.
@@ -45,13 +46,12 @@ impl ReportRequest {
         let mut header = vec!["intervalStart", "intervalEnd"];
         header.extend(self.group.iter().map(|d| d.as_str()));
         header.extend(self.metrics.iter().map(|m| m.name));
-        let mut out = header.join(",");
-        out.push_str("\r\n");
+        let mut out = csv::line(header);
         let bounds = self.bounds();
         for row in &report.rows {
             let (start, end) = bounds[row.interval].clone();
             let mut fields = vec![start, end];
-            fields.extend(row.group.iter().map(|v| csv_text(v)));
+            fields.extend(row.group.iter().map(|v| csv::text(v)));
             fields.extend(self.metrics.iter().map(|m| {
                 let value = serde_json::to_string(&m.value(&row.counts)).unwrap_or_default();
                 if value == "null" {
@@ -60,25 +60,9 @@ impl ReportRequest {
                     value
                 }
             }));
-            out.push_str(&fields.join(","));
-            out.push_str("\r\n");
+            out.push_str(&csv::line(fields));
         }
         out
-    }
-}
-
-/// A text field for CSV: neutralised against formula injection, quoted when it holds a
-/// comma, a quote or a line break.
-fn csv_text(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
     }
 }
 

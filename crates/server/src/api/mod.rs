@@ -7,6 +7,7 @@ pub(crate) mod agents;
 pub(crate) mod content;
 pub(crate) mod erasure;
 pub(crate) mod events;
+pub(crate) mod export;
 pub(crate) mod health;
 pub(crate) mod interactions;
 pub(crate) mod lists;
@@ -44,6 +45,7 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(agents::list_agent_interactions))
         .routes(routes!(lookup::lookup_interaction))
         .routes(routes!(reports::interval_report))
+        .routes(routes!(export::export_interactions))
         .routes(routes!(admin::create_key, admin::list_keys))
         .routes(routes!(admin::revoke_key))
         .routes(routes!(settings::get_settings, settings::put_settings))

@@ -12,9 +12,11 @@
 //! - `tenants`: show and change a tenant's settings.
 //! - `erase`: erase one customer on request; list the receipts.
 //! - `export`: a tenant's interactions in a window as NDJSON or CSV.
+//! - `backup`, `restore`: a consistent online copy of the embedded store, and putting it back.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
 
+mod backup;
 mod bench;
 mod common;
 mod erase;
@@ -75,6 +77,8 @@ enum Command {
     Reproject(report::ReprojectArgs),
     Erase(erase::Args),
     Export(export::Args),
+    Backup(backup::Args),
+    Restore(backup::RestoreArgs),
     Import(import::Args),
     Generate(generate::Args),
     Demo(generate::DemoArgs),
@@ -108,6 +112,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Reproject(args) => report::reproject(args).await,
         Command::Erase(args) => erase::run(args).await,
         Command::Export(args) => export::run(args).await,
+        Command::Backup(args) => backup::run(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Generate(args) => generate::run(args).await,
         Command::Demo(args) => generate::demo(args).await,

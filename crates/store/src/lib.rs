@@ -9,6 +9,7 @@
 //!   contract, in
 //!   `contract.rs`.
 //! - [`Appended`], [`StoreError`], [`open`] and the stored value types: this file.
+//! - [`backup`]: a consistent online copy of the embedded store, and its restore.
 //! - [`export`]: a tenant's interactions in a window as NDJSON or CSV, a page at a time.
 //! - [`sql`]: its one implementation, shared by both backends.
 //! - [`sqlite`]: opening the embedded default (one file under the data directory, WAL mode).
@@ -21,6 +22,7 @@
 //! it and the record it changes are committed together, so a crash never leaves a record
 //! that disagrees with the log.
 
+pub mod backup;
 mod contract;
 pub mod export;
 pub mod postgres;

@@ -10,7 +10,7 @@ use sqlx::Executor;
 use crate::sql::{Backend, SqlStore};
 use crate::StoreError;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// `secure_delete`: deleted content is overwritten with zeros, so an erased customer's bytes
 /// do not linger in free space.

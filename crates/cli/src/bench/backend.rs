@@ -19,8 +19,9 @@ use tokio::task::JoinHandle;
 
 use super::endpoints::endpoints;
 use super::import::time_import;
-use super::live::{long_interaction, single_events, Nth};
+use super::live::{long_interaction, single_events, Nth, Traffic};
 use super::load::{measure, Figure};
+use super::sweep::while_sweeping;
 use super::{Args, BackendKind, START_MS, TENANT, ZONE};
 
 /// A number of events taken in over some seconds.
@@ -49,6 +50,8 @@ pub(super) struct Run {
     /// The cost of the Nth message of one long conversation.
     pub long: Vec<Nth>,
     pub store_lookups_per_second: f64,
+    /// Interactions the retention sweep deleted while its figures were measured.
+    pub swept: u64,
     pub bytes_per_interaction: f64,
     pub peak_rss: Option<u64>,
     /// How long refreshing the planner's statistics took after the load.
@@ -74,29 +77,14 @@ pub(super) async fn measure_backend(
     let store = server.store.as_ref();
     let tenant = TenantId::parse(TENANT).expect("a valid tenant");
     let token = crate::token::mint(scratch, &tenant)?;
-    // A tenant in New York, as set up before its first event: its day rows are New York's.
-    let settings = TenantSettings {
-        time_zone: TimeZone::parse(ZONE).expect("a valid zone"),
-        ..TenantSettings::default()
-    };
-    store.put_tenant_settings(&tenant, &settings).await?;
-    eprintln!(
-        "{}: loading {} interactions",
-        backend.name(),
-        args.interactions
-    );
-    let (ingest, days) = ingest(args, &server.base, &tenant, &token).await?;
-    // What a DBA does after a bulk load (autovacuum would, later); timed apart from ingest.
-    let began = Instant::now();
-    store.refresh_statistics().await?;
-    let analyze_seconds = began.elapsed().as_secs_f64();
+    let (ingest, days, analyze_seconds) = load(args, backend, &server, &tenant, &token).await?;
     let bytes_per_interaction = store.size_bytes().await? as f64 / args.interactions.max(1) as f64;
 
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
     let mut figures = measure_endpoints(args, &client, &server.base, &token, days).await;
-    figures.extend(single_events(args, &client, &server.base, &token).await);
+    figures.extend(single_events(args, &client, &server.base, Traffic::loaded(&token)).await);
     eprintln!("{}: one long conversation", backend.name());
     let long = long_interaction(args, &client, &server.base, &token).await?;
     let store_lookups_per_second = store_lookups(args, store, &tenant).await?;
@@ -108,6 +96,12 @@ pub(super) async fn measure_backend(
     let workload = Workload::new(spec(args.interactions.min(args.import_max), 2));
     let import_tenant = TenantId::parse("bench-import").expect("a valid tenant");
     let import = time_import(store, &tenant, &import_tenant, workload).await?;
+    // Last, as it deletes the loaded history.
+    eprintln!("{}: live traffic while retention sweeps", backend.name());
+    let store = server.store.clone();
+    let (sweeping, swept) =
+        while_sweeping(args, &client, &server.base, scratch, store, &tenant).await?;
+    figures.extend(sweeping);
     server.task.abort();
 
     Ok(Run {
@@ -117,10 +111,38 @@ pub(super) async fn measure_backend(
         figures,
         long,
         store_lookups_per_second,
+        swept,
         bytes_per_interaction,
         peak_rss,
         analyze_seconds,
     })
+}
+
+/// Sets the loaded tenant in New York (as set up before its first event: its day rows are
+/// New York's), loads the workload, and refreshes the planner's statistics as a DBA does
+/// after a bulk load (autovacuum would, later): the ingest rate, the days, and the seconds
+/// the refresh took (timed apart from ingest).
+async fn load(
+    args: &Args,
+    backend: BackendKind,
+    server: &Server,
+    tenant: &TenantId,
+    token: &str,
+) -> anyhow::Result<(Rate, u32, f64)> {
+    let settings = TenantSettings {
+        time_zone: TimeZone::parse(ZONE).expect("a valid zone"),
+        ..TenantSettings::default()
+    };
+    server.store.put_tenant_settings(tenant, &settings).await?;
+    eprintln!(
+        "{}: loading {} interactions",
+        backend.name(),
+        args.interactions
+    );
+    let (ingest, days) = ingest(args, &server.base, tenant, token).await?;
+    let began = Instant::now();
+    server.store.refresh_statistics().await?;
+    Ok((ingest, days, began.elapsed().as_secs_f64()))
 }
 
 /// Opens a store in `scratch` (or at `database_url`) and serves it on a free local port,

@@ -34,19 +34,40 @@ impl Nth {
     }
 }
 
-/// POSTs events of fresh interactions (seed 3) one per request at each concurrency; the
-/// events of [`IN_FLIGHT`] interactions at a time, in timestamp order.
+/// Where single events go, and what their figures are called.
+pub(super) struct Traffic<'a> {
+    pub name: &'static str,
+    /// The workload's seed: a seed of its own per measurement, so no event is a duplicate.
+    pub seed: u64,
+    pub tenant: &'a str,
+    pub token: &'a str,
+}
+
+impl Traffic<'_> {
+    /// The single-event figures of the loaded tenant.
+    pub fn loaded(token: &str) -> Traffic<'_> {
+        Traffic {
+            name: SINGLE_EVENTS,
+            seed: 3,
+            tenant: TENANT,
+            token,
+        }
+    }
+}
+
+/// POSTs events of fresh interactions one per request at each concurrency; the events of
+/// [`IN_FLIGHT`] interactions at a time, in timestamp order.
 pub(super) async fn single_events(
     args: &Args,
     client: &reqwest::Client,
     base: &str,
-    token: &str,
+    traffic: Traffic<'_>,
 ) -> Vec<Figure> {
     let events = Arc::new(Mutex::new(Interleaved {
-        workload: Workload::new(spec(10_000_000, 3)),
+        workload: Workload::new(spec(10_000_000, traffic.seed)),
         ready: Vec::new(),
     }));
-    let url = format!("{base}/api/v1/tenants/{TENANT}/events");
+    let url = format!("{base}/api/v1/tenants/{}/events", traffic.tenant);
     let pick: Pick = Arc::new(move |_| Request {
         url: url.clone(),
         headers: &[],
@@ -55,7 +76,15 @@ pub(super) async fn single_events(
     let duration = Duration::from_millis(args.duration_ms);
     let mut figures = Vec::new();
     for &c in &args.connections {
-        figures.push(measure(client, token, SINGLE_EVENTS, c, duration, pick.clone()).await);
+        let figure = measure(
+            client,
+            traffic.token,
+            traffic.name,
+            c,
+            duration,
+            pick.clone(),
+        );
+        figures.push(figure.await);
     }
     figures
 }

@@ -13,6 +13,7 @@
 //! - `endpoints.rs`: the measured endpoints, a table of how each picks its next URL;
 //! - `load.rs`: the closed-loop HTTP clients that measure one endpoint;
 //! - `live.rs`: live traffic, one event per POST, and one long conversation;
+//! - `sweep.rs`: live traffic while the retention sweeper deletes the loaded history;
 //! - `import.rs`: timing `import` of CxEngage documents;
 //! - `report.rs`: the markdown tables and the JSON.
 
@@ -22,6 +23,7 @@ mod import;
 mod live;
 mod load;
 mod report;
+mod sweep;
 
 use std::path::PathBuf;
 
@@ -38,7 +40,8 @@ use backend::measure_backend;
 /// For each backend (SQLite, then PostgreSQL): load N generated interactions over HTTP, time
 /// each endpoint at each concurrency beside `GET /healthz` on the same server and the raw
 /// store's point lookups, then live traffic (one event per POST at each concurrency, and
-/// the cost of the Nth message of one long conversation), time `import` of CxEngage
+/// the cost of the Nth message of one long conversation, and one event per POST while the
+/// retention sweeper deletes the whole loaded history), time `import` of CxEngage
 /// documents, and report bytes on disk and peak RSS. Prints markdown tables and writes JSON (--out).
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -16,7 +16,7 @@ pub(super) fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
         let rows = print_table(run);
         results.push(json!({
             "backend": run.backend, "ingest": run.ingest.json(), "import": run.import.json(),
-            "storeLookupsPerSecond": run.store_lookups_per_second, "bytesPerInteraction": run.bytes_per_interaction,
+            "storeLookupsPerSecond": run.store_lookups_per_second, "sweptWhileMeasured": run.swept, "bytesPerInteraction": run.bytes_per_interaction,
             "peakRssBytes": run.peak_rss, "analyzeSeconds": run.analyze_seconds, "endpoints": rows,
             "longInteraction": run.long.iter().map(|n| n.json()).collect::<Vec<_>>(),
         }));
@@ -58,6 +58,11 @@ fn print_summary(args: &Args, run: &Run) {
     println!(
         "On disk (tables and indexes): {:.0} bytes per interaction",
         run.bytes_per_interaction
+    );
+    println!(
+        "Retention swept {} expired interactions while `{}` was measured",
+        run.swept,
+        super::sweep::WHILE_SWEEPING
     );
     for nth in &run.long {
         println!(

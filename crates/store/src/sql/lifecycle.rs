@@ -2,6 +2,7 @@
 //! retention sweep.
 
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use interlog_core::{InteractionId, TenantId};
@@ -106,8 +107,34 @@ impl Lifecycle for SqlStore {
     }
 }
 
-/// Interactions deleted per transaction by the retention sweep.
-const SWEEP_CHUNK: i64 = 200;
+/// The retention sweep's pace. SQLite has one writer: an append waits for the sweep
+/// transaction under way, so each aims to hold the writer about [`SWEEP_HOLD`] (its number
+/// of interactions halved when one took longer, doubled when one took under half, from 16
+/// within 1..=200), and the sweep then leaves the writer to appends for as long as it held
+/// it. PostgreSQL's writers run side by side and the sweep locks only rows no live append
+/// touches (expired interactions, their old periods' rollup rows), so there it deletes 200
+/// per transaction, back to back.
+const SWEEP_HOLD: Duration = Duration::from_millis(10);
+const SWEEP_MOST: i64 = 200;
+
+/// The first sweep transaction's number of interactions.
+fn first_chunk(backend: Backend) -> i64 {
+    match backend {
+        Backend::Sqlite => 16,
+        Backend::Postgres => SWEEP_MOST,
+    }
+}
+
+/// After a transaction of `chunk` interactions held the writer for `took`: the next one's
+/// number, and how long to leave the writer to others first.
+fn pace(backend: Backend, chunk: i64, took: Duration) -> (i64, Duration) {
+    match backend {
+        Backend::Postgres => (chunk, Duration::ZERO),
+        Backend::Sqlite if took > SWEEP_HOLD => ((chunk / 2).max(1), took),
+        Backend::Sqlite if took < SWEEP_HOLD / 2 => ((chunk * 2).min(SWEEP_MOST), took),
+        Backend::Sqlite => (chunk, took),
+    }
+}
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -122,18 +149,19 @@ impl SqlStore {
 
     /// Deletes a tenant's interactions that ended before `cutoff`, a chunk per transaction,
     /// oldest first (found through the start-time index: an interaction starts before it
-    /// ends).
+    /// ends), at the backend's [`pace`], so ingest goes on while a large backlog is swept.
     async fn sweep_tenant(&self, tenant: &TenantId, cutoff: i64) -> Result<u64, StoreError> {
-        let mut deleted = 0;
+        let (mut deleted, mut chunk) = (0, first_chunk(self.backend));
         loop {
             let mut tx = self.writer.begin().await?;
+            let began = Instant::now(); // holding the writer from here
             let ids: Vec<(String,)> = sqlx::query_as(
                 "SELECT interaction_id FROM interactions WHERE tenant_id = $1 AND start_ms < $2
                  AND status = 'ended' AND end_ms < $2 ORDER BY start_ms LIMIT $3",
             )
             .bind(tenant.as_str())
             .bind(cutoff)
-            .bind(SWEEP_CHUNK)
+            .bind(chunk)
             .fetch_all(&mut *tx)
             .await?;
             if ids.is_empty() {
@@ -147,6 +175,9 @@ impl SqlStore {
             tx.commit().await?;
             self.writes.forget(tenant, &ids);
             deleted += erased.interactions;
+            let rest;
+            (chunk, rest) = pace(self.backend, chunk, began.elapsed());
+            tokio::time::sleep(rest).await;
         }
     }
 }

@@ -26,6 +26,7 @@ pub struct ApiError {
 
 /// The body of every native API error.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// Stable and machine-readable: bad_request, invalid_parameter, unauthorized, forbidden,
     /// not_found, method_not_allowed, conflict, payload_too_large, unsupported_media_type,
@@ -35,6 +36,10 @@ pub struct ErrorBody {
     message: String,
     /// The parameters or fields at fault.
     fields: Vec<FieldError>,
+    /// On a 5xx: the request's id (its `x-request-id`), which every log line of the request
+    /// carries, so an operator finds the failure from a user's report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
 }
 
 /// A field or parameter at fault.
@@ -52,6 +57,7 @@ impl ApiError {
                 code,
                 message: message.into(),
                 fields: Vec::new(),
+                request_id: None,
             },
             retry_after: None,
         }
@@ -134,8 +140,21 @@ impl ApiError {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "an internal error occurred; it has been logged",
+            "an internal error occurred; it has been logged with the request id",
         )
+    }
+
+    /// 503 for a readiness probe: the schema's state is said (it is no secret and tells the
+    /// operator what to run); a database error is logged and answered generically.
+    pub fn not_ready(error: StoreError) -> Self {
+        let message = match &error {
+            StoreError::Config(message) => message.clone(),
+            _ => {
+                tracing::warn!(error = %error_chain(&error), "not ready");
+                "the database does not answer".into()
+            }
+        };
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
     }
 
     pub fn status(&self) -> StatusCode {
@@ -213,7 +232,10 @@ impl IntoResponses for ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        if self.status.is_server_error() {
+            self.body.request_id = crate::request_id::current();
+        }
         let mut response = (self.status, Json(self.body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response

@@ -11,6 +11,7 @@
 //! - `api/`: native routes, one file per resource.
 //! - `dialects/`: the vendor APIs' routes and handlers, over the same store queries; what
 //!   the vendors' JSON looks like is `interlog_dialects`, pure.
+//! - `request_id`: each request's id (`x-request-id`), on its log span and in 5xx bodies.
 //! - [`openapi`]: the OpenAPI document (`/openapi.json`) and its page (`/docs`).
 //!
 //! [`run`] takes the listener and the shutdown signal from the caller, so the binary and the
@@ -23,6 +24,7 @@ pub mod state;
 
 mod api;
 mod dialects;
+mod request_id;
 mod retention;
 
 /// API-key views and scope parsing shared with the CLI's `interlog keys`.
@@ -35,7 +37,7 @@ use std::future::Future;
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use tokio::net::TcpListener;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use state::{open, AppState, Config};
@@ -53,9 +55,11 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(request_id::span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Outermost: the id is assigned before the span that records it.
+        .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 

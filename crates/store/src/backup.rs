@@ -123,7 +123,7 @@ pub async fn backup(db: &Path, to: &Path) -> Result<BackupInfo, StoreError> {
 /// only when `replace` (the server must be stopped: it would keep the old file open).
 pub async fn restore(from: &Path, db: &Path, replace: bool) -> Result<BackupInfo, StoreError> {
     let info = inspect(from).await?;
-    let newest = (crate::sqlite::MIGRATOR.iter().map(|m| m.version).max()).unwrap_or_default();
+    let newest = crate::sqlite::newest_migration();
     if info.migration > newest {
         return Err(StoreError::Config(format!(
             "{} was made by a newer Interlog (schema {}, this one knows {newest}); restore it \

@@ -303,8 +303,12 @@ pub trait Lifecycle: Send + Sync + 'static {
 /// Database-wide housekeeping; no tenant applies.
 #[async_trait]
 pub trait Operations: Send + Sync + 'static {
-    /// Checks that the database answers (for readiness probes).
+    /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Checks that the database answers and holds every migration this build knows (for
+    /// readiness probes): an error says which is missing.
+    async fn ready(&self) -> Result<(), StoreError>;
 
     /// The space the store's tables and indexes take, in bytes (all tenants).
     async fn size_bytes(&self) -> Result<u64, StoreError>;

@@ -10,6 +10,11 @@ use crate::StoreError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The newest migration this build holds.
+pub(crate) fn newest_migration() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or_default()
+}
+
 /// Pool settings; see docs/deploy.md for sizing them across several servers.
 #[derive(Clone, Debug)]
 pub struct PoolSettings {

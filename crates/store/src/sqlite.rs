@@ -10,7 +10,12 @@ use sqlx::Executor;
 use crate::sql::{Backend, SqlStore};
 use crate::StoreError;
 
-pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// The newest migration this build holds.
+pub(crate) fn newest_migration() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or_default()
+}
 
 /// `secure_delete`: deleted content is overwritten with zeros, so an erased customer's bytes
 /// do not linger in free space.

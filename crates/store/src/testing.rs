@@ -73,3 +73,18 @@ async fn drop_stale_schemas(conn: &mut PgConnection) {
         }
     }
 }
+
+/// Forgets the newest applied migration of the database at `url` (`sqlite://PATH` or a
+/// PostgreSQL URL), as if its schema were one version behind this build: for readiness
+/// tests.
+pub async fn forget_newest_migration(url: &str) {
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url)
+        .await
+        .expect("connect to the test database");
+    conn.execute(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .await
+    .expect("forget the newest migration");
+}

@@ -36,6 +36,7 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
     let content = content.layer(DefaultBodyLimit::max(limits.max_content_bytes));
     OpenApiRouter::new()
         .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
         .routes(routes!(events::ingest_events))
         .routes(routes!(lists::list_interactions))
         .routes(routes!(interactions::get_interaction))

@@ -76,6 +76,14 @@ impl TestApp {
         }
     }
 
+    /// The database the server runs on: its PostgreSQL schema, or SQLite's file.
+    pub fn database_url(&self) -> String {
+        match &self.schema {
+            Some(schema) => schema.url.clone(),
+            None => format!("sqlite://{}", self.data_dir().join("interlog.db").display()),
+        }
+    }
+
     /// The data directory the server runs on (SQLite's `interlog.db` is there).
     pub fn data_dir(&self) -> &std::path::Path {
         self._data.path()

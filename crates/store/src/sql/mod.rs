@@ -363,6 +363,25 @@ impl Operations for SqlStore {
         Ok(())
     }
 
+    async fn ready(&self) -> Result<(), StoreError> {
+        let newest = match self.backend {
+            Backend::Sqlite => crate::sqlite::newest_migration(),
+            Backend::Postgres => crate::postgres::newest_migration(),
+        };
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.reader)
+                .await?;
+        match applied {
+            Some(applied) if applied >= newest => Ok(()),
+            applied => Err(StoreError::Config(format!(
+                "the database schema is at migration {}, this build needs {newest}: run \
+                 `interlog migrate`",
+                applied.unwrap_or(0)
+            ))),
+        }
+    }
+
     async fn size_bytes(&self) -> Result<u64, StoreError> {
         let sql = match self.backend {
             Backend::Sqlite => {

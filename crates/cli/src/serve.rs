@@ -86,6 +86,16 @@ pub struct Args {
     /// the sweeper.
     #[arg(long, env = "INTERLOG_RETENTION_SWEEP_SECONDS", default_value_t = DEFAULT_RETENTION_SWEEP.as_secs(), value_name = "SECONDS")]
     retention_sweep_seconds: u64,
+
+    /// After SIGTERM or SIGINT: how long in-flight requests may take to finish before the
+    /// server gives up on them and exits with an error. A second signal exits at once.
+    #[arg(
+        long,
+        env = "INTERLOG_SHUTDOWN_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    shutdown_timeout_seconds: u64,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -131,13 +141,53 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         std::io::stdout().lock(),
         "Interlog listening on http://{address} (data: {data})\nGet a token:  TOKEN=$(interlog token --tenant <TENANT> --data {data})"
     );
-    interlog_server::run(listener, state, shutdown_signal()).await?;
+    let timeout = std::time::Duration::from_secs(args.shutdown_timeout_seconds);
+    serve_until_stopped(listener, state, timeout).await?;
     tracing::info!("interlog stopped");
     Ok(())
 }
 
+/// Serves until SIGTERM or SIGINT, then stops accepting connections and lets in-flight
+/// requests finish (each acknowledged only after its commit) for at most `timeout`; a
+/// second signal exits at once.
+async fn serve_until_stopped(
+    listener: TcpListener,
+    state: interlog_server::AppState,
+    timeout: std::time::Duration,
+) -> anyhow::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        signal().await;
+        tracing::info!(
+            timeout_seconds = timeout.as_secs(),
+            "stopping: no new connections, finishing in-flight requests (a second signal exits at once)"
+        );
+        let _ = stop.send(true);
+        signal().await;
+        tracing::warn!("second signal: exiting at once");
+        std::process::exit(130);
+    });
+    let mut until = stopped.clone();
+    let served = interlog_server::run(listener, state, async move {
+        let _ = until.wait_for(|stop| *stop).await;
+    });
+    let mut until = stopped;
+    let bound = async move {
+        let _ = until.wait_for(|stop| *stop).await;
+        tokio::time::sleep(timeout).await;
+    };
+    tokio::select! {
+        served = served => Ok(served?),
+        () = bound => anyhow::bail!(
+            "in-flight requests did not finish within {} s of the stop signal",
+            timeout.as_secs()
+        ),
+    }
+}
+
 /// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+/// The next SIGINT (Ctrl-C) or SIGTERM.
+async fn signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -156,5 +206,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = terminate => {}
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

@@ -96,6 +96,11 @@ pub struct Args {
         value_name = "SECONDS"
     )]
     shutdown_timeout_seconds: u64,
+
+    /// Serve Prometheus metrics (`GET /metrics`) on this address of their own instead of
+    /// on --listen (e.g. 127.0.0.1:9090, reachable only by the scraper).
+    #[arg(long, env = "INTERLOG_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -123,6 +128,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         public_url: args.public_url.clone(),
         dnis_timeout: std::time::Duration::from_secs(args.dnis_timeout),
         retention_sweep: std::time::Duration::from_secs(args.retention_sweep_seconds),
+        metrics_on_main: args.metrics_listen.is_none(),
     };
     let state = interlog_server::open(&config).await.with_context(|| {
         format!(
@@ -133,6 +139,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
+    if let Some(metrics) = args.metrics_listen {
+        let metrics = TcpListener::bind(metrics)
+            .await
+            .with_context(|| format!("cannot listen on {metrics} for metrics"))?;
+        tracing::info!(address = %metrics.local_addr()?, "metrics listening");
+        tokio::spawn(interlog_server::run_metrics(metrics, state.clone()));
+    }
     let address = listener.local_addr()?;
     tracing::info!(%address, data = %config.data_dir.display(), "interlog listening");
     // Not println!: a closed stdout (a supervisor that stopped reading) must not kill the server.

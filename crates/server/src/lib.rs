@@ -12,6 +12,7 @@
 //! - `dialects/`: the vendor APIs' routes and handlers, over the same store queries; what
 //!   the vendors' JSON looks like is `interlog_dialects`, pure.
 //! - `request_id`: each request's id (`x-request-id`), on its log span and in 5xx bodies.
+//! - [`telemetry`]: Prometheus metrics (`/metrics`), labels bounded.
 //! - [`openapi`]: the OpenAPI document (`/openapi.json`) and its page (`/docs`).
 //!
 //! [`run`] takes the listener and the shutdown signal from the caller, so the binary and the
@@ -26,6 +27,7 @@ mod api;
 mod dialects;
 mod request_id;
 mod retention;
+pub mod telemetry;
 
 /// API-key views and scope parsing shared with the CLI's `interlog keys`.
 pub mod api_keys {
@@ -35,6 +37,7 @@ pub mod api_keys {
 use std::future::Future;
 
 use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -46,10 +49,15 @@ pub use state::{open, AppState, Config};
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
     let (native, document) = openapi::native(&state.limits);
-    Router::new()
+    let mut router = Router::new()
         .merge(native)
         .merge(openapi::routes(document))
-        .merge(dialects::routes())
+        .merge(dialects::routes());
+    if state.metrics_on_main {
+        router = router.route("/metrics", get(telemetry::scrape));
+    }
+    router
+        .route_layer(axum::middleware::from_fn(telemetry::route))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -58,9 +66,19 @@ pub fn router(state: AppState) -> Router {
                 .make_span_with(request_id::span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        .layer(axum::middleware::from_fn(telemetry::record))
         // Outermost: the id is assigned before the span that records it.
         .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(state)
+}
+
+/// Serves `GET /metrics` alone on `listener` (`serve --metrics-listen`), until the process
+/// ends; build `state` with `Config::metrics_on_main` false so the main router leaves it.
+pub async fn run_metrics(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let router = Router::new()
+        .route("/metrics", get(telemetry::scrape))
+        .with_state(state);
+    axum::serve(listener, router).await
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes in-flight requests.

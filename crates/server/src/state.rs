@@ -49,6 +49,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// How often expired interactions are swept (tenants' `retentionDays`); zero disables.
     pub retention_sweep: std::time::Duration,
+    /// Whether the main router serves `GET /metrics` (false when a listener of its own
+    /// serves [`crate::run_metrics`]).
+    pub metrics_on_main: bool,
 }
 
 /// The retention sweeper's default period.
@@ -68,6 +71,7 @@ impl Config {
             public_url: None,
             dnis_timeout: DEFAULT_DNIS_TIMEOUT,
             retention_sweep: DEFAULT_RETENTION_SWEEP,
+            metrics_on_main: true,
         }
     }
 }
@@ -87,6 +91,7 @@ impl std::fmt::Debug for Config {
             dnis_timeout,
             public_url,
             retention_sweep,
+            metrics_on_main,
         } = self;
         f.debug_struct("Config")
             .field("data_dir", data_dir)
@@ -103,6 +108,7 @@ impl std::fmt::Debug for Config {
             .field("dnis_timeout", dnis_timeout)
             .field("public_url", public_url)
             .field("retention_sweep", retention_sweep)
+            .field("metrics_on_main", metrics_on_main)
             .finish()
     }
 }
@@ -127,6 +133,8 @@ pub struct App {
     pub public_url: Option<String>,
     /// How long a DNIS allocation holds its phone number.
     pub dnis_timeout: std::time::Duration,
+    /// Whether the main router serves `GET /metrics`.
+    pub metrics_on_main: bool,
 }
 
 /// Cheap to clone: handlers receive it through axum's `State`.
@@ -172,6 +180,7 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
     };
     let jwt = JwtKeys::with_options(&secret, &config.jwt)?;
     crate::retention::spawn(store.clone(), config.retention_sweep);
+    crate::telemetry::handle(); // the recorder, before the first request counts
     Ok(AppState(Arc::new(App {
         auth: Authenticator::new(jwt, store.clone(), config.rate_limit),
         store,
@@ -184,6 +193,7 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
             .as_ref()
             .map(|u| u.trim_end_matches('/').to_string()),
         dnis_timeout: config.dnis_timeout,
+        metrics_on_main: config.metrics_on_main,
     })))
 }
 

@@ -27,7 +27,8 @@ use interlog_core::settings::{TenantSettings, TimeZone};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
 use crate::{
-    ApiKeyRecord, Appended, DnisAllocation, DnisPhone, ErasureReceipt, StoreError, StoredContent,
+    ApiKeyRecord, Appended, DnisAllocation, DnisPhone, ErasureReceipt, PoolStats, StoreError,
+    StoredContent,
 };
 
 /// The whole storage contract: every capability, for callers that hold one store.
@@ -305,6 +306,9 @@ pub trait Lifecycle: Send + Sync + 'static {
 pub trait Operations: Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The connection pools, as they are now (for metrics).
+    fn pools(&self) -> Vec<PoolStats>;
 
     /// Checks that the database answers and holds every migration this build knows (for
     /// readiness probes): an error says which is missing.

@@ -52,6 +52,15 @@ pub struct ErasureReceipt {
     pub events: u64,
 }
 
+/// A connection pool's state: how many connections it holds, and how many are idle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStats {
+    /// `writer` or `reader`.
+    pub name: &'static str,
+    pub size: u32,
+    pub idle: u32,
+}
+
 /// What happened to one event of an appended batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Appended {

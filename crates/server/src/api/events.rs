@@ -90,6 +90,7 @@ pub(crate) async fn ingest_events(
     let accepted = outcome.iter().filter(|o| **o == Appended::New).count();
     let duplicates = outcome.len() - accepted;
     tracing::info!(tenant = %tenant, accepted, duplicates, rejected = rejected.len(), "events ingested");
+    crate::telemetry::events("http", accepted, duplicates, rejected.len());
     // A batch of which nothing could be stored is refused as a whole, so that a sender
     // never mistakes it for a delivery; a batch with some valid events is a 200.
     let status = if events.is_empty() && !rejected.is_empty() {

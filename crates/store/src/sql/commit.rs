@@ -110,6 +110,10 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
             .or_default()
             .push(job);
     }
+    let events: usize = (tenants.values().flatten())
+        .map(|job| job.events.len())
+        .sum();
+    let began = std::time::Instant::now();
     let mut answers = Vec::new();
     let mut written = Vec::new();
     let committed = async {
@@ -122,6 +126,8 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
         tx.commit().await
     }
     .await;
+    metrics::histogram!("interlog_store_commit_duration_seconds").record(began.elapsed());
+    metrics::histogram!("interlog_store_commit_events").record(events as f64);
     match committed {
         Ok(()) => {
             writer.keep(written);

@@ -47,7 +47,9 @@ use interlog_core::report::RollupScan;
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 use sqlx::{AnyPool, Row};
 
-use crate::{Appended, Contents, EventLog, Interactions, Operations, StoreError, StoredContent};
+use crate::{
+    Appended, Contents, EventLog, Interactions, Operations, PoolStats, StoreError, StoredContent,
+};
 use commit::Committer;
 use rows::{join_record, paginate, parse_record, position, row_parts, stored_id};
 pub use search::SearchDrive;
@@ -361,6 +363,17 @@ impl Operations for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
+    }
+
+    fn pools(&self) -> Vec<PoolStats> {
+        [("writer", &self.writer), ("reader", &self.reader)]
+            .into_iter()
+            .map(|(name, pool)| PoolStats {
+                name,
+                size: pool.size(),
+                idle: pool.num_idle() as u32,
+            })
+            .collect()
     }
 
     async fn ready(&self) -> Result<(), StoreError> {

@@ -1,6 +1,9 @@
 //! `GET /metrics` parsed as Prometheus parses it: counters move as requests and events
 //! arrive, labels are route templates (never a tenant or an id), and the endpoint can move
 //! to a listener of its own.
+//!
+//! The recorder is global to the process and `cargo test` runs a binary's tests on threads
+//! of one process, so everything here is one test, run in sequence: counts are exact.
 
 mod common;
 
@@ -75,7 +78,6 @@ async fn counters_move_with_requests_and_events(backend: Backend) {
     }
 }
 
-#[tokio::test]
 async fn metrics_can_have_a_listener_of_their_own() {
     let app = TestApp::spawn_with(Backend::Sqlite, |c| c.metrics_on_main = false).await;
     assert_eq!(app.get("/metrics", None).await.status(), 404);
@@ -89,4 +91,9 @@ async fn metrics_can_have_a_listener_of_their_own() {
     assert!(text.contains("interlog_http_requests_total"), "{text}");
 }
 
-on_every_backend!(counters_move_with_requests_and_events);
+#[tokio::test]
+async fn metrics_move_with_traffic_and_stay_bounded() {
+    counters_move_with_requests_and_events(Backend::Sqlite).await;
+    counters_move_with_requests_and_events(Backend::Postgres).await;
+    metrics_can_have_a_listener_of_their_own().await;
+}

@@ -25,6 +25,7 @@ mod generate;
 mod import;
 mod keys;
 mod migrate;
+mod nats;
 mod report;
 mod serve;
 mod tenants;

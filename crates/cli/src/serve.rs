@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use interlog_server::auth::{JwtOptions, RateLimit};
+use interlog_server::nats::NatsConfig;
 use interlog_server::state::{
     DEFAULT_DNIS_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_RETENTION_SWEEP,
 };
@@ -13,6 +14,7 @@ use interlog_server::Config;
 use tokio::net::TcpListener;
 
 use crate::common::{DataArgs, DatabaseArgs, SecretArgs};
+use crate::nats::NatsArgs;
 
 /// Run the HTTP server (on the embedded SQLite store unless --database names PostgreSQL).
 #[derive(Debug, clap::Args)]
@@ -34,6 +36,9 @@ pub struct Args {
 
     #[command(flatten)]
     database: DatabaseArgs,
+
+    #[command(flatten)]
+    nats: NatsArgs,
 
     /// Largest accepted request body in bytes; larger bodies get 413.
     #[arg(long, env = "INTERLOG_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
@@ -155,17 +160,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         "Interlog listening on http://{address} (data: {data})\nGet a token:  TOKEN=$(interlog token --tenant <TENANT> --data {data})"
     );
     let timeout = std::time::Duration::from_secs(args.shutdown_timeout_seconds);
-    serve_until_stopped(listener, state, timeout).await?;
+    serve_until_stopped(listener, state, args.nats.config(), timeout).await?;
     tracing::info!("interlog stopped");
     Ok(())
 }
 
-/// Serves until SIGTERM or SIGINT, then stops accepting connections and lets in-flight
-/// requests finish (each acknowledged only after its commit) for at most `timeout`; a
-/// second signal exits at once.
+/// Serves (and consumes from NATS, when configured) until SIGTERM or SIGINT, then stops
+/// accepting connections and lets in-flight requests and the stream's batch in hand finish
+/// (each acknowledged only after its commit) for at most `timeout`; a second signal exits
+/// at once.
 async fn serve_until_stopped(
     listener: TcpListener,
     state: interlog_server::AppState,
+    nats: Option<NatsConfig>,
     timeout: std::time::Duration,
 ) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -180,17 +187,28 @@ async fn serve_until_stopped(
         tracing::warn!("second signal: exiting at once");
         std::process::exit(130);
     });
-    let mut until = stopped.clone();
-    let served = interlog_server::run(listener, state, async move {
-        let _ = until.wait_for(|stop| *stop).await;
+    let consumer = nats.map(|config| {
+        let consume = interlog_server::nats::consume(state.store.clone(), config, stopped.clone());
+        tokio::spawn(consume)
     });
+    let mut until = stopped.clone();
+    let served = async move {
+        interlog_server::run(listener, state, async move {
+            let _ = until.wait_for(|stop| *stop).await;
+        })
+        .await?;
+        if let Some(consumer) = consumer {
+            consumer.await?;
+        }
+        anyhow::Ok(())
+    };
     let mut until = stopped;
     let bound = async move {
         let _ = until.wait_for(|stop| *stop).await;
         tokio::time::sleep(timeout).await;
     };
     tokio::select! {
-        served = served => Ok(served?),
+        served = served => served,
         () = bound => anyhow::bail!(
             "in-flight requests did not finish within {} s of the stop signal",
             timeout.as_secs()

@@ -12,6 +12,7 @@
 //! - `dialects/`: the vendor APIs' routes and handlers, over the same store queries; what
 //!   the vendors' JSON looks like is `interlog_dialects`, pure.
 //! - `request_id`: each request's id (`x-request-id`), on its log span and in 5xx bodies.
+//! - [`nats`]: ingest from NATS JetStream (a durable pull consumer).
 //! - [`telemetry`]: Prometheus metrics (`/metrics`), labels bounded.
 //! - [`openapi`]: the OpenAPI document (`/openapi.json`) and its page (`/docs`).
 //!
@@ -25,6 +26,7 @@ pub mod state;
 
 mod api;
 mod dialects;
+pub mod nats;
 mod request_id;
 mod retention;
 pub mod telemetry;

@@ -7,7 +7,9 @@
 //!   streamed export's body is not timed): every request, `route` its template
 //!   (`/api/v1/tenants/:tenant/events`) or `unmatched`, `status` its class (`2xx`).
 //! - `interlog_events_total{source, outcome}`: events `accepted`, `duplicate` or
-//!   `rejected`, by `source` (`http`).
+//!   `rejected`, by `source` (`http`, `nats`).
+//! - `interlog_nats_pending_messages` (the consumer's lag) and
+//!   `interlog_nats_redeliveries_total`.
 //! - `interlog_store_commit_duration_seconds` and `interlog_store_commit_events`: each group
 //!   commit's time and number of events (recorded by the store).
 //! - `interlog_db_connections{pool, state}`: the database pools' connections `in_use` and
@@ -76,6 +78,14 @@ fn describe() {
     describe_histogram!(
         "interlog_store_commit_events",
         "Events in each group commit"
+    );
+    describe_gauge!(
+        "interlog_nats_pending_messages",
+        "Messages in the stream not yet delivered to the consumer (its lag)"
+    );
+    describe_counter!(
+        "interlog_nats_redeliveries_total",
+        "Stream messages delivered more than once"
     );
     describe_gauge!(
         "interlog_db_connections",

@@ -36,12 +36,12 @@ pub struct IngestResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Rejection {
     /// Position in the batch (0-based; for NDJSON, among the non-blank lines).
-    index: usize,
-    code: &'static str,
-    message: String,
+    pub(crate) index: usize,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
     /// The field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<String>,
+    pub(crate) field: Option<String>,
 }
 
 /// Ingest a batch of events: a JSON array (or one object), or NDJSON with
@@ -121,7 +121,7 @@ fn rejection(
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum BodyFormat {
+pub(crate) enum BodyFormat {
     Json,
     Ndjson,
 }
@@ -152,7 +152,10 @@ fn body_format(headers: &HeaderMap) -> Result<BodyFormat, ApiError> {
 
 /// Splits the body into one JSON value per event. A body that is not JSON (or NDJSON) at all
 /// is a 400; in NDJSON, a line that is not JSON is that event's rejection.
-fn parse_batch(format: BodyFormat, body: &[u8]) -> Result<Vec<Result<Value, Rejection>>, ApiError> {
+pub(crate) fn parse_batch(
+    format: BodyFormat,
+    body: &[u8],
+) -> Result<Vec<Result<Value, Rejection>>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
             "the body is empty: send a JSON array of events",

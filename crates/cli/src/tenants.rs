@@ -66,6 +66,10 @@ struct Changes {
     /// Delete interactions this many days after they end (0 keeps them forever).
     #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     retention_days: Option<i64>,
+    /// `redact` replaces cards, security codes, SSNs, IBANs, e-mail addresses and phone
+    /// numbers in new events by tokens before they are stored; `off` stores them as sent.
+    #[arg(long, value_name = "MODE")]
+    redaction: Option<String>,
 }
 
 impl Changes {
@@ -84,12 +88,16 @@ impl Changes {
         if let Some(days) = self.retention_days {
             fields.insert("retentionDays".into(), days.into());
         }
+        if let Some(mode) = self.redaction {
+            fields.insert("redaction".into(), mode.into());
+        }
         SettingsUpdate::parse(Value::Object(fields)).map_err(|e| {
             let flag = match e.field.as_str() {
                 "timeZone" => "--time-zone",
                 "slaThresholdSeconds" => "--sla-threshold-seconds",
                 "shortAbandonSeconds" => "--short-abandon-seconds",
                 "retentionDays" => "--retention-days",
+                "redaction" => "--redaction",
                 other => other,
             };
             anyhow::anyhow!("{flag}: {}", e.message)
@@ -136,6 +144,11 @@ fn print(settings: &TenantSettings, json: bool) -> anyhow::Result<()> {
         println!("slaThresholdSeconds: {}", settings.sla_threshold_seconds);
         println!("shortAbandonSeconds: {}", settings.short_abandon_seconds);
         println!("retentionDays: {}", settings.retention_days);
+        let redaction = serde_json::to_value(settings.redaction)?;
+        println!("redaction: {}", redaction.as_str().unwrap_or_default());
+        for pattern in &settings.redaction_patterns {
+            println!("redactionPattern: {} = {}", pattern.name, pattern.regex);
+        }
     }
     Ok(())
 }

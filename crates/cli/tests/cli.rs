@@ -213,7 +213,7 @@ fn tenant_settings_are_shown_and_changed_from_the_cli() {
     let shown = stdout(tenants(data.path(), &["show", "--tenant", "acme"]));
     assert_eq!(
         shown,
-        "timeZone: UTC\nslaThresholdSeconds: 20\nshortAbandonSeconds: 5\nretentionDays: 0\n"
+        "timeZone: UTC\nslaThresholdSeconds: 20\nshortAbandonSeconds: 5\nretentionDays: 0\nredaction: off\n"
     );
 
     let set = [
@@ -224,11 +224,14 @@ fn tenant_settings_are_shown_and_changed_from_the_cli() {
         "Europe/Paris",
         "--retention-days",
         "400",
+        "--redaction",
+        "redact",
         "--json",
     ];
     let changed: Value = serde_json::from_str(&stdout(tenants(data.path(), &set))).unwrap();
     let paris = json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 20,
-        "shortAbandonSeconds": 5, "retentionDays": 400});
+        "shortAbandonSeconds": 5, "retentionDays": 400, "redaction": "redact",
+        "redactionPatterns": []});
     assert_eq!(changed, paris);
 
     let refused = tenants(

@@ -16,6 +16,7 @@
 //! - [`report`]: interval reports: what each record contributes to the rollups, a report's
 //!   intervals on a zone's wall clock, the metrics and their definitions.
 //! - [`csv`], [`export`]: CSV as spreadsheets read it, and an interaction as one row.
+//! - [`redact`]: redaction of sensitive data in events at ingest (detectors and tokens).
 //! - [`settings`]: a tenant's settings (time zone, SLA threshold, short abandons), their
 //!   defaults and validation.
 //!
@@ -29,6 +30,7 @@ pub mod ids;
 pub mod projection;
 pub mod query;
 pub mod record;
+pub mod redact;
 pub mod report;
 pub mod settings;
 pub mod time;

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::projection::DEFAULT_SLA_THRESHOLD;
+pub use crate::redact::{Redaction, RedactionPattern, MAX_REDACTION_PATTERNS};
 
 /// `slaThresholdSeconds` when none is set: the projection's threshold for a queue entry
 /// whose event names none, so reports and records agree by default.
@@ -115,6 +116,11 @@ pub struct TenantSettings {
     /// derived from them; 0 (the default) keeps them forever.
     #[cfg_attr(feature = "openapi", schema(maximum = 36500))]
     pub retention_days: u32,
+    /// `off` (the default) or `redact`: cards, security codes, SSNs, IBANs, e-mail addresses,
+    /// phone numbers and `redactionPatterns` are replaced by tokens before anything is stored.
+    pub redaction: Redaction,
+    /// The tenant's own patterns, applied when `redaction` is on.
+    pub redaction_patterns: Vec<RedactionPattern>,
 }
 
 /// The longest retention one can ask for: a hundred years.
@@ -127,6 +133,8 @@ impl Default for TenantSettings {
             sla_threshold_seconds: DEFAULT_SLA_THRESHOLD_SECONDS,
             short_abandon_seconds: DEFAULT_SHORT_ABANDON_SECONDS,
             retention_days: 0,
+            redaction: Redaction::Off,
+            redaction_patterns: Vec::new(),
         }
     }
 }
@@ -143,6 +151,9 @@ impl TenantSettings {
                 .short_abandon_seconds
                 .unwrap_or(self.short_abandon_seconds),
             retention_days: update.retention_days.unwrap_or(self.retention_days),
+            redaction: update.redaction.unwrap_or(self.redaction),
+            redaction_patterns: (update.redaction_patterns.clone())
+                .unwrap_or_else(|| self.redaction_patterns.clone()),
         }
     }
 
@@ -178,6 +189,12 @@ pub struct SettingsUpdate {
     /// Days after its end an interaction is kept, 1 to 36500; 0 keeps them forever.
     #[cfg_attr(feature = "openapi", schema(nullable = false, maximum = 36500))]
     pub retention_days: Option<u32>,
+    /// `off` or `redact`.
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub redaction: Option<Redaction>,
+    /// At most 20 `{"name", "regex"}` patterns; replaces the list.
+    #[cfg_attr(feature = "openapi", schema(nullable = false, max_items = 20))]
+    pub redaction_patterns: Option<Vec<RedactionPattern>>,
 }
 
 /// Why a JSON value is not a valid settings update: the field at fault and what is wrong.
@@ -228,6 +245,18 @@ impl SettingsUpdate {
                 format!("must be at most {MAX_RETENTION_DAYS} days (0 keeps forever)"),
             ));
         }
+        let patterns = update.redaction_patterns.as_deref().unwrap_or_default();
+        if patterns.len() > MAX_REDACTION_PATTERNS {
+            return Err(SettingsError::new(
+                "redactionPatterns",
+                format!("at most {MAX_REDACTION_PATTERNS} patterns"),
+            ));
+        }
+        for (n, pattern) in patterns.iter().enumerate() {
+            pattern.check().map_err(|(part, message)| {
+                SettingsError::new(format!("redactionPatterns[{n}].{part}"), message)
+            })?;
+        }
         if update.sla_threshold_seconds == Some(0) {
             return Err(SettingsError::new(
                 "slaThresholdSeconds",
@@ -253,7 +282,7 @@ mod tests {
         assert_eq!(
             defaults,
             json!({"timeZone": "UTC", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5,
-                "retentionDays": 0})
+                "retentionDays": 0, "redaction": "off", "redactionPatterns": []})
         );
         assert_eq!(
             i64::from(DEFAULT_SLA_THRESHOLD_SECONDS) * 1000,

@@ -30,6 +30,7 @@ mod known;
 mod lifecycle;
 mod read;
 mod records;
+mod redaction;
 mod rollups;
 mod rows;
 mod search;
@@ -84,6 +85,8 @@ pub struct SqlStore {
     writes: Arc<Writer>,
     /// Appends of events wait here to share a commit (`commit.rs`).
     committer: Committer,
+    /// Tenants' compiled redaction (`redaction.rs`).
+    redactors: redaction::Redactors,
 }
 
 fn corrupt(what: &str, e: serde_json::Error) -> StoreError {
@@ -110,6 +113,7 @@ impl SqlStore {
             reader,
             writes,
             committer,
+            redactors: redaction::Redactors::default(),
         }
     }
 
@@ -184,8 +188,9 @@ impl EventLog for SqlStore {
         tenant: &TenantId,
         events: &[Event],
     ) -> Result<Vec<Appended>, StoreError> {
-        let rows = write::event_rows(tenant, events)?;
-        self.committer.append(tenant, events, rows).await
+        let events = self.redacted(tenant, events).await?;
+        let rows = write::event_rows(tenant, &events)?;
+        self.committer.append(tenant, &events, rows).await
     }
 
     async fn interaction_events(

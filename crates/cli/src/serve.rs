@@ -8,7 +8,8 @@ use anyhow::Context;
 use interlog_server::auth::{JwtOptions, RateLimit};
 use interlog_server::nats::NatsConfig;
 use interlog_server::state::{
-    DEFAULT_DNIS_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_RETENTION_SWEEP,
+    DEFAULT_AUDIT_RETENTION_DAYS, DEFAULT_DNIS_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT,
+    DEFAULT_RETENTION_SWEEP,
 };
 use interlog_server::Config;
 use tokio::net::TcpListener;
@@ -106,6 +107,16 @@ pub struct Args {
     /// on --listen (e.g. 127.0.0.1:9090, reachable only by the scraper).
     #[arg(long, env = "INTERLOG_METRICS_LISTEN", value_name = "ADDR")]
     metrics_listen: Option<SocketAddr>,
+
+    /// Days audit entries are kept (PCI DSS asks for at least 12 months); the sweeper
+    /// deletes older ones.
+    #[arg(
+        long,
+        env = "INTERLOG_AUDIT_RETENTION_DAYS",
+        default_value_t = DEFAULT_AUDIT_RETENTION_DAYS,
+        value_name = "DAYS"
+    )]
+    audit_retention_days: u32,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -134,6 +145,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         dnis_timeout: std::time::Duration::from_secs(args.dnis_timeout),
         retention_sweep: std::time::Duration::from_secs(args.retention_sweep_seconds),
         metrics_on_main: args.metrics_listen.is_none(),
+        audit: true,
+        audit_retention_days: args.audit_retention_days,
     };
     let state = interlog_server::open(&config).await.with_context(|| {
         format!(

@@ -11,6 +11,7 @@
 //! - `api/`: native routes, one file per resource.
 //! - `dialects/`: the vendor APIs' routes and handlers, over the same store queries; what
 //!   the vendors' JSON looks like is `interlog_dialects`, pure.
+//! - `audit`: the audit trail, one entry per request that reaches a route.
 //! - `request_id`: each request's id (`x-request-id`), on its log span and in 5xx bodies.
 //! - [`nats`]: ingest from NATS JetStream (a durable pull consumer).
 //! - [`telemetry`]: Prometheus metrics (`/metrics`), labels bounded.
@@ -19,6 +20,7 @@
 //! [`run`] takes the listener and the shutdown signal from the caller, so the binary and the
 //! black-box tests start the server the same way.
 
+mod audit;
 pub mod auth;
 pub mod error;
 pub mod openapi;
@@ -59,6 +61,10 @@ pub fn router(state: AppState) -> Router {
         router = router.route("/metrics", get(telemetry::scrape));
     }
     router
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            audit::record,
+        ))
         .route_layer(axum::middleware::from_fn(telemetry::route))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
@@ -89,7 +95,11 @@ pub async fn run(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let audit = state.audit.clone();
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await?;
+    audit.flush().await; // the entries of the last requests
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! The retention sweeper: at start and then every `Config::retention_sweep`, deletes the
-//! interactions that ended longer ago than their tenant's `retentionDays`, with everything
-//! derived from them, in the store's small transactions (so ingest goes on between them).
+//! The retention sweeper: at start and then every `Config::retention_sweep`, deletes audit
+//! entries past their retention, and the interactions that ended longer ago than their
+//! tenant's `retentionDays` with everything derived from them, in the store's small
+//! transactions (so ingest goes on between them).
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -8,7 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use interlog_store::Store;
 
 /// Starts the sweeper on the current runtime; a zero period disables it.
-pub(crate) fn spawn(store: Arc<dyn Store>, every: Duration) {
+/// Audit entries older than `audit_days` days go on the same period.
+pub(crate) fn spawn(store: Arc<dyn Store>, every: Duration, audit_days: i64) {
     if every.is_zero() {
         return;
     }
@@ -20,7 +22,13 @@ pub(crate) fn spawn(store: Arc<dyn Store>, every: Duration) {
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
-            match store.sweep_expired(now.as_millis() as i64).await {
+            let now_ms = now.as_millis() as i64;
+            match store.sweep_audit(now_ms - audit_days * 86_400_000).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "audit entries past retention deleted"),
+                Err(error) => tracing::warn!(%error, "audit sweep failed; it runs again later"),
+            }
+            match store.sweep_expired(now_ms).await {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "retention: expired interactions deleted"),
                 Err(error) => tracing::warn!(%error, "retention sweep failed; it runs again later"),

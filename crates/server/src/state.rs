@@ -52,7 +52,15 @@ pub struct Config {
     /// Whether the main router serves `GET /metrics` (false when a listener of its own
     /// serves [`crate::run_metrics`]).
     pub metrics_on_main: bool,
+    /// Whether every request leaves an audit entry (on by default; off only to measure what
+    /// it costs).
+    pub audit: bool,
+    /// Audit entries older than this many days are deleted by the sweeper.
+    pub audit_retention_days: u32,
 }
+
+/// How long audit entries are kept by default (PCI DSS 10.5.1 asks for 12 months).
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 400;
 
 /// The retention sweeper's default period.
 pub const DEFAULT_RETENTION_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -72,6 +80,8 @@ impl Config {
             dnis_timeout: DEFAULT_DNIS_TIMEOUT,
             retention_sweep: DEFAULT_RETENTION_SWEEP,
             metrics_on_main: true,
+            audit: true,
+            audit_retention_days: DEFAULT_AUDIT_RETENTION_DAYS,
         }
     }
 }
@@ -92,6 +102,8 @@ impl std::fmt::Debug for Config {
             public_url,
             retention_sweep,
             metrics_on_main,
+            audit,
+            audit_retention_days,
         } = self;
         f.debug_struct("Config")
             .field("data_dir", data_dir)
@@ -109,6 +121,8 @@ impl std::fmt::Debug for Config {
             .field("public_url", public_url)
             .field("retention_sweep", retention_sweep)
             .field("metrics_on_main", metrics_on_main)
+            .field("audit", audit)
+            .field("audit_retention_days", audit_retention_days)
             .finish()
     }
 }
@@ -135,6 +149,8 @@ pub struct App {
     pub dnis_timeout: std::time::Duration,
     /// Whether the main router serves `GET /metrics`.
     pub metrics_on_main: bool,
+    /// Where each request's audit entry goes.
+    pub audit: crate::audit::AuditLog,
 }
 
 /// Cheap to clone: handlers receive it through axum's `State`.
@@ -179,8 +195,10 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         None => Arc::new(interlog_store::sqlite::open(&config.data_dir.join("interlog.db")).await?),
     };
     let jwt = JwtKeys::with_options(&secret, &config.jwt)?;
-    crate::retention::spawn(store.clone(), config.retention_sweep);
+    let audit_days = i64::from(config.audit_retention_days);
+    crate::retention::spawn(store.clone(), config.retention_sweep, audit_days);
     crate::telemetry::handle(); // the recorder, before the first request counts
+    let store_for_audit = store.clone();
     Ok(AppState(Arc::new(App {
         auth: Authenticator::new(jwt, store.clone(), config.rate_limit),
         store,
@@ -194,6 +212,7 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
             .map(|u| u.trim_end_matches('/').to_string()),
         dnis_timeout: config.dnis_timeout,
         metrics_on_main: config.metrics_on_main,
+        audit: crate::audit::AuditLog::start(store_for_audit, config.audit),
     })))
 }
 

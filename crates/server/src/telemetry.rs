@@ -125,7 +125,7 @@ pub(crate) async fn record(request: Request, next: Next) -> Response {
 
 /// A route template as a label, its parameters written `:name` (`/tenants/:tenant/events`):
 /// braces inside label values trip up simpler parsers of the text format.
-fn template(path: &str) -> String {
+pub(crate) fn template(path: &str) -> String {
     path.replace('{', ":").replace('}', "")
 }
 

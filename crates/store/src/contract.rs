@@ -27,8 +27,8 @@ use interlog_core::settings::{TenantSettings, TimeZone};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
 use crate::{
-    ApiKeyRecord, Appended, DnisAllocation, DnisPhone, ErasureReceipt, PoolStats, StoreError,
-    StoredContent,
+    ApiKeyRecord, Appended, AuditEntry, AuditQuery, DnisAllocation, DnisPhone, ErasureReceipt,
+    PoolStats, StoreError, StoredContent,
 };
 
 /// The whole storage contract: every capability, for callers that hold one store.
@@ -41,6 +41,7 @@ pub trait Store:
     + Settings
     + Reports
     + Lifecycle
+    + Audit
     + Operations
 {
 }
@@ -54,6 +55,7 @@ impl<T> Store for T where
         + Settings
         + Reports
         + Lifecycle
+        + Audit
         + Operations
 {
 }
@@ -302,6 +304,23 @@ pub trait Lifecycle: Send + Sync + 'static {
 }
 
 /// Database-wide housekeeping; no tenant applies.
+/// The audit trail: who read or changed what, when, from where, with what outcome.
+#[async_trait]
+pub trait Audit: Send + Sync + 'static {
+    /// Appends entries (in one transaction).
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
+
+    /// A tenant's entries, newest first, one keyset page; and the position of the next.
+    async fn audit_entries(
+        &self,
+        tenant: &str,
+        query: &AuditQuery,
+    ) -> Result<(Vec<AuditEntry>, Option<i64>), StoreError>;
+
+    /// Deletes the entries older than `before_ms` (every tenant's); how many went.
+    async fn sweep_audit(&self, before_ms: i64) -> Result<u64, StoreError>;
+}
+
 #[async_trait]
 pub trait Operations: Send + Sync + 'static {
     /// Checks that the database answers.

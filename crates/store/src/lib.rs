@@ -37,8 +37,8 @@ use std::sync::Arc;
 use interlog_core::TenantId;
 
 pub use contract::{
-    ApiKeys, Contents, DnisPool, EventLog, Interactions, Lifecycle, Operations, Reports, Settings,
-    Store,
+    ApiKeys, Audit, Contents, DnisPool, EventLog, Interactions, Lifecycle, Operations, Reports,
+    Settings, Store,
 };
 
 /// What an erasure did, kept without personal data: when, by whom, how much.
@@ -59,6 +59,40 @@ pub struct PoolStats {
     pub name: &'static str,
     pub size: u32,
     pub idle: u32,
+}
+
+/// One request in the audit trail. It holds no interaction content: ids, and search terms
+/// only as a hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The tenant whose data the request named (`-` when none could be told).
+    pub tenant: String,
+    pub at_ms: i64,
+    pub request_id: String,
+    /// A token's subject, an API key's id, or `anonymous`.
+    pub principal: String,
+    /// The method and the route template: `GET /api/v1/tenants/:tenant/interactions/:interactionId`.
+    pub action: String,
+    pub status: u16,
+    pub interaction: Option<String>,
+    /// SHA-256 of the tenant and the search terms, when the request searched.
+    pub query_hash: Option<String>,
+    /// The client's address.
+    pub client: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Which audit entries to read: all filters optional, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub principal: Option<String>,
+    pub interaction: Option<String>,
+    pub action: Option<String>,
+    pub limit: u32,
+    /// Entries older than this position (the `next` of the previous page).
+    pub before_id: Option<i64>,
 }
 
 /// What happened to one event of an appended batch.

@@ -73,7 +73,9 @@ impl ScratchSchema {
         conn.execute(format!("CREATE SCHEMA {name}").as_str())
             .await?;
         let separator = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{separator}options=-c%20search_path%3D{name}");
+        // Named after the schema, so `drop` can end connections a stopped test left open.
+        let url =
+            format!("{base}{separator}options=-c%20search_path%3D{name}&application_name={name}");
         Ok(Self {
             name: name.into(),
             base: base.into(),
@@ -85,8 +87,17 @@ impl ScratchSchema {
         &self.name
     }
 
+    /// Ends the schema's connections that are still open (a server stopped without closing
+    /// its pool may hold a transaction, and its locks), then drops the schema.
     pub async fn drop(self) -> Result<(), StoreError> {
         let mut conn = PgConnection::connect(&self.base).await?;
+        sqlx::query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(&self.name)
+        .execute(&mut conn)
+        .await?;
         conn.execute(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name).as_str())
             .await?;
         Ok(())

@@ -4,6 +4,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod agents;
+pub(crate) mod audit;
 pub(crate) mod content;
 pub(crate) mod erasure;
 pub(crate) mod events;
@@ -52,6 +53,7 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(settings::get_settings, settings::put_settings))
         .routes(routes!(erasure::erase_customer))
         .routes(routes!(erasure::list_erasures))
+        .routes(routes!(audit::list_audit))
 }
 
 /// An unknown route: 404, in the vendor's shape under a dialect's base path.

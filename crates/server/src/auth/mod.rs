@@ -264,6 +264,14 @@ impl FromRequestParts<AppState> for Principal {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        state.auth.authenticate(&parts.headers).await
+        let principal = state.auth.authenticate(&parts.headers).await?;
+        if let Some(caller) = parts.extensions.get::<crate::audit::Caller>() {
+            let only = match principal.tenants.as_slice() {
+                [tenant] => Some(tenant.to_string()),
+                _ => None,
+            };
+            caller.set(principal.caller(), only);
+        }
+        Ok(principal)
     }
 }

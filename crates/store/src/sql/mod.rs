@@ -21,6 +21,7 @@
 //! - `read.rs`: list queries as SQL with numbered parameters.
 //! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 
+mod audit;
 mod commit;
 mod dnis;
 mod erase;

@@ -1,0 +1,121 @@
+//! The audit trail's rows: appended in batches by the server's audit writer, read newest
+//! first by keyset on the row id, swept after the retention period.
+
+use async_trait::async_trait;
+
+use super::SqlStore;
+use crate::{Audit, AuditEntry, AuditQuery, StoreError};
+
+const COLUMNS: &str = "tenant_id, at_ms, request_id, principal, action, status, interaction_id, \
+                       query_hash, client, user_agent";
+
+type Row = (
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+#[async_trait]
+impl Audit for SqlStore {
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        for e in entries {
+            let sql = format!(
+                "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            );
+            sqlx::query(&sql)
+                .bind(&e.tenant)
+                .bind(e.at_ms)
+                .bind(&e.request_id)
+                .bind(&e.principal)
+                .bind(&e.action)
+                .bind(i64::from(e.status))
+                .bind(&e.interaction)
+                .bind(&e.query_hash)
+                .bind(&e.client)
+                .bind(&e.user_agent)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_entries(
+        &self,
+        tenant: &str,
+        query: &AuditQuery,
+    ) -> Result<(Vec<AuditEntry>, Option<i64>), StoreError> {
+        // Optional filters as `$n IS NULL OR column = $n`: one statement, on the index.
+        let sql = format!(
+            "SELECT id, {COLUMNS} FROM audit_log WHERE tenant_id = $1 AND id < $2
+             AND at_ms >= $3 AND at_ms < $4
+             AND ($5 IS NULL OR principal = $5) AND ($6 IS NULL OR interaction_id = $6)
+             AND ($7 IS NULL OR action = $7)
+             ORDER BY id DESC LIMIT $8"
+        );
+        let rows: Vec<Row> = sqlx::query_as(&sql)
+            .bind(tenant)
+            .bind(query.before_id.unwrap_or(i64::MAX))
+            .bind(query.from_ms.unwrap_or(i64::MIN))
+            .bind(query.to_ms.unwrap_or(i64::MAX))
+            .bind(&query.principal)
+            .bind(&query.interaction)
+            .bind(&query.action)
+            .bind(i64::from(query.limit) + 1)
+            .fetch_all(&self.reader)
+            .await?;
+        let more = rows.len() > query.limit as usize;
+        let mut entries: Vec<(i64, AuditEntry)> = rows.into_iter().map(entry).collect();
+        entries.truncate(query.limit as usize);
+        let next = more.then(|| entries.last().map(|(id, _)| *id)).flatten();
+        Ok((entries.into_iter().map(|(_, e)| e).collect(), next))
+    }
+
+    async fn sweep_audit(&self, before_ms: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM audit_log WHERE at_ms < $1")
+            .bind(before_ms)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn entry(row: Row) -> (i64, AuditEntry) {
+    let (
+        id,
+        tenant,
+        at_ms,
+        request_id,
+        principal,
+        action,
+        status,
+        interaction,
+        query_hash,
+        client,
+        user_agent,
+    ) = row;
+    (
+        id,
+        AuditEntry {
+            tenant,
+            at_ms,
+            request_id,
+            principal,
+            action,
+            status: u16::try_from(status).unwrap_or_default(),
+            interaction,
+            query_hash,
+            client,
+            user_agent,
+        },
+    )
+}

@@ -237,7 +237,13 @@ async fn events_flow_in_and_poison_goes_to_the_dead_letter_subject() {
     for (id, count) in [("i1", 2), ("i2", 2), ("i3", 1), ("i4", 1)] {
         wait_for(&server.base, &token, &[id.to_string()], count).await;
     }
-    let dead = context.get_stream("INTERLOG_DEAD").await.unwrap();
+    // Dead letters and counters follow the commit: wait for them too.
+    let mut dead = context.get_stream("INTERLOG_DEAD").await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while dead.info().await.unwrap().state.messages < 2 {
+        assert!(Instant::now() < deadline, "two dead letters");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let first = dead.get_raw_message(1).await.unwrap();
     assert_eq!(first.subject.as_str(), "interlog.dead.acme");
     assert_eq!(first.payload.as_ref(), b"not json at all");
@@ -252,6 +258,10 @@ async fn events_flow_in_and_poison_goes_to_the_dead_letter_subject() {
     assert!(String::from_utf8_lossy(&second.payload).contains("no-such-type"));
     assert!(second.headers.get("Interlog-Reason").is_some());
     let accepted = "interlog_events_total{source=\"nats\",outcome=\"accepted\"}";
+    while metric(&server.base, accepted).await < 6.0 {
+        assert!(Instant::now() < deadline, "six events counted");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(metric(&server.base, accepted).await, 6.0);
 }
 
@@ -299,10 +309,16 @@ async fn two_servers_over_postgres_share_the_durable_consumer() {
     }
     wait_for(&first.base, &token, &ids, 2).await;
     let accepted = "interlog_events_total{source=\"nats\",outcome=\"accepted\"}";
-    let (x, y) = (
-        metric(&first.base, accepted).await,
-        metric(&second.base, accepted).await,
-    );
+    // The counters move just after the commit the API shows.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (x, y) = loop {
+        let x = metric(&first.base, accepted).await;
+        let y = metric(&second.base, accepted).await;
+        if x + y >= 80.0 || Instant::now() > deadline {
+            break (x, y);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(x + y, 80.0, "every event stored once: {x} + {y}");
     assert!(x > 0.0 && y > 0.0, "both servers took a share: {x} and {y}");
     drop((first, second));

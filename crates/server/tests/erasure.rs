@@ -195,13 +195,7 @@ async fn a_customer_is_erased_everywhere(backend: Backend) {
         let bytes = sqlite_bytes(&app);
         // The interaction ids stay in the audit trail (who read which interaction), which
         // keeps ids and never content; nothing that says who the customer was stays.
-        for trace in [
-            "cust-gone",
-            ADDRESS,
-            SECRET_WORD,
-            "Gina Gone",
-            CONTENT,
-        ] {
+        for trace in ["cust-gone", ADDRESS, SECRET_WORD, "Gina Gone", CONTENT] {
             assert!(
                 !holds(&bytes, trace),
                 "the database files still hold {trace:?}"

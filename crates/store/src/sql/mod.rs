@@ -29,6 +29,7 @@ mod kept;
 mod keys;
 mod known;
 mod lifecycle;
+mod operations;
 mod read;
 mod records;
 mod redaction;
@@ -49,9 +50,7 @@ use interlog_core::report::RollupScan;
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 use sqlx::{AnyPool, Row};
 
-use crate::{
-    Appended, Contents, EventLog, Interactions, Operations, PoolStats, StoreError, StoredContent,
-};
+use crate::{Appended, Contents, EventLog, Interactions, StoreError, StoredContent};
 use commit::Committer;
 use rows::{join_record, paginate, parse_record, position, row_parts, stored_id};
 pub use search::SearchDrive;
@@ -361,65 +360,5 @@ impl Contents for SqlStore {
             sha256,
             bytes,
         }))
-    }
-}
-
-#[async_trait]
-impl Operations for SqlStore {
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.reader).await?;
-        Ok(())
-    }
-
-    fn pools(&self) -> Vec<PoolStats> {
-        [("writer", &self.writer), ("reader", &self.reader)]
-            .into_iter()
-            .map(|(name, pool)| PoolStats {
-                name,
-                size: pool.size(),
-                idle: pool.num_idle() as u32,
-            })
-            .collect()
-    }
-
-    async fn ready(&self) -> Result<(), StoreError> {
-        let newest = match self.backend {
-            Backend::Sqlite => crate::sqlite::newest_migration(),
-            Backend::Postgres => crate::postgres::newest_migration(),
-        };
-        let applied: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-                .fetch_one(&self.reader)
-                .await?;
-        match applied {
-            Some(applied) if applied >= newest => Ok(()),
-            applied => Err(StoreError::Config(format!(
-                "the database schema is at migration {}, this build needs {newest}: run \
-                 `interlog migrate`",
-                applied.unwrap_or(0)
-            ))),
-        }
-    }
-
-    async fn size_bytes(&self) -> Result<u64, StoreError> {
-        let sql = match self.backend {
-            Backend::Sqlite => {
-                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
-            }
-            // Tables with their indexes and TOAST, in the schema the store works in.
-            Backend::Postgres => {
-                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
-                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'm')"
-            }
-        };
-        let (bytes,): (i64,) = sqlx::query_as(sql).fetch_one(&self.reader).await?;
-        Ok(bytes.max(0) as u64)
-    }
-
-    async fn refresh_statistics(&self) -> Result<(), StoreError> {
-        if self.backend == Backend::Postgres {
-            sqlx::query("ANALYZE").execute(&self.writer).await?;
-        }
-        Ok(())
     }
 }

@@ -1,4 +1,5 @@
-//! The audit trail: every request that reaches a route (native or dialect) leaves one entry:
+//! The audit trail: every request that reaches a route (native or dialect) leaves one entry
+//! (the probes, metrics and API documents aside):
 //! who (the principal the credential proved, else `anonymous`), what (the method and route
 //! template, the interaction it named, a hash of its search terms), when, from where (the
 //! client's address and user agent) and the outcome (the status). No interaction content is
@@ -113,7 +114,15 @@ fn search_terms(query: Option<&str>) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// The route layer: one entry per request that matched a route.
+/// Routes that touch no tenant's data: the probes, the metrics and the API documents. An
+/// orchestrator polls them every few seconds; auditing them would bury the trail.
+fn operational(route: &str) -> bool {
+    matches!(route, "/healthz" | "/readyz" | "/metrics")
+        || route.ends_with("openapi.json")
+        || route.starts_with("/docs")
+}
+
+/// The route layer: one entry per request that matched a route (but [`operational`] ones).
 pub(crate) async fn record(
     state: axum::extract::State<crate::AppState>,
     matched: MatchedPath,
@@ -121,7 +130,8 @@ pub(crate) async fn record(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let Some(queue) = state.audit.0.clone() else {
+    let audited = !operational(matched.as_str());
+    let Some(queue) = state.audit.0.clone().filter(|_| audited) else {
         return next.run(request).await;
     };
     let caller = Caller::default();

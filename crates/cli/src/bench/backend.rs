@@ -162,6 +162,7 @@ async fn start(
         per_second: 0,
         burst: 0,
     };
+    config.audit = !args.no_audit;
     let state = interlog_server::open(&config)
         .await
         .context("cannot open the store")?;

@@ -89,6 +89,10 @@ pub struct Args {
     /// For the postgres backend: the connections the server may hold.
     #[arg(long, default_value_t = 16, value_name = "N")]
     db_max_connections: u32,
+    /// Run the server without its audit trail, to measure what the trail costs (compare
+    /// with a run that has it, as it always is in `serve`).
+    #[arg(long)]
+    no_audit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

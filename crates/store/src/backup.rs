@@ -67,12 +67,11 @@ async fn inspect(path: &Path) -> Result<BackupInfo, StoreError> {
     if check != "ok" {
         return Err(not_ours(format!("its integrity check says {check:?}")));
     }
-    let migration: Option<i64> =
-        (sqlx::query("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&mut conn))
-        .await
-        .map_err(|_| not_ours("it has no Interlog schema".into()))?
-        .try_get(0)?;
+    let migration: Option<i64> = (sqlx::query(crate::NEWEST_APPLIED_MIGRATION)
+        .fetch_one(&mut conn))
+    .await
+    .map_err(|_| not_ours("it has no Interlog schema".into()))?
+    .try_get(0)?;
     conn.close().await?;
     let migration = migration.ok_or_else(|| not_ours("its schema is empty".into()))?;
     Ok(BackupInfo { bytes, migration })

@@ -52,6 +52,10 @@ pub struct ErasureReceipt {
     pub events: u64,
 }
 
+/// The newest migration a database holds (readiness, and the check of a backup).
+pub(crate) const NEWEST_APPLIED_MIGRATION: &str =
+    "SELECT MAX(version) FROM _sqlx_migrations WHERE success";
+
 /// A connection pool's state: how many connections it holds, and how many are idle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolStats {

@@ -12,7 +12,7 @@ use interlog_store::{AuditEntry, AuditQuery};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::params::Params;
+use super::params::{check_window, Params};
 use super::paths::TenantPath;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
@@ -102,11 +102,7 @@ impl AuditParams {
     }
 
     fn query(self) -> Result<AuditQuery, ApiError> {
-        if let (Some(from), Some(to)) = (self.from, self.to) {
-            if to <= from {
-                return Err(ApiError::invalid_parameter("to", "must be later than from"));
-            }
-        }
+        check_window(self.from, self.to)?;
         let before_id = (self.cursor.as_deref().map(decode_cursor))
             .transpose()
             .map_err(|e| ApiError::invalid_parameter("cursor", e))?;

@@ -14,7 +14,7 @@ use interlog_store::export::{Export, ExportFormat};
 use interlog_store::{Store, StoreError};
 use utoipa::IntoParams;
 
-use super::params::Params;
+use super::params::{check_window, wants_csv, Params};
 use super::paths::TenantPath;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
@@ -43,23 +43,15 @@ impl ExportQuery {
                 _ => Err(format!("{raw:?} is not ndjson or csv")),
             })?,
         };
-        if let (Some(from), Some(to)) = (query.from, query.to) {
-            if to <= from {
-                return Err(ApiError::invalid_parameter("to", "must be later than from"));
-            }
-        }
+        check_window(query.from, query.to)?;
         Ok(query)
     }
 
     /// The format asked for: `format`, else `Accept: text/csv`, else NDJSON.
     fn format(&self, headers: &HeaderMap) -> ExportFormat {
-        let accepts_csv = (headers.get(header::ACCEPT))
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/csv"));
-        match self.format.as_deref() {
-            Some("csv") => ExportFormat::Csv,
-            None if accepts_csv => ExportFormat::Csv,
-            _ => ExportFormat::Ndjson,
+        match wants_csv(self.format.as_deref(), headers) {
+            true => ExportFormat::Csv,
+            false => ExportFormat::Ndjson,
         }
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::page::PageParams;
-use super::params::{Params, CHANNELS, DIRECTIONS};
+use super::params::{check_window, Params, CHANNELS, DIRECTIONS};
 use super::paths::{CustomerPath, TenantPath};
 use super::stored::{stored_page, StoredJson};
 use crate::auth::{Principal, Scope};
@@ -113,11 +113,7 @@ impl ListParams {
             })?,
             order: params.choice::<Order>("order", &["asc", "desc"])?,
         };
-        if let (Some(from), Some(to)) = (list.from, list.to) {
-            if to <= from {
-                return Err(ApiError::invalid_parameter("to", "must be later than from"));
-            }
-        }
+        check_window(list.from, list.to)?;
         Ok(list)
     }
 

@@ -4,11 +4,33 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::Query;
+use axum::http::{header, HeaderMap};
 use interlog_core::query::{decode_cursor, Order, Position, DEFAULT_LIMIT, MAX_LIMIT};
 use interlog_core::Timestamp;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+
+/// Refuses a window whose `to` is not later than its `from` (both given).
+pub(crate) fn check_window(from: Option<Timestamp>, to: Option<Timestamp>) -> Result<(), ApiError> {
+    match (from, to) {
+        (Some(from), Some(to)) if to <= from => {
+            Err(ApiError::invalid_parameter("to", "must be later than from"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether a route that answers JSON or CSV answers CSV: `format=csv`, or no `format` and
+/// `Accept: text/csv`.
+pub(crate) fn wants_csv(format: Option<&str>, headers: &HeaderMap) -> bool {
+    match format {
+        Some(format) => format == "csv",
+        None => (headers.get(header::ACCEPT))
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/csv")),
+    }
+}
 
 /// The parameters of one request; each is taken at most once, and `finish` refuses the rest.
 pub(crate) struct Params {

@@ -12,7 +12,7 @@ use interlog_core::settings::TimeZone;
 use interlog_core::{AgentId, Timestamp};
 use utoipa::IntoParams;
 
-use super::params::{Params, CHANNELS, DIRECTIONS};
+use super::params::{wants_csv, Params, CHANNELS, DIRECTIONS};
 use super::paths::TenantPath;
 use super::settings;
 use crate::auth::{Principal, Scope};
@@ -158,10 +158,7 @@ pub(crate) async fn interval_report(
     params.finish()?;
     let request = query.request(settings::effective(&state, &tenant).await?.time_zone)?;
     let report = state.store.report(&tenant, &request).await?;
-    let accepts_csv = (headers.get(header::ACCEPT))
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"));
-    if query.format.as_deref() == Some("csv") || (query.format.is_none() && accepts_csv) {
+    if wants_csv(query.format.as_deref(), &headers) {
         let csv = request.csv(&report);
         return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response());
     }

@@ -29,10 +29,9 @@ impl Operations for SqlStore {
             Backend::Sqlite => crate::sqlite::newest_migration(),
             Backend::Postgres => crate::postgres::newest_migration(),
         };
-        let applied: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-                .fetch_one(&self.reader)
-                .await?;
+        let applied: Option<i64> = sqlx::query_scalar(crate::NEWEST_APPLIED_MIGRATION)
+            .fetch_one(&self.reader)
+            .await?;
         match applied {
             Some(applied) if applied >= newest => Ok(()),
             applied => Err(StoreError::Config(format!(

@@ -48,12 +48,7 @@ impl SqlStore {
         tenant: &TenantId,
         events: &'a [Event],
     ) -> Result<Cow<'a, [Event]>, StoreError> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT settings FROM tenant_settings WHERE tenant_id = $1")
-                .bind(tenant.as_str())
-                .fetch_optional(&self.reader)
-                .await?;
-        let Some((json,)) = row else {
+        let Some(json) = super::settings::stored(&self.reader, tenant).await? else {
             return Ok(Cow::Borrowed(events));
         };
         let Some(redactor) = self.redactors.for_settings(&json)? else {

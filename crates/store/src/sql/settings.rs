@@ -14,12 +14,8 @@ impl Settings for SqlStore {
         &self,
         tenant: &TenantId,
     ) -> Result<Option<TenantSettings>, StoreError> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT settings FROM tenant_settings WHERE tenant_id = $1")
-                .bind(tenant.as_str())
-                .fetch_optional(&self.reader)
-                .await?;
-        row.map(|(json,)| parse(&json)).transpose()
+        let json = stored(&self.reader, tenant).await?;
+        json.map(|json| parse(&json)).transpose()
     }
 
     async fn put_tenant_settings(
@@ -51,6 +47,23 @@ impl Settings for SqlStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A tenant's stored settings as their JSON text, through `executor` (a pool or a
+/// transaction).
+pub(super) async fn stored<'e, E>(
+    executor: E,
+    tenant: &TenantId,
+) -> Result<Option<String>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT settings FROM tenant_settings WHERE tenant_id = $1")
+            .bind(tenant.as_str())
+            .fetch_optional(executor)
+            .await?;
+    Ok(row.map(|(json,)| json))
 }
 
 /// Stored settings read back (fields added since they were written read as defaults).

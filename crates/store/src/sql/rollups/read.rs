@@ -198,12 +198,7 @@ impl SqlStore {
             .bind(tenant.as_str())
             .execute(&mut *tx)
             .await?;
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT settings FROM tenant_settings WHERE tenant_id = $1")
-                .bind(tenant.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some((json,)) = row {
+        if let Some(json) = settings::stored(&mut *tx, tenant).await? {
             let zone = settings::parse(&json)?.time_zone;
             sqlx::query("UPDATE tenant_settings SET report_zone = $2 WHERE tenant_id = $1")
                 .bind(tenant.as_str())

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use interlog_core::{TenantId, Timestamp};
 use interlog_server::auth::JwtSecret;
+use interlog_store::originals::OriginalsKey;
 use interlog_store::postgres::PoolSettings;
 use interlog_store::Store;
 
@@ -141,6 +142,13 @@ pub struct DatabaseArgs {
         value_name = "N"
     )]
     pub db_max_connections: u32,
+
+    /// The key (64 hex digits) that seals the originals of tenants with
+    /// `redact-and-keep-original`. When unset, `originals.key` in the data directory,
+    /// created on first use. Servers over one PostgreSQL must be given the same file; keep a
+    /// copy apart from the database's backups.
+    #[arg(long, env = "INTERLOG_ORIGINALS_KEY_FILE", value_name = "FILE")]
+    pub originals_key_file: Option<PathBuf>,
 }
 
 impl DatabaseArgs {
@@ -166,11 +174,14 @@ impl DatabaseArgs {
         }
     }
 
-    /// Opens (and migrates) the store.
+    /// Opens (and migrates) the store, with the originals key.
     pub async fn open(&self, data_dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
         let url = self.url(data_dir)?;
-        interlog_store::open(&url, &self.pool())
+        let store = interlog_store::open(&url, &self.pool())
             .await
-            .context("cannot open the database")
+            .context("cannot open the database")?;
+        let key = OriginalsKey::load(data_dir, self.originals_key_file.as_deref())?;
+        store.use_originals_key(key);
+        Ok(store)
     }
 }

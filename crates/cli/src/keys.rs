@@ -31,7 +31,8 @@ enum Command {
         /// The tenant the key acts for.
         #[arg(long, value_parser = crate::common::parse_tenant, value_name = "TENANT")]
         tenant: TenantId,
-        /// A scope to grant (interactions:read, interactions:write, admin); repeat for several.
+        /// A scope to grant (interactions:read, interactions:write, interactions:reveal, admin);
+        /// repeat for several.
         #[arg(long = "scope", required = true, value_name = "SCOPE")]
         scopes: Vec<String>,
         /// A name to remember the key by.

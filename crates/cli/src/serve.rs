@@ -147,6 +147,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         metrics_on_main: args.metrics_listen.is_none(),
         audit: true,
         audit_retention_days: args.audit_retention_days,
+        originals_key_file: args.database.originals_key_file.clone(),
     };
     let state = interlog_server::open(&config).await.with_context(|| {
         format!(

@@ -67,9 +67,15 @@ struct Changes {
     #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     retention_days: Option<i64>,
     /// `redact` replaces cards, security codes, SSNs, IBANs, e-mail addresses and phone
-    /// numbers in new events by tokens before they are stored; `off` stores them as sent.
+    /// numbers in new events by tokens before they are stored; `redact-and-keep-original`
+    /// also keeps each original, encrypted, for the `interactions:reveal` scope; `off`
+    /// stores them as sent.
     #[arg(long, value_name = "MODE")]
     redaction: Option<String>,
+    /// Customer fields redaction replaces whole, comma-separated: `name`, `address`; an
+    /// empty value redacts none.
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    redaction_customer_fields: Option<Vec<String>>,
 }
 
 impl Changes {
@@ -91,6 +97,10 @@ impl Changes {
         if let Some(mode) = self.redaction {
             fields.insert("redaction".into(), mode.into());
         }
+        if let Some(names) = self.redaction_customer_fields {
+            let names = names.into_iter().filter(|n| !n.is_empty());
+            fields.insert("redactionCustomerFields".into(), names.collect());
+        }
         SettingsUpdate::parse(Value::Object(fields)).map_err(|e| {
             let flag = match e.field.as_str() {
                 "timeZone" => "--time-zone",
@@ -98,6 +108,7 @@ impl Changes {
                 "shortAbandonSeconds" => "--short-abandon-seconds",
                 "retentionDays" => "--retention-days",
                 "redaction" => "--redaction",
+                f if f.starts_with("redactionCustomerFields") => "--redaction-customer-fields",
                 other => other,
             };
             anyhow::anyhow!("{flag}: {}", e.message)
@@ -148,6 +159,13 @@ fn print(settings: &TenantSettings, json: bool) -> anyhow::Result<()> {
         println!("redaction: {}", redaction.as_str().unwrap_or_default());
         for pattern in &settings.redaction_patterns {
             println!("redactionPattern: {} = {}", pattern.name, pattern.regex);
+        }
+        let fields = serde_json::to_value(&settings.redaction_customer_fields)?;
+        let names: Vec<&str> = (fields.as_array().into_iter().flatten())
+            .filter_map(Value::as_str)
+            .collect();
+        if !names.is_empty() {
+            println!("redactionCustomerFields: {}", names.join(","));
         }
     }
     Ok(())

@@ -15,7 +15,8 @@ pub struct Args {
     #[arg(long, required = true, value_parser = crate::common::parse_tenant, value_name = "TENANT")]
     tenant: Vec<TenantId>,
 
-    /// A scope to grant (interactions:read, interactions:write, admin); repeat for several.
+    /// A scope to grant (interactions:read, interactions:write, interactions:reveal, admin);
+    /// repeat for several.
     #[arg(long, value_parser = parse_scope, default_values = ["interactions:read", "interactions:write"], value_name = "SCOPE")]
     scope: Vec<Scope>,
 

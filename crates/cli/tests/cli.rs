@@ -225,13 +225,15 @@ fn tenant_settings_are_shown_and_changed_from_the_cli() {
         "--retention-days",
         "400",
         "--redaction",
-        "redact",
+        "redact-and-keep-original",
+        "--redaction-customer-fields",
+        "name,address,name",
         "--json",
     ];
     let changed: Value = serde_json::from_str(&stdout(tenants(data.path(), &set))).unwrap();
     let paris = json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 20,
-        "shortAbandonSeconds": 5, "retentionDays": 400, "redaction": "redact",
-        "redactionPatterns": []});
+        "shortAbandonSeconds": 5, "retentionDays": 400, "redaction": "redact-and-keep-original",
+        "redactionPatterns": [], "redactionCustomerFields": ["name", "address"]});
     assert_eq!(changed, paris);
 
     let refused = tenants(
@@ -250,6 +252,12 @@ fn tenant_settings_are_shown_and_changed_from_the_cli() {
         &["set", "--tenant", "acme", "--retention-days", "99999"],
     );
     assert!(String::from_utf8_lossy(&forever_and_more.stderr).contains("--retention-days"));
+    let unknown_field = tenants(
+        data.path(),
+        &["set", "--tenant", "acme", "--redaction-customer-fields", "ssn"],
+    );
+    let stderr = String::from_utf8_lossy(&unknown_field.stderr).to_string();
+    assert!(stderr.contains("--redaction-customer-fields"), "{stderr}");
 
     let shown = stdout(tenants(
         data.path(),

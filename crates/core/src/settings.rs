@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::projection::DEFAULT_SLA_THRESHOLD;
-pub use crate::redact::{Redaction, RedactionPattern, MAX_REDACTION_PATTERNS};
+pub use crate::redact::{CustomerField, Redaction, RedactionPattern, MAX_REDACTION_PATTERNS};
 
 /// `slaThresholdSeconds` when none is set: the projection's threshold for a queue entry
 /// whose event names none, so reports and records agree by default.
@@ -116,11 +116,16 @@ pub struct TenantSettings {
     /// derived from them; 0 (the default) keeps them forever.
     #[cfg_attr(feature = "openapi", schema(maximum = 36500))]
     pub retention_days: u32,
-    /// `off` (the default) or `redact`: cards, security codes, SSNs, IBANs, e-mail addresses,
-    /// phone numbers and `redactionPatterns` are replaced by tokens before anything is stored.
+    /// `off` (the default), `redact` or `redact-and-keep-original`: cards, security codes,
+    /// SSNs, IBANs, e-mail addresses, phone numbers and `redactionPatterns` are replaced by
+    /// tokens before anything is stored; with `redact-and-keep-original` the original is also
+    /// kept, encrypted, for callers with the `interactions:reveal` scope.
     pub redaction: Redaction,
     /// The tenant's own patterns, applied when `redaction` is on.
     pub redaction_patterns: Vec<RedactionPattern>,
+    /// Customer fields replaced whole when `redaction` is on: `name` (`[NAME]`) and
+    /// `address` (`[ADDRESS]`); none by default.
+    pub redaction_customer_fields: Vec<CustomerField>,
 }
 
 /// The longest retention one can ask for: a hundred years.
@@ -135,6 +140,7 @@ impl Default for TenantSettings {
             retention_days: 0,
             redaction: Redaction::Off,
             redaction_patterns: Vec::new(),
+            redaction_customer_fields: Vec::new(),
         }
     }
 }
@@ -154,6 +160,8 @@ impl TenantSettings {
             redaction: update.redaction.unwrap_or(self.redaction),
             redaction_patterns: (update.redaction_patterns.clone())
                 .unwrap_or_else(|| self.redaction_patterns.clone()),
+            redaction_customer_fields: (update.redaction_customer_fields.clone())
+                .unwrap_or_else(|| self.redaction_customer_fields.clone()),
         }
     }
 
@@ -189,12 +197,16 @@ pub struct SettingsUpdate {
     /// Days after its end an interaction is kept, 1 to 36500; 0 keeps them forever.
     #[cfg_attr(feature = "openapi", schema(nullable = false, maximum = 36500))]
     pub retention_days: Option<u32>,
-    /// `off` or `redact`.
+    /// `off`, `redact` or `redact-and-keep-original`.
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub redaction: Option<Redaction>,
     /// At most 20 `{"name", "regex"}` patterns; replaces the list.
     #[cfg_attr(feature = "openapi", schema(nullable = false, max_items = 20))]
     pub redaction_patterns: Option<Vec<RedactionPattern>>,
+    /// Customer fields to redact: `name`, `address` (a field named twice counts once);
+    /// replaces the list.
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub redaction_customer_fields: Option<Vec<CustomerField>>,
 }
 
 /// Why a JSON value is not a valid settings update: the field at fault and what is wrong.
@@ -228,7 +240,7 @@ impl SettingsUpdate {
             ));
         }
         crate::event::shape::whole_numbers_as_integers(&mut value);
-        let update: SettingsUpdate = serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut update: SettingsUpdate = serde_path_to_error::deserialize(value).map_err(|e| {
             let message = e.inner().to_string();
             // serde reports an unknown field at the object's path; name the field itself.
             let unknown = message
@@ -245,7 +257,23 @@ impl SettingsUpdate {
                 format!("must be at most {MAX_RETENTION_DAYS} days (0 keeps forever)"),
             ));
         }
-        let patterns = update.redaction_patterns.as_deref().unwrap_or_default();
+        update.check_redaction()?;
+        if let Some(fields) = &mut update.redaction_customer_fields {
+            fields.sort();
+            fields.dedup();
+        }
+        if update.sla_threshold_seconds == Some(0) {
+            return Err(SettingsError::new(
+                "slaThresholdSeconds",
+                "must be at least 1 second",
+            ));
+        }
+        Ok(update)
+    }
+
+    /// The redaction patterns' own rules: their number, names and regexes.
+    fn check_redaction(&self) -> Result<(), SettingsError> {
+        let patterns = self.redaction_patterns.as_deref().unwrap_or_default();
         if patterns.len() > MAX_REDACTION_PATTERNS {
             return Err(SettingsError::new(
                 "redactionPatterns",
@@ -257,13 +285,7 @@ impl SettingsUpdate {
                 SettingsError::new(format!("redactionPatterns[{n}].{part}"), message)
             })?;
         }
-        if update.sla_threshold_seconds == Some(0) {
-            return Err(SettingsError::new(
-                "slaThresholdSeconds",
-                "must be at least 1 second",
-            ));
-        }
-        Ok(update)
+        Ok(())
     }
 }
 
@@ -282,7 +304,8 @@ mod tests {
         assert_eq!(
             defaults,
             json!({"timeZone": "UTC", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5,
-                "retentionDays": 0, "redaction": "off", "redactionPatterns": []})
+                "retentionDays": 0, "redaction": "off", "redactionPatterns": [],
+                "redactionCustomerFields": []})
         );
         assert_eq!(
             i64::from(DEFAULT_SLA_THRESHOLD_SECONDS) * 1000,

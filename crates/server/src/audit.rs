@@ -3,7 +3,7 @@
 //! who (the principal the credential proved, else `anonymous`), what (the method and route
 //! template, the interaction it named, a hash of its search terms), when, from where (the
 //! client's address and user agent) and the outcome (the status). No interaction content is
-//! kept. Entries go to a writer task through a bounded queue and are stored in batches, so a
+//! kept. A request for kept originals (`reveal=true`) has `?reveal=true` in its action. Entries go to a writer task through a bounded queue and are stored in batches, so a
 //! read pays a queue push, not a write; when the queue is full the request waits (no entry
 //! is dropped), and a graceful stop stores what is queued before the process exits.
 
@@ -114,6 +114,13 @@ fn search_terms(query: Option<&str>) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// Whether a request asks for kept originals (`reveal=true`): its action says so.
+fn reveals(query: Option<&str>) -> bool {
+    let pairs: Vec<(String, String)> =
+        (query.and_then(|q| serde_urlencoded::from_str(q).ok())).unwrap_or_default();
+    pairs.iter().any(|(k, v)| k == "reveal" && v == "true")
+}
+
 /// Routes that touch no tenant's data: the probes, the metrics and the API documents. An
 /// orchestrator polls them every few seconds; auditing them would bury the trail.
 fn operational(route: &str) -> bool {
@@ -144,9 +151,14 @@ pub(crate) async fn record(
     let named_tenant = param(&["tenant", "account", "accountKey", "account_id"]);
     let interaction = param(&["interactionId", "uid", "id"]);
     let action = format!(
-        "{} {}",
+        "{} {}{}",
         request.method(),
-        crate::telemetry::template(matched.as_str())
+        crate::telemetry::template(matched.as_str()),
+        if reveals(request.uri().query()) {
+            "?reveal=true"
+        } else {
+            ""
+        }
     );
     let client =
         (request.extensions().get::<ConnectInfo<SocketAddr>>()).map(|c| c.0.ip().to_string());

@@ -4,6 +4,7 @@ use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use interlog_store::originals::OriginalsKey;
 use interlog_store::postgres::PoolSettings;
 use interlog_store::{Store, StoreError};
 
@@ -57,6 +58,9 @@ pub struct Config {
     pub audit: bool,
     /// Audit entries older than this many days are deleted by the sweeper.
     pub audit_retention_days: u32,
+    /// The key that seals kept originals; when `None`, `originals.key` in the data
+    /// directory (created on first use). Servers over one PostgreSQL must share one.
+    pub originals_key_file: Option<PathBuf>,
 }
 
 /// How long audit entries are kept by default (PCI DSS 10.5.1 asks for 12 months).
@@ -82,6 +86,7 @@ impl Config {
             metrics_on_main: true,
             audit: true,
             audit_retention_days: DEFAULT_AUDIT_RETENTION_DAYS,
+            originals_key_file: None,
         }
     }
 }
@@ -104,6 +109,7 @@ impl std::fmt::Debug for Config {
             metrics_on_main,
             audit,
             audit_retention_days,
+            originals_key_file,
         } = self;
         f.debug_struct("Config")
             .field("data_dir", data_dir)
@@ -123,6 +129,7 @@ impl std::fmt::Debug for Config {
             .field("metrics_on_main", metrics_on_main)
             .field("audit", audit)
             .field("audit_retention_days", audit_retention_days)
+            .field("originals_key_file", originals_key_file)
             .finish()
     }
 }
@@ -178,6 +185,8 @@ pub enum StartError {
     Keys(#[from] auth::jwt::KeyFileError),
     #[error("cannot open the database")]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    OriginalsKey(#[from] interlog_store::originals::KeyError),
 }
 
 /// Opens the store and the secret named by `config`.
@@ -194,6 +203,8 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         Some(url) => interlog_store::open(url, &config.pool).await?,
         None => Arc::new(interlog_store::sqlite::open(&config.data_dir.join("interlog.db")).await?),
     };
+    let key_file = config.originals_key_file.as_deref();
+    store.use_originals_key(OriginalsKey::load(&config.data_dir, key_file)?);
     let jwt = JwtKeys::with_options(&secret, &config.jwt)?;
     let audit_days = i64::from(config.audit_retention_days);
     crate::retention::spawn(store.clone(), config.retention_sweep, audit_days);

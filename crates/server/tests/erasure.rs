@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::sensitive::{holds, sqlite_bytes};
 use common::{event, TestApp};
 use interlog_server::auth::Scope;
 use interlog_store::sql::Backend;
@@ -99,20 +100,6 @@ async fn delete(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
 }
 
 /// Every byte of the SQLite files in the data directory.
-fn sqlite_bytes(app: &TestApp) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for name in ["interlog.db", "interlog.db-wal"] {
-        bytes.extend(std::fs::read(app.data_dir().join(name)).unwrap_or_default());
-    }
-    bytes
-}
-
-fn holds(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
 async fn a_customer_is_erased_everywhere(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.ingest("acme", &calls()).await;

@@ -5,65 +5,10 @@
 
 mod common;
 
+use common::sensitive::{chat, holds, put_settings, sqlite_bytes, LOOKALIKES, ORIGINALS, SAID};
 use common::{error_body, event, TestApp};
-use interlog_server::auth::Scope;
 use interlog_store::sql::Backend;
-use reqwest::Method;
 use serde_json::{json, Value};
-
-const SAID: &str = "card 4111 1111 1111 1111, the cvv is 737, SSN 123-45-6789, \
-                    mail jane.roe@example.com or call +14155550100";
-/// Originals that must leave no trace (the security code is checked in the text: three
-/// digits could occur in an id by chance).
-const ORIGINALS: [&str; 5] = [
-    "4111 1111 1111 1111",
-    "123-45-6789",
-    "jane.roe@example.com",
-    "+14155550100",
-    "FR1420041010050500013M02606",
-];
-const LOOKALIKES: &str = "order 4111111111111112 on 2026-11-29 at 10:30 costs $12.50";
-
-fn chat(id: &str) -> Value {
-    let at = |s: u32| format!("2026-11-02T10:00:{s:02}Z");
-    json!([
-        event(
-            &format!("{id}-1"),
-            "interaction-started",
-            id,
-            &at(0),
-            json!({"channelType": "chat", "direction": "inbound", "subject": "refund to jane.roe@example.com",
-                "attributes": {"iban": "FR1420041010050500013M02606"}})
-        ),
-        event(
-            &format!("{id}-2"),
-            "message",
-            id,
-            &at(1),
-            json!({"participant": "customer", "text": SAID})
-        ),
-        event(
-            &format!("{id}-3"),
-            "message",
-            id,
-            &at(2),
-            json!({"participant": "customer", "text": LOOKALIKES})
-        ),
-        event(
-            &format!("{id}-4"),
-            "note-added",
-            id,
-            &at(3),
-            json!({"text": "customer gave 4111-1111-1111-1111"})
-        ),
-    ])
-}
-
-async fn put_settings(app: &TestApp, tenant: &str, body: Value) -> reqwest::Response {
-    let admin = format!("Bearer {}", app.token_with(&[tenant], &[Scope::Admin], 600));
-    let path = format!("/api/v1/admin/tenants/{tenant}/settings");
-    app.send(Method::PUT, &path, Some(&admin), Some(body)).await
-}
 
 async fn text(app: &TestApp, path: &str, token: &str, headers: &[(&str, &str)]) -> String {
     let mut request = app
@@ -147,20 +92,11 @@ async fn the_sqlite_files_hold_no_original() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     put_settings(&app, "acme", json!({"redaction": "redact"})).await;
     app.ingest("acme", &chat("c1")).await;
-    let db = app.data_dir().join("interlog.db");
-    let mut bytes = std::fs::read(&db).unwrap();
-    bytes.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
+    let bytes = sqlite_bytes(&app);
     for original in ORIGINALS {
-        let found = bytes
-            .windows(original.len())
-            .any(|w| w == original.as_bytes());
-        assert!(!found, "the file holds {original}");
+        assert!(!holds(&bytes, original), "the file holds {original}");
     }
-    let redacted = b"[CARD ****1111]";
-    assert!(
-        bytes.windows(redacted.len()).any(|w| w == redacted),
-        "the check sees the rows"
-    );
+    assert!(holds(&bytes, "[CARD ****1111]"), "the check sees the rows");
 }
 
 async fn redaction_settings_are_validated(backend: Backend) {

@@ -11,7 +11,7 @@ use common::{error_body, TestApp};
 
 /// A tenant's settings before any `PUT`.
 fn defaults() -> Value {
-    json!({"timeZone": "UTC", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5, "retentionDays": 0, "redaction": "off", "redactionPatterns": []})
+    json!({"timeZone": "UTC", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5, "retentionDays": 0, "redaction": "off", "redactionPatterns": [], "redactionCustomerFields": []})
 }
 
 fn path(tenant: &str) -> String {
@@ -50,7 +50,7 @@ async fn a_partial_put_merges_into_the_stored_settings(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let response = put(&app, "acme", json!({"timeZone": "Europe/Paris"})).await;
     assert_eq!(response.status(), 200);
-    let paris = json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5, "retentionDays": 0, "redaction": "off", "redactionPatterns": []});
+    let paris = json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 20, "shortAbandonSeconds": 5, "retentionDays": 0, "redaction": "off", "redactionPatterns": [], "redactionCustomerFields": []});
     assert_eq!(response.json::<Value>().await.unwrap(), paris);
 
     let response = put(
@@ -60,7 +60,7 @@ async fn a_partial_put_merges_into_the_stored_settings(backend: Backend) {
     )
     .await;
     assert_eq!(response.status(), 200);
-    let merged = json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 30, "shortAbandonSeconds": 0, "retentionDays": 0, "redaction": "off", "redactionPatterns": []});
+    let merged = json!({"timeZone": "Europe/Paris", "slaThresholdSeconds": 30, "shortAbandonSeconds": 0, "retentionDays": 0, "redaction": "off", "redactionPatterns": [], "redactionCustomerFields": []});
     assert_eq!(response.json::<Value>().await.unwrap(), merged);
     assert_eq!(get(&app, "acme").await, merged, "stored");
 

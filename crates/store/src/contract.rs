@@ -78,6 +78,18 @@ pub trait EventLog: Send + Sync + 'static {
         tenant: &TenantId,
         id: &InteractionId,
     ) -> Result<Vec<Event>, StoreError>;
+
+    /// The logged events of one interaction with the originals its tenant kept
+    /// (`redact-and-keep-original`) in place of their redacted form, in arrival order.
+    async fn revealed_events(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Vec<Event>, StoreError>;
+
+    /// Gives the store the key that seals and opens kept originals. Until it has one, an
+    /// append for a tenant that keeps originals fails; the first key given stays.
+    fn use_originals_key(&self, key: crate::originals::OriginalsKey);
 }
 
 /// Reads of the projected records (written only by [`EventLog::append_events`]).

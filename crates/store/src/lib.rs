@@ -11,6 +11,7 @@
 //! - [`Appended`], [`StoreError`], [`open`] and the stored value types: this file.
 //! - [`backup`]: a consistent online copy of the embedded store, and its restore.
 //! - [`export`]: a tenant's interactions in a window as NDJSON or CSV, a page at a time.
+//! - [`originals`]: the key that seals the originals a `redact-and-keep-original` tenant keeps.
 //! - [`sql`]: its one implementation, shared by both backends.
 //! - [`sqlite`]: opening the embedded default (one file under the data directory, WAL mode).
 //! - [`postgres`]: opening PostgreSQL, for many servers over one database.
@@ -25,6 +26,7 @@
 pub mod backup;
 mod contract;
 pub mod export;
+pub mod originals;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;

@@ -239,14 +239,13 @@ impl Interaction {
         subject.chain(notes).collect::<Vec<_>>().join("\n")
     }
 
-    /// The customer key the history index uses: the customer's id, else their address.
+    /// The customer key the history index uses: the customer's id, else their address
+    /// (unless redacted: every redacted address reads the same, and is no one's key).
     pub fn customer_key(&self) -> Option<&str> {
         let customer = self.customer.as_ref()?;
-        customer
-            .id
-            .as_ref()
-            .map(CustomerId::as_str)
-            .or(customer.address.as_deref())
+        let address = (customer.address.as_deref())
+            .filter(|address| *address != crate::redact::ADDRESS_TOKEN);
+        customer.id.as_ref().map(CustomerId::as_str).or(address)
     }
 }
 

@@ -12,7 +12,7 @@
 mod detect;
 mod policy;
 
-pub use policy::{Redaction, RedactionPattern, MAX_REDACTION_PATTERNS};
+pub use policy::{CustomerField, Redaction, RedactionPattern, MAX_REDACTION_PATTERNS};
 
 use std::borrow::Cow;
 
@@ -20,22 +20,38 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::event::{Event, EventBody};
-use crate::record::{Attributes, Interaction};
+use crate::record::{Attributes, Customer, Interaction};
 
-/// A tenant's redaction, ready to apply: the built-in detectors and its own patterns.
+/// What a redacted customer name is stored as.
+pub const NAME_TOKEN: &str = "[NAME]";
+/// What a redacted customer address is stored as (never a customer key: see
+/// [`Interaction::customer_key`]).
+pub const ADDRESS_TOKEN: &str = "[ADDRESS]";
+
+/// A tenant's redaction, ready to apply: the built-in detectors, its own patterns and the
+/// customer fields it names.
 #[derive(Clone, Debug)]
 pub struct Redactor {
     /// Each pattern with its token (`[ACCOUNT]` for the pattern named `account`).
     patterns: Vec<(Regex, String)>,
+    customer_fields: Vec<CustomerField>,
 }
 
 impl Redactor {
-    /// The redactor with a tenant's extra patterns (validated with the settings).
-    pub fn new(patterns: &[RedactionPattern]) -> Result<Self, String> {
+    /// The redactor with a tenant's extra patterns (validated with the settings) and the
+    /// customer fields to redact.
+    pub fn new(
+        patterns: &[RedactionPattern],
+        customer_fields: &[CustomerField],
+    ) -> Result<Self, String> {
         let patterns = (patterns.iter())
             .map(|p| Ok((p.compile()?, format!("[{}]", p.name.to_uppercase()))))
             .collect::<Result<_, String>>()?;
-        Ok(Self { patterns })
+        let customer_fields = customer_fields.to_vec();
+        Ok(Self {
+            patterns,
+            customer_fields,
+        })
     }
 
     /// `text` with everything detected replaced by its token.
@@ -78,12 +94,26 @@ impl Redactor {
         attributes.values_mut().for_each(|v| self.value(v));
     }
 
+    fn customer(&self, customer: &mut Option<Customer>) {
+        let Some(customer) = customer else { return };
+        for field in &self.customer_fields {
+            let (value, token) = match field {
+                CustomerField::Name => (&mut customer.name, NAME_TOKEN),
+                CustomerField::Address => (&mut customer.address, ADDRESS_TOKEN),
+            };
+            if value.is_some() {
+                *value = Some(token.to_string());
+            }
+        }
+    }
+
     /// Redacts an event's text in place.
     pub fn event(&self, event: &mut Event) {
         match &mut event.body {
             EventBody::InteractionStarted(started) => {
                 started.subject.iter_mut().for_each(|s| self.string(s));
                 self.attributes(&mut started.attributes);
+                self.customer(&mut started.customer);
             }
             EventBody::Message(message) => self.string(&mut message.text),
             EventBody::NoteAdded(note) => self.string(&mut note.text),
@@ -102,6 +132,7 @@ impl Redactor {
     /// Redacts an imported record's text in place.
     fn record(&self, record: &mut Interaction) {
         record.subject.iter_mut().for_each(|s| self.string(s));
+        self.customer(&mut record.customer);
         record
             .notes
             .iter_mut()

@@ -13,6 +13,29 @@ pub enum Redaction {
     Off,
     /// Only the redacted text is stored; the original never reaches the disk.
     Redact,
+    /// The redacted text is stored and served; each changed event's original is kept too,
+    /// encrypted at rest, for callers with the `interactions:reveal` scope.
+    RedactAndKeepOriginal,
+}
+
+impl Redaction {
+    /// Whether events are redacted (either mode but `off`).
+    pub fn redacts(self) -> bool {
+        self != Redaction::Off
+    }
+}
+
+/// A customer field a policy may redact (`redactionCustomerFields`). The customer's id is
+/// never redacted: it keys the history and erasure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum CustomerField {
+    /// The customer's name, stored as `[NAME]`.
+    Name,
+    /// The phone number or address the customer used, stored as `[ADDRESS]`. Such
+    /// interactions are then found by the customer's id only.
+    Address,
 }
 
 /// A tenant's own pattern: matches become `[NAME]`.

@@ -3,7 +3,7 @@
 use super::*;
 
 fn redacted(text: &str) -> String {
-    Redactor::new(&[]).unwrap().text(text).into_owned()
+    Redactor::new(&[], &[]).unwrap().text(text).into_owned()
 }
 
 #[test]
@@ -81,13 +81,13 @@ fn a_tenants_own_pattern_has_its_token() {
         name: "member".into(),
         regex: r"\bMBR-\d{6}\b".into(),
     };
-    let redactor = Redactor::new(&[pattern]).unwrap();
+    let redactor = Redactor::new(&[pattern], &[]).unwrap();
     assert_eq!(redactor.text("id MBR-123456 here"), "id [MEMBER] here");
 }
 
 #[test]
 fn events_are_redacted_in_every_text_field() {
-    let redactor = Redactor::new(&[]).unwrap();
+    let redactor = Redactor::new(&[], &[]).unwrap();
     let mut event = crate::parse_event(
         serde_json::json!({"eventId": "e", "type": "interaction-started",
         "interactionId": "i", "timestamp": "2026-11-29T10:00:00Z", "channelType": "chat",
@@ -100,5 +100,45 @@ fn events_are_redacted_in_every_text_field() {
     assert!(
         json.contains("[CARD ****1111]") && json.contains("[EMAIL]") && json.contains("[SSN]"),
         "{json}"
+    );
+}
+
+#[test]
+fn the_customer_fields_a_policy_names_are_replaced_whole_and_the_id_stays() {
+    let started = |customer: serde_json::Value| {
+        crate::parse_event(
+            serde_json::json!({"eventId": "e", "type": "interaction-started",
+            "interactionId": "i", "timestamp": "2026-11-29T10:00:00Z", "channelType": "voice",
+            "direction": "inbound", "customer": customer}),
+        )
+        .unwrap()
+    };
+    let customer = serde_json::json!({"id": "c-7", "name": "Jane Roe", "address": "+14155550100"});
+    let name_only = Redactor::new(&[], &[CustomerField::Name]).unwrap();
+    let mut event = started(customer.clone());
+    name_only.event(&mut event);
+    let EventBody::InteractionStarted(started_body) = &event.body else {
+        unreachable!()
+    };
+    let kept = started_body.customer.as_ref().unwrap();
+    assert_eq!(kept.name.as_deref(), Some(NAME_TOKEN));
+    assert_eq!(kept.address.as_deref(), Some("+14155550100"));
+    assert_eq!(kept.id.as_ref().unwrap().as_str(), "c-7");
+
+    let both = Redactor::new(&[], &[CustomerField::Name, CustomerField::Address]).unwrap();
+    let mut anonymous = started(serde_json::json!({"address": "+14155550100"}));
+    both.event(&mut anonymous);
+    let record = crate::project(
+        &crate::TenantId::parse("t").unwrap(),
+        &anonymous.interaction_id,
+        &[anonymous.clone()],
+    );
+    let customer = record.customer.as_ref().unwrap();
+    assert_eq!(customer.address.as_deref(), Some(ADDRESS_TOKEN));
+    assert_eq!(customer.name, None, "a field that was absent stays absent");
+    assert_eq!(
+        record.customer_key(),
+        None,
+        "a redacted address is no one's key"
     );
 }

@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub struct CreateKey {
     #[schema(value_type = TenantId, inline)]
     pub tenant: String,
-    /// Scope names: interactions:read, interactions:write, admin.
+    /// Scope names: interactions:read, interactions:write, interactions:reveal, admin.
     #[schema(value_type = Vec<Scope>, min_items = 1)]
     pub scopes: Vec<String>,
     pub name: Option<String>,

@@ -53,6 +53,10 @@ pub enum Scope {
     /// `admin`: manage API keys.
     #[schema(rename = "admin")]
     Admin,
+    /// `interactions:reveal`: read the originals a `redact-and-keep-original` tenant keeps
+    /// (`?reveal=true`). Not implied by `admin`: who may see card numbers is its own choice.
+    #[schema(rename = "interactions:reveal")]
+    Reveal,
 }
 
 impl Scope {
@@ -64,6 +68,7 @@ impl Scope {
             }
             "interactions:write" => Some(Scope::Write),
             "admin" => Some(Scope::Admin),
+            "interactions:reveal" => Some(Scope::Reveal),
             _ => None,
         }
     }
@@ -74,6 +79,7 @@ impl Scope {
             Scope::Read => "interactions:read",
             Scope::Write => "interactions:write",
             Scope::Admin => "admin",
+            Scope::Reveal => "interactions:reveal",
         }
     }
 }

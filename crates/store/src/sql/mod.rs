@@ -188,9 +188,9 @@ impl EventLog for SqlStore {
         tenant: &TenantId,
         events: &[Event],
     ) -> Result<Vec<Appended>, StoreError> {
-        let events = self.redacted(tenant, events).await?;
-        let rows = write::event_rows(tenant, &events)?;
-        self.committer.append(tenant, &events, rows).await
+        let redacted = self.redacted(tenant, events).await?;
+        let rows = write::event_rows(tenant, &redacted.events, &redacted.originals)?;
+        self.committer.append(tenant, &redacted.events, rows).await
     }
 
     async fn interaction_events(
@@ -199,6 +199,18 @@ impl EventLog for SqlStore {
         id: &InteractionId,
     ) -> Result<Vec<Event>, StoreError> {
         self.load_events(&self.reader, tenant, id).await
+    }
+
+    async fn revealed_events(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Vec<Event>, StoreError> {
+        self.load_revealed(tenant, id).await
+    }
+
+    fn use_originals_key(&self, key: crate::originals::OriginalsKey) {
+        self.set_originals_key(key);
     }
 }
 
@@ -331,7 +343,7 @@ impl Contents for SqlStore {
         bytes: &[u8],
     ) -> Result<Appended, StoreError> {
         let events = std::slice::from_ref(event);
-        let rows = write::event_rows(tenant, events)?;
+        let rows = write::event_rows(tenant, events, &[])?;
         let mut tx = self.writer.begin().await?;
         let written = self.writes.append_in(&mut tx, tenant, events, rows).await?;
         write::store_content(&mut tx, tenant, event, mime, bytes).await?;

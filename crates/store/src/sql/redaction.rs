@@ -1,61 +1,166 @@
 //! Redaction at ingest (`interlog_core::redact`): each append reads its tenant's settings
 //! (one primary-key read, so a change made through any server applies to the next append
-//! everywhere) and, when redaction is on, stores only the redacted events. Compiled
-//! redactors are kept by the settings' text, so a tenant's patterns compile once.
+//! everywhere) and, when redaction is on, stores only the redacted events. Under
+//! `redact-and-keep-original`, each event redaction changed also keeps its original,
+//! sealed with the originals key ([`crate::originals`]), in its row's `original` column:
+//! erasure and retention delete it with the row. Compiled redactors are kept by the
+//! settings' text, so a tenant's patterns compile once.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use interlog_core::redact::{Redaction, Redactor};
-use interlog_core::{Event, TenantId};
+use interlog_core::{Event, InteractionId, TenantId};
+use sqlx::Row;
 
-use super::SqlStore;
+use super::{corrupt, SqlStore};
+use crate::originals::OriginalsKey;
 use crate::StoreError;
 
 /// Settings texts whose redactor is kept, at most (then the cache starts again).
 const KEPT: usize = 1024;
 
-/// Redactors by the settings text they were made from; `None` when redaction is off.
+/// A tenant's policy, ready to apply.
+struct Policy {
+    redactor: Redactor,
+    keep_original: bool,
+}
+
+/// Redactors by the settings text they were made from (`None` when redaction is off), and
+/// the key that seals kept originals.
 #[derive(Default)]
-pub(super) struct Redactors(Mutex<HashMap<String, Option<Arc<Redactor>>>>);
+pub(super) struct Redactors {
+    kept: Mutex<HashMap<String, Option<Arc<Policy>>>>,
+    key: OnceLock<OriginalsKey>,
+}
+
+/// Events as a tenant's policy stores them.
+pub(super) struct Redacted<'a> {
+    pub(super) events: Cow<'a, [Event]>,
+    /// Each event's sealed original, where one is kept (empty when none is).
+    pub(super) originals: Vec<Option<String>>,
+}
+
+/// What a sealed original is bound to: its row.
+fn row(tenant: &TenantId, event: &Event) -> String {
+    format!("{tenant}/{}", event.event_id)
+}
 
 impl Redactors {
-    fn for_settings(&self, json: &str) -> Result<Option<Arc<Redactor>>, StoreError> {
-        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(redactor) = kept.get(json) {
-            return Ok(redactor.clone());
+    fn for_settings(&self, json: &str) -> Result<Option<Arc<Policy>>, StoreError> {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(policy) = kept.get(json) {
+            return Ok(policy.clone());
         }
         let settings = super::settings::parse(json)?;
-        let redactor = match settings.redaction {
-            Redaction::Off => None,
-            Redaction::Redact => Some(Arc::new(
-                Redactor::new(&settings.redaction_patterns).map_err(StoreError::Corrupt)?,
-            )),
+        let policy = match settings.redaction.redacts() {
+            false => None,
+            true => Some(Arc::new(Policy {
+                redactor: Redactor::new(
+                    &settings.redaction_patterns,
+                    &settings.redaction_customer_fields,
+                )
+                .map_err(StoreError::Corrupt)?,
+                keep_original: settings.redaction == Redaction::RedactAndKeepOriginal,
+            })),
         };
         if kept.len() >= KEPT {
             kept.clear();
         }
-        kept.insert(json.to_string(), redactor.clone());
-        Ok(redactor)
+        kept.insert(json.to_string(), policy.clone());
+        Ok(policy)
+    }
+
+    fn key(&self) -> Result<&OriginalsKey, StoreError> {
+        self.key.get().ok_or_else(|| {
+            StoreError::Config(
+                "the tenant keeps originals (redact-and-keep-original) but this process has \
+                 no originals key"
+                    .into(),
+            )
+        })
+    }
+
+    /// The originals sealed for the events `redacted` changed.
+    fn seal(
+        &self,
+        tenant: &TenantId,
+        events: &[Event],
+        redacted: &[Event],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let key = self.key()?;
+        (events.iter().zip(redacted))
+            .map(|(event, stored)| {
+                if event == stored {
+                    return Ok(None);
+                }
+                let json = serde_json::to_vec(event).map_err(|e| corrupt("event", e))?;
+                key.seal(&row(tenant, event), &json).map(Some)
+            })
+            .collect()
     }
 }
 
 impl SqlStore {
+    /// See [`crate::EventLog::use_originals_key`].
+    pub(super) fn set_originals_key(&self, key: OriginalsKey) {
+        let _ = self.redactors.key.set(key);
+    }
+
     /// `events` as the tenant's redaction policy stores them.
     pub(super) async fn redacted<'a>(
         &self,
         tenant: &TenantId,
         events: &'a [Event],
-    ) -> Result<Cow<'a, [Event]>, StoreError> {
-        let Some(json) = super::settings::stored(&self.reader, tenant).await? else {
-            return Ok(Cow::Borrowed(events));
+    ) -> Result<Redacted<'a>, StoreError> {
+        let as_sent = Redacted {
+            events: Cow::Borrowed(events),
+            originals: Vec::new(),
         };
-        let Some(redactor) = self.redactors.for_settings(&json)? else {
-            return Ok(Cow::Borrowed(events));
+        let Some(json) = super::settings::stored(&self.reader, tenant).await? else {
+            return Ok(as_sent);
+        };
+        let Some(policy) = self.redactors.for_settings(&json)? else {
+            return Ok(as_sent);
         };
         let mut redacted = events.to_vec();
-        redacted.iter_mut().for_each(|event| redactor.event(event));
-        Ok(Cow::Owned(redacted))
+        redacted.iter_mut().for_each(|e| policy.redactor.event(e));
+        let originals = match policy.keep_original {
+            true => self.redactors.seal(tenant, events, &redacted)?,
+            false => Vec::new(),
+        };
+        Ok(Redacted {
+            events: Cow::Owned(redacted),
+            originals,
+        })
+    }
+
+    /// See [`crate::EventLog::revealed_events`].
+    pub(super) async fn load_revealed(
+        &self,
+        tenant: &TenantId,
+        id: &InteractionId,
+    ) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT body, original FROM events WHERE tenant_id = $1 AND interaction_id = $2 \
+             ORDER BY {}",
+            self.backend.arrival()
+        ))
+        .bind(tenant.as_str())
+        .bind(id.as_str())
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let body: String = r.try_get(0)?;
+                let event: Event = serde_json::from_str(&body).map_err(|e| corrupt("event", e))?;
+                let Some(sealed) = r.try_get::<Option<String>, _>(1)? else {
+                    return Ok(event);
+                };
+                let original = self.redactors.key()?.open(&row(tenant, &event), &sealed)?;
+                serde_json::from_slice(&original).map_err(|e| corrupt("original", e))
+            })
+            .collect()
     }
 }

@@ -12,7 +12,7 @@ use sqlx::{Any, Executor, Row, Transaction};
 use super::kept::Kept;
 use super::known::Known;
 use super::rollups::Terms;
-use super::statement::{in_lists, text, values_statements, Param};
+use super::statement::{in_lists, opt_text, text, values_statements, Param};
 use super::transcript::Rewrite;
 use super::{corrupt, Backend, SqlStore};
 use crate::{now_ms, Appended, StoreError};
@@ -221,8 +221,8 @@ impl Writer {
         let mut inserted = HashSet::new();
         for sql in values_statements(
             self.backend,
-            "INSERT INTO events (tenant_id, event_id, interaction_id, timestamp_ms, received_ms, body)",
-            "(?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (tenant_id, event_id, interaction_id, timestamp_ms, received_ms, body, original)",
+            "(?, ?, ?, ?, ?, ?, ?)",
             rows,
             "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING event_id",
         ) {
@@ -311,16 +311,20 @@ impl SqlStore {
     }
 }
 
-/// The `events` rows of a batch, received now.
+/// The `events` rows of a batch, received now, with each event's sealed original where
+/// `originals` holds one.
 pub(super) fn event_rows(
     tenant: &TenantId,
     events: &[Event],
+    originals: &[Option<String>],
 ) -> Result<Vec<Vec<Param>>, StoreError> {
     let received = now_ms();
     events
         .iter()
-        .map(|event| {
+        .enumerate()
+        .map(|(n, event)| {
             let body = serde_json::to_string(event).map_err(|e| corrupt("event", e))?;
+            let original = originals.get(n).cloned().flatten();
             Ok(vec![
                 text(tenant.as_str()),
                 text(event.event_id.as_str()),
@@ -328,6 +332,7 @@ pub(super) fn event_rows(
                 Param::Int(event.timestamp.millis()),
                 Param::Int(received),
                 text(body),
+                opt_text(original),
             ])
         })
         .collect()

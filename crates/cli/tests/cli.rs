@@ -254,7 +254,13 @@ fn tenant_settings_are_shown_and_changed_from_the_cli() {
     assert!(String::from_utf8_lossy(&forever_and_more.stderr).contains("--retention-days"));
     let unknown_field = tenants(
         data.path(),
-        &["set", "--tenant", "acme", "--redaction-customer-fields", "ssn"],
+        &[
+            "set",
+            "--tenant",
+            "acme",
+            "--redaction-customer-fields",
+            "ssn",
+        ],
     );
     let stderr = String::from_utf8_lossy(&unknown_field.stderr).to_string();
     assert!(stderr.contains("--redaction-customer-fields"), "{stderr}");

@@ -20,40 +20,52 @@ use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The export's parameters.
+// The parameters are read through `Params`; these structs document them.
+
+/// The interaction export's window.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(crate) struct ExportQuery {
+#[allow(dead_code)]
+pub(crate) struct ExportWindow {
     /// Interactions that started at or after this instant (RFC 3339); default: the first.
     from: Option<Timestamp>,
     /// Interactions that started before this instant (RFC 3339); default: now and later.
     to: Option<Timestamp>,
+}
+
+/// An export's format.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub(crate) struct ExportFormatParam {
     /// `ndjson` (default; `Accept: text/csv` picks CSV) or `csv`.
     #[param(pattern = "^(ndjson|csv)$")]
     format: Option<String>,
 }
 
-impl ExportQuery {
-    fn parse(params: &mut Params) -> Result<Self, ApiError> {
-        let query = Self {
-            from: params.timestamp("from")?,
-            to: params.timestamp("to")?,
-            format: params.parsed("format", |raw| match raw {
-                "ndjson" | "csv" => Ok(raw.to_string()),
-                _ => Err(format!("{raw:?} is not ndjson or csv")),
-            })?,
-        };
-        check_window(query.from, query.to)?;
-        Ok(query)
-    }
+/// The format an export is asked for: `format` (`ndjson` or `csv`), else
+/// `Accept: text/csv`, else NDJSON.
+pub(crate) fn format(params: &mut Params, headers: &HeaderMap) -> Result<ExportFormat, ApiError> {
+    let format = params.parsed("format", |raw| match raw {
+        "ndjson" | "csv" => Ok(raw.to_string()),
+        _ => Err(format!("{raw:?} is not ndjson or csv")),
+    })?;
+    Ok(match wants_csv(format.as_deref(), headers) {
+        true => ExportFormat::Csv,
+        false => ExportFormat::Ndjson,
+    })
+}
 
-    /// The format asked for: `format`, else `Accept: text/csv`, else NDJSON.
-    fn format(&self, headers: &HeaderMap) -> ExportFormat {
-        match wants_csv(self.format.as_deref(), headers) {
-            true => ExportFormat::Csv,
-            false => ExportFormat::Ndjson,
-        }
-    }
+/// The headers of an export named `{stem}.{extension}`.
+pub(crate) fn attachment(format: ExportFormat, stem: &str) -> [(header::HeaderName, String); 2] {
+    let filename = format!("{stem}.{}", format.extension());
+    [
+        (header::CONTENT_TYPE, format.content_type().to_string()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ),
+    ]
 }
 
 /// Export interactions: those that started in [`from`, `to`), oldest first, as NDJSON
@@ -63,7 +75,7 @@ impl ExportQuery {
 /// store fail part-way, the response is cut off without its final chunk, so a client never
 /// takes a partial export for a whole one.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/export", tag = "interactions",
-    params(TenantPath, ExportQuery),
+    params(TenantPath, ExportWindow, ExportFormatParam),
     responses(
         (status = 200, description = "The interactions, one per line (NDJSON) or row (CSV)",
             content((String = "application/x-ndjson"), (String = "text/csv"))),
@@ -78,17 +90,13 @@ pub(crate) async fn export_interactions(
 ) -> Result<Response, ApiError> {
     let tenant = principal.authorize(&path.tenant, Scope::Read)?;
     let mut params = Params::new(query)?;
-    let query = ExportQuery::parse(&mut params)?;
+    let (from, to) = (params.timestamp("from")?, params.timestamp("to")?);
+    check_window(from, to)?;
+    let format = format(&mut params, &headers)?;
     params.finish()?;
-    let format = query.format(&headers);
-    let filename = format!("{tenant}-interactions.{}", format.extension());
-    let export = Export::new(tenant, query.from, query.to, format);
+    let headers = attachment(format, &format!("{tenant}-interactions"));
+    let export = Export::new(tenant, from, to, format);
     let body = Body::from_stream(chunks(export, state.store.clone()));
-    let disposition = format!("attachment; filename=\"{filename}\"");
-    let headers = [
-        (header::CONTENT_TYPE, format.content_type().to_string()),
-        (header::CONTENT_DISPOSITION, disposition),
-    ];
     Ok((headers, body).into_response())
 }
 

@@ -31,11 +31,11 @@ fn not_found(id: &InteractionId) -> ApiError {
 /// Whether to show kept originals.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read through `Params`; the struct documents it
 pub(crate) struct RevealQuery {
     /// `true` shows the originals the tenant kept (`redact-and-keep-original`) in place of
     /// their redacted form; needs the `interactions:reveal` scope, and is audited. Default
     /// `false`.
-    #[allow(dead_code)] // read by `Params`; the field documents it
     reveal: Option<bool>,
 }
 

@@ -54,6 +54,7 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(erasure::erase_customer))
         .routes(routes!(erasure::list_erasures))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(audit::export_audit))
 }
 
 /// An unknown route: 404, in the vendor's shape under a dialect's base path.

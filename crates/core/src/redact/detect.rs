@@ -6,10 +6,14 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-/// A built-in detector: what it finds, and the token that replaces a match.
+/// A built-in detector: what it finds, the token that replaces a match, and whether what it
+/// finds may never be kept, even sealed.
 pub(super) struct Detector {
     pub pattern: &'static LazyLock<Regex>,
     pub replace: fn(&Captures) -> Option<String>,
+    /// PCI DSS 3.3.1: a card's security code may not be stored after authorisation, even
+    /// encrypted, so it is redacted from kept originals too.
+    pub never_kept: bool,
 }
 
 /// Card numbers: 13 to 19 digits, single spaces or dashes between them.
@@ -49,26 +53,32 @@ pub(super) static DETECTORS: [Detector; 6] = [
     Detector {
         pattern: &CARD,
         replace: card,
+        never_kept: false,
     },
     Detector {
         pattern: &IBAN,
         replace: iban,
+        never_kept: false,
     },
     Detector {
         pattern: &SSN,
         replace: ssn,
+        never_kept: false,
     },
     Detector {
         pattern: &CVV,
         replace: cvv,
+        never_kept: true,
     },
     Detector {
         pattern: &EMAIL,
         replace: |_| Some("[EMAIL]".into()),
+        never_kept: false,
     },
     Detector {
         pattern: &PHONE,
         replace: |_| Some("[PHONE]".into()),
+        never_kept: false,
     },
 ];
 

@@ -142,3 +142,12 @@ fn the_customer_fields_a_policy_names_are_replaced_whole_and_the_id_stays() {
         "a redacted address is no one's key"
     );
 }
+
+#[test]
+fn only_security_codes_are_redacted_from_what_is_kept() {
+    let said = "card 4111 1111 1111 1111, cvv 737, mail jane@example.com";
+    assert_eq!(
+        Redactor::never_kept().text(said),
+        "card 4111 1111 1111 1111, cvv [CVV], mail jane@example.com"
+    );
+}

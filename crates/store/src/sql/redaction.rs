@@ -1,14 +1,14 @@
 //! Redaction at ingest (`interlog_core::redact`): each append reads its tenant's settings
 //! (one primary-key read, so a change made through any server applies to the next append
 //! everywhere) and, when redaction is on, stores only the redacted events. Under
-//! `redact-and-keep-original`, each event redaction changed also keeps its original,
-//! sealed with the originals key ([`crate::originals`]), in its row's `original` column:
+//! `redact-and-keep-original`, each event redaction changed also keeps its original (but
+//! for security codes, which are never kept: PCI DSS 3.3.1), sealed with the originals key ([`crate::originals`]), in its row's `original` column:
 //! erasure and retention delete it with the row. Compiled redactors are kept by the
 //! settings' text, so a tenant's patterns compile once.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use interlog_core::redact::{Redaction, Redactor};
 use interlog_core::{Event, InteractionId, TenantId};
@@ -20,6 +20,9 @@ use crate::StoreError;
 
 /// Settings texts whose redactor is kept, at most (then the cache starts again).
 const KEPT: usize = 1024;
+
+/// What is redacted from kept originals too (security codes).
+static NEVER_KEPT: LazyLock<Redactor> = LazyLock::new(Redactor::never_kept);
 
 /// A tenant's policy, ready to apply.
 struct Policy {
@@ -95,7 +98,9 @@ impl Redactors {
                 if event == stored {
                     return Ok(None);
                 }
-                let json = serde_json::to_vec(event).map_err(|e| corrupt("event", e))?;
+                let mut original = event.clone();
+                NEVER_KEPT.event(&mut original);
+                let json = serde_json::to_vec(&original).map_err(|e| corrupt("event", e))?;
                 key.seal(&row(tenant, event), &json).map(Some)
             })
             .collect()

@@ -1,5 +1,6 @@
 //! The retention sweeper: at start and then every `Config::retention_sweep`, deletes audit
-//! entries past their retention, and the interactions that ended longer ago than their
+//! entries past their retention, the live stream's changes past its horizon, and the
+//! interactions that ended longer ago than their
 //! tenant's `retentionDays` with everything derived from them, in the store's small
 //! transactions (so ingest goes on between them).
 
@@ -27,6 +28,12 @@ pub(crate) fn spawn(store: Arc<dyn Store>, every: Duration, audit_days: i64) {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "audit entries past retention deleted"),
                 Err(error) => tracing::warn!(%error, "audit sweep failed; it runs again later"),
+            }
+            let horizon = now_ms - crate::api::stream::HORIZON.as_millis() as i64;
+            match store.sweep_changes(horizon).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::debug!(deleted, "stream changes past the horizon deleted"),
+                Err(error) => tracing::warn!(%error, "change sweep failed; it runs again later"),
             }
             match store.sweep_expired(now_ms).await {
                 Ok(0) => {}

@@ -158,6 +158,9 @@ pub struct App {
     pub metrics_on_main: bool,
     /// Where each request's audit entry goes.
     pub audit: crate::audit::AuditLog,
+    /// Turns true when the server begins to stop: live streams end, so that graceful
+    /// shutdown does not wait on them.
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// Cheap to clone: handlers receive it through axum's `State`.
@@ -224,6 +227,7 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         dnis_timeout: config.dnis_timeout,
         metrics_on_main: config.metrics_on_main,
         audit: crate::audit::AuditLog::start(store_for_audit, config.audit),
+        stopping: tokio::sync::watch::Sender::new(false),
     })))
 }
 

@@ -10,6 +10,7 @@
 //! - [`DnisPool`]: the X-Platform phone pool.
 //! - [`Settings`]: each tenant's settings (its configuration, not personal data).
 //! - [`Reports`]: the rollups interval reports read, and re-projecting a tenant.
+//! - [`ChangeFeed`]: the numbered changes the live stream reads, and word of each commit.
 //! - [`Operations`]: database-wide housekeeping: readiness, size, planner statistics.
 //!
 //! [`Store`] is all of them (a blanket impl covers every type that implements the eight), so
@@ -27,8 +28,8 @@ use interlog_core::settings::{TenantSettings, TimeZone};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
 use crate::{
-    ApiKeyRecord, Appended, AuditEntry, AuditQuery, DnisAllocation, DnisPhone, ErasureReceipt,
-    PoolStats, StoreError, StoredContent,
+    ApiKeyRecord, Appended, AuditEntry, AuditQuery, ChangeBounds, ChangeEntry, DnisAllocation,
+    DnisPhone, ErasureReceipt, PoolStats, StoreError, StoredContent,
 };
 
 /// The whole storage contract: every capability, for callers that hold one store.
@@ -42,6 +43,7 @@ pub trait Store:
     + Reports
     + Lifecycle
     + Audit
+    + ChangeFeed
     + Operations
 {
 }
@@ -56,6 +58,7 @@ impl<T> Store for T where
         + Reports
         + Lifecycle
         + Audit
+        + ChangeFeed
         + Operations
 {
 }
@@ -331,6 +334,31 @@ pub trait Audit: Send + Sync + 'static {
 
     /// Deletes the entries older than `before_ms` (every tenant's); how many went.
     async fn sweep_audit(&self, before_ms: i64) -> Result<u64, StoreError>;
+}
+
+/// The change feed: each commit that rewrites records numbers one change per interaction in
+/// the tenant's commit sequence (in commit order, without gaps, across servers).
+#[async_trait]
+pub trait ChangeFeed: Send + Sync + 'static {
+    /// The tenant's changes numbered after `after`, oldest first, at most `limit`; each with
+    /// the interaction's record as stored now (without its transcript), `None` once erased.
+    async fn changes_after(
+        &self,
+        tenant: &TenantId,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<ChangeEntry>, StoreError>;
+
+    /// The tenant's newest number (0 before its first change) and the oldest still kept.
+    async fn change_bounds(&self, tenant: &TenantId) -> Result<ChangeBounds, StoreError>;
+
+    /// Deletes the changes recorded before `before_ms` (every tenant's); how many went.
+    async fn sweep_changes(&self, before_ms: i64) -> Result<u64, StoreError>;
+
+    /// Names each tenant whose changes may have just committed: through this store, and on
+    /// PostgreSQL through any server. Lossy under load (a lagging receiver is told so):
+    /// readers read the table after the last number they saw, and look now and then anyway.
+    fn commits(&self) -> tokio::sync::broadcast::Receiver<TenantId>;
 }
 
 #[async_trait]

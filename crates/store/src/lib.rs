@@ -39,9 +39,29 @@ use std::sync::Arc;
 use interlog_core::TenantId;
 
 pub use contract::{
-    ApiKeys, Audit, Contents, DnisPool, EventLog, Interactions, Lifecycle, Operations, Reports,
-    Settings, Store,
+    ApiKeys, Audit, ChangeFeed, Contents, DnisPool, EventLog, Interactions, Lifecycle, Operations,
+    Reports, Settings, Store,
 };
+
+/// One numbered change of the feed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeEntry {
+    /// Its number in the tenant's commit sequence.
+    pub seq: i64,
+    pub interaction_id: interlog_core::InteractionId,
+    pub at_ms: i64,
+    /// The record as stored now, without its transcript (`None` once erased).
+    pub record: Option<String>,
+}
+
+/// A tenant's change numbers: the newest given, and the oldest still kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChangeBounds {
+    /// 0 before the tenant's first change.
+    pub newest: i64,
+    /// `newest + 1` when none is kept.
+    pub oldest_kept: i64,
+}
 
 /// What an erasure did, kept without personal data: when, by whom, how much.
 #[derive(Clone, Debug, PartialEq, Eq)]

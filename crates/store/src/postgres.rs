@@ -48,7 +48,9 @@ pub async fn open(url: &str, settings: &PoolSettings) -> Result<SqlStore, StoreE
         .connect(url)
         .await?;
     MIGRATOR.run(&pool).await?;
-    Ok(SqlStore::new(Backend::Postgres, pool.clone(), pool))
+    let store = SqlStore::new(Backend::Postgres, pool.clone(), pool);
+    store.listen_for_commits(url);
+    Ok(store)
 }
 
 /// A schema of its own inside a PostgreSQL database, which a store reaches through

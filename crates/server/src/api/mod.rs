@@ -19,6 +19,7 @@ mod paths;
 pub(crate) mod reports;
 pub(crate) mod settings;
 mod stored;
+pub(crate) mod stream;
 
 use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
@@ -55,6 +56,7 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(erasure::list_erasures))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::export_audit))
+        .routes(routes!(stream::stream))
 }
 
 /// An unknown route: 404, in the vendor's shape under a dialect's base path.

@@ -116,6 +116,9 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
     let began = std::time::Instant::now();
     let mut answers = Vec::new();
     let mut written = Vec::new();
+    let names: Vec<TenantId> = (tenants.values())
+        .map(|jobs| jobs[0].tenant.clone())
+        .collect();
     let committed = async {
         let mut tx = pool.begin().await?;
         for jobs in tenants.into_values() {
@@ -131,6 +134,7 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
     match committed {
         Ok(()) => {
             writer.keep(written);
+            writer.committed(&names);
             for (reply, outcome) in answers {
                 let _ = reply.send(outcome);
             }

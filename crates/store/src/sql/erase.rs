@@ -15,8 +15,9 @@ use super::{search, Backend};
 use crate::StoreError;
 
 /// The tables keyed by interaction that go with it, the `interactions` row last.
-const TABLES: [&str; 8] = [
+const TABLES: [&str; 9] = [
     "events",
+    "changes",
     "interaction_messages",
     "interaction_agents",
     "caller_keys",

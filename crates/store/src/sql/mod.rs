@@ -22,6 +22,7 @@
 //! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 
 mod audit;
+mod changes;
 mod commit;
 mod dnis;
 mod erase;
@@ -348,6 +349,7 @@ impl Contents for SqlStore {
         let written = self.writes.append_in(&mut tx, tenant, events, rows).await?;
         write::store_content(&mut tx, tenant, event, mime, bytes).await?;
         tx.commit().await?;
+        self.writes.committed([tenant]);
         let outcome = written.outcome[0];
         self.writes.keep([written]);
         Ok(outcome)

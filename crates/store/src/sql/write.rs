@@ -25,6 +25,8 @@ pub(super) struct Writer {
     pub(super) backend: Backend,
     /// Recent projections, so an in-order event costs the same however long its log.
     kept: Mutex<Kept>,
+    /// Tenants whose changes committed, for the live stream's readers (`changes.rs`).
+    pub(super) commits: tokio::sync::broadcast::Sender<TenantId>,
 }
 
 /// An interaction an append touched: its projection after the append, and how its
@@ -72,6 +74,7 @@ impl Writer {
         Self {
             backend,
             kept: Mutex::default(),
+            commits: tokio::sync::broadcast::channel(super::changes::COMMITS).0,
         }
     }
 
@@ -124,6 +127,8 @@ impl Writer {
         let mut touched = self.project_touched(tx, tenant, fresh).await?;
         let terms = Terms::read(tx, tenant).await?;
         self.write_records(tx, tenant, terms, &mut touched).await?;
+        let ids: Vec<&InteractionId> = touched.iter().map(|t| &t.id).collect();
+        self.record_changes(tx, tenant, &ids).await?;
         let projections = touched
             .into_iter()
             .map(|t| ((tenant.clone(), t.id), t.projection, t.digest))
@@ -207,7 +212,8 @@ impl Writer {
         let mut touched = self.refold(tx, tenant, &ids).await?;
         Known::attach(known, &mut touched);
         let terms = Terms::read(tx, tenant).await?;
-        self.write_records(tx, tenant, terms, &mut touched).await
+        self.write_records(tx, tenant, terms, &mut touched).await?;
+        self.record_changes(tx, tenant, &ids).await
     }
 
     /// Inserts the events' rows, returning the eventIds that were new. Rows are inserted in

@@ -140,10 +140,12 @@ fn reveals(query: Option<&str>) -> bool {
     pairs.iter().any(|(k, v)| k == "reveal" && v == "true")
 }
 
-/// Routes that touch no tenant's data: the probes, the metrics and the API documents. An
+/// Routes that touch no tenant's data: the probes, the metrics, the API documents and the
+/// console's static files. An
 /// orchestrator polls them every few seconds; auditing them would bury the trail.
 fn operational(route: &str) -> bool {
-    matches!(route, "/healthz" | "/readyz" | "/metrics")
+    matches!(route, "/healthz" | "/readyz" | "/metrics" | "/")
+        || route.starts_with("/console/")
         || route.ends_with("openapi.json")
         || route.starts_with("/docs")
 }

@@ -27,6 +27,7 @@ pub mod openapi;
 pub mod state;
 
 mod api;
+pub mod console;
 mod dialects;
 pub mod nats;
 mod request_id;
@@ -56,7 +57,8 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(native)
         .merge(openapi::routes(document))
-        .merge(dialects::routes());
+        .merge(dialects::routes())
+        .merge(console::routes());
     if state.metrics_on_main {
         router = router.route("/metrics", get(telemetry::scrape));
     }

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use interlog_core::report::{Block, Counts, Dimension, Rollup, RollupRow, RollupScan};
 use interlog_core::settings::TimeZone;
-use interlog_core::TenantId;
+use interlog_core::{InteractionId, TenantId};
 use sqlx::Row;
 
 use super::super::rows::stored_id;
@@ -175,11 +175,33 @@ impl SqlStore {
             let ids = (ids.into_iter())
                 .map(|(id,)| stored_id(id))
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut tx = self.writer.begin().await?;
-            self.writes.reproject_in(&mut tx, tenant, &ids).await?;
-            tx.commit().await?;
+            self.reproject_chunk(tenant, &ids).await?;
             done += ids.len() as u64;
             progress(done);
+        }
+    }
+
+    /// Re-projects one chunk in its own transaction. On SQLite a transaction begins as a
+    /// reader: when another process (a server beside `interlog reproject`) commits before
+    /// it writes, SQLite refuses the upgrade (SQLITE_BUSY_SNAPSHOT) rather than wait, so
+    /// the chunk is tried again on a fresh snapshot.
+    async fn reproject_chunk(
+        &self,
+        tenant: &TenantId,
+        ids: &[InteractionId],
+    ) -> Result<(), StoreError> {
+        let mut attempt = 0;
+        loop {
+            let mut tx = self.writer.begin().await?;
+            let done = match self.writes.reproject_in(&mut tx, tenant, ids).await {
+                Ok(()) => tx.commit().await.map_err(StoreError::from),
+                Err(error) => Err(error),
+            };
+            match done {
+                Err(error) if attempt < 5 && busy_snapshot(&error) => attempt += 1,
+                done => return done,
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
         }
     }
 
@@ -209,4 +231,9 @@ impl SqlStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// SQLite's SQLITE_BUSY_SNAPSHOT (517): a reader's snapshot went stale before it wrote.
+fn busy_snapshot(error: &StoreError) -> bool {
+    matches!(error, StoreError::Database(sqlx::Error::Database(db)) if db.code().as_deref() == Some("517"))
 }

@@ -224,5 +224,9 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     );
     println!("  TOKEN=$(interlog token --tenant {})", args.tenant);
     println!("  curl -s \"http://127.0.0.1:8080/api/v1/tenants/{}/interactions?limit=5\" -H \"Authorization: Bearer $TOKEN\"", args.tenant);
+    println!(
+        "or open the console at http://127.0.0.1:8080/ and sign in with tenant {} and the token",
+        args.tenant
+    );
     Ok(())
 }

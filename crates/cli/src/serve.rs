@@ -171,7 +171,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let data = config.data_dir.display();
     let _ = writeln!(
         std::io::stdout().lock(),
-        "Interlog listening on http://{address} (data: {data})\nGet a token:  TOKEN=$(interlog token --tenant <TENANT> --data {data})"
+        "Interlog listening on http://{address} (data: {data})\nGet a token:  TOKEN=$(interlog token --tenant <TENANT> --data {data})\nThe console: http://{address}/ (sign in with the tenant and the token)"
     );
     let timeout = std::time::Duration::from_secs(args.shutdown_timeout_seconds);
     serve_until_stopped(listener, state, args.nats.config(), timeout).await?;

@@ -225,3 +225,16 @@ async fn commits_through_another_server_reach_the_stream() {
         "one sequence: {ids:?}"
     );
 }
+
+/// An id the store never gave (as after a restore) cannot be resumed from: `reset`, then live.
+#[tokio::test]
+async fn an_unknown_last_event_id_gets_a_reset() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = app.token("acme");
+    app.ingest("acme", &started("c1", "sales")).await;
+    let mut stream = Stream::open(&app, "", &token, Some(1000)).await;
+    let reset = stream.next().await.unwrap();
+    assert_eq!(reset.event, "reset", "{reset:?}");
+    app.ingest("acme", &started("c2", "sales")).await;
+    assert_eq!(stream.interaction().await.data["interactionId"], "c2");
+}

@@ -151,25 +151,19 @@ pub(crate) async fn stream(
     let mut params = Params::new(query)?;
     let filters = StreamFilters::parse(&mut params)?;
     params.finish()?;
-    let last = (headers.get("last-event-id"))
-        .map(|v| v.to_str().ok().and_then(|v| v.trim().parse::<i64>().ok()))
-        .map(|id| id.filter(|id| *id >= 0))
-        .map(|id| {
-            id.ok_or_else(|| {
-                ApiError::invalid_parameter("Last-Event-ID", "must be an event id this stream sent")
-            })
-        })
-        .transpose()?;
+    let last = last_event_id(&headers)?;
     // Subscribed before the bounds are read, so no commit falls between them.
     let commits = state.store.commits();
     let bounds = state.store.change_bounds(&tenant).await?;
     let (tx, rx) = mpsc::channel(QUEUE);
+    // An id whose successors are no longer kept (or that this store never gave, as after a
+    // restore) cannot be resumed from: the client is told to reload.
     let start = match last {
-        Some(id) if id + 1 < bounds.oldest_kept && id < bounds.newest => {
+        Some(id) if (bounds.oldest_kept - 1..=bounds.newest).contains(&id) => id,
+        Some(_) => {
             let _ = tx.try_send(reset(bounds.newest));
             bounds.newest
         }
-        Some(id) => id,
         None => bounds.newest,
     };
     let pump = Pump {
@@ -184,6 +178,21 @@ pub(crate) async fn stream(
         rx.recv().await.map(|event| (Ok(event), rx))
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// The `Last-Event-ID` a reconnecting client sent, if any.
+fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get("last-event-id") else {
+        return Ok(None);
+    };
+    let id = (value.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+    match id.filter(|id| *id >= 0) {
+        Some(id) => Ok(Some(id)),
+        None => Err(ApiError::invalid_parameter(
+            "Last-Event-ID",
+            "must be the id of an event this stream sent",
+        )),
+    }
 }
 
 /// The event that says the changes since the client's last event are no longer kept.

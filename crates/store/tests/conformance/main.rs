@@ -4,8 +4,9 @@
 //! # Layout
 //! One file per capability of the contract, in the story's order: `log.rs` (the event log and
 //! tenancy), `reads.rs` (lists, counts, agent work, caller-key lookups), `contents.rs`,
-//! `keys.rs`, `dnis.rs`, `settings.rs`, `operations.rs`. This file runs the story on each backend.
+//! `keys.rs`, `dnis.rs`, `settings.rs`, `operations.rs`, `changes.rs` (the change feed). This file runs the story on each backend.
 
+mod changes;
 mod contents;
 mod dnis;
 mod keys;
@@ -48,6 +49,7 @@ async fn story(store: &dyn Store) {
     dnis::dnis_pool(store, &acme, &other).await;
     settings::tenant_settings(store, &acme, &other).await;
     operations::operations(store, &acme).await;
+    changes::change_feed(store, &acme, &other).await;
 }
 
 #[tokio::test]

@@ -113,7 +113,11 @@ impl SqlStore {
                             let _ = commits.send(tenant);
                         }
                     }
-                    Ok(Err(error)) => tracing::warn!(%error, "listening for commits"),
+                    Ok(Err(error)) => {
+                        // sqlx tried to connect again and could not: wait before the next try.
+                        tracing::warn!(%error, "listening for commits");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
                     Err(_) => {} // quiet: look whether the store is still there
                 }
             }

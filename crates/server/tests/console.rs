@@ -142,6 +142,11 @@ async fn a_supervisor_signs_in_searches_opens_a_timeline_and_watches_live() {
     app.ingest("acme", &call("c4", chrono::Utc::now(), "another"))
         .await;
     browser.wait_until("the wallboard counts the new call", "const row = document.querySelector(\"tr[data-queue='support']\"); return !!row && row.children[1].textContent === '4'").await;
+    let title = browser.text(".wallboard h1").await;
+    assert_eq!(
+        title, "Today by queue (UTC)",
+        "the tenant's day, in its zone"
+    );
     browser.screenshot("console-wallboard.png").await;
     browser.quit().await;
     tokio::time::sleep(Duration::from_millis(10)).await;

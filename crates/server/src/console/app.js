@@ -291,18 +291,20 @@ async function interaction(id) {
 // ---- wallboard: today's numbers per queue, redrawn as changes arrive ----
 
 async function wallboard() {
-  const today = new Date();
-  today.setUTCHours(0, 0, 0, 0);
-  const tomorrow = new Date(today.getTime() + 86400000);
   const metrics = ["offered", "answered", "abandoned", "serviceLevel", "averageSpeedOfAnswer", "averageHandleTime"];
+  const title = el("h1", {}, "Today by queue");
   const body = el("tbody", {});
   const stamp = el("p", { class: "muted", "aria-live": "polite" });
-  show(el("section", { class: "wallboard" }, el("h1", {}, "Today by queue (UTC)"),
+  show(el("section", { class: "wallboard" }, title,
     table("Offered, answered and abandoned today; service level; average speed of answer and handle time",
       ["Queue", "Offered", "Answered", "Abandoned", "Service level", "Speed of answer", "Handle time"], body), stamp));
   const draw = async () => {
-    const query = new URLSearchParams({ from: today.toISOString(), to: tomorrow.toISOString(), interval: "P1D", groupBy: "queue", timezone: "UTC", metrics: metrics.join(",") });
+    // The one day holding now, on the tenant's wall clock (the report's default zone).
+    const now = new Date();
+    const to = new Date(now.getTime() + 1);
+    const query = new URLSearchParams({ from: now.toISOString(), to: to.toISOString(), interval: "P1D", groupBy: "queue", metrics: metrics.join(",") });
     const report = await json(`/reports/intervals?${query}`);
+    title.textContent = `Today by queue (${report.timeZone})`;
     const number = (v, f = (x) => x) => el("td", { class: "num" }, v === null || v === undefined ? "–" : f(v));
     body.replaceChildren(...report.rows.filter((r) => r.queue).map((r) => el("tr", { "data-queue": r.queue },
       el("th", { scope: "row" }, r.queue), number(r.offered), number(r.answered), number(r.abandoned),

@@ -123,26 +123,28 @@ fn hash(tenant: &str, terms: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The search terms of a query string (`q`, or a dialect's `text`, `search`, `query`).
-fn search_terms(query: Option<&str>) -> Option<String> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query?).ok()?;
-    let terms: Vec<String> = (pairs.into_iter())
+/// A query string's pairs (none when it is absent or malformed).
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    (query.and_then(|q| serde_urlencoded::from_str(q).ok())).unwrap_or_default()
+}
+
+/// The search terms among a query's pairs (`q`, or a dialect's `text`, `search`, `query`).
+fn search_terms(pairs: &[(String, String)]) -> Option<String> {
+    let terms: Vec<&str> = (pairs.iter())
         .filter(|(k, _)| matches!(k.as_str(), "q" | "text" | "search" | "query"))
-        .map(|(_, v)| v)
+        .map(|(_, v)| v.as_str())
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// Whether a request asks for kept originals (`reveal=true`): its action says so.
-fn reveals(query: Option<&str>) -> bool {
-    let pairs: Vec<(String, String)> =
-        (query.and_then(|q| serde_urlencoded::from_str(q).ok())).unwrap_or_default();
+/// Whether a query asks for kept originals (`reveal=true`): the action says so.
+fn reveals(pairs: &[(String, String)]) -> bool {
     pairs.iter().any(|(k, v)| k == "reveal" && v == "true")
 }
 
 /// Routes that touch no tenant's data: the probes, the metrics, the API documents and the
-/// console's static files. An
-/// orchestrator polls them every few seconds; auditing them would bury the trail.
+/// console's static files. An orchestrator polls them every few seconds; auditing them
+/// would bury the trail.
 fn operational(route: &str) -> bool {
     matches!(route, "/healthz" | "/readyz" | "/metrics" | "/")
         || route.starts_with("/console/")
@@ -171,22 +173,19 @@ pub(crate) async fn record(
     };
     let named_tenant = param(&["tenant", "account", "accountKey", "account_id"]);
     let interaction = param(&["interactionId", "uid", "id"]);
+    let pairs = query_pairs(request.uri().query());
     let action = format!(
         "{} {}{}",
         request.method(),
         crate::telemetry::template(matched.as_str()),
-        if reveals(request.uri().query()) {
-            "?reveal=true"
-        } else {
-            ""
-        }
+        if reveals(&pairs) { "?reveal=true" } else { "" }
     );
     let client =
         (request.extensions().get::<ConnectInfo<SocketAddr>>()).map(|c| c.0.ip().to_string());
     let user_agent = (request.headers().get(USER_AGENT))
         .and_then(|v| v.to_str().ok())
         .map(|v| v.chars().take(256).collect());
-    let terms = search_terms(request.uri().query());
+    let terms = search_terms(&pairs);
     let request_id = crate::request_id::current().unwrap_or_default();
     let response = next.run(request).await;
     let (principal, own_tenant) = caller.get().unwrap_or_else(|| ("anonymous".into(), None));

@@ -102,19 +102,15 @@ fn view(entry: AuditEntry) -> AuditView {
     }
 }
 
-fn text(raw: &str) -> Result<String, String> {
-    Ok(raw.to_string())
-}
-
 impl AuditFilters {
     /// The filters as a query for the first `limit` entries.
     fn parse(params: &mut Params, limit: u32) -> Result<AuditQuery, ApiError> {
         let filters = Self {
             from: params.timestamp("from")?,
             to: params.timestamp("to")?,
-            principal: params.parsed("principal", text)?,
-            interaction: params.parsed("interaction", text)?,
-            action: params.parsed("action", text)?,
+            principal: params.text("principal")?,
+            interaction: params.text("interaction")?,
+            action: params.text("action")?,
         };
         check_window(filters.from, filters.to)?;
         Ok(AuditQuery {
@@ -134,7 +130,7 @@ impl AuditPaging {
     fn parse(params: &mut Params) -> Result<AuditQuery, ApiError> {
         let limit = params.limit(100, 1000)?;
         let mut query = AuditFilters::parse(params, limit)?;
-        let cursor = params.parsed("cursor", text)?;
+        let cursor = params.text("cursor")?;
         query.before_id = (cursor.as_deref().map(decode_cursor))
             .transpose()
             .map_err(|e| ApiError::invalid_parameter("cursor", e))?;

@@ -56,7 +56,7 @@ impl UploadParams {
     fn parse(mut params: Params) -> Result<Self, ApiError> {
         let upload = Self {
             kind: params.choice("kind", &["photo", "attachment", "recording"])?,
-            name: params.parsed("name", |raw| Ok(raw.to_string()))?,
+            name: params.text("name")?,
             timestamp: params.timestamp("timestamp")?,
         };
         params.finish()?;

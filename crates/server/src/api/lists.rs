@@ -99,7 +99,7 @@ impl ListParams {
             agent: params.parsed("agent", |raw| {
                 AgentId::parse(raw).map_err(|e| e.to_string())
             })?,
-            queue: params.parsed("queue", |raw| Ok(raw.to_string()))?,
+            queue: params.text("queue")?,
             channel: params.choice("channel", CHANNELS)?,
             direction: params.choice("direction", DIRECTIONS)?,
             status: params.choice("status", &["active", "ended"])?,

@@ -60,7 +60,7 @@ impl LookupParams {
     fn parse(mut params: Params) -> Result<Self, ApiError> {
         let mut keys = Vec::new();
         for kind in CallerKeyKind::ALL {
-            if let Some(value) = params.parsed(parameter(kind), |raw| Ok(raw.to_string()))? {
+            if let Some(value) = params.text(parameter(kind))? {
                 keys.push(Self { kind, value });
             }
         }

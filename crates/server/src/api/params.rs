@@ -92,6 +92,11 @@ impl Params {
         })
     }
 
+    /// `name` as given (refused when empty, as every parameter is).
+    pub(crate) fn text(&mut self, name: &str) -> Result<Option<String>, ApiError> {
+        self.parsed(name, |raw| Ok(raw.to_string()))
+    }
+
     pub(crate) fn timestamp(&mut self, name: &str) -> Result<Option<Timestamp>, ApiError> {
         self.parsed(name, |raw| Timestamp::parse(raw).map_err(|e| e.to_string()))
     }

@@ -70,14 +70,13 @@ pub(crate) struct ReportQuery {
 
 impl ReportQuery {
     fn parse(params: &mut Params) -> Result<Self, ApiError> {
-        let text = |raw: &str| Ok(raw.to_string());
         Ok(Self {
             from: params.timestamp("from")?,
             to: params.timestamp("to")?,
-            interval: params.parsed("interval", text)?,
-            group_by: params.parsed("groupBy", text)?,
-            timezone: params.parsed("timezone", text)?,
-            queue: params.parsed("queue", text)?,
+            interval: params.text("interval")?,
+            group_by: params.text("groupBy")?,
+            timezone: params.text("timezone")?,
+            queue: params.text("queue")?,
             agent: params.parsed("agent", |raw| {
                 AgentId::parse(raw)
                     .map(|a| a.to_string())
@@ -85,8 +84,8 @@ impl ReportQuery {
             })?,
             channel: params.choice("channel", CHANNELS)?,
             direction: params.choice("direction", DIRECTIONS)?,
-            end_reason: params.parsed("endReason", text)?,
-            metrics: params.parsed("metrics", text)?,
+            end_reason: params.text("endReason")?,
+            metrics: params.text("metrics")?,
             format: params.parsed("format", |raw| match raw {
                 "json" | "csv" => Ok(raw.to_string()),
                 _ => Err(format!("{raw:?} is not json or csv")),

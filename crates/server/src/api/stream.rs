@@ -65,11 +65,10 @@ pub(crate) struct StreamFilters {
 
 impl StreamFilters {
     fn parse(params: &mut Params) -> Result<Self, ApiError> {
-        let text = |raw: &str| Ok(raw.to_string());
         Ok(Self {
-            agent: params.parsed("agent", text)?,
-            queue: params.parsed("queue", text)?,
-            customer: params.parsed("customer", text)?,
+            agent: params.text("agent")?,
+            queue: params.text("queue")?,
+            customer: params.text("customer")?,
             channel: (params.choice::<ChannelType>("channel", CHANNELS)?)
                 .map(|c| c.as_str().to_string()),
         })

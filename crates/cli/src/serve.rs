@@ -11,7 +11,7 @@ use interlog_server::state::{
     DEFAULT_AUDIT_RETENTION_DAYS, DEFAULT_DNIS_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT,
     DEFAULT_RETENTION_SWEEP,
 };
-use interlog_server::Config;
+use interlog_server::{Config, WebhookConfig};
 use tokio::net::TcpListener;
 
 use crate::common::{DataArgs, DatabaseArgs, SecretArgs};
@@ -117,6 +117,34 @@ pub struct Args {
         value_name = "DAYS"
     )]
     audit_retention_days: u32,
+
+    /// Seconds before a failed webhook delivery is tried again; each later retry doubles
+    /// the wait (to at most an hour), less up to half of it at random.
+    #[arg(
+        long,
+        env = "INTERLOG_WEBHOOK_FIRST_RETRY_SECONDS",
+        default_value_t = 5.0,
+        value_name = "SECONDS"
+    )]
+    webhook_first_retry_seconds: f64,
+
+    /// Hours after its commit a webhook delivery is still tried; then it is marked failed.
+    #[arg(
+        long,
+        env = "INTERLOG_WEBHOOK_RETRY_HOURS",
+        default_value_t = 24,
+        value_name = "HOURS"
+    )]
+    webhook_retry_hours: u64,
+
+    /// Seconds a webhook receiver has to answer one delivery.
+    #[arg(
+        long,
+        env = "INTERLOG_WEBHOOK_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        value_name = "SECONDS"
+    )]
+    webhook_timeout_seconds: u64,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -148,6 +176,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         audit: true,
         audit_retention_days: args.audit_retention_days,
         originals_key_file: args.database.originals_key_file.clone(),
+        webhooks: WebhookConfig {
+            first_retry: std::time::Duration::try_from_secs_f64(args.webhook_first_retry_seconds)
+                .context("--webhook-first-retry-seconds must be a duration in seconds")?,
+            retry_period: std::time::Duration::from_secs(args.webhook_retry_hours * 3600),
+            timeout: std::time::Duration::from_secs(args.webhook_timeout_seconds.max(1)),
+        },
     };
     let state = interlog_server::open(&config).await.with_context(|| {
         format!(

@@ -19,6 +19,7 @@
 //! - [`redact`]: redaction of sensitive data in events at ingest (detectors and tokens).
 //! - [`settings`]: a tenant's settings (time zone, SLA threshold, short abandons), their
 //!   defaults and validation.
+//! - [`webhooks`]: webhooks out: the events, a subscription's filter, a delivery's body.
 //!
 //! The synthetic workload that `interlog generate`, the load harness and the benchmarks use
 //! lives in its own crate, `interlog-workload`.
@@ -34,6 +35,7 @@ pub mod redact;
 pub mod report;
 pub mod settings;
 pub mod time;
+pub mod webhooks;
 
 pub use event::{parse_event, Event, EventBody, EventError};
 pub use ids::{AgentId, ContentId, CustomerId, EventId, IdError, InteractionId, TenantId};

@@ -15,6 +15,7 @@
 //! - `request_id`: each request's id (`x-request-id`), on its log span and in 5xx bodies.
 //! - [`nats`]: ingest from NATS JetStream (a durable pull consumer).
 //! - [`telemetry`]: Prometheus metrics (`/metrics`), labels bounded.
+//! - `webhooks`: the worker that delivers the webhook outbox, signed, retried.
 //! - [`openapi`]: the OpenAPI document (`/openapi.json`) and its page (`/docs`).
 //!
 //! [`run`] takes the listener and the shutdown signal from the caller, so the binary and the
@@ -33,6 +34,7 @@ pub mod nats;
 mod request_id;
 mod retention;
 pub mod telemetry;
+mod webhooks;
 
 /// API-key views and scope parsing shared with the CLI's `interlog keys`.
 pub mod api_keys {
@@ -49,6 +51,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use state::{open, AppState, Config};
+pub use webhooks::WebhookConfig;
 
 /// The whole application's routes.
 pub fn router(state: AppState) -> Router {

@@ -1,5 +1,6 @@
 //! The retention sweeper: at start and then every `Config::retention_sweep`, deletes audit
-//! entries past their retention, the live stream's changes past its horizon, and the
+//! entries past their retention, the live stream's changes past its horizon, settled
+//! webhook deliveries after a week, and the
 //! interactions that ended longer ago than their
 //! tenant's `retentionDays` with everything derived from them, in the store's small
 //! transactions (so ingest goes on between them).
@@ -8,6 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use interlog_store::Store;
+
+/// How long settled webhook deliveries (their status, not their bodies) are kept.
+pub(crate) const DELIVERIES_KEPT: Duration = Duration::from_secs(7 * 86_400);
 
 /// Starts the sweeper on the current runtime; a zero period disables it.
 /// Audit entries older than `audit_days` days go on the same period.
@@ -34,6 +38,14 @@ pub(crate) fn spawn(store: Arc<dyn Store>, every: Duration, audit_days: i64) {
                 Ok(0) => {}
                 Ok(deleted) => tracing::debug!(deleted, "stream changes past the horizon deleted"),
                 Err(error) => tracing::warn!(%error, "change sweep failed; it runs again later"),
+            }
+            match store
+                .sweep_deliveries(now_ms - DELIVERIES_KEPT.as_millis() as i64)
+                .await
+            {
+                Ok(0) => {}
+                Ok(deleted) => tracing::debug!(deleted, "settled webhook deliveries deleted"),
+                Err(error) => tracing::warn!(%error, "delivery sweep failed; it runs again later"),
             }
             match store.sweep_expired(now_ms).await {
                 Ok(0) => {}

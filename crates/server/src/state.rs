@@ -61,6 +61,8 @@ pub struct Config {
     /// The key that seals kept originals; when `None`, `originals.key` in the data
     /// directory (created on first use). Servers over one PostgreSQL must share one.
     pub originals_key_file: Option<PathBuf>,
+    /// How webhook deliveries are attempted and retried.
+    pub webhooks: crate::webhooks::WebhookConfig,
 }
 
 /// How long audit entries are kept by default (PCI DSS 10.5.1 asks for 12 months).
@@ -87,6 +89,7 @@ impl Config {
             audit: true,
             audit_retention_days: DEFAULT_AUDIT_RETENTION_DAYS,
             originals_key_file: None,
+            webhooks: crate::webhooks::WebhookConfig::default(),
         }
     }
 }
@@ -110,6 +113,7 @@ impl std::fmt::Debug for Config {
             audit,
             audit_retention_days,
             originals_key_file,
+            webhooks,
         } = self;
         f.debug_struct("Config")
             .field("data_dir", data_dir)
@@ -130,6 +134,7 @@ impl std::fmt::Debug for Config {
             .field("audit", audit)
             .field("audit_retention_days", audit_retention_days)
             .field("originals_key_file", originals_key_file)
+            .field("webhooks", webhooks)
             .finish()
     }
 }
@@ -212,6 +217,8 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
     let audit_days = i64::from(config.audit_retention_days);
     crate::retention::spawn(store.clone(), config.retention_sweep, audit_days);
     crate::telemetry::handle(); // the recorder, before the first request counts
+    let stopping = tokio::sync::watch::Sender::new(false);
+    crate::webhooks::spawn(store.clone(), config.webhooks, stopping.subscribe());
     let store_for_audit = store.clone();
     Ok(AppState(Arc::new(App {
         auth: Authenticator::new(jwt, store.clone(), config.rate_limit),
@@ -227,7 +234,7 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
         dnis_timeout: config.dnis_timeout,
         metrics_on_main: config.metrics_on_main,
         audit: crate::audit::AuditLog::start(store_for_audit, config.audit),
-        stopping: tokio::sync::watch::Sender::new(false),
+        stopping,
     })))
 }
 

@@ -11,6 +11,7 @@
 //! - [`Settings`]: each tenant's settings (its configuration, not personal data).
 //! - [`Reports`]: the rollups interval reports read, and re-projecting a tenant.
 //! - [`ChangeFeed`]: the numbered changes the live stream reads, and word of each commit.
+//! - [`Webhooks`]: subscriptions, and the outbox of deliveries each commit writes.
 //! - [`Operations`]: database-wide housekeeping: readiness, size, planner statistics.
 //!
 //! [`Store`] is all of them (a blanket impl covers every type that implements the eight), so
@@ -18,8 +19,11 @@
 //!
 //! Tenancy. Every method takes the tenant first, except where no tenant applies:
 //! [`ApiKeys::find_api_key`] runs before any tenant is known, [`ApiKeys::create_api_key`]
-//! takes the tenant inside the record (`ApiKeyRecord::tenant`), and the [`Operations`]
-//! methods concern the whole database.
+//! takes the tenant inside the record (`ApiKeyRecord::tenant`) and
+//! [`Webhooks::create_webhook`] inside the subscription, the [`Operations`] methods concern
+//! the whole database, and so do the background workers' methods: the sweeps
+//! (`sweep_audit`, `sweep_changes`, `sweep_expired`, `sweep_deliveries`) and
+//! [`Webhooks::claim_deliveries`], whose every row names its tenant.
 
 use async_trait::async_trait;
 use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
@@ -28,8 +32,9 @@ use interlog_core::settings::{TenantSettings, TimeZone};
 use interlog_core::{Event, Interaction, InteractionId, TenantId};
 
 use crate::{
-    ApiKeyRecord, Appended, AuditEntry, AuditQuery, ChangeBounds, ChangeEntry, DnisAllocation,
-    DnisPhone, ErasureReceipt, PoolStats, StoreError, StoredContent,
+    ApiKeyRecord, Appended, Attempt, AuditEntry, AuditQuery, ChangeBounds, ChangeEntry,
+    DeliveryState, DnisAllocation, DnisPhone, ErasureReceipt, PoolStats, StoreError, StoredContent,
+    WebhookDelivery, WebhookSubscription,
 };
 
 /// The whole storage contract: every capability, for callers that hold one store.
@@ -44,6 +49,7 @@ pub trait Store:
     + Lifecycle
     + Audit
     + ChangeFeed
+    + Webhooks
     + Operations
 {
 }
@@ -59,6 +65,7 @@ impl<T> Store for T where
         + Lifecycle
         + Audit
         + ChangeFeed
+        + Webhooks
         + Operations
 {
 }
@@ -359,6 +366,55 @@ pub trait ChangeFeed: Send + Sync + 'static {
     /// PostgreSQL through any server. Lossy under load (a lagging receiver is told so):
     /// readers read the table after the last number they saw, and look now and then anyway.
     fn commits(&self) -> tokio::sync::broadcast::Receiver<TenantId>;
+}
+
+/// Webhooks out: each tenant's subscriptions, and the outbox. Every commit that appends
+/// events writes, in its own transaction, a delivery for each subscription its changed
+/// records match (so a crash never loses or invents one); a worker claims the due ones,
+/// attempts them and settles each.
+#[async_trait]
+pub trait Webhooks: Send + Sync + 'static {
+    /// Stores a new subscription.
+    async fn create_webhook(&self, subscription: &WebhookSubscription) -> Result<(), StoreError>;
+
+    /// The tenant's subscriptions, oldest first.
+    async fn webhooks(&self, tenant: &TenantId) -> Result<Vec<WebhookSubscription>, StoreError>;
+
+    /// Deletes a subscription with its deliveries; false when there was none.
+    async fn delete_webhook(&self, tenant: &TenantId, id: &str) -> Result<bool, StoreError>;
+
+    /// A subscription's deliveries, newest first, optionally in one state; one keyset page
+    /// (positions below `before`), and the position to continue from.
+    async fn webhook_deliveries(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        state: Option<DeliveryState>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<(Vec<WebhookDelivery>, Option<i64>), StoreError>;
+
+    /// Claims up to `limit` due deliveries of any tenant, each the oldest pending one of its
+    /// subscription and interaction (so one interaction's go in order): their next attempt
+    /// moves to `lease_until_ms`, so that no other worker takes them meanwhile, and comes
+    /// due again if this one dies. Oldest due first.
+    async fn claim_deliveries(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>, StoreError>;
+
+    /// Records an attempt's outcome.
+    async fn settle_delivery(
+        &self,
+        tenant: &TenantId,
+        delivery_id: &str,
+        attempt: &Attempt,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes settled deliveries made before `before_ms` (every tenant's); how many went.
+    async fn sweep_deliveries(&self, before_ms: i64) -> Result<u64, StoreError>;
 }
 
 #[async_trait]

@@ -36,11 +36,12 @@ pub mod testing;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use interlog_core::webhooks::DeliveryState;
 use interlog_core::TenantId;
 
 pub use contract::{
     ApiKeys, Audit, ChangeFeed, Contents, DnisPool, EventLog, Interactions, Lifecycle, Operations,
-    Reports, Settings, Store,
+    Reports, Settings, Store, Webhooks,
 };
 
 /// One numbered change of the feed.
@@ -119,6 +120,63 @@ pub struct AuditQuery {
     pub limit: u32,
     /// Entries older than this position (the `next` of the previous page).
     pub before_id: Option<i64>,
+}
+
+/// A tenant's webhook subscription. Its secret signs each delivery; the store keeps it to
+/// sign with (the API shows it once, when the subscription is made).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookSubscription {
+    pub tenant: TenantId,
+    pub subscription_id: String,
+    pub url: String,
+    pub filter: interlog_core::webhooks::WebhookFilter,
+    /// `whsec_<base64>`.
+    pub secret: String,
+    pub description: Option<String>,
+    pub created_ms: i64,
+}
+
+/// One delivery of the outbox: written with the commit that caused it, then attempted until
+/// a 2xx or the end of the retry period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookDelivery {
+    pub tenant: TenantId,
+    /// Stable across attempts: receivers dedupe on it (`webhook-id`).
+    pub delivery_id: String,
+    pub subscription_id: String,
+    pub interaction_id: String,
+    /// Order among the subscription's deliveries (those of one interaction go in it).
+    pub position: i64,
+    pub event: interlog_core::webhooks::WebhookEvent,
+    /// The body; `None` once delivered (the status stays, the personal data goes).
+    pub payload: Option<String>,
+    pub state: DeliveryState,
+    pub attempts: u32,
+    pub created_ms: i64,
+    /// When the next attempt is due (pending), or was (settled).
+    pub next_ms: i64,
+    pub last_ms: Option<i64>,
+    /// The receiver's last HTTP status.
+    pub last_status: Option<u16>,
+    /// Why the last attempt failed, when it did.
+    pub last_error: Option<String>,
+}
+
+/// How an attempt ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    pub at_ms: i64,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    /// Delivered, another attempt at a time, or given up.
+    pub next: AttemptNext,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptNext {
+    Delivered,
+    RetryAt(i64),
+    GiveUp,
 }
 
 /// What happened to one event of an appended batch.

@@ -20,6 +20,7 @@ pub(crate) mod reports;
 pub(crate) mod settings;
 mod stored;
 pub(crate) mod stream;
+pub(crate) mod webhooks;
 
 use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
@@ -57,6 +58,9 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::export_audit))
         .routes(routes!(stream::stream))
+        .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
+        .routes(routes!(webhooks::delete_webhook))
+        .routes(routes!(webhooks::list_deliveries))
 }
 
 /// An unknown route: 404, in the vendor's shape under a dialect's base path.

@@ -82,3 +82,16 @@ pub(crate) struct KeyPath {
     /// The key.
     pub key_id: String,
 }
+
+/// `/api/v1/admin/tenants/{tenant}/webhooks/{webhookId}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+#[into_params(rename_all = "camelCase")]
+pub(crate) struct WebhookPath {
+    /// The tenant.
+    #[param(value_type = TenantId, inline)]
+    pub tenant: String,
+    /// The subscription.
+    pub webhook_id: String,
+}

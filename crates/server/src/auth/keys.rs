@@ -31,7 +31,7 @@ impl std::fmt::Debug for NewKey {
     }
 }
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     // The OS random source failing is not something a server can carry on from.
     getrandom::fill(&mut bytes).expect("operating system randomness");

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
 pub mod fixtures;
+pub mod receiver;
 pub mod sensitive;
 pub mod xplatform;
 

@@ -52,6 +52,7 @@ fn sample(name: &str) -> &'static str {
         "agentId" => "ann",
         "serviceId" => "42",
         "keyId" => "key_0000000000000000",
+        "webhookId" => "wh_000000000000000a",
         "version" => "v2",
         "kind" => "dtmf",
         "value" | "attr" => "4567",
@@ -71,6 +72,9 @@ fn body(operation_id: &str) -> Value {
         "create_phone" => json!({"phoneNumber": "556"}),
         "allocate" => json!({"id": "call-1"}),
         "put_settings" => json!({"timeZone": "Europe/Paris"}),
+        "create_webhook" => {
+            json!({"url": "http://127.0.0.1:9/hooks", "events": ["interaction.ended"]})
+        }
         other => panic!("no sample body for {other}: add one"),
     }
 }

@@ -28,15 +28,16 @@ const CHANNEL: &str = "interlog_changes";
 pub(super) const COMMITS: usize = 1024;
 
 impl Writer {
-    /// Numbers the changes of `ids` in the tenant's sequence and records them.
+    /// Numbers the changes of `ids` in the tenant's sequence and records them; the first
+    /// number (the others follow in `ids`' order).
     pub(super) async fn record_changes(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
         ids: &[&InteractionId],
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         if ids.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         let count = ids.len() as i64;
         let head: i64 = sqlx::query(
@@ -71,7 +72,7 @@ impl Writer {
                 .execute(&mut **tx)
                 .await?;
         }
-        Ok(())
+        Ok(head - count + 1)
     }
 
     /// Says that these tenants' changes committed (to this process's readers).

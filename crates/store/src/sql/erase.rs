@@ -1,5 +1,6 @@
 //! Erasing interactions with everything derived from them: events, record, transcript rows,
-//! search parts, index rows, content bytes, the DNIS allocations that name them, and their
+//! search parts, index rows, content bytes, queued webhook deliveries, the DNIS allocations
+//! that name them, and their
 //! contributions to the report rollups (subtracted, and the answered waits kept for them
 //! forgotten). Their kept projections leave memory once the erasure commits.
 
@@ -15,9 +16,10 @@ use super::{search, Backend};
 use crate::StoreError;
 
 /// The tables keyed by interaction that go with it, the `interactions` row last.
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 10] = [
     "events",
     "changes",
+    "webhook_deliveries",
     "interaction_messages",
     "interaction_agents",
     "caller_keys",

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use interlog_core::record::Status;
 use interlog_core::report::Contribution;
 use interlog_core::{InteractionId, TenantId};
 use sqlx::Row;
@@ -11,17 +12,22 @@ use super::write::{Touched, Tx, Writer};
 use crate::StoreError;
 
 /// What the store knows of a record before an append: the length of the log it was
-/// projected from, and what it added to the report rollups.
+/// projected from, what it added to the report rollups, and whether it had ended.
 pub(super) struct Known {
     pub(super) log_len: usize,
     pub(super) contributed: Option<Contribution>,
+    pub(super) ended: bool,
 }
 
 impl Known {
-    /// Gives each touched interaction what its stored record contributed.
+    /// Gives each touched interaction what its stored record contributed, and whether it
+    /// had ended.
     pub(super) fn attach(mut known: HashMap<String, Known>, touched: &mut [Touched]) {
         for t in touched {
-            t.contributed = (known.remove(t.id.as_str())).and_then(|k| k.contributed);
+            if let Some(known) = known.remove(t.id.as_str()) {
+                t.contributed = known.contributed;
+                t.ended_before = known.ended;
+            }
         }
     }
 }
@@ -36,7 +42,7 @@ impl Writer {
         ids: impl Iterator<Item = &'a &'a InteractionId>,
     ) -> Result<HashMap<String, Known>, StoreError> {
         let mut known = HashMap::new();
-        let head = "SELECT interaction_id, log_len, report FROM interactions WHERE tenant_id = ? AND interaction_id IN";
+        let head = "SELECT interaction_id, log_len, report, status FROM interactions WHERE tenant_id = ? AND interaction_id IN";
         for sql in in_lists(
             self.backend,
             head,
@@ -51,12 +57,13 @@ impl Writer {
                     .map(|text| Contribution::decode(&text))
                     .transpose()
                     .map_err(|e| StoreError::Corrupt(format!("report contribution: {e}")))?;
-                let log_len = log_len as usize;
+                let status: String = row.try_get(3)?;
                 known.insert(
                     row.try_get(0)?,
                     Known {
-                        log_len,
+                        log_len: log_len as usize,
                         contributed,
+                        ended: status == Status::Ended.as_str(),
                     },
                 );
             }

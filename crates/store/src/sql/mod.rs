@@ -40,6 +40,7 @@ mod search;
 mod settings;
 mod statement;
 mod transcript;
+mod webhooks;
 mod write;
 
 use std::collections::HashMap;

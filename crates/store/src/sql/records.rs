@@ -28,16 +28,17 @@ const INDEX_TABLES: [&str; 4] = [
 impl Writer {
     /// Upserts the touched interactions' records (each without its transcript, with the
     /// length of the log it was projected from), their transcript rows, their full-text
-    /// documents and their index rows.
+    /// documents and their index rows; the records written (each without its transcript),
+    /// in `touched`'s order.
     pub(super) async fn write_records(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
         terms: Terms,
         touched: &mut [Touched],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<Interaction>, StoreError> {
         if touched.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let postgres = self.backend == Backend::Postgres;
         let updated = now_ms();
@@ -94,7 +95,8 @@ impl Writer {
         search::write(tx, self.backend, tenant, &parts).await?;
         transcript::write(tx, self.backend, tenant, touched).await?;
         write_index_rows(tx, self.backend, tenant, index_ids, index_rows).await?;
-        rollups::write(tx, self.backend, tenant, terms.day_zone, change).await
+        rollups::write(tx, self.backend, tenant, terms.day_zone, change).await?;
+        Ok(records)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use interlog_core::query::{Page, Position};
-use interlog_core::{Interaction, InteractionId};
+use interlog_core::{Interaction, InteractionId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -68,6 +68,11 @@ pub(super) fn paginate<T>(mut items: Vec<(T, Position)>, limit: u32) -> Page<T> 
 /// An interaction id as stored (one that does not parse is corruption).
 pub(super) fn stored_id(id: String) -> Result<InteractionId, StoreError> {
     InteractionId::parse(id).map_err(|e| StoreError::Corrupt(format!("interaction id: {e}")))
+}
+
+/// A tenant id as stored.
+pub(super) fn stored_tenant(id: String) -> Result<TenantId, StoreError> {
+    TenantId::parse(id).map_err(|e| StoreError::Corrupt(format!("tenant id: {e}")))
 }
 
 pub(super) fn position(row: &AnyRow, allocation: Option<String>) -> Result<Position, StoreError> {

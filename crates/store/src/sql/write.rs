@@ -14,6 +14,7 @@ use super::known::Known;
 use super::rollups::Terms;
 use super::statement::{in_lists, opt_text, text, values_statements, Param};
 use super::transcript::Rewrite;
+use super::webhooks;
 use super::{corrupt, Backend, SqlStore};
 use crate::{now_ms, Appended, StoreError};
 
@@ -41,6 +42,8 @@ pub(super) struct Touched {
     pub(super) digest: u64,
     /// What the stored record added to the report rollups (none for a new record).
     pub(super) contributed: Option<Contribution>,
+    /// Whether the stored record had ended (false for a new record).
+    pub(super) ended_before: bool,
 }
 
 impl Touched {
@@ -57,6 +60,7 @@ impl Touched {
             previous: None,
             digest: 0,
             contributed: None,
+            ended_before: false,
         }
     }
 }
@@ -126,9 +130,12 @@ impl Writer {
         }
         let mut touched = self.project_touched(tx, tenant, fresh).await?;
         let terms = Terms::read(tx, tenant).await?;
-        self.write_records(tx, tenant, terms, &mut touched).await?;
+        let records = self.write_records(tx, tenant, terms, &mut touched).await?;
         let ids: Vec<&InteractionId> = touched.iter().map(|t| &t.id).collect();
-        self.record_changes(tx, tenant, &ids).await?;
+        let first = self.record_changes(tx, tenant, &ids).await?;
+        let ended_before = touched.iter().map(|t| t.ended_before);
+        let changed = records.iter().zip(ended_before).collect::<Vec<_>>();
+        webhooks::enqueue(tx, self.backend, tenant, &changed, first).await?;
         let projections = touched
             .into_iter()
             .map(|t| ((tenant.clone(), t.id), t.projection, t.digest))
@@ -213,7 +220,8 @@ impl Writer {
         Known::attach(known, &mut touched);
         let terms = Terms::read(tx, tenant).await?;
         self.write_records(tx, tenant, terms, &mut touched).await?;
-        self.record_changes(tx, tenant, &ids).await
+        self.record_changes(tx, tenant, &ids).await?;
+        Ok(())
     }
 
     /// Inserts the events' rows, returning the eventIds that were new. Rows are inserted in

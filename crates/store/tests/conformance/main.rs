@@ -14,6 +14,7 @@ mod log;
 mod operations;
 mod reads;
 mod settings;
+mod webhooks;
 
 use interlog_core::{parse_event, Event, InteractionId, TenantId};
 use interlog_store::postgres::PoolSettings;
@@ -50,6 +51,7 @@ async fn story(store: &dyn Store) {
     settings::tenant_settings(store, &acme, &other).await;
     operations::operations(store, &acme).await;
     changes::change_feed(store, &acme, &other).await;
+    webhooks::webhooks(store, &acme, &other).await;
 }
 
 #[tokio::test]

@@ -134,3 +134,81 @@ async fn the_genesys_example_resource_imports_and_reads_back_key_for_key() {
         "keys kept byte for byte"
     );
 }
+
+/// Amazon Connect contact records, streamed: a dry run writes nothing; the import keeps the
+/// newest update of a contact; a re-run changes nothing; a broken line is reported with its
+/// place while what came before it is imported.
+#[tokio::test]
+async fn amazon_connect_records_import_streamed_and_newest_first() {
+    let data = tempfile::tempdir().unwrap();
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/imports/amazon-connect.ndjson");
+    let path = file.to_str().unwrap();
+    let dry = common::interlog(
+        data.path(),
+        &[
+            "import",
+            "--format",
+            "amazon-connect",
+            "--tenant",
+            "acme",
+            "--dry-run",
+            path,
+        ],
+    );
+    assert!(
+        dry.contains("dry run, nothing written: read 6 records for acme: 6 valid, 0 rejected"),
+        "{dry}"
+    );
+    assert!(
+        !data.path().join("interlog.db").exists(),
+        "a dry run opens no store"
+    );
+
+    let summary = import(data.path(), "amazon-connect", &file);
+    assert!(
+        summary.contains("6 new, 0 already imported, 0 rejected (6 records read)"),
+        "{summary}"
+    );
+    let again = import(data.path(), "amazon-connect", &file);
+    assert!(again.contains("0 new, 6 already imported"), "{again}");
+
+    let broken = data.path().join("broken.ndjson");
+    let first = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .replace("a1b2c3d4", "c0ffee00");
+    std::fs::write(&broken, format!("{first}\n{{\"ContactId\": \n")).unwrap();
+    let partial = import(data.path(), "amazon-connect", &broken);
+    assert!(
+        partial.contains("1 new, 0 already imported, 1 rejected"),
+        "{partial}"
+    );
+    assert!(
+        partial.contains("rejected line 3, column 0: not JSON"),
+        "{partial}"
+    );
+
+    let server = Server::start(data.path(), &[]);
+    let token = token(data.path(), "acme", &[]);
+    let url = format!(
+        "{}/api/v1/tenants/acme/interactions/6f2b1c3d-0001-4a5b-8c9d-0e1f2a3b4c5d",
+        server.base
+    );
+    let record: Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        record["agents"][0]["handleTime"], 425,
+        "the newest update wins: {record}"
+    );
+    assert_eq!(record["flags"][0]["code"], "source-holds-without-times");
+}

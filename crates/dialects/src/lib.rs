@@ -16,11 +16,16 @@
 //!   maps a native error (status, message, field at fault) into it.
 //!
 //! The vendors: [`cxengage`], [`talkdesk`], [`genesys`] (UCS), [`vonage`], [`xplatform`].
+//! Sources Interlog imports from without serving their API: [`amazon_connect`] (contact
+//! records). `timeline` tells a flat vendor record as canonical events, so the one
+//! projection derives its statistics.
 //! [`error`] holds what they share: [`VendorError`], [`ErrorBody`], [`ImportError`].
 
 pub mod error;
 pub mod time;
+mod timeline;
 
+pub mod amazon_connect;
 pub mod cxengage;
 pub mod genesys;
 pub mod talkdesk;

@@ -33,14 +33,22 @@ pub(super) async fn time_import(
             break;
         }
         let began = Instant::now();
-        let outcome = crate::import::import(store, Format::Cxengage, import_tenant, &file).await?;
+        let hidden = indicatif::ProgressBar::hidden();
+        let outcome = crate::import::import(
+            Some(store),
+            Format::Cxengage,
+            import_tenant,
+            file.as_bytes(),
+            &hidden,
+        )
+        .await?;
         import.seconds += began.elapsed().as_secs_f64();
-        import.events += outcome.new as u64;
+        import.events += outcome.new;
         anyhow::ensure!(
-            outcome.rejected.is_empty(),
+            outcome.rejected == 0,
             "import refused {} documents: {:?}",
-            outcome.rejected.len(),
-            outcome.rejected.first()
+            outcome.rejected,
+            outcome.reasons.first()
         );
     }
     Ok(import)

@@ -328,3 +328,24 @@ pub struct InteractionEnded {
 pub struct InteractionImported {
     pub record: Box<Interaction>,
 }
+
+impl InteractionImported {
+    /// The event that imports `record` as of `at`. Its id is derived from the tenant and the
+    /// record, so importing the same record again is a duplicate, and a changed record is
+    /// another import, which replaces the earlier one when its `at` is later (imports apply
+    /// in time order).
+    pub fn event(tenant: &crate::TenantId, record: Interaction, at: Timestamp) -> crate::Event {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_string(&record).unwrap_or_default();
+        let digest = Sha256::digest(format!("{tenant}/{json}"));
+        let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
+        crate::Event {
+            event_id: crate::EventId::parse(format!("import-{hex}")).expect("hex ids are valid"),
+            interaction_id: record.interaction_id.clone(),
+            timestamp: at,
+            body: crate::EventBody::InteractionImported(InteractionImported {
+                record: Box::new(record),
+            }),
+        }
+    }
+}

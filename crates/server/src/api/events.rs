@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use interlog_core::{parse_event, Event};
+use interlog_core::{parse_event, Event, TenantId};
 use interlog_store::Appended;
 use serde::Serialize;
 use serde_json::Value;
@@ -66,12 +66,7 @@ pub(crate) async fn ingest_events(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<IngestResponse>), ApiError> {
     let tenant = principal.authorize(&path.tenant, Scope::Write)?;
-    let body = body.map_err(|rejection| match rejection {
-        BytesRejection::FailedToBufferBody(_) => {
-            ApiError::payload_too_large(state.limits.max_body_bytes)
-        }
-        other => ApiError::bad_request(other.body_text()),
-    })?;
+    let body = body.map_err(|rejection| body_error(&state, rejection))?;
     let values = parse_batch(body_format(&headers)?, &body)?;
 
     let mut events: Vec<Event> = Vec::with_capacity(values.len());
@@ -86,13 +81,23 @@ pub(crate) async fn ingest_events(
             Err(r) => rejected.push(r),
         }
     }
-    let outcome = state.store.append_events(&tenant, &events).await?;
+    store_batch(&state, &tenant, "http", events, rejected).await
+}
+
+/// Appends `events` and answers what was stored, duplicated and `rejected`: 200, or 422
+/// when nothing could be stored (so that a sender never mistakes it for a delivery).
+pub(crate) async fn store_batch(
+    state: &AppState,
+    tenant: &TenantId,
+    source: &'static str,
+    events: Vec<Event>,
+    rejected: Vec<Rejection>,
+) -> Result<(StatusCode, Json<IngestResponse>), ApiError> {
+    let outcome = state.store.append_events(tenant, &events).await?;
     let accepted = outcome.iter().filter(|o| **o == Appended::New).count();
     let duplicates = outcome.len() - accepted;
-    tracing::info!(tenant = %tenant, accepted, duplicates, rejected = rejected.len(), "events ingested");
-    crate::telemetry::events("http", accepted, duplicates, rejected.len());
-    // A batch of which nothing could be stored is refused as a whole, so that a sender
-    // never mistakes it for a delivery; a batch with some valid events is a 200.
+    tracing::info!(tenant = %tenant, source, accepted, duplicates, rejected = rejected.len(), "events ingested");
+    crate::telemetry::events(source, accepted, duplicates, rejected.len());
     let status = if events.is_empty() && !rejected.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -106,7 +111,17 @@ pub(crate) async fn ingest_events(
     Ok((status, Json(answer)))
 }
 
-fn rejection(
+/// A body that could not be read: too large (413), or otherwise unreadable (400).
+pub(crate) fn body_error(state: &AppState, rejection: BytesRejection) -> ApiError {
+    match rejection {
+        BytesRejection::FailedToBufferBody(_) => {
+            ApiError::payload_too_large(state.limits.max_body_bytes)
+        }
+        other => ApiError::bad_request(other.body_text()),
+    }
+}
+
+pub(crate) fn rejection(
     index: usize,
     code: &'static str,
     message: String,
@@ -126,7 +141,7 @@ pub(crate) enum BodyFormat {
     Ndjson,
 }
 
-fn body_format(headers: &HeaderMap) -> Result<BodyFormat, ApiError> {
+pub(crate) fn body_format(headers: &HeaderMap) -> Result<BodyFormat, ApiError> {
     let Some(value) = headers.get(CONTENT_TYPE) else {
         return Ok(BodyFormat::Json);
     };

@@ -10,6 +10,7 @@ pub(crate) mod erasure;
 pub(crate) mod events;
 pub(crate) mod export;
 pub(crate) mod health;
+pub(crate) mod imports;
 pub(crate) mod interactions;
 pub(crate) mod lists;
 pub(crate) mod lookup;
@@ -41,6 +42,7 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(events::ingest_events))
+        .routes(routes!(imports::import_amazon_connect))
         .routes(routes!(lists::list_interactions))
         .routes(routes!(interactions::get_interaction))
         .routes(routes!(interactions::list_interaction_events))

@@ -66,7 +66,7 @@ fn sample(name: &str) -> &'static str {
 /// A body for an operation that takes one, by operation id.
 fn body(operation_id: &str) -> Value {
     match operation_id {
-        "ingest_events" => json!([]),
+        "ingest_events" | "import_amazon_connect" => json!([]),
         "create_key" => json!({"tenant": "acme", "scopes": ["interactions:read"]}),
         "put_content" => json!("bytes"),
         "create_phone" => json!({"phoneNumber": "556"}),

@@ -167,7 +167,9 @@ async fn amazon_connect_records_import_streamed_and_newest_first() {
 
     let summary = import(data.path(), "amazon-connect", &file);
     assert!(
-        summary.contains("6 new, 0 already imported, 0 rejected (6 records read)"),
+        summary.contains(
+            "6 new, 0 already imported, 0 rejected (6 records read, 0 about no interaction)"
+        ),
         "{summary}"
     );
     let again = import(data.path(), "amazon-connect", &file);
@@ -211,4 +213,41 @@ async fn amazon_connect_records_import_streamed_and_newest_first() {
         "the newest update wins: {record}"
     );
     assert_eq!(record["flags"][0]["code"], "source-holds-without-times");
+}
+
+/// Asterisk's queue log, line by line: the calls' lines become events (the agents' and
+/// queues' own lines are skipped), a re-run adds nothing, and the records read back.
+#[tokio::test]
+async fn an_asterisk_queue_log_imports_line_by_line() {
+    let data = tempfile::tempdir().unwrap();
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/imports/asterisk-queue_log");
+    let summary = import(data.path(), "asterisk-queue-log", &file);
+    assert!(
+        summary
+            .contains("0 already imported, 0 rejected (19 records read, 4 about no interaction)"),
+        "{summary}"
+    );
+    let again = import(data.path(), "asterisk-queue-log", &file);
+    assert!(again.contains(" 0 new, "), "{again}");
+
+    let server = Server::start(data.path(), &[]);
+    let token = token(data.path(), "acme", &[]);
+    let get = |id: &str| {
+        let url = format!("{}/api/v1/tenants/acme/interactions/{id}", server.base);
+        let token = token.clone();
+        async move {
+            let client = reqwest::Client::new();
+            let response = client.get(url).bearer_auth(token).send().await.unwrap();
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let answered = get("1764407000.11").await;
+    assert_eq!(answered["statistics"]["queueTime"], 20, "{answered}");
+    assert_eq!(answered["agents"][0]["agentId"], "SIP/1002");
+    let abandoned = get("1764407300.21").await;
+    assert_eq!(
+        abandoned["queues"][0]["queueAbandoned"], true,
+        "{abandoned}"
+    );
 }

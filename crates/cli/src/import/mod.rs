@@ -11,8 +11,8 @@ use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
-use interlog_core::{Event, TenantId};
-use interlog_dialects::{amazon_connect, cxengage, genesys, talkdesk};
+use interlog_core::{parse_event, Event, TenantId};
+use interlog_dialects::{amazon_connect, asterisk, cxengage, genesys, talkdesk};
 use interlog_store::{Appended, Store};
 use serde_json::Value;
 
@@ -58,6 +58,9 @@ pub enum Format {
     /// Amazon Connect contact records (CTRs): NDJSON, concatenated JSON as Kinesis Data
     /// Firehose writes them, or an array. The newest `LastUpdateTimestamp` of a contact wins.
     AmazonConnect,
+    /// Asterisk's (or FreePBX's) queue log, `epoch|callid|queuename|agent|event|data...`:
+    /// each line about a call becomes the canonical events it means.
+    AsteriskQueueLog,
     /// Interlog's own canonical records, as `interlog export --format ndjson` writes them
     /// (one per line, or an array).
     Native,
@@ -87,7 +90,9 @@ fn records(
     document: &Value,
 ) -> Vec<Result<Interaction, String>> {
     match format {
-        Format::AmazonConnect => unreachable!("contact records are imported as of their update"),
+        Format::AmazonConnect | Format::AsteriskQueueLog => {
+            unreachable!("contact records and queue logs are not whole records")
+        }
         Format::Talkdesk => {
             let items = match document["_embedded"]["interactions"].as_array() {
                 Some(items) => items.clone(),
@@ -139,6 +144,8 @@ pub struct Summary {
     /// Already imported before.
     pub duplicates: u64,
     pub rejected: u64,
+    /// Records about no interaction (a queue log's agent and queue events, an empty page).
+    pub skipped: u64,
     /// Where and why, for the first refusals.
     pub reasons: Vec<String>,
 }
@@ -155,26 +162,30 @@ impl Summary {
 /// Reads `input` as `format` and appends its events in batches (unless `store` is `None`:
 /// a dry run), advancing `progress` by the bytes read: the work of `interlog import`, also
 /// timed by `interlog bench`.
-pub async fn import(
+pub async fn import<'a>(
     store: Option<&dyn Store>,
     format: Format,
-    tenant: &TenantId,
-    input: impl Read,
+    tenant: &'a TenantId,
+    input: impl Read + 'a,
     progress: &ProgressBar,
 ) -> anyhow::Result<Summary> {
     let (input, read) = read::Counted::new(input);
+    let position = || read.load(std::sync::atomic::Ordering::Relaxed);
     let mut summary = Summary::default();
     let mut batch = Vec::with_capacity(BATCH);
-    for item in read::json_items(input) {
+    for item in records_of(format, tenant, input) {
         summary.read += 1;
-        let document = match item.value {
-            Ok(document) => document,
+        let events = match item.value {
+            Ok(events) => events,
             Err(reason) => {
                 summary.reject(&item.place, &reason);
                 continue;
             }
         };
-        for event in events(format, tenant, &document) {
+        if events.is_empty() {
+            summary.skipped += 1;
+        }
+        for event in events {
             match event {
                 Ok(event) => batch.push(event),
                 Err(reason) => summary.reject(&item.place, &reason),
@@ -182,12 +193,42 @@ pub async fn import(
         }
         if batch.len() >= BATCH {
             append(store, tenant, &mut batch, &mut summary).await?;
-            progress.set_position(read.load(std::sync::atomic::Ordering::Relaxed));
+            progress.set_position(position());
         }
     }
     append(store, tenant, &mut batch, &mut summary).await?;
-    progress.set_position(read.load(std::sync::atomic::Ordering::Relaxed));
+    progress.set_position(position());
     Ok(summary)
+}
+
+/// The events each record of the file makes, a record (a JSON document, or a line of a
+/// text format) at a time.
+fn records_of<'a>(
+    format: Format,
+    tenant: &'a TenantId,
+    input: impl Read + 'a,
+) -> Box<dyn Iterator<Item = read::Item<Vec<Result<Event, String>>>> + 'a> {
+    if let Format::AsteriskQueueLog = format {
+        return Box::new(read::lines(input).map(|item| read::Item {
+            place: item.place,
+            value: item.value.map(|line| queue_log_events(&line)),
+        }));
+    }
+    Box::new(read::json_items(input).map(move |item| read::Item {
+        place: item.place,
+        value: item.value.map(|document| events(format, tenant, &document)),
+    }))
+}
+
+/// The events of one line of Asterisk's queue log (none for a line about no call).
+fn queue_log_events(line: &str) -> Vec<Result<Event, String>> {
+    match asterisk::parse_line(line) {
+        Err(e) => vec![Err(e.to_string())],
+        Ok(asterisk::Line::Skipped) => Vec::new(),
+        Ok(asterisk::Line::Call(raw)) => (raw.into_iter())
+            .map(|event| parse_event(event).map_err(|e| e.to_string()))
+            .collect(),
+    }
 }
 
 /// Appends and empties `batch`, counting what was new.
@@ -263,23 +304,27 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if summary.read == 0 {
         bail!("{} holds no records", args.file.display());
     }
-    print_summary(&summary, &args.tenant, args.dry_run);
+    print_summary(&summary, args.format, &args.tenant, args.dry_run);
     Ok(())
 }
 
-fn print_summary(summary: &Summary, tenant: &TenantId, dry_run: bool) {
+fn print_summary(summary: &Summary, format: Format, tenant: &TenantId, dry_run: bool) {
     let Summary {
         read,
         new,
         duplicates,
         rejected,
+        skipped,
         reasons,
     } = summary;
     if dry_run {
-        println!("dry run, nothing written: read {read} records for {tenant}: {new} valid, {rejected} rejected");
+        println!("dry run, nothing written: read {read} records for {tenant}: {new} valid, {rejected} rejected, {skipped} about no interaction");
     } else {
-        let interactions = new + duplicates;
-        println!("imported {interactions} interactions into {tenant}: {new} new, {duplicates} already imported, {rejected} rejected ({read} records read)");
+        let (what, count) = match format {
+            Format::AsteriskQueueLog => ("events", new + duplicates),
+            _ => ("interactions", new + duplicates),
+        };
+        println!("imported {count} {what} into {tenant}: {new} new, {duplicates} already imported, {rejected} rejected ({read} records read, {skipped} about no interaction)");
     }
     for reason in reasons.iter().take(20) {
         println!("  rejected {reason}");

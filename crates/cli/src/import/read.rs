@@ -45,16 +45,33 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
 }
 
-/// One record of the file: where it is (for the summary), and its JSON or why it is not.
-pub struct Item {
+/// One record of the file: where it is (for the summary), and it or why it is unreadable.
+pub struct Item<T> {
     pub place: String,
-    pub value: Result<Value, String>,
+    pub value: Result<T, String>,
+}
+
+/// The file's lines (without their line breaks; bytes that are not UTF-8 replaced), blank
+/// ones left out.
+pub fn lines(reader: impl Read) -> impl Iterator<Item = Item<String>> {
+    let reader = std::io::BufReader::with_capacity(1 << 16, reader);
+    (reader.split(b'\n').enumerate())
+        .map(|(n, line)| Item {
+            place: format!("line {}", n + 1),
+            value: (line.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+                .map_err(|e| format!("cannot be read: {e}")),
+        })
+        .filter(|item| {
+            item.value
+                .as_ref()
+                .map_or(true, |line| !line.trim().is_empty())
+        })
 }
 
 /// The file's JSON records, one at a time: each document, or each item of a top-level
 /// array. A syntax error ends the file (nothing after it can be found again): its item says
 /// where.
-pub fn json_items(reader: impl Read) -> impl Iterator<Item = Item> {
+pub fn json_items(reader: impl Read) -> impl Iterator<Item = Item<Value>> {
     let mut documents = serde_json::Deserializer::from_reader(reader).into_iter::<Value>();
     let mut pending: std::vec::IntoIter<Value> = Vec::new().into_iter();
     let (mut document, mut item, mut broken) = (0usize, 0usize, false);

@@ -6,7 +6,8 @@
 //! - `generate`, `demo`: a synthetic contact-center workload (`interlog_workload`), as
 //!   NDJSON, posted, or loaded into the store.
 //! - `bench`: the load harness (ingest and queries beside the /healthz floor).
-//! - `import`: load a vendor's export (or Interlog's own) as `interaction-imported` events.
+//! - `import`: load a vendor's export (or Interlog's own), streamed; `tail-asterisk`: follow
+//!   a growing Asterisk queue log and post each call's events to a server.
 //! - `keys`: create, list and revoke API keys.
 //! - `report`, `reproject`: an interval report from the rollups; re-projecting a tenant.
 //! - `tenants`: show and change a tenant's settings.
@@ -28,6 +29,7 @@ mod migrate;
 mod nats;
 mod report;
 mod serve;
+mod tail;
 mod tenants;
 mod token;
 
@@ -81,6 +83,7 @@ enum Command {
     Backup(backup::Args),
     Restore(backup::RestoreArgs),
     Import(import::Args),
+    TailAsterisk(tail::Args),
     Generate(generate::Args),
     Demo(generate::DemoArgs),
     Bench(bench::Args),
@@ -116,6 +119,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup(args) => backup::run(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Import(args) => import::run(args).await,
+        Command::TailAsterisk(args) => {
+            init_logging(cli.log_format);
+            tail::run(args).await
+        }
         Command::Generate(args) => generate::run(args).await,
         Command::Demo(args) => generate::demo(args).await,
         Command::Bench(args) => bench::run(args).await,

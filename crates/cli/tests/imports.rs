@@ -251,3 +251,35 @@ async fn an_asterisk_queue_log_imports_line_by_line() {
         "{abandoned}"
     );
 }
+
+/// Genesys Cloud conversation details: a page of two conversations, read back with the
+/// statistics that agree with the source's metrics.
+#[tokio::test]
+async fn genesys_cloud_conversations_import_with_their_statistics() {
+    let data = tempfile::tempdir().unwrap();
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/imports/genesys-cloud.json");
+    let summary = import(data.path(), "genesys-cloud", &file);
+    assert!(
+        summary.contains("2 new, 0 already imported, 0 rejected (1 records read"),
+        "{summary}"
+    );
+    let server = Server::start(data.path(), &[]);
+    let token = token(data.path(), "acme", &[]);
+    let url = format!(
+        "{}/api/v1/tenants/acme/interactions/c7a3e2d1-1b2c-4d5e-8f90-1a2b3c4d5e6f",
+        server.base
+    );
+    let record: Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["statistics"]["handleTime"], 310, "{record}");
+    assert_eq!(record["extensions"]["genesysCloud.agent.tHandle"], 310000);
+    assert_eq!(record["flagged"], false);
+}

@@ -17,7 +17,7 @@
 //!
 //! The vendors: [`cxengage`], [`talkdesk`], [`genesys`] (UCS), [`vonage`], [`xplatform`].
 //! Sources Interlog imports from without serving their API: [`amazon_connect`] (contact
-//! records), [`asterisk`] (the queue log). `timeline` tells a flat vendor record as canonical events, so the one
+//! records), [`asterisk`] (the queue log), [`genesys_cloud`] (conversation details). `timeline` tells a flat vendor record as canonical events, so the one
 //! projection derives its statistics.
 //! [`error`] holds what they share: [`VendorError`], [`ErrorBody`], [`ImportError`].
 
@@ -29,6 +29,7 @@ pub mod amazon_connect;
 pub mod asterisk;
 pub mod cxengage;
 pub mod genesys;
+pub mod genesys_cloud;
 pub mod talkdesk;
 pub mod vonage;
 pub mod xplatform;

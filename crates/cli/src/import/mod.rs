@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
 use interlog_core::{parse_event, Event, TenantId};
-use interlog_dialects::{amazon_connect, asterisk, cxengage, genesys, talkdesk};
+use interlog_dialects::{amazon_connect, asterisk, cxengage, genesys, genesys_cloud, talkdesk};
 use interlog_store::{Appended, Store};
 use serde_json::Value;
 
@@ -58,6 +58,9 @@ pub enum Format {
     /// Amazon Connect contact records (CTRs): NDJSON, concatenated JSON as Kinesis Data
     /// Firehose writes them, or an array. The newest `LastUpdateTimestamp` of a contact wins.
     AmazonConnect,
+    /// Genesys Cloud conversation details (`{"conversations": [...]}` pages of the analytics
+    /// API, or bare conversations), one interaction per conversation.
+    GenesysCloud,
     /// Asterisk's (or FreePBX's) queue log, `epoch|callid|queuename|agent|event|data...`:
     /// each line about a call becomes the canonical events it means.
     AsteriskQueueLog,
@@ -68,11 +71,23 @@ pub enum Format {
 
 /// The import events a document holds, each record parsed or refused with a reason.
 fn events(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<Event, String>> {
-    if let Format::AmazonConnect = format {
-        let contact = amazon_connect::parse_contact(tenant, document);
-        return vec![contact
-            .map(|c| InteractionImported::event(tenant, c.record, c.updated))
-            .map_err(|e| e.to_string())];
+    match format {
+        Format::AmazonConnect => {
+            let contact = amazon_connect::parse_contact(tenant, document);
+            return vec![contact
+                .map(|c| InteractionImported::event(tenant, c.record, c.updated))
+                .map_err(|e| e.to_string())];
+        }
+        Format::GenesysCloud => {
+            return (genesys_cloud::conversations(document).into_iter())
+                .map(|c| {
+                    let c =
+                        genesys_cloud::parse_conversation(tenant, c).map_err(|e| e.to_string())?;
+                    Ok(InteractionImported::event(tenant, c.record, c.updated))
+                })
+                .collect();
+        }
+        _ => {}
     }
     let imported = |record: Interaction| {
         let at = record.end_timestamp.unwrap_or(record.start_timestamp);
@@ -90,7 +105,7 @@ fn records(
     document: &Value,
 ) -> Vec<Result<Interaction, String>> {
     match format {
-        Format::AmazonConnect | Format::AsteriskQueueLog => {
+        Format::AmazonConnect | Format::GenesysCloud | Format::AsteriskQueueLog => {
             unreachable!("contact records and queue logs are not whole records")
         }
         Format::Talkdesk => {

@@ -283,3 +283,35 @@ async fn genesys_cloud_conversations_import_with_their_statistics() {
     assert_eq!(record["extensions"]["genesysCloud.agent.tHandle"], 310000);
     assert_eq!(record["flagged"], false);
 }
+
+/// Asterisk CEL as psql exports it: a transferred call's rows become one interaction.
+#[tokio::test]
+async fn an_asterisk_cel_dump_imports_a_call_per_linkedid() {
+    let data = tempfile::tempdir().unwrap();
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/imports/asterisk-cel.csv");
+    let summary = import(data.path(), "asterisk-cel", &file);
+    assert!(
+        summary.contains("1 new, 0 already imported, 0 rejected (1 records read"),
+        "{summary}"
+    );
+    let again = import(data.path(), "asterisk-cel", &file);
+    assert!(again.contains("0 new, 1 already imported"), "{again}");
+    let server = Server::start(data.path(), &[]);
+    let token = token(data.path(), "acme", &[]);
+    let url = format!(
+        "{}/api/v1/tenants/acme/interactions/1764407000.1",
+        server.base
+    );
+    let record: Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["statistics"]["transfers"], 1, "{record}");
+    assert_eq!(record["agents"][1]["agentId"], "SIP/1002");
+}

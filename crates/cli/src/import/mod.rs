@@ -1,6 +1,7 @@
 //! `interlog import`: load a vendor's export into the log as `interaction-imported` events,
 //! streamed (`read.rs`), in batches, with a progress bar over the file's bytes and a summary.
 
+mod formats;
 mod read;
 
 use std::io::Read;
@@ -9,12 +10,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
-use interlog_core::event::InteractionImported;
-use interlog_core::record::Interaction;
-use interlog_core::{parse_event, Event, TenantId};
-use interlog_dialects::{amazon_connect, asterisk, cxengage, genesys, genesys_cloud, talkdesk};
+use interlog_core::{Event, TenantId};
 use interlog_store::{Appended, Store};
-use serde_json::Value;
 
 use crate::common::{DataArgs, DatabaseArgs};
 
@@ -58,6 +55,9 @@ pub enum Format {
     /// Amazon Connect contact records (CTRs): NDJSON, concatenated JSON as Kinesis Data
     /// Firehose writes them, or an array. The newest `LastUpdateTimestamp` of a contact wins.
     AmazonConnect,
+    /// Asterisk's Channel Event Logging as CSV with a header row (psql's `\copy (SELECT *
+    /// FROM cel ORDER BY id) TO 'cel.csv' CSV HEADER`): a call per `linkedid`.
+    AsteriskCel,
     /// Genesys Cloud conversation details (`{"conversations": [...]}` pages of the analytics
     /// API, or bare conversations), one interaction per conversation.
     GenesysCloud,
@@ -67,77 +67,6 @@ pub enum Format {
     /// Interlog's own canonical records, as `interlog export --format ndjson` writes them
     /// (one per line, or an array).
     Native,
-}
-
-/// The import events a document holds, each record parsed or refused with a reason.
-fn events(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<Event, String>> {
-    match format {
-        Format::AmazonConnect => {
-            let contact = amazon_connect::parse_contact(tenant, document);
-            return vec![contact
-                .map(|c| InteractionImported::event(tenant, c.record, c.updated))
-                .map_err(|e| e.to_string())];
-        }
-        Format::GenesysCloud => {
-            return (genesys_cloud::conversations(document).into_iter())
-                .map(|c| {
-                    let c =
-                        genesys_cloud::parse_conversation(tenant, c).map_err(|e| e.to_string())?;
-                    Ok(InteractionImported::event(tenant, c.record, c.updated))
-                })
-                .collect();
-        }
-        _ => {}
-    }
-    let imported = |record: Interaction| {
-        let at = record.end_timestamp.unwrap_or(record.start_timestamp);
-        InteractionImported::event(tenant, record, at)
-    };
-    (records(format, tenant, document).into_iter())
-        .map(|record| record.map(imported))
-        .collect()
-}
-
-/// The vendor records a document holds, each parsed or refused with a reason.
-fn records(
-    format: Format,
-    tenant: &TenantId,
-    document: &Value,
-) -> Vec<Result<Interaction, String>> {
-    match format {
-        Format::AmazonConnect | Format::GenesysCloud | Format::AsteriskQueueLog => {
-            unreachable!("contact records and queue logs are not whole records")
-        }
-        Format::Talkdesk => {
-            let items = match document["_embedded"]["interactions"].as_array() {
-                Some(items) => items.clone(),
-                None => vec![document.clone()], // a bare interaction
-            };
-            items
-                .iter()
-                .map(|item| {
-                    talkdesk::import::parse_interaction(tenant, item).map_err(|e| e.to_string())
-                })
-                .collect()
-        }
-        Format::Cxengage => {
-            let items = match document["results"].as_array() {
-                Some(items) => items.clone(),
-                None => vec![document.clone()],
-            };
-            items
-                .iter()
-                .map(|item| {
-                    cxengage::import::parse_interaction(tenant, item).map_err(|e| e.to_string())
-                })
-                .collect()
-        }
-        Format::GenesysUcs => {
-            vec![genesys::import::parse_resource(tenant, document).map_err(|e| e.to_string())]
-        }
-        // The tenant is the one imported into, whichever the record names.
-        Format::Native => vec![serde_json::from_value(document.clone()).map_err(|e| e.to_string())],
-    }
 }
 
 /// After importing this many interactions, refresh the planner's statistics (PostgreSQL).
@@ -188,7 +117,7 @@ pub async fn import<'a>(
     let position = || read.load(std::sync::atomic::Ordering::Relaxed);
     let mut summary = Summary::default();
     let mut batch = Vec::with_capacity(BATCH);
-    for item in records_of(format, tenant, input) {
+    for item in formats::records_of(format, tenant, input) {
         summary.read += 1;
         let events = match item.value {
             Ok(events) => events,
@@ -214,36 +143,6 @@ pub async fn import<'a>(
     append(store, tenant, &mut batch, &mut summary).await?;
     progress.set_position(position());
     Ok(summary)
-}
-
-/// The events each record of the file makes, a record (a JSON document, or a line of a
-/// text format) at a time.
-fn records_of<'a>(
-    format: Format,
-    tenant: &'a TenantId,
-    input: impl Read + 'a,
-) -> Box<dyn Iterator<Item = read::Item<Vec<Result<Event, String>>>> + 'a> {
-    if let Format::AsteriskQueueLog = format {
-        return Box::new(read::lines(input).map(|item| read::Item {
-            place: item.place,
-            value: item.value.map(|line| queue_log_events(&line)),
-        }));
-    }
-    Box::new(read::json_items(input).map(move |item| read::Item {
-        place: item.place,
-        value: item.value.map(|document| events(format, tenant, &document)),
-    }))
-}
-
-/// The events of one line of Asterisk's queue log (none for a line about no call).
-fn queue_log_events(line: &str) -> Vec<Result<Event, String>> {
-    match asterisk::parse_line(line) {
-        Err(e) => vec![Err(e.to_string())],
-        Ok(asterisk::Line::Skipped) => Vec::new(),
-        Ok(asterisk::Line::Call(raw)) => (raw.into_iter())
-            .map(|event| parse_event(event).map_err(|e| e.to_string()))
-            .collect(),
-    }
 }
 
 /// Appends and empties `batch`, counting what was new.

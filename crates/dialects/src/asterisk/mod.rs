@@ -20,6 +20,8 @@
 //! - `RINGNOANSWER` offered the call to an agent who did not answer: it is no allocation;
 //!   the agent and the ring time are kept as the attribute `ringNoAnswer.<agent>` (ms).
 
+pub mod cel;
+
 use interlog_core::Timestamp;
 use serde_json::{json, Value};
 

@@ -113,3 +113,55 @@ fn reading_a_line_again_gives_the_same_events() {
     let line = "1764407020|1764407000.11|support|SIP/1002|CONNECT|20|1764407020.15|8";
     assert_eq!(parse_line(line).ok(), parse_line(line).ok());
 }
+
+const CEL: &str = include_str!("../../../../examples/imports/asterisk-cel.csv");
+
+#[test]
+fn a_transferred_call_in_cel_is_one_interaction() {
+    let mut reader = cel::Reader::default();
+    let mut calls = Vec::new();
+    for line in CEL.lines() {
+        calls.extend(reader.line(line).unwrap_or_else(|e| panic!("{line}: {e}")));
+    }
+    assert!(reader.unfinished().is_empty());
+    assert_eq!(calls.len(), 1, "one linkedid");
+    let tenant = TenantId::parse("acme").unwrap();
+    let (call, at) = cel::parse_call(&tenant, &calls[0]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        at,
+        interlog_core::Timestamp::parse("2026-11-02T09:06:30.500Z").unwrap()
+    );
+    assert_eq!(
+        call.customer.as_ref().unwrap().address.as_deref(),
+        Some("+15555550100")
+    );
+    assert_eq!(call.contact_point.as_deref(), Some("5550199"));
+    let s = stats(&call);
+    assert_eq!(s["transfers"], 1, "{s}");
+    assert_eq!(s["queueTime"], 20, "queued 09:00:05, answered 09:00:25");
+    let agents: Vec<&str> = call.agents.iter().map(|a| a.agent_id.as_str()).collect();
+    assert_eq!(agents, ["SIP/1001", "SIP/1002"]);
+    assert_eq!(
+        call.agents[0].handle_time.map(|t| t.whole_seconds()),
+        Some(120)
+    );
+    assert_eq!(
+        call.agents[1].handle_time.map(|t| t.whole_seconds()),
+        Some(241)
+    );
+    assert!(
+        call.customer_disconnect_timestamp.is_some(),
+        "the caller hung up"
+    );
+    assert_eq!(call.status, interlog_core::record::Status::Ended);
+}
+
+#[test]
+fn a_cel_file_without_a_header_is_refused_naming_it() {
+    let mut reader = cel::Reader::default();
+    let error = reader
+        .line("CHAN_START,1764407000.1,SIP/1-1")
+        .err()
+        .map(|e| e.field);
+    assert_eq!(error, Some("header".into()));
+}

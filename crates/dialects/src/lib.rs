@@ -17,7 +17,8 @@
 //!
 //! The vendors: [`cxengage`], [`talkdesk`], [`genesys`] (UCS), [`vonage`], [`xplatform`].
 //! Sources Interlog imports from without serving their API: [`amazon_connect`] (contact
-//! records), [`asterisk`] (the queue log), [`genesys_cloud`] (conversation details). `timeline` tells a flat vendor record as canonical events, so the one
+//! records), [`asterisk`] (the queue log, CEL), [`genesys_cloud`] (conversation details),
+//! [`twilio`] (TaskRouter's event callbacks). `timeline` tells a flat vendor record as canonical events, so the one
 //! projection derives its statistics.
 //! [`error`] holds what they share: [`VendorError`], [`ErrorBody`], [`ImportError`].
 
@@ -31,6 +32,7 @@ pub mod cxengage;
 pub mod genesys;
 pub mod genesys_cloud;
 pub mod talkdesk;
+pub mod twilio;
 pub mod vonage;
 pub mod xplatform;
 

@@ -9,6 +9,7 @@
 //! - [`ApiKeys`]: stored API keys (salted hashes, never secrets).
 //! - [`DnisPool`]: the X-Platform phone pool.
 //! - [`Settings`]: each tenant's settings (its configuration, not personal data).
+//! - [`Integrations`]: each tenant's inbound integrations' configuration (Twilio's token).
 //! - [`Reports`]: the rollups interval reports read, and re-projecting a tenant.
 //! - [`ChangeFeed`]: the numbered changes the live stream reads, and word of each commit.
 //! - [`Webhooks`]: subscriptions, and the outbox of deliveries each commit writes.
@@ -45,6 +46,7 @@ pub trait Store:
     + ApiKeys
     + DnisPool
     + Settings
+    + Integrations
     + Reports
     + Lifecycle
     + Audit
@@ -61,6 +63,7 @@ impl<T> Store for T where
         + ApiKeys
         + DnisPool
         + Settings
+        + Integrations
         + Reports
         + Lifecycle
         + Audit
@@ -257,6 +260,27 @@ pub trait Settings: Send + Sync + 'static {
         tenant: &TenantId,
         settings: &TenantSettings,
     ) -> Result<(), StoreError>;
+}
+
+/// A tenant's inbound integrations (`twilio`: the account and the auth token that signs
+/// TaskRouter's callbacks), one JSON object each, written whole.
+#[async_trait]
+pub trait Integrations: Send + Sync + 'static {
+    async fn put_integration(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        config: &serde_json::Value,
+    ) -> Result<(), StoreError>;
+
+    async fn integration(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError>;
+
+    /// False when there was none.
+    async fn delete_integration(&self, tenant: &TenantId, name: &str) -> Result<bool, StoreError>;
 }
 
 /// The rollups interval reports read. Every append keeps them: in the transaction that

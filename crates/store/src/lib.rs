@@ -40,8 +40,8 @@ pub use interlog_core::webhooks::DeliveryState;
 use interlog_core::TenantId;
 
 pub use contract::{
-    ApiKeys, Audit, ChangeFeed, Contents, DnisPool, EventLog, Interactions, Lifecycle, Operations,
-    Reports, Settings, Store, Webhooks,
+    ApiKeys, Audit, ChangeFeed, Contents, DnisPool, EventLog, Integrations, Interactions,
+    Lifecycle, Operations, Reports, Settings, Store, Webhooks,
 };
 
 /// One numbered change of the feed.

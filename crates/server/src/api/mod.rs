@@ -11,6 +11,7 @@ pub(crate) mod events;
 pub(crate) mod export;
 pub(crate) mod health;
 pub(crate) mod imports;
+pub(crate) mod integrations;
 pub(crate) mod interactions;
 pub(crate) mod lists;
 pub(crate) mod lookup;
@@ -63,6 +64,11 @@ pub(crate) fn routes(limits: &Limits) -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
         .routes(routes!(webhooks::delete_webhook))
         .routes(routes!(webhooks::list_deliveries))
+        .routes(routes!(
+            integrations::put_twilio,
+            integrations::get_twilio,
+            integrations::delete_twilio
+        ))
 }
 
 /// An unknown route: 404, in the vendor's shape under a dialect's base path.

@@ -16,6 +16,7 @@ mod cxengage;
 mod genesys;
 mod oauth;
 mod talkdesk;
+mod twilio;
 mod vonage;
 mod xplatform;
 
@@ -52,6 +53,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(cxengage::routes())
         .merge(genesys::routes())
         .merge(xplatform::routes())
+        .merge(twilio::routes())
 }
 
 /// An error answered in one vendor's shape.

@@ -1,9 +1,12 @@
 //! Tenant settings: one JSON object per tenant, replaced whole (the merge of a partial update
-//! happens in `interlog-core` before it gets here).
+//! happens in `interlog-core` before it gets here); and each tenant's integrations, one JSON
+//! object per integration.
 
 use async_trait::async_trait;
 use interlog_core::settings::TenantSettings;
 use interlog_core::TenantId;
+
+use sqlx::Row;
 
 use super::SqlStore;
 use crate::{now_ms, Settings, StoreError};
@@ -70,4 +73,53 @@ where
 pub(super) fn parse(json: &str) -> Result<TenantSettings, StoreError> {
     let value = serde_json::from_str(json).map_err(|e| super::corrupt("settings", e))?;
     TenantSettings::from_json(value).map_err(|e| StoreError::Corrupt(format!("settings: {e}")))
+}
+
+#[async_trait]
+impl crate::Integrations for SqlStore {
+    async fn put_integration(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        config: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO integrations (tenant_id, name, config, updated_ms) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (tenant_id, name) DO UPDATE SET config = excluded.config, \
+             updated_ms = excluded.updated_ms",
+        )
+        .bind(tenant.as_str())
+        .bind(name)
+        .bind(config.to_string())
+        .bind(now_ms())
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn integration(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
+        let row = sqlx::query("SELECT config FROM integrations WHERE tenant_id = $1 AND name = $2")
+            .bind(tenant.as_str())
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|row| {
+            let text: String = row.try_get(0)?;
+            serde_json::from_str(&text).map_err(|e| super::corrupt("integration", e))
+        })
+        .transpose()
+    }
+
+    async fn delete_integration(&self, tenant: &TenantId, name: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM integrations WHERE tenant_id = $1 AND name = $2")
+            .bind(tenant.as_str())
+            .bind(name)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
 }

@@ -49,6 +49,7 @@ async fn story(store: &dyn Store) {
     keys::api_keys(store, &acme, &other).await;
     dnis::dnis_pool(store, &acme, &other).await;
     settings::tenant_settings(store, &acme, &other).await;
+    settings::integrations(store, &acme, &other).await;
     operations::operations(store, &acme).await;
     changes::change_feed(store, &acme, &other).await;
     webhooks::webhooks(store, &acme, &other).await;

@@ -39,3 +39,27 @@ pub(crate) async fn tenant_settings(store: &dyn Store, acme: &TenantId, other: &
     assert_eq!(store.tenant_settings(acme).await.unwrap(), Some(tighter));
     assert_eq!(store.tenant_settings(other).await.unwrap(), Some(tokyo));
 }
+
+/// Integrations: one JSON object per tenant and name, replaced whole, deleted once.
+pub(crate) async fn integrations(store: &dyn Store, acme: &TenantId, other: &TenantId) {
+    assert_eq!(store.integration(acme, "twilio").await.unwrap(), None);
+    let first = serde_json::json!({"accountSid": "AC1", "authToken": "t1"});
+    let second = serde_json::json!({"accountSid": "AC1", "authToken": "t2"});
+    store.put_integration(acme, "twilio", &first).await.unwrap();
+    store
+        .put_integration(acme, "twilio", &second)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.integration(acme, "twilio").await.unwrap(),
+        Some(second)
+    );
+    assert_eq!(
+        store.integration(other, "twilio").await.unwrap(),
+        None,
+        "acme's own"
+    );
+    assert!(!store.delete_integration(other, "twilio").await.unwrap());
+    assert!(store.delete_integration(acme, "twilio").await.unwrap());
+    assert!(!store.delete_integration(acme, "twilio").await.unwrap());
+}

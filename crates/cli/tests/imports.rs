@@ -193,21 +193,7 @@ async fn amazon_connect_records_import_streamed_and_newest_first() {
         "{partial}"
     );
 
-    let server = Server::start(data.path(), &[]);
-    let token = token(data.path(), "acme", &[]);
-    let url = format!(
-        "{}/api/v1/tenants/acme/interactions/6f2b1c3d-0001-4a5b-8c9d-0e1f2a3b4c5d",
-        server.base
-    );
-    let record: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let [record] = served(data.path(), ["6f2b1c3d-0001-4a5b-8c9d-0e1f2a3b4c5d"]).await;
     assert_eq!(
         record["agents"][0]["handleTime"], 425,
         "the newest update wins: {record}"
@@ -231,21 +217,9 @@ async fn an_asterisk_queue_log_imports_line_by_line() {
     let again = import(data.path(), "asterisk-queue-log", &file);
     assert!(again.contains(" 0 new, "), "{again}");
 
-    let server = Server::start(data.path(), &[]);
-    let token = token(data.path(), "acme", &[]);
-    let get = |id: &str| {
-        let url = format!("{}/api/v1/tenants/acme/interactions/{id}", server.base);
-        let token = token.clone();
-        async move {
-            let client = reqwest::Client::new();
-            let response = client.get(url).bearer_auth(token).send().await.unwrap();
-            response.json::<Value>().await.unwrap()
-        }
-    };
-    let answered = get("1764407000.11").await;
+    let [answered, abandoned] = served(data.path(), ["1764407000.11", "1764407300.21"]).await;
     assert_eq!(answered["statistics"]["queueTime"], 20, "{answered}");
     assert_eq!(answered["agents"][0]["agentId"], "SIP/1002");
-    let abandoned = get("1764407300.21").await;
     assert_eq!(
         abandoned["queues"][0]["queueAbandoned"], true,
         "{abandoned}"
@@ -264,21 +238,7 @@ async fn genesys_cloud_conversations_import_with_their_statistics() {
         summary.contains("2 new, 0 already imported, 0 rejected (1 records read"),
         "{summary}"
     );
-    let server = Server::start(data.path(), &[]);
-    let token = token(data.path(), "acme", &[]);
-    let url = format!(
-        "{}/api/v1/tenants/acme/interactions/c7a3e2d1-1b2c-4d5e-8f90-1a2b3c4d5e6f",
-        server.base
-    );
-    let record: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let [record] = served(data.path(), ["c7a3e2d1-1b2c-4d5e-8f90-1a2b3c4d5e6f"]).await;
     assert_eq!(record["statistics"]["handleTime"], 310, "{record}");
     assert_eq!(record["extensions"]["genesysCloud.agent.tHandle"], 310000);
     assert_eq!(record["flagged"], false);
@@ -297,21 +257,23 @@ async fn an_asterisk_cel_dump_imports_a_call_per_linkedid() {
     );
     let again = import(data.path(), "asterisk-cel", &file);
     assert!(again.contains("0 new, 1 already imported"), "{again}");
-    let server = Server::start(data.path(), &[]);
-    let token = token(data.path(), "acme", &[]);
-    let url = format!(
-        "{}/api/v1/tenants/acme/interactions/1764407000.1",
-        server.base
-    );
-    let record: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let [record] = served(data.path(), ["1764407000.1"]).await;
     assert_eq!(record["statistics"]["transfers"], 1, "{record}");
     assert_eq!(record["agents"][1]["agentId"], "SIP/1002");
+}
+
+/// The records of `ids` in tenant acme, as a server started on `data` serves them.
+async fn served<const N: usize>(data: &Path, ids: [&str; N]) -> [Value; N] {
+    let server = Server::start(data, &[]);
+    let token = token(data, "acme", &[]);
+    let client = reqwest::Client::new();
+    let mut records = Vec::new();
+    for id in ids {
+        let url = format!("{}/api/v1/tenants/acme/interactions/{id}", server.base);
+        let response = client.get(url).bearer_auth(&token).send().await.unwrap();
+        records.push(response.json::<Value>().await.unwrap());
+    }
+    records
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("one record per id"))
 }

@@ -23,6 +23,7 @@
 //! [`error`] holds what they share: [`VendorError`], [`ErrorBody`], [`ImportError`].
 
 pub mod error;
+mod fields;
 pub mod time;
 mod timeline;
 

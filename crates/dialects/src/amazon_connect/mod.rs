@@ -26,6 +26,7 @@ use interlog_core::record::Flag;
 use interlog_core::{Interaction, InteractionId, TenantId, Timestamp};
 use serde_json::{json, Map, Value};
 
+use crate::fields::{text, time};
 use crate::timeline::Timeline;
 use crate::ImportError;
 
@@ -38,21 +39,6 @@ pub struct Contact {
 
 /// The prefix of the extensions and external ids this importer writes.
 const PREFIX: &str = "amazonConnect";
-
-fn text<'a>(v: &'a Value, field: &str) -> Result<Option<&'a str>, ImportError> {
-    match v.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ImportError::new(field, "expected a string")),
-    }
-}
-
-fn time(v: &Value, field: &str) -> Result<Option<Timestamp>, ImportError> {
-    (text(v, field)?)
-        .map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string())))
-        .transpose()
-}
 
 /// A nested object (`Queue`, `Agent`, ...), absent when null.
 fn object<'a>(v: &'a Value, field: &str) -> Result<Option<&'a Value>, ImportError> {

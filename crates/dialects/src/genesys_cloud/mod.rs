@@ -24,6 +24,7 @@ mod compare;
 use interlog_core::{Interaction, InteractionId, TenantId, Timestamp};
 use serde_json::{json, Value};
 
+use crate::fields::{text, time};
 use crate::timeline::Timeline;
 use crate::ImportError;
 
@@ -40,20 +41,6 @@ pub fn conversations(document: &Value) -> Vec<&Value> {
         Some(items) => items.iter().collect(),
         None => vec![document],
     }
-}
-
-fn text<'a>(v: &'a Value, field: &str) -> Result<Option<&'a str>, ImportError> {
-    match v.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ImportError::new(field, "expected a string")),
-    }
-}
-
-fn time(v: &Value, field: &str) -> Result<Option<Timestamp>, ImportError> {
-    (text(v, field)?)
-        .map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string())))
-        .transpose()
 }
 
 fn list<'a>(v: &'a Value, field: &str) -> &'a [Value] {

@@ -72,7 +72,9 @@ fn body(operation_id: &str) -> Value {
         "create_phone" => json!({"phoneNumber": "556"}),
         "allocate" => json!({"id": "call-1"}),
         "put_settings" => json!({"timeZone": "Europe/Paris"}),
-        "put_twilio" => json!({"accountSid": "AC00000000000000000000000000000001", "authToken": "t"}),
+        "put_twilio" => {
+            json!({"accountSid": "AC00000000000000000000000000000001", "authToken": "t"})
+        }
         "create_webhook" => {
             json!({"url": "http://127.0.0.1:9/hooks", "events": ["interaction.ended"]})
         }

@@ -16,9 +16,12 @@ pub(crate) fn text<'a>(v: &'a Value, field: &str) -> Result<Option<&'a str>, Imp
     }
 }
 
-/// A timestamp field (RFC 3339).
+/// A timestamp field (RFC 3339); absent or null is `None`, an empty string is refused.
 pub(crate) fn time(v: &Value, field: &str) -> Result<Option<Timestamp>, ImportError> {
-    (text(v, field)?)
-        .map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string())))
-        .transpose()
+    match v.get(field) {
+        Some(Value::String(s)) if s.is_empty() => Err(ImportError::new(field, "is empty")),
+        _ => (text(v, field)?)
+            .map(|s| Timestamp::parse(s).map_err(|e| ImportError::new(field, e.to_string())))
+            .transpose(),
+    }
 }

@@ -23,7 +23,7 @@
 //!   `source-holds-without-times`, says that talk time includes the hold time.
 
 use interlog_core::record::Flag;
-use interlog_core::{Interaction, InteractionId, TenantId, Timestamp};
+use interlog_core::{AgentId, Interaction, InteractionId, TenantId, Timestamp};
 use serde_json::{json, Map, Value};
 
 use crate::fields::{text, time};
@@ -93,7 +93,14 @@ pub fn parse_contact(tenant: &TenantId, ctr: &Value) -> Result<Contact, ImportEr
         ));
     }
     let id = text(ctr, "ContactId")?.ok_or_else(|| ImportError::new("ContactId", "is required"))?;
+    if id.len() > 120 {
+        return Err(ImportError::new(
+            "ContactId",
+            "must be at most 120 characters",
+        ));
+    }
     let id = InteractionId::parse(id).map_err(|e| ImportError::new("ContactId", e.to_string()))?;
+    check_fields(ctr)?;
     let start = time(ctr, "InitiationTimestamp")?
         .ok_or_else(|| ImportError::new("InitiationTimestamp", "is required"))?;
     let channel = channel(text(ctr, "Channel")?.unwrap_or("VOICE"))?;
@@ -121,6 +128,47 @@ pub fn parse_contact(tenant: &TenantId, ctr: &Value) -> Result<Contact, ImportEr
     let mut record = timeline.project(tenant);
     keep_figures(&mut record, agent);
     Ok(Contact { record, updated })
+}
+
+/// Checks every field Interlog reads, whether or not this record uses it (a bad value is
+/// refused even where it would not matter).
+fn check_fields(ctr: &Value) -> Result<(), ImportError> {
+    const TIMES: [&str; 4] = [
+        "InitiationTimestamp",
+        "DisconnectTimestamp",
+        "LastUpdateTimestamp",
+        "TransferCompletedTimestamp",
+    ];
+    for field in TIMES {
+        time(ctr, field)?;
+    }
+    for field in ["InitiationMethod", "DisconnectReason", "Channel"] {
+        text(ctr, field)?;
+    }
+    let nested: [(&str, &[&str], &[&str]); 2] = [
+        (
+            "Queue",
+            &["ARN", "Name"],
+            &["EnqueueTimestamp", "DequeueTimestamp"],
+        ),
+        (
+            "Agent",
+            &["ARN", "Username"],
+            &["ConnectedToAgentTimestamp", "AfterContactWorkEndTimestamp"],
+        ),
+    ];
+    for (field, texts, times) in nested {
+        let Some(inner) = object(ctr, field)? else {
+            continue;
+        };
+        for name in texts {
+            text(inner, name).map_err(|e| e.within(field))?;
+        }
+        for name in times {
+            time(inner, name).map_err(|e| e.within(field))?;
+        }
+    }
+    Ok(())
 }
 
 /// `interaction-started`'s fields: channel, direction, the customer's and the center's
@@ -186,11 +234,12 @@ fn connected(
     agent: &Value,
     end: Option<Timestamp>,
 ) -> Result<(), ImportError> {
+    let name = text(agent, "Username")?
+        .ok_or_else(|| ImportError::new("Username", "is required in an Agent"))?;
+    AgentId::parse(name).map_err(|e| ImportError::new("Username", e.to_string()))?;
     let Some(at) = time(agent, "ConnectedToAgentTimestamp")? else {
         return Ok(()); // routed, never connected
     };
-    let name = text(agent, "Username")?
-        .ok_or_else(|| ImportError::new("Username", "is required when an agent connected"))?;
     let fields = json!({"agentId": name, "platformAgentId": text(agent, "ARN")?});
     timeline.push("agent-allocated", at, fields)?;
     let free = time(agent, "AfterContactWorkEndTimestamp")?.or(end);
@@ -209,8 +258,11 @@ fn transferred(
     agent: Option<&Value>,
     end: Option<Timestamp>,
 ) -> Result<(), ImportError> {
-    let onward =
-        text(ctr, "NextContactId")?.is_some() || object(ctr, "TransferredToEndpoint")?.is_some();
+    let endpoint = object(ctr, "TransferredToEndpoint")?;
+    if let Some(endpoint) = endpoint {
+        text(endpoint, "Address").map_err(|e| e.within("TransferredToEndpoint"))?;
+    }
+    let onward = text(ctr, "NextContactId")?.is_some() || endpoint.is_some();
     let Some(at) = time(ctr, "TransferCompletedTimestamp")?
         .or(end)
         .filter(|_| onward)

@@ -16,8 +16,10 @@ use axum::Json;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use interlog_core::event::InteractionImported;
+use interlog_core::{AgentId, Timestamp};
 use interlog_dialects::amazon_connect;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::events::{
     body_error, body_format, parse_batch, rejection, store_batch, IngestResponse, Rejection,
@@ -33,8 +35,8 @@ use crate::state::AppState;
 /// record already imported is a duplicate, and of a contact's updates the newest wins.
 #[utoipa::path(post, path = "/api/v1/tenants/{tenant}/import/amazon-connect", tag = "events",
     params(TenantPath),
-    request_body(content = Vec<Object>,
-        description = "Contact records, as Amazon Connect writes them"),
+    request_body(content = Vec<ContactRecordDoc>,
+        description = "Contact records, as Amazon Connect writes them (the fields Interlog reads; others are ignored)"),
     responses(
         (status = 200, body = IngestResponse,
             description = "What was stored, what was already there, what was refused and why"),
@@ -67,6 +69,67 @@ pub(crate) async fn import_amazon_connect(
 }
 
 type Values = Vec<Result<Value, Rejection>>;
+
+/// A contact record, as documented by Amazon Connect: the fields Interlog reads and checks
+/// (the others are kept or ignored as they come).
+#[derive(ToSchema)]
+#[schema(as = AmazonConnectContactRecord)]
+#[allow(non_snake_case, dead_code)] // the vendor's field names; a document only
+pub struct ContactRecordDoc {
+    #[schema(pattern = "^[A-Za-z0-9._:-]{1,120}$")]
+    ContactId: String,
+    InitiationTimestamp: Timestamp,
+    Channel: Option<ConnectChannel>,
+    InitiationMethod: Option<String>,
+    DisconnectTimestamp: Option<Timestamp>,
+    LastUpdateTimestamp: Option<Timestamp>,
+    TransferCompletedTimestamp: Option<Timestamp>,
+    DisconnectReason: Option<String>,
+    InitialContactId: Option<String>,
+    PreviousContactId: Option<String>,
+    NextContactId: Option<String>,
+    CustomerEndpoint: Option<ConnectEndpoint>,
+    SystemEndpoint: Option<ConnectEndpoint>,
+    TransferredToEndpoint: Option<ConnectEndpoint>,
+    #[schema(value_type = Option<Object>)]
+    Attributes: Option<serde_json::Map<String, Value>>,
+    Queue: Option<ConnectQueue>,
+    Agent: Option<ConnectAgent>,
+}
+
+#[derive(ToSchema)]
+#[allow(clippy::upper_case_acronyms, dead_code)]
+enum ConnectChannel {
+    VOICE,
+    CHAT,
+    TASK,
+    EMAIL,
+}
+
+#[derive(ToSchema)]
+#[allow(non_snake_case, dead_code)]
+struct ConnectEndpoint {
+    Address: Option<String>,
+}
+
+#[derive(ToSchema)]
+#[allow(non_snake_case, dead_code)]
+struct ConnectQueue {
+    ARN: Option<String>,
+    Name: Option<String>,
+    EnqueueTimestamp: Option<Timestamp>,
+    DequeueTimestamp: Option<Timestamp>,
+}
+
+#[derive(ToSchema)]
+#[allow(non_snake_case, dead_code)]
+struct ConnectAgent {
+    #[schema(value_type = AgentId)]
+    Username: String,
+    ARN: Option<String>,
+    ConnectedToAgentTimestamp: Option<Timestamp>,
+    AfterContactWorkEndTimestamp: Option<Timestamp>,
+}
 
 /// A Firehose delivery request's records, decoded (each `data` may hold several contact
 /// records, concatenated or one per line); any other body as it is.

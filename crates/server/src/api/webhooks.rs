@@ -34,22 +34,44 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateWebhook {
     /// Where deliveries are POSTed: `https://...` (or `http://`).
+    #[schema(
+        max_length = 2048,
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$"
+    )]
     pub url: String,
     /// `interaction.ended` (once, when an interaction ends) and/or `interaction.updated`
     /// (every change of its record).
     #[schema(value_type = Vec<WebhookEvent>, min_items = 1)]
     pub events: Vec<String>,
     /// `whsec_` and 24 to 64 bytes in base64; made for you when left out (the answer shows it).
+    #[schema(pattern = "^whsec_([A-Za-z0-9+/]{4}){8,16}$")]
     pub secret: Option<String>,
     /// Only interactions that visited one of these queues (ids or names).
     #[serde(default)]
+    #[schema(value_type = Vec<QueueRef>)]
     pub queues: Vec<String>,
     /// Only interactions of these channels.
     #[serde(default)]
     #[schema(value_type = Vec<ChannelType>)]
     pub channels: Vec<String>,
+    #[schema(max_length = 200)]
     pub description: Option<String>,
 }
+
+/// A queue's id or name (a document only).
+pub struct QueueRef;
+
+impl utoipa::PartialSchema for QueueRef {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .min_length(Some(1))
+            .max_length(Some(200))
+            .into()
+    }
+}
+
+impl ToSchema for QueueRef {}
 
 /// A subscription; `secret` appears only in the answer to its creation.
 #[derive(Debug, Serialize, ToSchema)]

@@ -56,6 +56,9 @@ const CLAIM: u32 = 32;
 /// How often the worker looks for due deliveries without word of a commit.
 const LOOK: Duration = Duration::from_secs(1);
 
+/// How long after word of a commit the worker looks (the commits of that while share it).
+const COALESCE: Duration = Duration::from_millis(20);
+
 /// Starts the worker on the current runtime; it stops when `stopping` turns true.
 pub(crate) fn spawn(store: Arc<dyn Store>, config: WebhookConfig, stopping: watch::Receiver<bool>) {
     let client = reqwest::Client::builder()
@@ -93,7 +96,11 @@ impl Worker {
                 Err(error) => tracing::warn!(%error, "cannot claim webhook deliveries"),
             }
             tokio::select! {
-                _ = commits.recv() => {}
+                _ = commits.recv() => {
+                    // One look for a burst of commits, not one per commit.
+                    tokio::time::sleep(COALESCE).await;
+                    while commits.try_recv().is_ok() {}
+                }
                 _ = tokio::time::sleep(LOOK) => {}
                 _ = stopping.changed() => {}
             }

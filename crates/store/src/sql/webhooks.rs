@@ -227,6 +227,17 @@ impl Webhooks for SqlStore {
         lease_until_ms: i64,
         limit: u32,
     ) -> Result<Vec<WebhookDelivery>, StoreError> {
+        // A look on the reader first: with nothing due (the usual case, and every commit
+        // wakes the worker), the writer, which SQLite has one of, is not touched.
+        let due = sqlx::query(
+            "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_ms <= $1 LIMIT 1",
+        )
+        .bind(now_ms)
+        .fetch_optional(&self.reader)
+        .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
         // The heads of each subscription's and interaction's pending deliveries; a head
         // under lease (pending, not yet due) holds back the rest of its interaction.
         let sql = format!(

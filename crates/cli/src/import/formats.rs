@@ -5,7 +5,7 @@ use std::io::Read;
 
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
-use interlog_core::{parse_event, Event, TenantId};
+use interlog_core::{parse_event, Event, TenantId, Timestamp};
 use interlog_dialects::{amazon_connect, asterisk, cxengage, genesys, genesys_cloud, talkdesk};
 use serde_json::Value;
 
@@ -13,75 +13,56 @@ use super::{read, Format};
 
 /// The import events a document holds, each record parsed or refused with a reason.
 fn events(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<Event, String>> {
-    match format {
-        Format::AmazonConnect => {
-            let contact = amazon_connect::parse_contact(tenant, document);
-            return vec![contact
-                .map(|c| InteractionImported::event(tenant, c.record, c.updated))
-                .map_err(|e| e.to_string())];
-        }
-        Format::GenesysCloud => {
-            return (genesys_cloud::conversations(document).into_iter())
-                .map(|c| {
-                    let c =
-                        genesys_cloud::parse_conversation(tenant, c).map_err(|e| e.to_string())?;
-                    Ok(InteractionImported::event(tenant, c.record, c.updated))
-                })
-                .collect();
-        }
-        _ => {}
-    }
-    let imported = |record: Interaction| {
-        let at = record.end_timestamp.unwrap_or(record.start_timestamp);
-        InteractionImported::event(tenant, record, at)
-    };
     (records(format, tenant, document).into_iter())
-        .map(|record| record.map(imported))
+        .map(|record| record.map(|(record, at)| InteractionImported::event(tenant, record, at)))
         .collect()
 }
 
-/// The vendor records a document holds, each parsed or refused with a reason.
+/// A whole record, imported as of its end (else its start).
+fn whole(record: Interaction) -> (Interaction, Timestamp) {
+    let at = record.end_timestamp.unwrap_or(record.start_timestamp);
+    (record, at)
+}
+
+/// The vendor records a document holds, each with the time it is imported as of (a
+/// contact record's or a conversation's last update), or refused with a reason.
 fn records(
     format: Format,
     tenant: &TenantId,
     document: &Value,
-) -> Vec<Result<Interaction, String>> {
+) -> Vec<Result<(Interaction, Timestamp), String>> {
+    let items = |list: Option<&Vec<Value>>| match list {
+        Some(items) => items.clone(),
+        None => vec![document.clone()], // a bare record
+    };
     match format {
-        Format::AmazonConnect
-        | Format::GenesysCloud
-        | Format::AsteriskQueueLog
-        | Format::AsteriskCel => {
-            unreachable!("contact records and queue logs are not whole records")
+        Format::AsteriskQueueLog | Format::AsteriskCel => {
+            unreachable!("queue logs and CEL files are read by line, not as JSON documents")
         }
-        Format::Talkdesk => {
-            let items = match document["_embedded"]["interactions"].as_array() {
-                Some(items) => items.clone(),
-                None => vec![document.clone()], // a bare interaction
-            };
-            items
-                .iter()
-                .map(|item| {
-                    talkdesk::import::parse_interaction(tenant, item).map_err(|e| e.to_string())
-                })
-                .collect()
-        }
-        Format::Cxengage => {
-            let items = match document["results"].as_array() {
-                Some(items) => items.clone(),
-                None => vec![document.clone()],
-            };
-            items
-                .iter()
-                .map(|item| {
-                    cxengage::import::parse_interaction(tenant, item).map_err(|e| e.to_string())
-                })
-                .collect()
-        }
-        Format::GenesysUcs => {
-            vec![genesys::import::parse_resource(tenant, document).map_err(|e| e.to_string())]
-        }
+        Format::AmazonConnect => vec![amazon_connect::parse_contact(tenant, document)
+            .map(|c| (c.record, c.updated))
+            .map_err(|e| e.to_string())],
+        Format::GenesysCloud => (genesys_cloud::conversations(document).into_iter())
+            .map(|c| {
+                let c = genesys_cloud::parse_conversation(tenant, c).map_err(|e| e.to_string())?;
+                Ok((c.record, c.updated))
+            })
+            .collect(),
+        Format::Talkdesk => (items(document["_embedded"]["interactions"].as_array()).iter())
+            .map(|item| talkdesk::import::parse_interaction(tenant, item).map(whole))
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect(),
+        Format::Cxengage => (items(document["results"].as_array()).iter())
+            .map(|item| cxengage::import::parse_interaction(tenant, item).map(whole))
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect(),
+        Format::GenesysUcs => vec![genesys::import::parse_resource(tenant, document)
+            .map(whole)
+            .map_err(|e| e.to_string())],
         // The tenant is the one imported into, whichever the record names.
-        Format::Native => vec![serde_json::from_value(document.clone()).map_err(|e| e.to_string())],
+        Format::Native => vec![serde_json::from_value(document.clone())
+            .map(whole)
+            .map_err(|e| e.to_string())],
     }
 }
 

@@ -25,6 +25,7 @@ pub mod cel;
 use interlog_core::Timestamp;
 use serde_json::{json, Value};
 
+use crate::timeline::raw_event;
 use crate::ImportError;
 
 /// What a line of the queue log means.
@@ -184,11 +185,7 @@ impl Call<'_> {
     }
 
     fn push_as(&mut self, id: &str, kind: &str, fields: Value) {
-        let mut event = json!({"eventId": id, "type": kind, "interactionId": self.id,
-            "timestamp": self.at});
-        if let (Some(event), Value::Object(fields)) = (event.as_object_mut(), fields) {
-            event.extend(fields.into_iter().filter(|(_, v)| !v.is_null()));
-        }
+        let event = raw_event(id, kind, self.id, self.at, fields);
         self.events.push(event);
     }
 }

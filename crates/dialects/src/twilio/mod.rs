@@ -15,6 +15,7 @@
 use interlog_core::Timestamp;
 use serde_json::{json, Map, Value};
 
+use crate::timeline::raw_event;
 use crate::ImportError;
 
 /// What a callback means.
@@ -174,11 +175,7 @@ impl Out<'_> {
     }
 
     fn push_as(&mut self, id: String, kind: &str, fields: Value) {
-        let mut event = json!({"eventId": id, "type": kind, "interactionId": self.task,
-            "timestamp": self.at});
-        if let (Some(event), Value::Object(fields)) = (event.as_object_mut(), fields) {
-            event.extend(fields.into_iter().filter(|(_, v)| !v.is_null()));
-        }
+        let event = raw_event(&id, kind, self.task, self.at, fields);
         self.events.push(event);
     }
 }

@@ -88,8 +88,8 @@ fn the_bench_harness_reports_every_endpoint_on_both_backends() {
         let rows = run["endpoints"].as_array().unwrap();
         assert_eq!(
             rows.len(),
-            12 * 2 + 2,
-            "ten endpoints, single-event ingest and single events while retention sweeps at \
+            13 * 2 + 2,
+            "eleven endpoints, single-event ingest and single events while retention sweeps at \
              each connection count, two reports at one"
         );
         // How much it swept in 100 ms depends on the machine: only that it says.

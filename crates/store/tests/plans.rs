@@ -15,9 +15,12 @@ fn after() -> Option<Position> {
 }
 
 /// A plan is acceptable when no step scans a whole table or index: every step searches an
-/// index (or the full-text index), or sorts/merges what searches found.
+/// index (or the full-text index), or sorts/merges what searches found. It reads in the
+/// index's order, unless a rare word's matches drive it (the rows are looked up by rowid,
+/// and they are fewer than the store's bound for a rare word).
 fn assert_indexed(plan: &[String], what: &str) {
     assert!(!plan.is_empty(), "{what}: no plan");
+    let rare_drive = plan[0].starts_with("SEARCH i USING INTEGER PRIMARY KEY");
     for step in plan {
         let ok = step.starts_with("SEARCH")
             || step.contains("VIRTUAL TABLE INDEX")
@@ -27,7 +30,7 @@ fn assert_indexed(plan: &[String], what: &str) {
             || step.starts_with("USE TEMP B-TREE FOR");
         assert!(ok, "{what}: {step:?} in {plan:#?}");
         assert!(
-            !step.starts_with("USE TEMP B-TREE FOR ORDER BY"),
+            rare_drive || !step.starts_with("USE TEMP B-TREE FOR ORDER BY"),
             "{what}: sorts instead of reading in index order: {plan:#?}"
         );
     }
@@ -130,7 +133,15 @@ async fn a_search_is_served_by_an_index_whichever_side_drives() {
     let store = open_store(&dir).await;
     let tenant = TenantId::parse("acme").unwrap();
     let search = query(|q| q.text = Some("lost card".into()));
-    for drive in [SearchDrive::Matches, SearchDrive::Time] {
+    let drives = [
+        SearchDrive::Matches,
+        SearchDrive::Time,
+        SearchDrive::Cheaper {
+            rare_below: 1,
+            window: 1_000,
+        },
+    ];
+    for drive in drives {
         let plan = store
             .explain_list_driven(&tenant, &search, drive)
             .await

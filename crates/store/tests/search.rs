@@ -1,6 +1,7 @@
 //! A search finds the same interactions, in the same pages, whichever side drives it on
-//! SQLite: the full-text index (each word's matches intersected) or the start-time index (each
-//! candidate tested), and the side the store chooses. Over interactions with a common
+//! SQLite: the full-text index (each word's matches intersected), the start-time index (each
+//! candidate tested), each word by its side (the rare drive, the common are tested), and the
+//! side the store chooses; and counts the same. Over interactions with a common
 //! word, a rare one, a long conversation and a message replaced by its id.
 
 use interlog_core::query::{InteractionQuery, Order};
@@ -82,6 +83,27 @@ fn events() -> Vec<Event> {
     events
 }
 
+/// Every side, and the store's choice with bounds that make "order" (150 parts) common and
+/// "zebra" (4) rare (rare words drive, common ones are tested), or every word found common,
+/// with a window of all candidates and one of 10 (often too few for a page, so the matches
+/// answer instead).
+const DRIVES: [SearchDrive; 5] = [
+    SearchDrive::Matches,
+    SearchDrive::Time,
+    SearchDrive::Cheaper {
+        rare_below: 10,
+        window: 1_000,
+    },
+    SearchDrive::Cheaper {
+        rare_below: 1,
+        window: 1_000,
+    },
+    SearchDrive::Cheaper {
+        rare_below: 1,
+        window: 10,
+    },
+];
+
 /// Every page of `query` driven by `drive` (`None`: the store's choice), as ids.
 async fn all_pages(
     store: &SqlStore,
@@ -117,12 +139,18 @@ async fn every_side_finds_the_same_interactions_in_the_same_pages() {
         .await
         .unwrap();
     let tenant = TenantId::parse("acme").unwrap();
-    // One event per append for the long conversation (the incremental path), the rest at once.
+    // One event per append for the long conversation (the incremental path), the rest in two.
     let (long, rest): (Vec<Event>, Vec<Event>) = events()
         .into_iter()
         .partition(|e| e.interaction_id.as_str() == "chat-7");
+    // Even chats first, so that rowids do not follow start times (a window's bound matters).
+    let (even, odd): (Vec<Event>, Vec<Event>) = rest.into_iter().partition(|e| {
+        let n = e.interaction_id.as_str().trim_start_matches("chat-");
+        n.parse::<usize>().unwrap() % 2 == 0
+    });
     use interlog_store::EventLog;
-    store.append_events(&tenant, &rest).await.unwrap();
+    store.append_events(&tenant, &even).await.unwrap();
+    store.append_events(&tenant, &odd).await.unwrap();
     for event in long {
         store
             .append_events(&tenant, std::slice::from_ref(&event))
@@ -149,7 +177,15 @@ async fn every_side_finds_the_same_interactions_in_the_same_pages() {
             assert_eq!(chosen.len(), expected, "{words}: {chosen:?}");
             let count = store.count_interactions(&tenant, &query).await.unwrap();
             assert_eq!(count as usize, expected, "{words}: count");
-            for drive in [SearchDrive::Matches, SearchDrive::Time] {
+            for drive in DRIVES {
+                let count = store.count_interactions_driven(&tenant, &query, drive);
+                assert_eq!(
+                    count.await.unwrap() as usize,
+                    expected,
+                    "{words}: count by {drive:?}"
+                );
+            }
+            for drive in DRIVES {
                 let driven = all_pages(&store, &tenant, query.clone(), Some(drive)).await;
                 assert_eq!(driven, chosen, "{words} driven by {drive:?}");
             }

@@ -167,6 +167,13 @@ const ENDPOINTS: &[Endpoint] = &[
         url: |t, _| format!("{}/interactions?q=charged%20twice&limit=20", t.api),
     },
     Endpoint {
+        // The rare end: a word in no interaction (the workload's words are all common).
+        name: "native: full-text search, a rare word",
+        alone: false,
+        headers: &[],
+        url: |t, _| format!("{}/interactions?q=chargeback&limit=20", t.api),
+    },
+    Endpoint {
         name: "report: 30 days by day and queue",
         alone: true,
         headers: &[],

@@ -56,6 +56,12 @@ use crate::{Appended, Contents, EventLog, Interactions, StoreError, StoredConten
 use commit::Committer;
 use rows::{join_record, paginate, parse_record, position, row_parts, stored_id};
 pub use search::SearchDrive;
+
+/// How the store drives a search on SQLite: each word by the side that costs less.
+const CHOSEN: SearchDrive = SearchDrive::Cheaper {
+    rare_below: search::RARE_BELOW,
+    window: search::WINDOW,
+};
 use statement::Sql;
 use write::Writer;
 
@@ -130,8 +136,7 @@ impl SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<Vec<String>, StoreError> {
-        self.explain_list_driven(tenant, query, SearchDrive::Matches)
-            .await
+        self.explain_list_driven(tenant, query, CHOSEN).await
     }
 
     /// The plan of a list query whose search is driven by `drive`.
@@ -141,7 +146,8 @@ impl SqlStore {
         query: &InteractionQuery,
         drive: SearchDrive,
     ) -> Result<Vec<String>, StoreError> {
-        self.explain(read::list_interactions(self.backend, tenant, query, drive))
+        let plan = self.search_plan(tenant, query, drive, false).await?;
+        self.explain(read::list_interactions(self.backend, tenant, query, &plan))
             .await
     }
 
@@ -242,8 +248,7 @@ impl Interactions for SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<Page<Interaction>, StoreError> {
-        self.list_interactions_driven(tenant, query, SearchDrive::Matches)
-            .await
+        self.list_interactions_driven(tenant, query, CHOSEN).await
     }
 
     async fn list_interactions_json(
@@ -252,9 +257,7 @@ impl Interactions for SqlStore {
         query: &InteractionQuery,
         with_messages: bool,
     ) -> Result<Page<String>, StoreError> {
-        let rows = read::list_interactions(self.backend, tenant, query, SearchDrive::Matches)
-            .fetch_all(&self.reader)
-            .await?;
+        let rows = self.list_rows(tenant, query, CHOSEN).await?;
         let mut transcripts = match with_messages {
             true => self.transcripts_of(tenant, &rows).await?,
             false => HashMap::new(),
@@ -275,15 +278,7 @@ impl Interactions for SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
     ) -> Result<u64, StoreError> {
-        let rows = read::count_interactions(self.backend, tenant, query, SearchDrive::Matches)
-            .fetch_all(&self.reader)
-            .await?;
-        let count: i64 = rows
-            .first()
-            .map(|row| row.try_get(0))
-            .transpose()?
-            .unwrap_or(0);
-        Ok(count as u64)
+        self.count_interactions_driven(tenant, query, CHOSEN).await
     }
 
     async fn agent_interactions(

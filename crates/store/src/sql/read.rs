@@ -7,7 +7,7 @@
 use interlog_core::query::{AgentQuery, HookFilter, InteractionQuery, Order, Position};
 use interlog_core::TenantId;
 
-use super::search::{self, SearchDrive};
+use super::search::{self, SearchPlan};
 use super::statement::{text, Param, Sql};
 use super::Backend;
 
@@ -58,13 +58,25 @@ pub(crate) fn list_interactions(
     backend: Backend,
     tenant: &TenantId,
     q: &InteractionQuery,
-    drive: SearchDrive,
+    plan: &SearchPlan,
 ) -> Sql {
-    let mut sql = Sql::new(
-        backend,
-        "SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE",
-    );
-    push_filters(&mut sql, backend, tenant, q, drive);
+    let head = "SELECT i.record, i.start_ms, i.interaction_id FROM interactions i WHERE";
+    list_of(backend, head, tenant, q, plan)
+}
+
+/// The list query of `q` selecting `head`'s columns (`SELECT ... FROM interactions i WHERE`).
+pub(crate) fn list_of(
+    backend: Backend,
+    head: &str,
+    tenant: &TenantId,
+    q: &InteractionQuery,
+    plan: &SearchPlan,
+) -> Sql {
+    let mut sql = Sql::new(backend, head);
+    push_filters(&mut sql, backend, tenant, q, plan);
+    if let Some(window) = &plan.window {
+        window.push_bound(&mut sql, q.order);
+    }
     if let Some(after) = &q.after {
         push_after(
             &mut sql,
@@ -89,10 +101,10 @@ pub(crate) fn count_interactions(
     backend: Backend,
     tenant: &TenantId,
     q: &InteractionQuery,
-    drive: SearchDrive,
+    plan: &SearchPlan,
 ) -> Sql {
     let mut sql = Sql::new(backend, "SELECT COUNT(*) FROM interactions i WHERE");
-    push_filters(&mut sql, backend, tenant, q, drive);
+    push_filters(&mut sql, backend, tenant, q, plan);
     sql
 }
 
@@ -101,9 +113,14 @@ fn push_filters(
     backend: Backend,
     tenant: &TenantId,
     q: &InteractionQuery,
-    drive: SearchDrive,
+    plan: &SearchPlan,
 ) {
-    sql.push(" i.tenant_id = ?", [text(tenant.as_str())]);
+    // `+` keeps the tenant's indexes out of a plan that rare words' matches drive.
+    let tenant_column = match plan.rare_drive && backend == Backend::Sqlite {
+        true => " +i.tenant_id = ?",
+        false => " i.tenant_id = ?",
+    };
+    sql.push(tenant_column, [text(tenant.as_str())]);
     if let Some(contact) = &q.contact {
         sql.push(" AND i.contact_id = ?", [text(contact.as_str())]);
     }
@@ -129,7 +146,7 @@ fn push_filters(
     if let Some(flagged) = q.flagged {
         sql.push(" AND i.flagged = ?", [Param::Bool(flagged)]);
     }
-    push_related_filters(sql, backend, q, drive);
+    push_related_filters(sql, backend, q, plan);
 }
 
 /// One `EXISTS` over `interaction_hooks` per hook filter; unset parts match anything.
@@ -152,7 +169,7 @@ fn push_hook_filters(sql: &mut Sql, hooks: &[HookFilter]) {
 
 /// The filters answered by other tables: an agent's allocations, the queues passed
 /// through, and the full-text search.
-fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery, drive: SearchDrive) {
+fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery, plan: &SearchPlan) {
     if let Some(agent) = &q.agent {
         sql.push(
             " AND EXISTS (SELECT 1 FROM interaction_agents a WHERE a.tenant_id = i.tenant_id \
@@ -168,7 +185,7 @@ fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery, d
         );
     }
     if let Some(words) = &q.text {
-        search::push_filter(sql, backend, words, drive);
+        search::push_filter(sql, backend, words, plan);
     }
 }
 

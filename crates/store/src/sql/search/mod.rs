@@ -8,19 +8,23 @@
 //! times 2^24 plus the part, so an interaction's parts are one rowid range; PostgreSQL in
 //! `search_parts` rows with a tsvector each.
 
-use interlog_core::query::{InteractionQuery, Page};
 use interlog_core::record::Message;
 use std::collections::BTreeSet;
 
-use interlog_core::{Interaction, InteractionId, TenantId};
+use interlog_core::{InteractionId, TenantId};
 use sqlx::Row;
 
-use super::rows::{paginate, parse_record, position, row_parts};
 use super::statement::{in_lists, text, values_statements, Param, Sql};
 use super::transcript::Rewrite;
 use super::write::{Touched, Tx};
-use super::{read, Backend, SqlStore};
+use super::Backend;
 use crate::StoreError;
+
+mod plan;
+
+pub use plan::SearchDrive;
+use plan::Side;
+pub(super) use plan::{SearchPlan, RARE_BELOW, WINDOW};
 
 /// Parts per interaction in SQLite's rowids.
 const PART_BITS: u32 = 24;
@@ -175,39 +179,41 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
     statements
 }
 
-/// Which side drives a search on SQLite (PostgreSQL's planner chooses with statistics).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SearchDrive {
-    /// The full-text index: each word's matching interactions are found in it and
-    /// intersected. What the store uses.
-    Matches,
-    /// The start-time index: interactions are walked in the list's order and each is
-    /// tested for every word within its parts, until the page is full. Not chosen: testing
-    /// a candidate costs an FTS5 query of its own (about 60 µs), so walking even a few
-    /// hundred candidates loses to intersecting the words' matches on common words; kept
-    /// so the tests can show both sides give the same pages.
-    Time,
-}
-
 /// Keeps, in a list query over `interactions i`, the interactions that have every one of
-/// `words` in some part: on SQLite each word's matches as a list (`Matches`), or each word
-/// tested per candidate within its parts' rowid range (`Time`).
-pub(super) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, drive: SearchDrive) {
-    for word in words.split_whitespace() {
-        match backend {
-            Backend::Sqlite if drive == SearchDrive::Matches => sql.push(
-                &format!(" AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?)"),
-                [text(fts5_phrase(word))],
-            ),
-            Backend::Sqlite => sql.push(
+/// `words` in some part: on SQLite each word by its side in `plan` (`Matches` where it has
+/// none), or from its matches within the plan's window of candidates.
+pub(in crate::sql) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, plan: &SearchPlan) {
+    let sides = plan.sides.iter().chain(std::iter::repeat(&Side::Matches));
+    let parts_of = |owner: &str| {
+        format!(
+            "{owner} << {PART_BITS} AND ({owner} << {PART_BITS}) + {}",
+            (1i64 << PART_BITS) - 1
+        )
+    };
+    for (word, side) in words.split_whitespace().zip(sides) {
+        let phrase = text(fts5_phrase(word));
+        match (backend, &plan.window, side) {
+            (Backend::Sqlite, Some(window), _) => sql.push(
                 &format!(
-                    " AND EXISTS (SELECT 1 FROM search_parts WHERE search_parts MATCH ? \
-                     AND rowid BETWEEN i.rowid << {PART_BITS} AND (i.rowid << {PART_BITS}) + {})",
+                    " AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts \
+                     WHERE search_parts MATCH ? AND rowid BETWEEN ? << {PART_BITS} AND (? << {PART_BITS}) + {})",
                     (1i64 << PART_BITS) - 1
                 ),
-                [text(fts5_phrase(word))],
+                [phrase, Param::Int(window.rowids.0), Param::Int(window.rowids.1)],
             ),
-            Backend::Postgres => sql.push(
+            (Backend::Sqlite, None, Side::Matches) => sql.push(
+                &format!(" AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?)"),
+                [phrase],
+            ),
+            (Backend::Sqlite, None, Side::Test) => sql.push(
+                &format!(
+                    " AND EXISTS (SELECT 1 FROM search_parts WHERE search_parts MATCH ? \
+                     AND rowid BETWEEN {})",
+                    parts_of("i.rowid")
+                ),
+                [phrase],
+            ),
+            (Backend::Postgres, ..) => sql.push(
                 " AND EXISTS (SELECT 1 FROM search_parts s WHERE s.tenant_id = i.tenant_id \
                  AND s.interaction_id = i.interaction_id AND s.search @@ plainto_tsquery('simple', ?))",
                 [text(word)],
@@ -220,31 +226,6 @@ pub(super) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, drive: S
 /// FTS5's query syntax).
 fn fts5_phrase(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
-}
-
-impl SqlStore {
-    /// A page of a list query whose search is driven by `drive` rather than by the side
-    /// the store chooses: what the tests compare the choice with.
-    pub async fn list_interactions_driven(
-        &self,
-        tenant: &TenantId,
-        query: &InteractionQuery,
-        drive: SearchDrive,
-    ) -> Result<Page<Interaction>, StoreError> {
-        let rows = read::list_interactions(self.backend, tenant, query, drive)
-            .fetch_all(&self.reader)
-            .await?;
-        let mut transcripts = self.transcripts_of(tenant, &rows).await?;
-        let items = rows
-            .iter()
-            .map(|row| {
-                let (record, messages) = row_parts(row, &mut transcripts)?;
-                let record = parse_record(&record, &messages)?;
-                Ok((record, position(row, None)?))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(paginate(items, query.limit))
-    }
 }
 
 #[cfg(test)]

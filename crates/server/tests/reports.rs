@@ -393,11 +393,11 @@ async fn cxengage_wfm_intervals_as_reporting_scripts_read_them(backend: Backend)
     let pair = |agent: &str| results.iter().find(|r| r["agentId"] == agent).unwrap();
     expect(
         pair("alice"),
-        json!({"queueName": "support", "answeredCallCount": 1, "handleTime": 410}),
+        json!({"queueId": "support", "queueName": "Support", "answeredCallCount": 1, "handleTime": 410}),
     );
     expect(
         pair("bob"),
-        json!({"queueName": "sales", "avgTimeToAnswer": 30, "transferCount": 1}),
+        json!({"queueId": "sales", "queueName": "Sales", "avgTimeToAnswer": 30, "transferCount": 1}),
     );
     let queues = wfm("queue", "2026-11-02T09:00Z", "2026-11-02T09:30Z").await;
     expect(
@@ -421,6 +421,22 @@ async fn cxengage_wfm_intervals_as_reporting_scripts_read_them(backend: Backend)
         body["message"].as_str().unwrap().contains("start"),
         "{body}"
     );
+    // A later event renames a queue: its results show the new name; the unnamed keep the id.
+    let renamed = r#"{"eventId": "call-z-1", "type": "queue-entered", "interactionId": "call-z",
+        "timestamp": "2026-11-05T09:00:00.000Z", "queueId": "sales", "queueName": "Renewals"}"#;
+    let body = renamed.replace('\n', "").into_bytes();
+    let response = (app.post_body("acme", &app.token("acme"), "application/x-ndjson", body)).await;
+    assert_eq!(response.status(), 200);
+    let pairs = wfm("agent-queue", "2026-11-02T09:30Z", "2026-11-02T10:00Z").await;
+    let names: Vec<(&str, &str)> = (pairs["results"].as_array().unwrap().iter())
+        .map(|r| {
+            (
+                r["queueId"].as_str().unwrap(),
+                r["queueName"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(names.contains(&("sales", "Renewals")), "{names:?}");
 }
 
 async fn by_end_reason_a_report_counts_ends(backend: Backend) {

@@ -26,6 +26,8 @@
 //! (`sweep_audit`, `sweep_changes`, `sweep_expired`, `sweep_deliveries`) and
 //! [`Webhooks::claim_deliveries`], whose every row names its tenant.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use interlog_core::query::{AgentInteraction, AgentQuery, CallerKeyKind, InteractionQuery, Page};
 use interlog_core::report::{Report, ReportRequest, RollupRow, RollupScan};
@@ -305,6 +307,14 @@ pub trait Reports: Send + Sync + 'static {
         let scan = request.scan(self.day_zone(tenant).await?);
         Ok(request.assemble(self.rollups(tenant, &scan).await?))
     }
+
+    /// The latest name each of `ids` was given in an event (`queueName`), by queue id;
+    /// queues never named are left out.
+    async fn queue_names(
+        &self,
+        tenant: &TenantId,
+        ids: &[&str],
+    ) -> Result<HashMap<String, String>, StoreError>;
 
     /// The zone whose local days the tenant's day rows are kept in: its `timeZone` when it
     /// set one before its first report rows, or at its last [`Reports::reproject`]; else

@@ -11,11 +11,14 @@
 //!   `intervalEnd`; a metric counts in the interval in which it completes;
 //! - durations are seconds with millisecond precision, as in CxEngage's interaction
 //!   documents; averages over nothing are null (left out unless `includenulls=true`);
-//! - `queueName` is the queue's id (the rollups key queues by id); queue results leave out
-//!   what happened outside any queue (IVR, outbound), agents' results keep it with no queue;
+//! - `queueName` is the latest name the queue was given in an event (`queueName` of
+//!   `queue-entered`), its id when it was never named; queue results leave out what happened
+//!   outside any queue (IVR, outbound), agents' results keep it with no queue;
 //! - per agent, `offeredCallCount` is the queue entries the agent accepted (Interlog records
 //!   no offers an agent declined), so it equals `answeredCallCount`; `abandonedCallCount`
 //!   and `serviceLevel` are the queue's only.
+
+use std::collections::{BTreeSet, HashMap};
 
 use interlog_core::report::{Dimension, Metric, Report, ReportRequest, ReportRow, Rollup};
 use interlog_core::TenantId;
@@ -57,11 +60,22 @@ const AGENT_FIELDS: &[(&str, &str)] = &[
     ("transferCount", "transfers"),
 ];
 
-/// The results of a WFM report: `request` groups by queue, agent, or agent and queue.
+/// The queue ids a WFM report's rows name, whose names its results show.
+pub fn queue_ids<'r>(request: &ReportRequest, report: &'r Report) -> BTreeSet<&'r str> {
+    let at = request.group.iter().position(|d| *d == Dimension::Queue);
+    (report.rows.iter())
+        .filter_map(|row| row.group.get(at?).map(String::as_str))
+        .filter(|queue| !queue.is_empty())
+        .collect()
+}
+
+/// The results of a WFM report: `request` groups by queue, agent, or agent and queue;
+/// `names` are the queues' names by id.
 pub fn results(
     tenant: &TenantId,
     request: &ReportRequest,
     report: &Report,
+    names: &HashMap<String, String>,
     include_nulls: bool,
 ) -> Vec<Value> {
     let per_agent = request.rollup().source() == Rollup::Agents;
@@ -72,7 +86,7 @@ pub fn results(
     };
     (report.rows.iter())
         .filter(|row| per_agent || row.group.iter().all(|queue| !queue.is_empty()))
-        .map(|row| result(tenant, request, row, fields, include_nulls))
+        .map(|row| result(tenant, request, row, fields, names, include_nulls))
         .collect()
 }
 
@@ -81,6 +95,7 @@ fn result(
     request: &ReportRequest,
     row: &ReportRow,
     fields: &[(&'static str, &str)],
+    names: &HashMap<String, String>,
     include_nulls: bool,
 ) -> Value {
     let (start, end) = request.plan.interval(row.interval);
@@ -93,7 +108,8 @@ fn result(
         let value = (!value.is_empty()).then_some(value.as_str());
         match dimension {
             Dimension::Queue => {
-                pairs.extend([("queueId", json!(value)), ("queueName", json!(value))])
+                let name = value.map(|id| names.get(id).map_or(id, String::as_str));
+                pairs.extend([("queueId", json!(value)), ("queueName", json!(name))])
             }
             Dimension::Agent => pairs.push(("agentId", json!(value))),
             Dimension::Channel | Dimension::Direction | Dimension::EndReason => {}

@@ -31,6 +31,7 @@ mod keys;
 mod known;
 mod lifecycle;
 mod operations;
+mod queue_names;
 mod read;
 mod records;
 mod redaction;

@@ -2,13 +2,14 @@
 //! index rows lists and lookups join on (agents, caller keys, queues, hooks), and their
 //! contributions to the report rollups. Each is one statement per table for the whole batch.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use interlog_core::report::{Change, Contribution};
 use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
+use super::queue_names;
 use super::rollups::{self, Terms};
 use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
@@ -157,6 +158,8 @@ struct IndexRows {
     keys: Vec<Vec<Param>>,
     hooks: Vec<Vec<Param>>,
     queues: Vec<Vec<Param>>,
+    /// The queues' names (id → name), kept in `queue_names`.
+    names: BTreeMap<String, String>,
 }
 
 impl IndexRows {
@@ -164,7 +167,8 @@ impl IndexRows {
     /// itself and its transcript.
     fn digest(&self, head: &str) -> u64 {
         let mut hasher = std::hash::DefaultHasher::new();
-        (&self.agents, &self.keys, &self.hooks, &self.queues, head).hash(&mut hasher);
+        let lists = (&self.agents, &self.keys, &self.hooks, &self.queues);
+        (lists, &self.names, head).hash(&mut hasher);
         hasher.finish()
     }
 
@@ -173,6 +177,7 @@ impl IndexRows {
         self.keys.append(&mut other.keys);
         self.hooks.append(&mut other.hooks);
         self.queues.append(&mut other.queues);
+        self.names.append(&mut other.names);
     }
 
     fn add(&mut self, tenant: &TenantId, record: &Interaction) {
@@ -210,6 +215,11 @@ impl IndexRows {
                 opt_text(hook.hook_name.as_deref()),
             ]);
         }
+        for queue in &record.queues {
+            if let (Some(id), Some(name)) = (&queue.queue_id, &queue.queue_name) {
+                self.names.insert(id.clone(), name.clone());
+            }
+        }
         let queue_ids: BTreeSet<&str> = record
             .queues
             .iter()
@@ -224,7 +234,7 @@ impl IndexRows {
 }
 
 /// Rewrites the rows lists and lookups join on (agents, caller keys, queues and hooks) of
-/// the interactions `ids`, whose rows are now `rows`.
+/// the interactions `ids`, whose rows are now `rows`, and keeps the queues' names.
 async fn write_index_rows(
     tx: &mut Tx<'_>,
     backend: Backend,
@@ -249,5 +259,5 @@ async fn write_index_rows(
             sql.query().execute(&mut **tx).await?;
         }
     }
-    Ok(())
+    queue_names::write(tx, backend, tenant, rows.names).await
 }

@@ -75,7 +75,9 @@ pub(super) async fn wfm_intervals(
     }
     let request = ReportRequest::new(plan, group, Vec::new());
     let report = state.store.report(&tenant, &request).await?;
-    let results = wfm::results(&tenant, &request, &report, include_nulls);
+    let queues = Vec::from_iter(wfm::queue_ids(&request, &report));
+    let names = state.store.queue_names(&tenant, &queues).await?;
+    let results = wfm::results(&tenant, &request, &report, &names, include_nulls);
     let total = results.len() as u64;
     let page = (results.into_iter())
         .skip(paging.offset() as usize)

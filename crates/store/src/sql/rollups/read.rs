@@ -1,6 +1,8 @@
 //! Reading the rollups: a report's blocks, each summed in the database and sent back as one
 //! packed value; and re-projecting a tenant, which rebuilds them.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use interlog_core::report::{Block, Counts, Dimension, Rollup, RollupRow, RollupScan};
 use interlog_core::settings::TimeZone;
@@ -124,6 +126,14 @@ impl Reports for SqlStore {
             }
         }
         Ok(rows)
+    }
+
+    async fn queue_names(
+        &self,
+        tenant: &TenantId,
+        ids: &[&str],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        self.read_queue_names(tenant, ids).await
     }
 
     async fn day_zone(&self, tenant: &TenantId) -> Result<TimeZone, StoreError> {

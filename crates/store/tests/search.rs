@@ -1,12 +1,14 @@
 //! A search finds the same interactions, in the same pages, whichever side drives it on
-//! SQLite: the full-text index (each word's matches intersected), the start-time index (each
+//! SQLite (and on PostgreSQL, found among the first candidates or not): the full-text index (each word's matches intersected), the start-time index (each
 //! candidate tested), each word by its side (the rare drive, the common are tested), and the
 //! side the store chooses; and counts the same. Over interactions with a common
 //! word, a rare one, a long conversation and a message replaced by its id.
 
 use interlog_core::query::{InteractionQuery, Order};
 use interlog_core::{parse_event, Event, Interaction, TenantId};
+use interlog_store::postgres::PoolSettings;
 use interlog_store::sql::{SearchDrive, SqlStore};
+use interlog_store::testing::PgSchema;
 use interlog_store::Interactions;
 use serde_json::json;
 
@@ -138,6 +140,29 @@ async fn every_side_finds_the_same_interactions_in_the_same_pages() {
     let store = interlog_store::sqlite::open(&dir.path().join("search.db"))
         .await
         .unwrap();
+    every_side_agrees(&store, &DRIVES).await;
+}
+
+/// On PostgreSQL the planner picks each word's side: the store's choice either finds the
+/// page among the first candidates or lets the matches drive when it does not fill there.
+#[tokio::test]
+async fn on_postgresql_a_page_is_the_same_found_among_the_first_candidates_or_not() {
+    let schema = PgSchema::create().await;
+    let store = interlog_store::postgres::open(&schema.url, &PoolSettings::default())
+        .await
+        .unwrap();
+    let drives = [
+        SearchDrive::Matches,
+        SearchDrive::Cheaper {
+            rare_below: 1,
+            window: 10,
+        },
+    ];
+    every_side_agrees(&store, &drives).await;
+    schema.drop().await;
+}
+
+async fn every_side_agrees(store: &SqlStore, drives: &[SearchDrive]) {
     let tenant = TenantId::parse("acme").unwrap();
     // One event per append for the long conversation (the incremental path), the rest in two.
     let (long, rest): (Vec<Event>, Vec<Event>) = events()
@@ -173,11 +198,11 @@ async fn every_side_finds_the_same_interactions_in_the_same_pages() {
                 limit: 7,
                 ..InteractionQuery::default()
             };
-            let chosen = all_pages(&store, &tenant, query.clone(), None).await;
+            let chosen = all_pages(store, &tenant, query.clone(), None).await;
             assert_eq!(chosen.len(), expected, "{words}: {chosen:?}");
             let count = store.count_interactions(&tenant, &query).await.unwrap();
             assert_eq!(count as usize, expected, "{words}: count");
-            for drive in DRIVES {
+            for &drive in drives {
                 let count = store.count_interactions_driven(&tenant, &query, drive);
                 assert_eq!(
                     count.await.unwrap() as usize,
@@ -185,8 +210,8 @@ async fn every_side_finds_the_same_interactions_in_the_same_pages() {
                     "{words}: count by {drive:?}"
                 );
             }
-            for drive in DRIVES {
-                let driven = all_pages(&store, &tenant, query.clone(), Some(drive)).await;
+            for &drive in drives {
+                let driven = all_pages(store, &tenant, query.clone(), Some(drive)).await;
                 assert_eq!(driven, chosen, "{words} driven by {drive:?}");
             }
         }

@@ -86,13 +86,49 @@ pub(crate) fn list_of(
         );
     }
     let dir = direction(q.order);
+    // `+ 0` keeps PostgreSQL's start-time index out of a plan that words' matches drive.
+    let time = match plan.matches_drive && backend == Backend::Postgres {
+        true => "i.start_ms + 0",
+        false => "i.start_ms",
+    };
     sql.push(
-        &format!(" ORDER BY i.start_ms {dir}, i.interaction_id {dir} LIMIT ?"),
+        &format!(" ORDER BY {time} {dir}, i.interaction_id {dir} LIMIT ?"),
         [Param::Int(i64::from(q.limit) + 1)],
     );
     if q.offset > 0 {
         sql.push(" OFFSET ?", [Param::Int(q.offset as i64)]);
     }
+    sql
+}
+
+/// `q`'s page (its search's words tested per candidate) among its first `size` candidates:
+/// every filter but the search, in the list's order. For PostgreSQL, whose walk of the
+/// start-time index would otherwise go on until a page fills.
+pub(crate) fn among_first(
+    backend: Backend,
+    tenant: &TenantId,
+    q: &InteractionQuery,
+    size: usize,
+) -> Sql {
+    let candidates = InteractionQuery {
+        text: None,
+        limit: size.saturating_sub(1) as u32,
+        ..q.clone()
+    };
+    let none = SearchPlan::default();
+    let head = "SELECT i.* FROM interactions i WHERE";
+    let mut sql = list_of(backend, head, tenant, &candidates, &none).wrapped(
+        "SELECT i.record, i.start_ms, i.interaction_id FROM (",
+        ") i WHERE TRUE",
+    );
+    if let Some(words) = &q.text {
+        search::push_filter(&mut sql, backend, words, &none);
+    }
+    let dir = direction(q.order);
+    sql.push(
+        &format!(" ORDER BY i.start_ms {dir}, i.interaction_id {dir} LIMIT ?"),
+        [Param::Int(i64::from(q.limit) + 1)],
+    );
     sql
 }
 
@@ -115,8 +151,8 @@ fn push_filters(
     q: &InteractionQuery,
     plan: &SearchPlan,
 ) {
-    // `+` keeps the tenant's indexes out of a plan that rare words' matches drive.
-    let tenant_column = match plan.rare_drive && backend == Backend::Sqlite {
+    // `+` keeps the tenant's indexes out of a plan that words' matches drive.
+    let tenant_column = match plan.matches_drive && backend == Backend::Sqlite {
         true => " +i.tenant_id = ?",
         false => " i.tenant_id = ?",
     };

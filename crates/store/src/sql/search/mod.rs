@@ -23,8 +23,8 @@ use crate::StoreError;
 mod plan;
 
 pub use plan::SearchDrive;
-use plan::Side;
 pub(super) use plan::{SearchPlan, RARE_BELOW, WINDOW};
+use plan::{Side, Window};
 
 /// Parts per interaction in SQLite's rowids.
 const PART_BITS: u32 = 24;
@@ -184,32 +184,23 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
 /// none), or from its matches within the plan's window of candidates.
 pub(in crate::sql) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, plan: &SearchPlan) {
     let sides = plan.sides.iter().chain(std::iter::repeat(&Side::Matches));
-    let parts_of = |owner: &str| {
-        format!(
-            "{owner} << {PART_BITS} AND ({owner} << {PART_BITS}) + {}",
-            (1i64 << PART_BITS) - 1
-        )
-    };
     for (word, side) in words.split_whitespace().zip(sides) {
         let phrase = text(fts5_phrase(word));
+        let matches =
+            format!("SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?");
         match (backend, &plan.window, side) {
-            (Backend::Sqlite, Some(window), _) => sql.push(
-                &format!(
-                    " AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts \
-                     WHERE search_parts MATCH ? AND rowid BETWEEN ? << {PART_BITS} AND (? << {PART_BITS}) + {})",
-                    (1i64 << PART_BITS) - 1
-                ),
-                [phrase, Param::Int(window.rowids.0), Param::Int(window.rowids.1)],
+            (Backend::Sqlite, Some(Window { rowids: (low, high), .. }), _) => sql.push(
+                &format!(" AND i.rowid IN ({matches} AND rowid BETWEEN {})", parts_of("?", "?")),
+                [phrase, Param::Int(*low), Param::Int(*high)],
             ),
-            (Backend::Sqlite, None, Side::Matches) => sql.push(
-                &format!(" AND i.rowid IN (SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?)"),
-                [phrase],
-            ),
-            (Backend::Sqlite, None, Side::Test) => sql.push(
+            (Backend::Sqlite, _, Side::Matches) => {
+                sql.push(&format!(" AND i.rowid IN ({matches})"), [phrase])
+            }
+            (Backend::Sqlite, _, Side::Test) => sql.push(
                 &format!(
                     " AND EXISTS (SELECT 1 FROM search_parts WHERE search_parts MATCH ? \
                      AND rowid BETWEEN {})",
-                    parts_of("i.rowid")
+                    parts_of("i.rowid", "i.rowid")
                 ),
                 [phrase],
             ),
@@ -220,6 +211,13 @@ pub(in crate::sql) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, 
             ),
         }
     }
+}
+
+/// The rowid range (`x AND y`) of the parts of the interactions whose rowids run from
+/// `first` to `last` (SQL expressions).
+fn parts_of(first: &str, last: &str) -> String {
+    let end = (1i64 << PART_BITS) - 1;
+    format!("{first} << {PART_BITS} AND ({last} << {PART_BITS}) + {end}")
 }
 
 /// A word for FTS5, quoted as a phrase (so its punctuation is the tokenizer's, never

@@ -6,6 +6,11 @@
 //! and tests the common ones; when every word is common, a page is first looked for
 //! among the matches within the rowids of the list's first candidates (interactions are
 //! stored about in the order they start, so the newest are a narrow rowid range).
+//!
+//! PostgreSQL's planner picks the side from its statistics, but with a `LIMIT` it walks the
+//! start-time index hoping a page comes early, and a word nobody said walks the whole
+//! tenant. So a page is first looked for among the list's first candidates; when it does
+//! not fill there, the matches drive (the order is kept off the index: `start_ms + 0`).
 
 use interlog_core::query::{InteractionQuery, Order, Page};
 use interlog_core::{Interaction, TenantId};
@@ -18,7 +23,8 @@ use super::super::{read, Backend, SqlStore};
 use super::fts5_phrase;
 use crate::StoreError;
 
-/// Which side drives a search on SQLite (PostgreSQL's planner chooses with statistics).
+/// Which side drives a search (on PostgreSQL only `Cheaper` differs from its planner's
+/// choice).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SearchDrive {
     /// The full-text index: each word's matching interactions are found in it and
@@ -34,6 +40,8 @@ pub enum SearchDrive {
     /// found there when the page fills (or there are no more candidates), else from the
     /// matches (fewer than a page in `window` candidates: the words seldom meet, and a
     /// walk would test many), or by the walk when those rowids are too spread to read.
+    /// On PostgreSQL, a page is looked for among the first `window` candidates, each
+    /// tested, then the matches drive.
     Cheaper { rare_below: usize, window: usize },
 }
 
@@ -53,15 +61,18 @@ pub(in crate::sql) enum Side {
     Test,
 }
 
-/// How a list query's search is answered on SQLite: each word's side, or the window of
-/// candidates a page is looked for in.
+/// How a list query's search is answered: on SQLite each word's side, or the window of
+/// candidates a page is looked for in; on PostgreSQL how many candidates a page is first
+/// looked for in.
 #[derive(Debug, Default)]
 pub(in crate::sql) struct SearchPlan {
     pub sides: Vec<Side>,
     pub window: Option<Window>,
-    /// Whether rare words' matches drive: the tenant's indexes are then kept out of the
-    /// plan (SQLite would rather walk one and test each row against the matches).
-    pub rare_drive: bool,
+    pub first: Option<usize>,
+    /// Whether the matches drive: the list order's indexes are then kept out of the plan
+    /// (SQLite's tenant indexes, PostgreSQL's order), which would rather walk one and test
+    /// each row against the matches.
+    pub matches_drive: bool,
 }
 
 /// The list's first candidates (every filter but the search): the range of their rowids,
@@ -108,15 +119,22 @@ impl SqlStore {
         drive: SearchDrive,
         counting: bool,
     ) -> Result<SearchPlan, StoreError> {
-        let words = match (&query.text, self.backend) {
-            (Some(words), Backend::Sqlite) => words.split_whitespace().collect::<Vec<_>>(),
-            _ => return Ok(SearchPlan::default()),
+        let Some(words) = &query.text else {
+            return Ok(SearchPlan::default());
         };
+        let words: Vec<&str> = words.split_whitespace().collect();
         let (rare_below, window) = match drive {
             SearchDrive::Matches => return Ok(uniform(words.len(), Side::Matches)),
             SearchDrive::Time => return Ok(uniform(words.len(), Side::Test)),
             SearchDrive::Cheaper { rare_below, window } => (rare_below, window),
         };
+        if self.backend == Backend::Postgres {
+            let first = (!counting && query.offset == 0).then_some(window);
+            return Ok(SearchPlan {
+                first,
+                ..SearchPlan::default()
+            });
+        }
         let mut rare = Vec::with_capacity(words.len());
         for word in &words {
             let parts: i64 = sqlx::query(
@@ -134,8 +152,8 @@ impl SqlStore {
             let sides = rare.into_iter().map(side).collect();
             return Ok(SearchPlan {
                 sides,
-                window: None,
-                rare_drive: true,
+                matches_drive: true,
+                ..SearchPlan::default()
             });
         }
         if counting {
@@ -155,13 +173,13 @@ impl SqlStore {
         query: &InteractionQuery,
         size: usize,
     ) -> Result<Option<Window>, StoreError> {
-        let mut candidates = InteractionQuery {
+        let candidates = InteractionQuery {
             text: None,
             limit: size.saturating_sub(1) as u32,
             ..query.clone()
         };
-        let none = SearchPlan::default();
         let head = "SELECT i.rowid AS r FROM interactions i WHERE";
+        let none = SearchPlan::default();
         let row = read::list_of(self.backend, head, tenant, &candidates, &none)
             .wrapped("SELECT min(r), max(r), count(*) FROM (", ")")
             .query()
@@ -175,20 +193,40 @@ impl SqlStore {
         if high - low > SPREAD * size as i64 {
             return Ok(None);
         }
-        let mut last = None;
-        if count as usize >= size {
-            (candidates.limit, candidates.offset) = (0, count as u64 - 1);
-            let head = "SELECT i.start_ms, i.interaction_id FROM interactions i WHERE";
-            let row = read::list_of(self.backend, head, tenant, &candidates, &none)
-                .query()
-                .fetch_one(&self.reader)
-                .await?;
-            last = Some((row.try_get(0)?, row.try_get(1)?));
-        }
+        let last = match count as usize >= size {
+            true => self.last_candidate(tenant, query, size).await?,
+            false => None,
+        };
         Ok(Some(Window {
             rowids: (low, high),
             last,
         }))
+    }
+
+    /// The place in the list's order of `query`'s `size`-th candidate (every filter but
+    /// the search), if there are that many.
+    async fn last_candidate(
+        &self,
+        tenant: &TenantId,
+        query: &InteractionQuery,
+        size: usize,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let candidate = InteractionQuery {
+            text: None,
+            limit: 0,
+            offset: size.saturating_sub(1) as u64,
+            ..query.clone()
+        };
+        let head = "SELECT i.start_ms, i.interaction_id FROM interactions i WHERE";
+        let none = SearchPlan::default();
+        let row = read::list_of(self.backend, head, tenant, &candidate, &none)
+            .query()
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(match row {
+            Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
+            None => None,
+        })
     }
 
     /// The rows of a page of `query` (one more than its limit when more follow), its
@@ -200,6 +238,17 @@ impl SqlStore {
         drive: SearchDrive,
     ) -> Result<Vec<AnyRow>, StoreError> {
         let mut plan = self.search_plan(tenant, query, drive, false).await?;
+        if let Some(size) = plan.first.take() {
+            let rows = read::among_first(self.backend, tenant, query, size)
+                .fetch_all(&self.reader)
+                .await?;
+            if rows.len() > query.limit as usize {
+                return Ok(rows);
+            }
+            // Less than a page among the first candidates (or no more candidates: the
+            // matches answer that as cheaply), so the matches drive.
+            plan.matches_drive = true;
+        }
         if let Some(window) = plan.window.take() {
             let within = SearchPlan {
                 window: Some(window),
@@ -212,6 +261,8 @@ impl SqlStore {
             if whole || rows.len() > query.limit as usize {
                 return Ok(rows);
             }
+            // Less than a page among the first candidates: the words seldom meet, and a walk
+            // would test many more, so their matches drive.
             plan.sides.fill(Side::Matches);
         }
         read::list_interactions(self.backend, tenant, query, &plan)

@@ -186,6 +186,7 @@ async fn every_side_agrees(store: &SqlStore, drives: &[SearchDrive]) {
         ("order", 150),
         ("zebra", 4),
         ("order refund", 50),
+        ("order\0refund", 50),
         ("ZEBRA order", 2),
         ("message 299", 1),
         ("missing", 0),

@@ -83,8 +83,9 @@ pub(crate) struct ListParams {
     status: Option<Status>,
     /// Only interactions with (true) or without (false) flags.
     flagged: Option<bool>,
-    /// Full-text search over transcript messages, notes and subject; every word must occur.
-    #[param(pattern = r"\S")]
+    /// Full-text search over transcript messages, notes and subject; every word must occur
+    /// (whitespace and control characters separate words).
+    #[param(pattern = r"[^\s\x00-\x1f\x7f-\x9f]")]
     q: Option<String>,
     /// By start time; default desc (newest first).
     #[param(inline)]
@@ -105,8 +106,11 @@ impl ListParams {
             status: params.choice("status", &["active", "ended"])?,
             flagged: params.boolean("flagged")?,
             q: params.parsed("q", |raw| {
-                if raw.trim().is_empty() {
-                    Err("must contain a word".into())
+                if !raw.chars().any(|c| !c.is_whitespace() && !c.is_control()) {
+                    Err(
+                        "must contain a word (whitespace and control characters separate words)"
+                            .into(),
+                    )
                 } else {
                     Ok(raw.to_string())
                 }

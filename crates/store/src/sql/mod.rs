@@ -57,14 +57,15 @@ use crate::{Appended, Contents, EventLog, Interactions, StoreError, StoredConten
 use commit::Committer;
 use rows::{join_record, paginate, parse_record, position, row_parts, stored_id};
 pub use search::SearchDrive;
+use statement::Sql;
+use write::Writer;
 
-/// How the store drives a search on SQLite: each word by the side that costs less.
+/// How the store drives a search: each word by the side that costs less (SQLite), a page
+/// first looked for among the first candidates (both).
 const CHOSEN: SearchDrive = SearchDrive::Cheaper {
     rare_below: search::RARE_BELOW,
     window: search::WINDOW,
 };
-use statement::Sql;
-use write::Writer;
 
 /// Which database is behind the `Any` pools.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -184,7 +184,7 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
 /// none), or from its matches within the plan's window of candidates.
 pub(in crate::sql) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, plan: &SearchPlan) {
     let sides = plan.sides.iter().chain(std::iter::repeat(&Side::Matches));
-    for (word, side) in words.split_whitespace().zip(sides) {
+    for (word, side) in search_words(words).zip(sides) {
         let phrase = text(fts5_phrase(word));
         let matches =
             format!("SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?");
@@ -218,6 +218,12 @@ pub(in crate::sql) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, 
 fn parts_of(first: &str, last: &str) -> String {
     let end = (1i64 << PART_BITS) - 1;
     format!("{first} << {PART_BITS} AND ({last} << {PART_BITS}) + {end}")
+}
+
+/// The words of a search: what whitespace and control characters separate (neither is
+/// ever part of a word: FTS5 cannot take a NUL, PostgreSQL's text cannot hold one).
+pub(in crate::sql) fn search_words(text: &str) -> impl Iterator<Item = &str> {
+    (text.split(|c: char| c.is_whitespace() || c.is_control())).filter(|word| !word.is_empty())
 }
 
 /// A word for FTS5, quoted as a phrase (so its punctuation is the tokenizer's, never

@@ -20,7 +20,7 @@ use sqlx::Row;
 use super::super::rows::{paginate, parse_record, position, row_parts};
 use super::super::statement::{Param, Sql};
 use super::super::{read, Backend, SqlStore};
-use super::fts5_phrase;
+use super::{fts5_phrase, search_words};
 use crate::StoreError;
 
 /// Which side drives a search (on PostgreSQL only `Cheaper` differs from its planner's
@@ -122,7 +122,7 @@ impl SqlStore {
         let Some(words) = &query.text else {
             return Ok(SearchPlan::default());
         };
-        let words: Vec<&str> = words.split_whitespace().collect();
+        let words: Vec<&str> = search_words(words).collect();
         let (rare_below, window) = match drive {
             SearchDrive::Matches => return Ok(uniform(words.len(), Side::Matches)),
             SearchDrive::Time => return Ok(uniform(words.len(), Side::Test)),

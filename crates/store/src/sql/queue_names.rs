@@ -8,10 +8,16 @@ use std::collections::{BTreeMap, HashMap};
 use interlog_core::TenantId;
 use sqlx::Row;
 
-use super::statement::{in_lists, text, values_statements};
+use super::statement::{in_lists, text, values_statements, Param, Sql};
 use super::write::Tx;
 use super::{Backend, SqlStore};
 use crate::StoreError;
+
+/// The statements reading the kept names (`queue_id`, `queue_name`) of `ids`.
+fn lookups(backend: Backend, tenant: &TenantId, ids: Vec<Param>) -> Vec<Sql> {
+    let head = "SELECT queue_id, queue_name FROM queue_names WHERE tenant_id = ? AND queue_id IN";
+    in_lists(backend, head, &[text(tenant.as_str())], ids, "")
+}
 
 /// Keeps `names` (queue id → name) for the tenant, writing only the changed ones.
 pub(super) async fn write(
@@ -23,9 +29,7 @@ pub(super) async fn write(
     if names.is_empty() {
         return Ok(());
     }
-    let ids = names.keys().map(text).collect();
-    let head = "SELECT queue_id, queue_name FROM queue_names WHERE tenant_id = ? AND queue_id IN";
-    for sql in in_lists(backend, head, &[text(tenant.as_str())], ids, "") {
+    for sql in lookups(backend, tenant, names.keys().map(text).collect()) {
         for row in sql.fetch_all(&mut **tx).await? {
             let (id, name): (String, String) = (row.try_get(0)?, row.try_get(1)?);
             if names.get(&id) == Some(&name) {
@@ -53,9 +57,7 @@ impl SqlStore {
     ) -> Result<HashMap<String, String>, StoreError> {
         let mut names = HashMap::new();
         let ids = ids.iter().map(|id| text(*id)).collect();
-        let head =
-            "SELECT queue_id, queue_name FROM queue_names WHERE tenant_id = ? AND queue_id IN";
-        for sql in in_lists(self.backend, head, &[text(tenant.as_str())], ids, "") {
+        for sql in lookups(self.backend, tenant, ids) {
             for row in sql.fetch_all(&self.reader).await? {
                 names.insert(row.try_get(0)?, row.try_get(1)?);
             }

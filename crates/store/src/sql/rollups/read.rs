@@ -53,8 +53,7 @@ pub(in crate::sql) fn block_sql(
         // No measure wanted: the groups alone.
         sums.push(if each { "1" } else { "COUNT(*)" }.into());
     }
-    let selected = selected.join(", ");
-    let columns: Vec<String> = (selected.split(", ").map(str::to_string))
+    let columns: Vec<String> = (selected.iter().map(|column| column.to_string()))
         .chain(sums)
         .enumerate()
         .map(|(i, column)| format!("{column} AS c{i}"))
@@ -79,7 +78,8 @@ pub(in crate::sql) fn block_sql(
         );
     }
     if !each {
-        sql.text.push_str(&format!(" GROUP BY {selected}"));
+        sql.text
+            .push_str(&format!(" GROUP BY {}", selected.join(", ")));
     }
     sql
 }

@@ -184,10 +184,10 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
 /// none), or from its matches within the plan's window of candidates.
 pub(in crate::sql) fn push_filter(sql: &mut Sql, backend: Backend, words: &str, plan: &SearchPlan) {
     let sides = plan.sides.iter().chain(std::iter::repeat(&Side::Matches));
+    let matches =
+        format!("SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?");
     for (word, side) in search_words(words).zip(sides) {
         let phrase = text(fts5_phrase(word));
-        let matches =
-            format!("SELECT rowid >> {PART_BITS} FROM search_parts WHERE search_parts MATCH ?");
         match (backend, &plan.window, side) {
             (Backend::Sqlite, Some(Window { rowids: (low, high), .. }), _) => sql.push(
                 &format!(" AND i.rowid IN ({matches} AND rowid BETWEEN {})", parts_of("?", "?")),

@@ -31,8 +31,6 @@ pub use metrics::{Metric, Value, METRICS};
 pub use render::Rendered;
 pub use request::{ParameterError, ReportParams, DEFAULT_INTERVAL};
 
-use std::collections::BTreeMap;
-
 use crate::settings::TimeZone;
 
 /// What a report can group by and filter on.
@@ -180,28 +178,37 @@ impl ReportRequest {
     /// grouping, an interval has a row per group with something in the scanned measures
     /// (rows a correction brought back to zero are left out).
     pub fn assemble(&self, rows: Vec<RollupRow>) -> Report {
-        let mut sums: BTreeMap<(usize, Vec<String>), Counts> = BTreeMap::new();
-        if self.group.is_empty() {
-            for interval in 0..self.plan.len() {
-                sums.insert((interval, Vec::new()), Counts::default());
-            }
-        }
-        for row in rows {
-            if let Some(interval) = self.plan.interval_of(row.bucket_ms) {
-                *sums.entry((interval, row.group)).or_default() += &row.counts;
-            }
-        }
         let grouped = !self.group.is_empty();
-        Report {
-            rows: (sums.into_iter())
-                .filter(|(_, counts)| !(grouped && counts.is_zero()))
-                .map(|((interval, group), counts)| ReportRow {
-                    interval,
-                    group,
-                    counts,
-                })
-                .collect(),
+        let mut keyed: Vec<ReportRow> = Vec::with_capacity(rows.len() + self.plan.len());
+        if !grouped {
+            keyed.extend((0..self.plan.len()).map(|interval| ReportRow {
+                interval,
+                group: Vec::new(),
+                counts: Counts::default(),
+            }));
         }
+        keyed.extend(rows.into_iter().filter_map(|row| {
+            let interval = self.plan.interval_of(row.bucket_ms)?;
+            Some(ReportRow {
+                interval,
+                group: row.group,
+                counts: row.counts,
+            })
+        }));
+        // Blocks come back in key order, so the sort mostly finds runs already sorted
+        // (cheaper than a map's insertions at thousands of rows).
+        keyed.sort_by(|a, b| (a.interval, &a.group).cmp(&(b.interval, &b.group)));
+        let mut rows: Vec<ReportRow> = Vec::with_capacity(keyed.len());
+        for row in keyed {
+            match rows.last_mut() {
+                Some(last) if last.interval == row.interval && last.group == row.group => {
+                    last.counts += &row.counts;
+                }
+                _ => rows.push(row),
+            }
+        }
+        rows.retain(|row| !(grouped && row.counts.is_zero()));
+        Report { rows }
     }
 }
 

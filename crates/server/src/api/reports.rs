@@ -166,6 +166,6 @@ pub(crate) async fn interval_report(
         report: &report,
     };
     // Written straight to bytes: a `Value` would sort the fields (and cost a copy).
-    let json = serde_json::to_vec(&rendered).map_err(|e| ApiError::internal(&e))?;
+    let json = rendered.to_vec().map_err(|e| ApiError::internal(&e))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }

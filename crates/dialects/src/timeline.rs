@@ -4,7 +4,9 @@
 //! `raw_event`, the events route's JSON shape that the sources posting live events (the
 //! queue log, TaskRouter) write.
 
-use interlog_core::{parse_event, project, Event, Interaction, InteractionId, TenantId, Timestamp};
+use interlog_core::{
+    parse_new_event, project, Event, Interaction, InteractionId, TenantId, Timestamp,
+};
 use serde_json::{json, Value};
 
 use crate::ImportError;
@@ -44,7 +46,7 @@ impl Timeline {
     pub fn push(&mut self, kind: &str, at: Timestamp, fields: Value) -> Result<(), ImportError> {
         let id = format!("{}-{}", self.id.as_str(), self.events.len());
         let raw = raw_event(&id, kind, self.id.as_str(), at, fields);
-        let event = parse_event(raw).map_err(|e| ImportError::new(kind, e.to_string()))?;
+        let event = parse_new_event(raw).map_err(|e| ImportError::new(kind, e.to_string()))?;
         self.events.push(event);
         Ok(())
     }

@@ -190,6 +190,12 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
+        if error.is_unstorable_text() {
+            // The net under the checks that name the field (events, paths and queries).
+            return ApiError::bad_request(
+                "a value holds a NUL character (U+0000), which cannot be stored",
+            );
+        }
         let unavailable = error.is_unavailable();
         let mut api = ApiError::internal(&error);
         if unavailable {

@@ -12,6 +12,7 @@
 //! - `dialects/`: the vendor APIs' routes and handlers, over the same store queries; what
 //!   the vendors' JSON looks like is `interlog_dialects`, pure.
 //! - `audit`: the audit trail, one entry per request that reaches a route.
+//! - `nul`: refuses a NUL character in a request's path or query, for every route.
 //! - `request_id`: each request's id (`x-request-id`), on its log span and in 5xx bodies.
 //! - [`nats`]: ingest from NATS JetStream (a durable pull consumer).
 //! - [`telemetry`]: Prometheus metrics (`/metrics`), labels bounded.
@@ -31,6 +32,7 @@ mod api;
 pub mod console;
 mod dialects;
 pub mod nats;
+mod nul;
 mod request_id;
 mod retention;
 pub mod telemetry;
@@ -73,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(telemetry::route))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn(nul::refuse))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(
             TraceLayer::new_for_http()

@@ -284,6 +284,11 @@ async fn errors_and_tenancy(backend: Backend) {
     // A parameter CxEngage does not know is ignored, as the vendor's service ignores it.
     let (status, ignored) = get(&app, "/interactions?sort=up", TENANT).await;
     assert_eq!((status, ignored["total"].clone()), (200, json!(1)));
+    // A NUL in any parameter, known or not, is refused in the vendor's shape (PostgreSQL's
+    // text cannot hold one).
+    let (status, body) = get(&app, "/interactions?sort=u%00p", TENANT).await;
+    assert_eq!((status, body["code"].clone()), (400, json!(400)), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("sort"), "{body}");
     // Another tenant's token on this tenant's route: 403; on its own route: not there.
     let url = format!(
         "{}/compat/cxengage/v1/tenants/{TENANT}/interactions/{WORKED_EXAMPLE_ID}",

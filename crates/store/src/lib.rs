@@ -322,6 +322,19 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// True when PostgreSQL refused a text value it cannot hold: a NUL character (U+0000;
+    /// SQLSTATE 22021 in text, 22P05 in JSON). The request's fault, not the database's.
+    pub fn is_unstorable_text(&self) -> bool {
+        let error = match self {
+            StoreError::GroupCommit(error) => return error.is_unstorable_text(),
+            StoreError::Database(sqlx::Error::Database(error)) => error,
+            _ => return false,
+        };
+        matches!(error.code().as_deref(), Some("22021" | "22P05"))
+    }
+}
+
 pub(crate) fn now_ms() -> i64 {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
-use interlog_core::{parse_event, Event, TenantId, Timestamp};
+use interlog_core::{parse_new_event, Event, TenantId, Timestamp};
 use interlog_dialects::{amazon_connect, asterisk, cxengage, genesys, genesys_cloud, talkdesk};
 use serde_json::Value;
 
@@ -146,7 +146,7 @@ fn queue_log_events(line: &str) -> Vec<Result<Event, String>> {
         Err(e) => vec![Err(e.to_string())],
         Ok(asterisk::Line::Skipped) => Vec::new(),
         Ok(asterisk::Line::Call(raw)) => (raw.into_iter())
-            .map(|event| parse_event(event).map_err(|e| e.to_string()))
+            .map(|event| parse_new_event(event).map_err(|e| e.to_string()))
             .collect(),
     }
 }

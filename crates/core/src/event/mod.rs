@@ -117,8 +117,22 @@ impl EventError {
     }
 }
 
-/// Parses and validates one event. This is the only way raw JSON becomes an [`Event`], for
-/// ingestion and for events read back from the log alike.
+/// Parses a new event, for ingestion: [`parse_event`], after refusing a NUL character
+/// (U+0000) in any string or key, which PostgreSQL's text cannot hold (so both backends
+/// refuse it alike). Events read back from a log are parsed by [`parse_event`] alone, so a
+/// log an older version stored with one still reads.
+pub fn parse_new_event(value: Value) -> Result<Event, EventError> {
+    if let Some(path) = shape::nul_at(&value) {
+        return Err(EventError::new(
+            path,
+            "must not contain a NUL character (U+0000)",
+        ));
+    }
+    parse_event(value)
+}
+
+/// Parses and validates one event. This is the way raw JSON becomes an [`Event`], for
+/// ingestion (through [`parse_new_event`]) and for events read back from the log alike.
 pub fn parse_event(value: Value) -> Result<Event, EventError> {
     let Value::Object(mut fields) = value else {
         return Err(EventError::new(".", "an event must be a JSON object"));

@@ -80,6 +80,29 @@ fn find(given: &Value, parsed: &Value, path: &mut Vec<String>) -> bool {
     }
 }
 
+/// The JSON path of the first string or key (`.` for the value itself) that holds a NUL
+/// character, if any; a key's own path names the object holding it, then the key escaped.
+pub(crate) fn nul_at(value: &Value) -> Option<String> {
+    let inner = |at: String, path: String| match path.as_str() {
+        "." => at,
+        _ if path.starts_with('[') => format!("{at}{path}"),
+        _ => format!("{at}.{path}"),
+    };
+    match value {
+        Value::String(text) => text.contains('\0').then(|| ".".to_string()),
+        Value::Array(items) => (items.iter().enumerate())
+            .find_map(|(i, item)| Some(inner(format!("[{i}]"), nul_at(item)?))),
+        Value::Object(object) => object.iter().find_map(|(key, item)| {
+            let key_text = key.escape_debug().to_string();
+            match key.contains('\0') {
+                true => Some(key_text),
+                false => Some(inner(key_text, nul_at(item)?)),
+            }
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,3 +119,26 @@ fn only_imports_may_omit_the_interaction_id() {
     e.as_object_mut().unwrap().remove("interactionId");
     check_error(e, "interactionId", "missing");
 }
+
+#[test]
+fn a_new_event_with_a_nul_anywhere_is_refused_naming_where_and_a_stored_one_still_reads() {
+    let nul_at = |event: Value| parse_new_event(event).unwrap_err().field;
+    let mut event = started();
+    event["customer"] = json!({"name": "A\u{0}B"});
+    assert_eq!(nul_at(event.clone()), "customer.name");
+    assert!(
+        parse_event(event).is_ok(),
+        "a log already holding one reads"
+    );
+    let mut event = started();
+    event["callerKeys"] =
+        json!([{"type": "phone", "value": "1"}, {"type": "phone", "value": "\u{0}"}]);
+    assert_eq!(nul_at(event), "callerKeys[1].value");
+    let mut event = started();
+    event["attributes"] = json!({"a\u{0}b": "x"});
+    assert_eq!(nul_at(event), "attributes.a\\0b");
+    let mut event = started();
+    event["eventId"] = json!("e\u{0}");
+    assert_eq!(nul_at(event), "eventId");
+    assert!(parse_new_event(started()).is_ok());
+}

@@ -28,6 +28,8 @@ pub struct CreateKey {
     /// Scope names: interactions:read, interactions:write, interactions:reveal, admin.
     #[schema(value_type = Vec<Scope>, min_items = 1)]
     pub scopes: Vec<String>,
+    /// A label to tell keys apart (no NUL character).
+    #[schema(pattern = r"^[^\x00]*$")]
     pub name: Option<String>,
 }
 
@@ -92,6 +94,12 @@ pub(crate) async fn create_key(
     let tenant = principal.authorize(&request.tenant, Scope::Admin)?;
     let scopes =
         parse_scopes(&request.scopes).map_err(|e| ApiError::invalid_parameter("scopes", e))?;
+    if request.name.as_ref().is_some_and(|n| n.contains('\0')) {
+        return Err(ApiError::invalid_parameter(
+            "name",
+            "must not contain a NUL character (U+0000)",
+        ));
+    }
     let key = keys::generate(
         tenant,
         &scopes,

@@ -35,13 +35,13 @@ pub(crate) struct AuditFilters {
     /// Entries before this instant (RFC 3339).
     to: Option<Timestamp>,
     /// Only this principal's (a token's subject, an API key's id, or `anonymous`).
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     principal: Option<String>,
     /// Only those that named this interaction.
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     interaction: Option<String>,
     /// Only this action: the method and route template, as entries show it.
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     action: Option<String>,
 }
 

@@ -46,7 +46,7 @@ pub(crate) struct UploadParams {
     #[param(inline)]
     kind: Option<BinaryKind>,
     /// A file name to keep with the content.
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     name: Option<String>,
     /// When the content was added (RFC 3339); default now.
     timestamp: Option<Timestamp>,

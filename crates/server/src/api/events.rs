@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use interlog_core::{parse_event, Event, TenantId};
+use interlog_core::{parse_new_event, Event, TenantId};
 use interlog_store::Appended;
 use serde::Serialize;
 use serde_json::Value;
@@ -73,7 +73,7 @@ pub(crate) async fn ingest_events(
     let mut rejected = Vec::new();
     for (index, value) in values.into_iter().enumerate() {
         let event = value.and_then(|v| {
-            parse_event(v)
+            parse_new_event(v)
                 .map_err(|e| rejection(index, "invalid_event", e.to_string(), Some(e.field)))
         });
         match event {

@@ -73,7 +73,7 @@ pub(crate) struct ListParams {
     #[param(value_type = Option<AgentId>, inline)]
     agent: Option<AgentId>,
     /// Interactions that entered this queue.
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     queue: Option<String>,
     #[param(inline)]
     channel: Option<ChannelType>,
@@ -84,8 +84,8 @@ pub(crate) struct ListParams {
     /// Only interactions with (true) or without (false) flags.
     flagged: Option<bool>,
     /// Full-text search over transcript messages, notes and subject; every word must occur
-    /// (whitespace and control characters separate words).
-    #[param(pattern = r"[^\s\x00-\x1f\x7f-\x9f]")]
+    /// (whitespace and control characters separate words; no NUL, as in every parameter).
+    #[param(pattern = r"^[^\x00]*[^\s\x00-\x1f\x7f-\x9f][^\x00]*$")]
     q: Option<String>,
     /// By start time; default desc (newest first).
     #[param(inline)]

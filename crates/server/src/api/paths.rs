@@ -80,6 +80,7 @@ pub(crate) struct AgentPath {
 #[into_params(rename_all = "camelCase")]
 pub(crate) struct KeyPath {
     /// The key.
+    #[param(pattern = r"^[^\x00]*$")]
     pub key_id: String,
 }
 
@@ -93,5 +94,6 @@ pub(crate) struct WebhookPath {
     #[param(value_type = TenantId, inline)]
     pub tenant: String,
     /// The subscription.
+    #[param(pattern = r"^[^\x00]*$")]
     pub webhook_id: String,
 }

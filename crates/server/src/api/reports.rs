@@ -44,7 +44,7 @@ pub(crate) struct ReportQuery {
     #[param(value_type = Option<TimeZone>)]
     timezone: Option<String>,
     /// Only this queue (its id).
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     queue: Option<String>,
     /// Only this agent's own work.
     #[param(value_type = Option<AgentId>, inline)]
@@ -54,7 +54,7 @@ pub(crate) struct ReportQuery {
     #[param(inline)]
     direction: Option<Direction>,
     /// Only interactions that ended with this reason (`ended` only).
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     end_reason: Option<String>,
     /// Comma-separated metric names (README, "Reports"), each once; default all that the
     /// grouping keeps (a report by agent keeps only the agents' own work, a report by

@@ -50,13 +50,13 @@ const LOOK: Duration = Duration::from_secs(1);
 #[into_params(parameter_in = Query)]
 pub(crate) struct StreamFilters {
     /// Only interactions this agent was allocated to.
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     agent: Option<String>,
     /// Only interactions that passed this queue (its id).
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     queue: Option<String>,
     /// Only this customer's (their id, else the address they used).
-    #[param(min_length = 1)]
+    #[param(min_length = 1, pattern = r"^[^\x00]*$")]
     customer: Option<String>,
     /// Only this channel.
     #[param(value_type = Option<ChannelType>)]

@@ -22,7 +22,7 @@ use axum::routing::post;
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use interlog_core::{parse_event, TenantId};
+use interlog_core::{parse_new_event, TenantId};
 use interlog_dialects::twilio::{parse_callback, Callback, Params};
 
 use crate::error::ApiError;
@@ -72,7 +72,7 @@ async fn callback(
     if let Callback::Task(raw) = callback {
         let events = (raw.into_iter())
             .map(|e| {
-                parse_event(e).map_err(|e| ApiError::invalid_parameter(&e.field, e.to_string()))
+                parse_new_event(e).map_err(|e| ApiError::invalid_parameter(&e.field, e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
         // TaskRouter reads no answer but the status: the count goes to the log and metrics.

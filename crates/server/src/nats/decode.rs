@@ -3,7 +3,7 @@
 //! NDJSON), each event parsed as the HTTP route parses it. Pure, so it is unit-tested.
 
 use async_nats::HeaderMap;
-use interlog_core::{parse_event, Event, TenantId};
+use interlog_core::{parse_new_event, Event, TenantId};
 use serde_json::Value;
 
 use crate::api::events::{parse_batch, BodyFormat};
@@ -59,7 +59,7 @@ pub(crate) fn decode(
         match value {
             Ok(value) => {
                 let json = value.to_string();
-                match parse_event(value) {
+                match parse_new_event(value) {
                     Ok(event) => decoded.events.push(event),
                     Err(e) => decoded.rejected.push((json, e.to_string())),
                 }

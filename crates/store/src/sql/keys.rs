@@ -44,6 +44,10 @@ pub(super) async fn create(pool: &AnyPool, key: &ApiKeyRecord) -> Result<(), Sto
 }
 
 pub(super) async fn find(pool: &AnyPool, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+    if key_id.contains('\0') {
+        // No key has one (PostgreSQL could not even compare it): a credential, not an error.
+        return Ok(None);
+    }
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_keys WHERE key_id = $1"))
         .bind(key_id)
         .fetch_optional(pool)

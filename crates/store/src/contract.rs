@@ -467,7 +467,8 @@ pub trait Operations: Send + Sync + 'static {
     async fn size_bytes(&self) -> Result<u64, StoreError>;
 
     /// Refreshes the planner's statistics, as after a bulk load: PostgreSQL plans by them
-    /// (and autovacuum refreshes them only later, or never where it is off). SQLite's
-    /// plans need none (the plan tests pin them), so there it does nothing.
+    /// (and autovacuum refreshes them only later, or never where it is off), and its
+    /// search index's pending entries are merged. SQLite's plans need none (the plan tests
+    /// pin them), so there it does nothing.
     async fn refresh_statistics(&self) -> Result<(), StoreError>;
 }

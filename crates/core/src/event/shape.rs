@@ -82,6 +82,7 @@ fn find(given: &Value, parsed: &Value, path: &mut Vec<String>) -> bool {
 
 /// The JSON path of the first string or key (`.` for the value itself) that holds a NUL
 /// character, if any; a key's own path names the object holding it, then the key escaped.
+/// Allocates only for the path it finds (every event of every batch is walked).
 pub(crate) fn nul_at(value: &Value) -> Option<String> {
     let inner = |at: String, path: String| match path.as_str() {
         "." => at,
@@ -90,14 +91,17 @@ pub(crate) fn nul_at(value: &Value) -> Option<String> {
     };
     match value {
         Value::String(text) => text.contains('\0').then(|| ".".to_string()),
-        Value::Array(items) => (items.iter().enumerate())
-            .find_map(|(i, item)| Some(inner(format!("[{i}]"), nul_at(item)?))),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let path = nul_at(item)?;
+            Some(inner(format!("[{i}]"), path))
+        }),
         Value::Object(object) => object.iter().find_map(|(key, item)| {
-            let key_text = key.escape_debug().to_string();
-            match key.contains('\0') {
-                true => Some(key_text),
-                false => Some(inner(key_text, nul_at(item)?)),
+            let key_text = || key.escape_debug().to_string();
+            if key.contains('\0') {
+                return Some(key_text());
             }
+            let path = nul_at(item)?;
+            Some(inner(key_text(), path))
         }),
         _ => None,
     }

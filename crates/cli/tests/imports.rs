@@ -49,6 +49,22 @@ async fn a_talkdesk_page_imports_and_reads_back_field_for_field() {
     );
 }
 
+#[test]
+fn a_record_holding_a_nul_is_rejected_alone_naming_where() {
+    let data = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/talkdesk-page.json");
+    let mut page: Value = serde_json::from_str(&std::fs::read_to_string(sample).unwrap()).unwrap();
+    page["_embedded"]["interactions"][0]["messages"][0]["text"] = "cancel\u{0}".into();
+    let file = data.path().join("page.json");
+    std::fs::write(&file, page.to_string()).unwrap();
+    let summary = import(data.path(), "talkdesk", &file);
+    assert!(
+        summary.contains("1 new, 0 already imported, 1 rejected"),
+        "{summary}"
+    );
+    assert!(summary.contains("messages[0].text"), "{summary}");
+}
+
 #[tokio::test]
 async fn the_cxengage_sample_imports_and_reads_back_as_it_was() {
     let data = tempfile::tempdir().unwrap();

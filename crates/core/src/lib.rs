@@ -37,7 +37,9 @@ pub mod settings;
 pub mod time;
 pub mod webhooks;
 
-pub use event::{parse_event, parse_new_event, Event, EventBody, EventError};
+pub use event::{
+    parse_event, parse_new_event, refuse_nul, Event, EventBody, EventError, NUL_REFUSED,
+};
 pub use ids::{AgentId, ContentId, CustomerId, EventId, IdError, InteractionId, TenantId};
 pub use projection::{project, Projection};
 pub use record::Interaction;

@@ -192,8 +192,9 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         if error.is_unstorable_text() {
             // The net under the checks that name the field (events, paths and queries).
+            tracing::warn!(error = %error, "a value the database cannot store");
             return ApiError::bad_request(
-                "a value holds a NUL character (U+0000), which cannot be stored",
+                "a value holds a character the database cannot store (such as NUL, U+0000)",
             );
         }
         let unavailable = error.is_unavailable();

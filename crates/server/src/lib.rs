@@ -75,6 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(telemetry::route))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
+        // Outside the audit and route layers on purpose: a NUL never reaches an audit entry
+        // (PostgreSQL could not store it), and a refused request is no route's.
         .layer(axum::middleware::from_fn(nul::refuse))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(

@@ -9,17 +9,16 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::error::ApiError;
+use interlog_core::NUL_REFUSED;
 
-/// What a refused value is told.
-const MESSAGE: &str = "must not contain a NUL character (U+0000)";
+use crate::error::ApiError;
 
 /// The middleware.
 pub(crate) async fn refuse(request: Request, next: Next) -> Response {
     let uri = request.uri();
     match holding_nul(uri.path(), uri.query()) {
         Some(name) => {
-            crate::dialects::refuse(uri.path(), ApiError::invalid_parameter(&name, MESSAGE))
+            crate::dialects::refuse(uri.path(), ApiError::invalid_parameter(&name, NUL_REFUSED))
         }
         None => next.run(request).await,
     }

@@ -109,7 +109,7 @@ async fn the_list_parameters_are_the_ones_the_handler_reads() {
     for name in list.iter().chain(&history) {
         let response = app
             .get(
-                &format!("/api/v1/tenants/acme/interactions?{name}=%00"),
+                &format!("/api/v1/tenants/acme/interactions?{name}=%01"),
                 Some(&app.token("acme")),
             )
             .await;

@@ -320,18 +320,18 @@ impl StoreError {
             )
         )
     }
-}
 
-impl StoreError {
-    /// True when PostgreSQL refused a text value it cannot hold: a NUL character (U+0000;
-    /// SQLSTATE 22021 in text, 22P05 in JSON). The request's fault, not the database's.
+    /// True when PostgreSQL refused a text value it cannot hold, such as a NUL character
+    /// (SQLSTATE 22021 in text, 22P05 in JSON): the request's fault, not the database's. A
+    /// group commit's failure is not (each request's own failure is kept to it by its
+    /// savepoint), so the others in the group are still told to retry.
     pub fn is_unstorable_text(&self) -> bool {
-        let error = match self {
-            StoreError::GroupCommit(error) => return error.is_unstorable_text(),
-            StoreError::Database(sqlx::Error::Database(error)) => error,
-            _ => return false,
-        };
-        matches!(error.code().as_deref(), Some("22021" | "22P05"))
+        match self {
+            StoreError::Database(sqlx::Error::Database(error)) => {
+                matches!(error.code().as_deref(), Some("22021" | "22P05"))
+            }
+            _ => false,
+        }
     }
 }
 

@@ -5,16 +5,23 @@ use std::io::Read;
 
 use interlog_core::event::InteractionImported;
 use interlog_core::record::Interaction;
-use interlog_core::{parse_new_event, Event, TenantId, Timestamp};
+use interlog_core::{parse_new_event, refuse_nul, Event, TenantId, Timestamp};
 use interlog_dialects::{amazon_connect, asterisk, cxengage, genesys, genesys_cloud, talkdesk};
 use serde_json::Value;
 
 use super::{read, Format};
 
 /// The import events a document holds, each record parsed or refused with a reason.
+/// A record holding a NUL character is refused, naming where, as an event holding one is.
 fn events(format: Format, tenant: &TenantId, document: &Value) -> Vec<Result<Event, String>> {
     (records(format, tenant, document).into_iter())
-        .map(|record| record.map(|(record, at)| InteractionImported::event(tenant, record, at)))
+        .map(|record| {
+            let (record, at) = record?;
+            let event = InteractionImported::event(tenant, record, at);
+            let value = serde_json::to_value(&event).map_err(|e| e.to_string())?;
+            refuse_nul(&value).map_err(|e| e.to_string())?;
+            Ok(event)
+        })
         .collect()
 }
 

@@ -122,13 +122,20 @@ impl EventError {
 /// refuse it alike). Events read back from a log are parsed by [`parse_event`] alone, so a
 /// log an older version stored with one still reads.
 pub fn parse_new_event(value: Value) -> Result<Event, EventError> {
-    if let Some(path) = shape::nul_at(&value) {
-        return Err(EventError::new(
-            path,
-            "must not contain a NUL character (U+0000)",
-        ));
-    }
+    refuse_nul(&value)?;
     parse_event(value)
+}
+
+/// What a value holding a NUL character is told, wherever one is refused.
+pub const NUL_REFUSED: &str = "must not contain a NUL character (U+0000)";
+
+/// Refuses a NUL character (U+0000) in any string or key of `value`, naming where
+/// (`customer.name`, `callerKeys[1].value`).
+pub fn refuse_nul(value: &Value) -> Result<(), EventError> {
+    match shape::nul_at(value) {
+        Some(path) => Err(EventError::new(path, NUL_REFUSED)),
+        None => Ok(()),
+    }
 }
 
 /// Parses and validates one event. This is the way raw JSON becomes an [`Event`], for

@@ -195,7 +195,7 @@ impl ReportRequest {
                 counts: row.counts,
             })
         }));
-        // Blocks come back in key order, so the sort mostly finds runs already sorted
+        // Blocks often come back in key order, so the sort mostly finds runs already sorted
         // (cheaper than a map's insertions at thousands of rows).
         keyed.sort_by(|a, b| (a.interval, &a.group).cmp(&(b.interval, &b.group)));
         let mut rows: Vec<ReportRow> = Vec::with_capacity(keyed.len());

@@ -70,7 +70,14 @@ impl Rendered<'_> {
     /// The JSON, written into a buffer sized for the report up front: a day by quarter
     /// hour and agent is megabytes, and a buffer grown by doubling copies them over again.
     pub fn to_vec(&self) -> serde_json::Result<Vec<u8>> {
-        let per_row = 96 + 24 * (self.request.group.len() + self.request.metrics.len());
+        // Two bounds of ~25 bytes with their names; a group value (~40) or a metric's
+        // value (~16) with its name each.
+        let names = |names: &mut dyn Iterator<Item = &str>, value: usize| {
+            names.map(|name| name.len() + value).sum::<usize>()
+        };
+        let per_row = 72
+            + names(&mut self.request.group.iter().map(|d| d.as_str()), 40)
+            + names(&mut self.request.metrics.iter().map(|m| m.name), 16);
         let mut out = Vec::with_capacity(256 + per_row * self.report.rows.len());
         serde_json::to_writer(&mut out, self)?;
         Ok(out)

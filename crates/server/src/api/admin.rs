@@ -97,7 +97,7 @@ pub(crate) async fn create_key(
     if request.name.as_ref().is_some_and(|n| n.contains('\0')) {
         return Err(ApiError::invalid_parameter(
             "name",
-            "must not contain a NUL character (U+0000)",
+            interlog_core::NUL_REFUSED,
         ));
     }
     let key = keys::generate(

@@ -1,5 +1,5 @@
 //! Reading the rollups: a report's blocks, each summed in the database and sent back as one
-//! packed value; and re-projecting a tenant, which rebuilds them.
+//! row of arrays, one per column; and re-projecting a tenant, which rebuilds them.
 
 use std::collections::HashMap;
 
@@ -90,7 +90,8 @@ pub(in crate::sql) fn block_sql(
 /// dimension's values, each measure's sums): thousands of rows (a day by quarter hour and
 /// agent) cross from the database as a few values, not one message per row, and an array
 /// of numbers costs the database and the parse far less than an array per row. The
-/// aggregates of one query see its rows in one order, so the arrays line up.
+/// aggregates of one query see its rows in one order, so the arrays line up (none of them
+/// may take an `ORDER BY`, `DISTINCT` or `FILTER` of its own).
 fn packed(inner: Sql, scan: &RollupScan) -> Sql {
     let width = 1 + scan.group.len() + scan.measures.len().max(1);
     let backend = inner.backend();
@@ -105,16 +106,16 @@ fn packed(inner: Sql, scan: &RollupScan) -> Sql {
 
 /// A block's rows from its packed columns.
 fn unpack(row: &AnyRow, scan: &RollupScan) -> Result<Vec<RollupRow>, StoreError> {
-    fn column<T: DeserializeOwned>(row: &AnyRow, i: usize) -> Result<Vec<T>, StoreError> {
+    fn json_column<T: DeserializeOwned>(row: &AnyRow, i: usize) -> Result<Vec<T>, StoreError> {
         let json: String = row.try_get(i)?;
         serde_json::from_str(&json).map_err(|e| super::super::corrupt("rollup rows", e))
     }
-    let buckets: Vec<i64> = column(row, 0)?;
+    let buckets: Vec<i64> = json_column(row, 0)?;
     let groups = (1..=scan.group.len())
-        .map(|i| column::<String>(row, i))
+        .map(|i| json_column::<String>(row, i))
         .collect::<Result<Vec<_>, _>>()?;
     let sums = (0..scan.measures.len())
-        .map(|i| column::<i64>(row, 1 + scan.group.len() + i))
+        .map(|i| json_column::<i64>(row, 1 + scan.group.len() + i))
         .collect::<Result<Vec<_>, _>>()?;
     if (groups.iter().map(Vec::len))
         .chain(sums.iter().map(Vec::len))

@@ -157,7 +157,7 @@ impl Contribution {
         facts.queues(thresholds);
         facts.agents();
         facts.holds_and_segments();
-        Self(facts.cells)
+        Self(facts.into_cells())
     }
 
     pub fn cells(&self) -> impl Iterator<Item = (&Cell, &Counts)> {

@@ -34,8 +34,15 @@ impl Change {
         }
         for (sign, contribution) in [(1, Some(after)), (-1, before)] {
             for (cell, counts) in contribution.into_iter().flat_map(Contribution::cells) {
-                let delta = self.deltas.entry(cell.clone()).or_default();
-                delta.add_sums(counts, sign);
+                // Records of one write share cells: a cell is copied only when new.
+                match self.deltas.get_mut(cell) {
+                    Some(delta) => delta.add_sums(counts, sign),
+                    None => {
+                        let mut delta = Counts::default();
+                        delta.add_sums(counts, sign);
+                        self.deltas.insert(cell.clone(), delta);
+                    }
+                }
             }
         }
         let old: BTreeMap<&Cell, i64> = before

@@ -8,50 +8,71 @@ use super::measures::{Counts, Measure, BUCKET_MS};
 use crate::record::{Direction, Interaction, QueueExitType, SegmentStartType, Status};
 use crate::time::Timestamp;
 
+/// A cell of one record, borrowing its text (channel and direction are the record's): a
+/// record has dozens of facts in a few cells, so each cell's strings are copied once, in
+/// [`Facts::into_cells`], not once per fact.
+type Key<'a> = (i64, &'a str, &'a str, Option<&'a str>);
+
 /// Builds a contribution fact by fact.
 pub(super) struct Facts<'a> {
     record: &'a Interaction,
-    channel: String,
-    direction: String,
-    pub(super) cells: BTreeMap<Cell, Counts>,
+    cells: BTreeMap<Key<'a>, Counts>,
 }
 
 impl<'a> Facts<'a> {
     pub(super) fn new(record: &'a Interaction) -> Self {
         Self {
             record,
-            channel: record.channel_type.map_or("", |c| c.as_str()).to_string(),
-            direction: record.direction.map_or("", |d| d.as_str()).to_string(),
             cells: BTreeMap::new(),
         }
     }
 
-    fn add(&mut self, at: Timestamp, agent: &str, queue: &str, measure: Measure, value: i64) {
+    /// The cells, each with the record's channel and direction.
+    pub(super) fn into_cells(self) -> BTreeMap<Cell, Counts> {
+        let channel = self.record.channel_type.map_or("", |c| c.as_str());
+        let direction = self.record.direction.map_or("", |d| d.as_str());
+        (self.cells.into_iter())
+            .map(|((bucket_ms, agent, queue, end_reason), counts)| {
+                let cell = Cell {
+                    bucket_ms,
+                    agent: agent.to_string(),
+                    queue: queue.to_string(),
+                    channel: channel.to_string(),
+                    direction: direction.to_string(),
+                    end_reason: end_reason.map(str::to_string),
+                };
+                (cell, counts)
+            })
+            .collect()
+    }
+
+    fn add(&mut self, at: Timestamp, agent: &'a str, queue: &'a str, measure: Measure, value: i64) {
         self.add_to(at, agent, queue, None, measure, value);
     }
 
     fn add_to(
         &mut self,
         at: Timestamp,
-        agent: &str,
-        queue: &str,
-        end_reason: Option<&str>,
+        agent: &'a str,
+        queue: &'a str,
+        end_reason: Option<&'a str>,
         measure: Measure,
         value: i64,
     ) {
-        let cell = Cell {
-            bucket_ms: at.millis().div_euclid(BUCKET_MS) * BUCKET_MS,
-            agent: agent.to_string(),
-            queue: queue.to_string(),
-            channel: self.channel.clone(),
-            direction: self.direction.clone(),
-            end_reason: end_reason.map(str::to_string),
-        };
-        self.cells.entry(cell).or_default().add(measure, value);
+        let bucket_ms = at.millis().div_euclid(BUCKET_MS) * BUCKET_MS;
+        let key = (bucket_ms, agent, queue, end_reason);
+        self.cells.entry(key).or_default().add(measure, value);
     }
 
     /// A fact in the totals and, when there is an agent, in that agent's cell.
-    fn add_both(&mut self, at: Timestamp, agent: Option<&str>, queue: &str, m: Measure, v: i64) {
+    fn add_both(
+        &mut self,
+        at: Timestamp,
+        agent: Option<&'a str>,
+        queue: &'a str,
+        m: Measure,
+        v: i64,
+    ) {
         self.add(at, "", queue, m, v);
         if let Some(agent) = agent {
             self.add(at, agent, queue, m, v);

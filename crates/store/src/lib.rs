@@ -5,9 +5,8 @@
 //!
 //! # Layout
 //! - [`Store`] and the capability traits it gathers ([`EventLog`], [`Interactions`],
-//!   [`Contents`], [`ApiKeys`], [`DnisPool`], [`Settings`], [`Reports`], [`Operations`]): the
-//!   contract, in
-//!   `contract.rs`.
+//!   [`Contents`], [`ApiKeys`], [`DnisPool`], [`Settings`], [`Reports`], [`Operations`] and
+//!   the others): the contract, in `contract/`.
 //! - [`Appended`], [`StoreError`], [`open`] and the stored value types: this file.
 //! - [`backup`]: a consistent online copy of the embedded store, and its restore.
 //! - [`export`]: a tenant's interactions in a window as NDJSON or CSV, a page at a time.

@@ -1,4 +1,4 @@
-//! The one implementation of [`Store`], over sqlx's runtime-selected `Any` driver, shared by
+//! The one implementation of [`Store`](crate::Store), over sqlx's runtime-selected `Any` driver, shared by
 //! SQLite and PostgreSQL. The SQL is the same for both except where [`Backend`] says
 //! otherwise: the arrival-order column, the per-interaction lock and full-text search.
 //!
@@ -84,7 +84,7 @@ impl Backend {
     }
 }
 
-/// A [`Store`] over SQL.
+/// A [`Store`](crate::Store) over SQL.
 pub struct SqlStore {
     backend: Backend,
     /// Write transactions (one connection for SQLite).

@@ -72,12 +72,13 @@ impl Rendered<'_> {
     pub fn to_vec(&self) -> serde_json::Result<Vec<u8>> {
         // Two bounds of ~25 bytes with their names; a group value (~40) or a metric's
         // value (~16) with its name each.
-        let names = |names: &mut dyn Iterator<Item = &str>, value: usize| {
-            names.map(|name| name.len() + value).sum::<usize>()
-        };
-        let per_row = 72
-            + names(&mut self.request.group.iter().map(|d| d.as_str()), 40)
-            + names(&mut self.request.metrics.iter().map(|m| m.name), 16);
+        let group: usize = (self.request.group.iter())
+            .map(|d| d.as_str().len() + 40)
+            .sum();
+        let metrics: usize = (self.request.metrics.iter())
+            .map(|m| m.name.len() + 16)
+            .sum();
+        let per_row = 72 + group + metrics;
         let mut out = Vec::with_capacity(256 + per_row * self.report.rows.len());
         serde_json::to_writer(&mut out, self)?;
         Ok(out)

@@ -208,7 +208,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         "Interlog listening on http://{address} (data: {data})\nGet a token:  TOKEN=$(interlog token --tenant <TENANT> --data {data})\nThe console: http://{address}/ (sign in with the tenant and the token)"
     );
     let timeout = std::time::Duration::from_secs(args.shutdown_timeout_seconds);
+    let store = state.store.clone();
     serve_until_stopped(listener, state, args.nats.config(), timeout).await?;
+    // Not needed for exact reports (they read what is pending), but the next start begins
+    // with nothing to fold.
+    if let Err(error) = store.fold_pending().await {
+        tracing::warn!(%error, "cannot fold the report rollups' pending changes");
+    }
     tracing::info!("interlog stopped");
     Ok(())
 }

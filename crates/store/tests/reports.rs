@@ -8,9 +8,10 @@
 
 use std::collections::BTreeMap;
 
+use interlog_core::event::parse_event;
 use interlog_core::record::QueueExitType;
 use interlog_core::report::{
-    Contribution, Dimension, Granularity, Measure, Plan, Report, ReportRequest, RollupRow,
+    Contribution, Dimension, Granularity, Measure, Metric, Plan, Report, ReportRequest, RollupRow,
     Thresholds, METRICS,
 };
 use interlog_core::settings::{TenantSettings, TimeZone};
@@ -19,6 +20,7 @@ use interlog_store::postgres::PoolSettings;
 use interlog_store::testing::PgSchema;
 use interlog_store::Store;
 use interlog_workload::{parse_log, Rng, Spec, Workload};
+use serde_json::json;
 
 /// 2026-10-24T00:00Z: the generated days span Paris's fall-back night (the 25th).
 const START_MS: i64 = 1_792_800_000_000;
@@ -158,6 +160,9 @@ async fn story(store: &dyn Store) {
     for batch in &batches {
         store.append_events(&tenant, batch).await.unwrap();
     }
+    // Read beside the changes still pending, then from the rollups alone.
+    compare(store, &records, Thresholds::default()).await;
+    store.fold_pending().await.unwrap();
     compare(store, &records, Thresholds::default()).await;
 
     let sums = totals(store).await;
@@ -204,6 +209,67 @@ async fn story(store: &dyn Store) {
     assert_eq!(METRICS.len(), 36);
 }
 
+/// A call answered after 15 s, of customer `cust-x`.
+fn answered_call() -> Vec<Event> {
+    let at = |s: &str| format!("2026-10-24T09:00:{s}.000Z");
+    let events = [
+        (
+            "interaction-started",
+            "00",
+            json!({"channelType": "voice", "direction": "inbound",
+            "customer": {"id": "cust-x"}}),
+        ),
+        ("queue-entered", "05", json!({"queueId": "support"})),
+        (
+            "agent-allocated",
+            "20",
+            json!({"agentId": "alice", "queueId": "support"}),
+        ),
+        ("interaction-ended", "50", json!({})),
+    ];
+    (events.into_iter().enumerate())
+        .map(|(n, (kind, second, mut fields))| {
+            fields["eventId"] = json!(format!("x-{n}"));
+            fields["type"] = json!(kind);
+            fields["interactionId"] = json!("call-x");
+            fields["timestamp"] = json!(at(second));
+            parse_event(fields).unwrap()
+        })
+        .collect()
+}
+
+/// An erasure right after an answer (its change likely still pending) leaves no answer
+/// behind: the pending change that keeps it is folded before the erasure forgets it.
+async fn erased_before_folding(store: &dyn Store) {
+    let tenant = TenantId::parse("erased").unwrap();
+    let plan = Plan::new(
+        Timestamp::from_millis(START_MS),
+        Timestamp::from_millis(START_MS + 86_400_000),
+        Granularity::Day,
+        TimeZone::UTC,
+    )
+    .unwrap();
+    let mut request = ReportRequest::new(plan, Vec::new(), Vec::new());
+    request.metrics = ["answered", "maxSpeedOfAnswer"]
+        .map(|name| Metric::named(name).unwrap())
+        .to_vec();
+    let counts = || async { store.report(&tenant, &request).await.unwrap().rows[0].counts };
+
+    store
+        .append_events(&tenant, &answered_call())
+        .await
+        .unwrap();
+    let answered = counts().await;
+    assert_eq!(answered.get(Measure::Answered), 1);
+    assert_eq!(answered.get(Measure::LongestAnswerMs), 15_000);
+    store
+        .erase_customer(&tenant, "cust-x", "test")
+        .await
+        .unwrap();
+    store.fold_pending().await.unwrap();
+    assert!(counts().await.is_zero(), "{:?}", counts().await);
+}
+
 #[tokio::test]
 async fn sqlite_rollups_equal_the_records() {
     let dir = tempfile::tempdir().unwrap();
@@ -211,6 +277,7 @@ async fn sqlite_rollups_equal_the_records() {
         .await
         .unwrap();
     story(&store).await;
+    erased_before_folding(&store).await;
 }
 
 #[tokio::test]
@@ -220,5 +287,6 @@ async fn postgres_rollups_equal_the_records() {
         .await
         .unwrap();
     story(store.as_ref()).await;
+    erased_before_folding(store.as_ref()).await;
     schema.drop().await;
 }

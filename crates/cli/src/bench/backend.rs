@@ -141,6 +141,7 @@ async fn load(
     );
     let (ingest, days) = ingest(args, &server.base, tenant, token).await?;
     let began = Instant::now();
+    server.store.fold_pending().await?;
     server.store.refresh_statistics().await?;
     Ok((ingest, days, began.elapsed().as_secs_f64()))
 }

@@ -210,6 +210,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     .await?;
     progress.finish_and_clear();
     if let Some(store) = &store {
+        (store.fold_pending().await).context("cannot fold the report rollups' changes")?;
         if summary.new >= ANALYZE_AFTER {
             (store.refresh_statistics().await)
                 .context("cannot refresh the planner's statistics")?;

@@ -137,9 +137,12 @@ impl Default for Thresholds {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Contribution(BTreeMap<Cell, Counts>);
 
-/// A contribution as stored beside its record: the quarter-hour index of each cell, its
-/// dimensions, and its non-zero measures as (index, value).
-type Stored = Vec<(
+/// A cell as stored: its quarter-hour index (its bucket over [`BUCKET_MS`]) and dimensions.
+pub(super) type StoredCell = (i64, String, String, String, String, Option<String>);
+
+/// Cells' counts as stored: each cell's quarter-hour index and dimensions, then its non-zero
+/// measures as (index, value).
+pub(super) type StoredCounts = Vec<(
     i64,
     String,
     String,
@@ -148,6 +151,66 @@ type Stored = Vec<(
     Option<String>,
     Vec<(usize, i64)>,
 )>;
+
+impl Cell {
+    /// The compact form [`Contribution::encode`] and [`Change::encode`](super::Change)
+    /// store.
+    pub(super) fn stored(&self) -> StoredCell {
+        let Cell {
+            bucket_ms,
+            agent,
+            queue,
+            channel,
+            direction,
+            end_reason,
+        } = self.clone();
+        let quarter = bucket_ms.div_euclid(BUCKET_MS);
+        (quarter, agent, queue, channel, direction, end_reason)
+    }
+
+    /// Reads back [`Cell::stored`].
+    pub(super) fn from_stored(stored: StoredCell) -> Cell {
+        let (quarter, agent, queue, channel, direction, end_reason) = stored;
+        Cell {
+            bucket_ms: quarter * BUCKET_MS,
+            agent,
+            queue,
+            channel,
+            direction,
+            end_reason,
+        }
+    }
+}
+
+/// Cells' counts in their stored form.
+pub(super) fn store_counts(cells: &BTreeMap<Cell, Counts>) -> StoredCounts {
+    (cells.iter())
+        .map(|(cell, counts)| {
+            let values = (counts.0.iter().enumerate())
+                .filter(|(_, v)| **v != 0)
+                .map(|(i, v)| (i, *v))
+                .collect();
+            let (quarter, agent, queue, channel, direction, end_reason) = cell.stored();
+            (
+                quarter, agent, queue, channel, direction, end_reason, values,
+            )
+        })
+        .collect()
+}
+
+/// Reads back [`store_counts`].
+pub(super) fn read_counts(stored: StoredCounts) -> Result<BTreeMap<Cell, Counts>, String> {
+    let mut cells = BTreeMap::new();
+    for (quarter, agent, queue, channel, direction, end_reason, values) in stored {
+        let mut counts = Counts::default();
+        for (i, v) in values {
+            *counts.0.get_mut(i).ok_or("measure index out of range")? = v;
+        }
+        let cell = (quarter, agent, queue, channel, direction, end_reason);
+        cells.insert(Cell::from_stored(cell), counts);
+    }
+    Ok(cells)
+}
 
 impl Contribution {
     /// The record's contribution.
@@ -178,49 +241,12 @@ impl Contribution {
     /// The compact text stored beside the record, so the next re-projection subtracts
     /// exactly what this one added (whatever the thresholds are by then).
     pub fn encode(&self) -> String {
-        let stored: Stored = (self.0.iter())
-            .map(|(cell, counts)| {
-                let values = (counts.0.iter().enumerate())
-                    .filter(|(_, v)| **v != 0)
-                    .map(|(i, v)| (i, *v))
-                    .collect();
-                let quarter = cell.bucket_ms.div_euclid(BUCKET_MS);
-                let Cell {
-                    agent,
-                    queue,
-                    channel,
-                    direction,
-                    end_reason,
-                    ..
-                } = cell.clone();
-                (
-                    quarter, agent, queue, channel, direction, end_reason, values,
-                )
-            })
-            .collect();
-        serde_json::to_string(&stored).expect("a contribution serializes")
+        serde_json::to_string(&store_counts(&self.0)).expect("a contribution serializes")
     }
 
     /// Reads back [`Contribution::encode`]'s text.
     pub fn decode(text: &str) -> Result<Self, String> {
-        let stored: Stored = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let mut cells = BTreeMap::new();
-        for (quarter, agent, queue, channel, direction, end_reason, values) in stored {
-            let mut counts = Counts::default();
-            for (i, v) in values {
-                *counts.0.get_mut(i).ok_or("measure index out of range")? = v;
-            }
-            let bucket_ms = quarter * BUCKET_MS;
-            let cell = Cell {
-                bucket_ms,
-                agent,
-                queue,
-                channel,
-                direction,
-                end_reason,
-            };
-            cells.insert(cell, counts);
-        }
-        Ok(Self(cells))
+        let stored: StoredCounts = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        read_counts(stored).map(Self)
     }
 }

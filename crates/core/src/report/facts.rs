@@ -13,17 +13,18 @@ use crate::time::Timestamp;
 /// [`Facts::into_cells`], not once per fact.
 type Key<'a> = (i64, &'a str, &'a str, Option<&'a str>);
 
-/// Builds a contribution fact by fact.
+/// Builds a contribution fact by fact. A record's facts fall in a few cells, so they are
+/// looked for one by one (cheaper than a map's ordered search through their strings).
 pub(super) struct Facts<'a> {
     record: &'a Interaction,
-    cells: BTreeMap<Key<'a>, Counts>,
+    cells: Vec<(Key<'a>, Counts)>,
 }
 
 impl<'a> Facts<'a> {
     pub(super) fn new(record: &'a Interaction) -> Self {
         Self {
             record,
-            cells: BTreeMap::new(),
+            cells: Vec::with_capacity(8),
         }
     }
 
@@ -61,7 +62,14 @@ impl<'a> Facts<'a> {
     ) {
         let bucket_ms = at.millis().div_euclid(BUCKET_MS) * BUCKET_MS;
         let key = (bucket_ms, agent, queue, end_reason);
-        self.cells.entry(key).or_default().add(measure, value);
+        match self.cells.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, counts)) => counts.add(measure, value),
+            None => {
+                let mut counts = Counts::default();
+                counts.add(measure, value);
+                self.cells.push((key, counts));
+            }
+        }
     }
 
     /// A fact in the totals and, when there is an agent, in that agent's cell.

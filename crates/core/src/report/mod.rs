@@ -98,6 +98,25 @@ pub struct RollupScan {
     pub measures: Vec<Measure>,
 }
 
+impl RollupScan {
+    /// The rows `change` adds to this scan (a change not folded into the rollups yet): its
+    /// quarter-hour cells of the scan's rollup that match every filter, with the group's
+    /// values and the scan's measures. [`ReportRequest::assemble`] keeps those inside the
+    /// plan's intervals.
+    pub fn rows_of(&self, change: &Change) -> Vec<RollupRow> {
+        let source = self.rollup.source();
+        (change.deltas.iter())
+            .filter(|(cell, _)| cell.rollup() == source)
+            .filter(|(cell, _)| self.filters.iter().all(|(d, v)| d.of(cell) == v))
+            .map(|(cell, counts)| RollupRow {
+                bucket_ms: cell.bucket_ms,
+                group: self.group.iter().map(|d| d.of(cell).to_string()).collect(),
+                counts: counts.only(&self.measures),
+            })
+            .collect()
+    }
+}
+
 /// One row of a scan: a bucket, the values of the scan's group dimensions, the sums.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RollupRow {

@@ -188,3 +188,38 @@ fn a_change_keeps_each_longest_answer_and_marks_what_may_shrink() {
         .all(|(_, id, wait)| id == "call-a" && wait.is_none()));
     assert!(gone.deltas.values().all(|d| d.get(Measure::Answered) <= 0));
 }
+
+#[test]
+fn changes_fold_into_one_that_applies_both_and_survive_their_stored_text() {
+    let answered = Contribution::of(&answered_call(), Thresholds::default());
+    let mut entered = Change::default();
+    entered.replace("call-a", None, &answered);
+    let mut left = Change::default();
+    left.replace("call-a", Some(&answered), &Contribution::default());
+    let text = left.encode();
+    assert_eq!(Change::decode(&text).unwrap(), left);
+    assert!(Change::decode("[1]").is_err());
+
+    let mut both = entered.clone();
+    both.absorb(left.clone());
+    let sums = |change: &Change| -> Vec<Counts> {
+        let mut sums: Vec<Counts> = change.deltas.values().copied().collect();
+        for counts in &mut sums {
+            counts.0[Measure::LongestAnswerMs as usize] = 0;
+        }
+        sums
+    };
+    assert!(sums(&both).iter().all(Counts::is_zero), "what entered left");
+    assert!(!both.is_empty(), "its longest waits are stale");
+    assert_eq!(both.stale, left.stale);
+    let latest: Vec<_> = both.latest_answers().cloned().collect();
+    assert_eq!(latest, left.answers, "the later answer of a cell stands");
+
+    let mut again = left.clone();
+    again.absorb(entered.clone());
+    assert!(sums(&again).iter().all(Counts::is_zero));
+    let latest: Vec<_> = again.latest_answers().cloned().collect();
+    assert_eq!(latest, entered.answers, "kept again");
+    assert_eq!(again.stale, left.stale, "and recomputed");
+    assert!(Change::default().is_empty());
+}

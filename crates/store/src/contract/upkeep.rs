@@ -16,7 +16,9 @@ use crate::{
 
 /// The rollups interval reports read. Every append keeps them: in the transaction that
 /// re-projects an interaction, its previous contribution is subtracted and its new one
-/// added (computed with the tenant's thresholds at that moment).
+/// added (computed with the tenant's thresholds at that moment) as a pending change, which
+/// the store folds into the rollups about a second later; reports read pending changes
+/// beside the rollups, so they are exact either way.
 #[async_trait]
 pub trait Reports: Send + Sync + 'static {
     /// The rows of a report's scan: per bucket of its blocks, summed over the dimensions it
@@ -36,6 +38,10 @@ pub trait Reports: Send + Sync + 'static {
         let scan = request.scan(self.day_zone(tenant).await?);
         Ok(request.assemble(self.rollups(tenant, &scan).await?))
     }
+
+    /// Folds every pending change into the rollups now, rather than at the store's next
+    /// round: after a bulk load, before a shutdown.
+    async fn fold_pending(&self) -> Result<(), StoreError>;
 
     /// The latest name each of `ids` was given in an event (`queueName`), by queue id;
     /// queues never named are left out.

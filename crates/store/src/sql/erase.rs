@@ -54,6 +54,8 @@ impl Writer {
         for (id, record) in &known {
             change.replace(id, record.contributed.as_ref(), &nothing);
         }
+        // The pending changes go first: one of them may keep an answer this forgets.
+        rollups::fold_in(tx, self.backend, tenant).await?;
         let terms = Terms::read(tx, tenant).await?;
         rollups::write(tx, self.backend, tenant, terms.day_zone, change).await?;
         search::erase(tx, self.backend, tenant, ids).await?;
@@ -105,8 +107,12 @@ impl Writer {
 pub(super) fn scrub_sql(backend: Backend) -> Vec<String> {
     match backend {
         Backend::Sqlite => vec!["PRAGMA wal_checkpoint(TRUNCATE)".into()],
-        Backend::Postgres => (TABLES.iter().chain(&["search_parts", "report_answers"]))
+        Backend::Postgres => {
+            (TABLES
+                .iter()
+                .chain(&["search_parts", "report_answers", "report_pending"]))
             .map(|table| format!("VACUUM {table}"))
-            .collect(),
+            .collect()
+        }
     }
 }

@@ -97,6 +97,8 @@ pub struct SqlStore {
     committer: Committer,
     /// Tenants' compiled redaction (`redaction.rs`).
     redactors: redaction::Redactors,
+    /// Folds pending rollup changes into the rollups until the store is dropped.
+    _folder: rollups::Folder,
 }
 
 fn corrupt(what: &str, e: serde_json::Error) -> StoreError {
@@ -117,6 +119,7 @@ impl SqlStore {
     pub(crate) fn new(backend: Backend, writer: AnyPool, reader: AnyPool) -> Self {
         let writes = Arc::new(Writer::new(backend));
         let committer = Committer::start(writes.clone(), writer.clone());
+        let folder = rollups::Folder::start(backend, writer.clone(), reader.clone());
         Self {
             backend,
             writer,
@@ -124,6 +127,7 @@ impl SqlStore {
             writes,
             committer,
             redactors: redaction::Redactors::default(),
+            _folder: folder,
         }
     }
 

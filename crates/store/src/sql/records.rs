@@ -4,13 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
-use interlog_core::report::{Change, Contribution};
+use interlog_core::report::{Change, Contribution, Thresholds};
 use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
 use super::queue_names;
-use super::rollups::{self, Terms};
+use super::rollups::{self, Pending, Terms};
 use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
 use super::transcript::{self, Rewrite};
@@ -29,8 +30,12 @@ const INDEX_TABLES: [&str; 4] = [
 impl Writer {
     /// Upserts the touched interactions' records (each without its transcript, with the
     /// length of the log it was projected from), their transcript rows, their full-text
-    /// documents and their index rows; the records written (each without its transcript),
-    /// in `touched`'s order.
+    /// documents and their index rows, and keeps their contributions' change for the
+    /// rollups; the records written (each without its transcript), in `touched`'s order.
+    ///
+    /// The records' rows (their JSON, their contributions) are made on another thread while
+    /// the transcript and index rows are written: SQLite has one writer, and it waits for
+    /// neither.
     pub(super) async fn write_records(
         &self,
         tx: &mut Tx<'_>,
@@ -41,35 +46,19 @@ impl Writer {
         if touched.is_empty() {
             return Ok(Vec::new());
         }
-        let postgres = self.backend == Backend::Postgres;
-        let updated = now_ms();
-        let records: Vec<Interaction> =
-            touched.iter_mut().map(|t| t.projection.summary()).collect();
-        // Each record's contribution to the rollups replaces the one stored with it.
-        let mut change = Change::default();
-        let mut rows = Vec::with_capacity(records.len());
-        for (record, t) in records.iter().zip(touched.iter()) {
-            let contribution = Contribution::of(record, terms.thresholds);
-            change.replace(t.id.as_str(), t.contributed.as_ref(), &contribution);
-            let report = contribution.encode();
-            rows.push(record_row(
-                tenant,
-                record,
-                t.projection.len(),
-                updated,
-                report,
-            )?);
-        }
-        let (head, row, tail) = upsert_record_sql(postgres);
-        // RETURNING's order is not the rows' order: rowids are matched by interaction id.
-        let mut rowids = HashMap::new();
-        for sql in values_statements(self.backend, &head, &row, rows, &tail) {
-            for row in sql.fetch_all(&mut **tx).await? {
-                if !postgres {
-                    rowids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
-                }
-            }
-        }
+        let records: Arc<Vec<Interaction>> =
+            Arc::new(touched.iter_mut().map(|t| t.projection.summary()).collect());
+        let sources: Vec<Source> = (touched.iter_mut())
+            .map(|t| Source {
+                id: t.id.to_string(),
+                log_len: t.projection.len(),
+                contributed: t.contributed.take(),
+            })
+            .collect();
+        let rows = tokio::task::spawn_blocking({
+            let (tenant, records) = (tenant.clone(), records.clone());
+            move || record_rows(&tenant, &records, sources, terms.thresholds)
+        });
         // Index rows and the search head are written only where they changed (most events
         // of a conversation are messages, which change neither).
         let mut changed = Vec::with_capacity(records.len());
@@ -86,6 +75,13 @@ impl Writer {
             }
             changed.push((!same).then_some(head));
         }
+        transcript::write(tx, self.backend, tenant, touched).await?;
+        write_index_rows(tx, self.backend, tenant, index_ids, index_rows).await?;
+        let (rows, change) = match rows.await {
+            Ok(made) => made?,
+            Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+        };
+        let rowids = self.upsert_records(tx, rows).await?;
         let parts: Vec<Parts> = (touched.iter().zip(&changed))
             .map(|(t, head)| Parts {
                 touched: t,
@@ -94,11 +90,57 @@ impl Writer {
             })
             .collect();
         search::write(tx, self.backend, tenant, &parts).await?;
-        transcript::write(tx, self.backend, tenant, touched).await?;
-        write_index_rows(tx, self.backend, tenant, index_ids, index_rows).await?;
-        rollups::write(tx, self.backend, tenant, terms.day_zone, change).await?;
-        Ok(records)
+        rollups::defer(tx, tenant, change).await?;
+        Ok(Arc::try_unwrap(records).unwrap_or_else(|shared| shared.as_ref().clone()))
     }
+
+    /// Upserts the records' rows; on SQLite, each one's rowid by interaction id.
+    async fn upsert_records(
+        &self,
+        tx: &mut Tx<'_>,
+        rows: Vec<Vec<Param>>,
+    ) -> Result<HashMap<String, i64>, StoreError> {
+        let postgres = self.backend == Backend::Postgres;
+        let (head, row, tail) = upsert_record_sql(postgres);
+        // RETURNING's order is not the rows' order: rowids are matched by interaction id.
+        let mut rowids = HashMap::new();
+        for sql in values_statements(self.backend, &head, &row, rows, &tail) {
+            for row in sql.fetch_all(&mut **tx).await? {
+                if !postgres {
+                    rowids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
+                }
+            }
+        }
+        Ok(rowids)
+    }
+}
+
+/// What a record's row is made from beside the record.
+struct Source {
+    id: String,
+    log_len: usize,
+    /// What the stored record contributed to the rollups (none for a new record).
+    contributed: Option<Contribution>,
+}
+
+/// The records' `interactions` rows, each with its contribution to the rollups, and the
+/// change those contributions make in place of the ones stored, as its pending row.
+fn record_rows(
+    tenant: &TenantId,
+    records: &[Interaction],
+    sources: Vec<Source>,
+    thresholds: Thresholds,
+) -> Result<(Vec<Vec<Param>>, Option<Pending>), StoreError> {
+    let updated = now_ms();
+    let mut change = Change::default();
+    let mut rows = Vec::with_capacity(records.len());
+    for (record, source) in records.iter().zip(sources) {
+        let contribution = Contribution::of(record, thresholds);
+        change.replace(&source.id, source.contributed.as_ref(), &contribution);
+        let report = contribution.encode();
+        rows.push(record_row(tenant, record, source.log_len, updated, report)?);
+    }
+    Ok((rows, Pending::of(&change)))
 }
 
 /// The `interactions` row of a record without its transcript.

@@ -38,10 +38,12 @@ impl Settings for SqlStore {
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-        // A tenant with no report rows yet keeps its day rows in its zone from the start.
+        // A tenant with no report rows yet (folded or pending) keeps its day rows in its
+        // zone from the start.
         sqlx::query(
             "UPDATE tenant_settings SET report_zone = $2 WHERE tenant_id = $1
-             AND NOT EXISTS (SELECT 1 FROM report_totals WHERE tenant_id = $1)",
+             AND NOT EXISTS (SELECT 1 FROM report_totals WHERE tenant_id = $1)
+             AND NOT EXISTS (SELECT 1 FROM report_pending WHERE tenant_id = $1)",
         )
         .bind(tenant.as_str())
         .bind(settings.time_zone.name())

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use interlog_core::report::{Cell, Level, Rollup};
+use interlog_core::report::{Cell, Change, Level, Rollup};
 use interlog_core::settings::TimeZone;
 use interlog_core::TenantId;
 
@@ -26,12 +26,13 @@ const ANSWER_KEYS: [&str; 6] = [
     "interaction_id",
 ];
 
-/// Keeps (`Some(wait)`) or forgets (`None`) each interaction's answered wait in a cell.
+/// Keeps (`Some(wait)`) or forgets (`None`) each interaction's answered wait in a cell, as
+/// a change's latest answers say.
 pub(super) async fn keep_answers(
     tx: &mut Tx<'_>,
     backend: Backend,
     tenant: &TenantId,
-    answers: &[(Cell, String, Option<i64>)],
+    answers: &Change,
 ) -> Result<(), StoreError> {
     let conditions: Vec<String> = (["tenant_id"].iter().chain(&ANSWER_KEYS))
         .map(|k| format!("{k} = ?"))
@@ -41,7 +42,7 @@ pub(super) async fn keep_answers(
         conditions.join(" AND ")
     );
     let mut kept = Vec::new();
-    for (cell, interaction, wait) in answers {
+    for (cell, interaction, wait) in answers.latest_answers() {
         let mut key = vec![text(tenant.as_str())];
         key.extend(
             ANSWER_KEYS[..5]

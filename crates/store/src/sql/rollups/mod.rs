@@ -3,13 +3,16 @@
 //! reason), at three levels (15-minute and hour buckets of UTC, days of the tenant's
 //! `report_zone`); each keeps only the measures of its rollup (`Rollup::measures`). A write
 //! adds each re-projected record's new contribution and subtracts the one stored beside it
-//! (`interactions.report`), as one upsert per table for the whole batch; reads sum the rows
-//! of a report's blocks (`read.rs`). The longest answered wait is a maximum, kept with the
+//! (`interactions.report`): the write's transaction keeps the change pending, and a folder
+//! applies pending changes together as one upsert per table (`pending.rs`); reads sum the
+//! rows of a report's blocks and add the changes still pending (`read.rs`). The longest answered wait is a maximum, kept with the
 //! answers it is recomputed from (`longest.rs`).
 
 mod longest;
+mod pending;
 mod read;
 
+pub(super) use pending::{defer, fold_in, Folder, Pending};
 pub(super) use read::block_sql;
 
 use std::collections::BTreeMap;
@@ -17,6 +20,7 @@ use std::collections::BTreeMap;
 use interlog_core::report::{Cell, Change, Counts, Level, Rollup, Thresholds};
 use interlog_core::settings::TimeZone;
 use interlog_core::TenantId;
+use sqlx::AnyPool;
 
 use super::settings;
 use super::statement::{text, values_statements, Param};
@@ -50,6 +54,16 @@ impl Terms {
     }
 }
 
+/// The zone a tenant's day rows are kept in, read through `pool`.
+pub(super) async fn read_zone(pool: &AnyPool, tenant: &TenantId) -> Result<TimeZone, StoreError> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT report_zone FROM tenant_settings WHERE tenant_id = $1")
+            .bind(tenant.as_str())
+            .fetch_optional(pool)
+            .await?;
+    day_zone(row.and_then(|(zone,)| zone))
+}
+
 /// A stored `report_zone` (NULL: UTC).
 pub(super) fn day_zone(stored: Option<String>) -> Result<TimeZone, StoreError> {
     stored.map_or(Ok(TimeZone::UTC), |name| {
@@ -57,9 +71,7 @@ pub(super) fn day_zone(stored: Option<String>) -> Result<TimeZone, StoreError> {
     })
 }
 
-/// Applies a write's rollup change at every level: the answers kept, the deltas (rows in
-/// key order, so two PostgreSQL transactions lock the rows they share in the same order),
-/// then the longest waits that may have shrunk.
+/// Applies a rollup change at every level inside `tx` ([`prepare`], then [`apply`]).
 pub(super) async fn write(
     tx: &mut Tx<'_>,
     backend: Backend,
@@ -67,9 +79,24 @@ pub(super) async fn write(
     day_zone: TimeZone,
     change: Change,
 ) -> Result<(), StoreError> {
-    longest::keep_answers(tx, backend, tenant, &change.answers).await?;
+    apply(tx, backend, tenant, prepare(tenant, day_zone, change)).await
+}
+
+/// A rollup change made ready to apply: its answers and stale cells, and the rows its
+/// deltas add to each rollup table at every level (day rows in `day_zone`).
+pub(super) struct Prepared {
+    change: Change,
+    rows: BTreeMap<Rollup, Vec<Vec<Param>>>,
+    day_zone: TimeZone,
+}
+
+/// The rows a change adds to each rollup table, in key order (so two PostgreSQL
+/// transactions lock the rows they share in the same order): work done before a
+/// transaction holds the writer.
+pub(super) fn prepare(tenant: &TenantId, day_zone: TimeZone, mut change: Change) -> Prepared {
     let mut rows: BTreeMap<Rollup, Vec<Vec<Param>>> = BTreeMap::new();
-    for ((rollup, level, cell), counts) in at_every_level(change.deltas, day_zone) {
+    let deltas = std::mem::take(&mut change.deltas);
+    for ((rollup, level, cell), counts) in at_every_level(deltas, day_zone) {
         let kept = rollup.measures();
         if counts.only(kept).is_zero() {
             continue;
@@ -79,6 +106,27 @@ pub(super) async fn write(
         row.extend(kept.iter().map(|m| Param::Int(counts.get(*m))));
         rows.entry(rollup).or_default().push(row);
     }
+    Prepared {
+        change,
+        rows,
+        day_zone,
+    }
+}
+
+/// Applies a prepared change: the answers kept, the rows added, then the longest waits
+/// that may have shrunk recomputed.
+pub(super) async fn apply(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    tenant: &TenantId,
+    prepared: Prepared,
+) -> Result<(), StoreError> {
+    let Prepared {
+        change,
+        rows,
+        day_zone,
+    } = prepared;
+    longest::keep_answers(tx, backend, tenant, &change).await?;
     for (rollup, rows) in rows {
         let (head, row, tail) = upsert_sql(backend, rollup);
         for sql in values_statements(backend, &head, &row, rows, &tail) {

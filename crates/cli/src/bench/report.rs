@@ -17,7 +17,7 @@ pub(super) fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
         results.push(json!({
             "backend": run.backend, "ingest": run.ingest.json(), "import": run.import.json(),
             "storeLookupsPerSecond": run.store_lookups_per_second, "sweptWhileMeasured": run.swept, "bytesPerInteraction": run.bytes_per_interaction,
-            "peakRssBytes": run.peak_rss, "analyzeSeconds": run.analyze_seconds, "endpoints": rows,
+            "peakRssBytes": run.peak_rss, "foldSeconds": run.fold_seconds, "analyzeSeconds": run.analyze_seconds, "endpoints": rows,
             "longInteraction": run.long.iter().map(|n| n.json()).collect::<Vec<_>>(),
         }));
     }
@@ -44,6 +44,10 @@ fn print_summary(args: &Args, run: &Run) {
     println!(
         "Ingest through `import` (CxEngage documents, one event each): {} in {:.1} s = **{:.0} interactions/s**",
         run.import.events, run.import.seconds, run.import.per_second()
+    );
+    println!(
+        "Report changes still pending after the load folded in {:.2} s",
+        run.fold_seconds
     );
     if run.analyze_seconds >= 0.05 {
         println!(

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use interlog_core::report::{Change, Contribution};
 use interlog_core::{InteractionId, TenantId};
 
+use super::known::Contributed;
 use super::rollups::{self, Terms};
 use super::statement::{in_lists, text, Param};
 use super::write::{Tx, Writer};
@@ -52,7 +53,8 @@ impl Writer {
         let mut change = Change::default();
         let nothing = Contribution::default();
         for (id, record) in &known {
-            change.replace(id, record.contributed.as_ref(), &nothing);
+            let before = record.contributed.as_ref().map(Contributed::decode);
+            change.replace(id, before.transpose()?.as_ref(), &nothing);
         }
         // The pending changes go first: one of them may keep an answer this forgets.
         rollups::fold_in(tx, self.backend, tenant).await?;

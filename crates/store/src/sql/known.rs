@@ -15,8 +15,19 @@ use crate::StoreError;
 /// projected from, what it added to the report rollups, and whether it had ended.
 pub(super) struct Known {
     pub(super) log_len: usize,
-    pub(super) contributed: Option<Contribution>,
+    pub(super) contributed: Option<Contributed>,
     pub(super) ended: bool,
+}
+
+/// What a stored record contributed to the rollups, as stored: read back where it is
+/// needed (on the thread that makes the records' rows, off the writer's path).
+pub(super) struct Contributed(String);
+
+impl Contributed {
+    pub(super) fn decode(&self) -> Result<Contribution, StoreError> {
+        Contribution::decode(&self.0)
+            .map_err(|e| StoreError::Corrupt(format!("report contribution: {e}")))
+    }
 }
 
 impl Known {
@@ -53,10 +64,7 @@ impl Writer {
             for row in sql.fetch_all(&mut **tx).await? {
                 let log_len: i64 = row.try_get(1)?;
                 let report: Option<String> = row.try_get(2)?;
-                let contributed = report
-                    .map(|text| Contribution::decode(&text))
-                    .transpose()
-                    .map_err(|e| StoreError::Corrupt(format!("report contribution: {e}")))?;
+                let contributed = report.map(Contributed);
                 let status: String = row.try_get(3)?;
                 known.insert(
                     row.try_get(0)?,

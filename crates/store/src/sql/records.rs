@@ -10,6 +10,7 @@ use interlog_core::report::{Change, Contribution, Thresholds};
 use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
+use super::known::Contributed;
 use super::queue_names;
 use super::rollups::{self, Pending, Terms};
 use super::search::{self, Parts};
@@ -120,7 +121,7 @@ struct Source {
     id: String,
     log_len: usize,
     /// What the stored record contributed to the rollups (none for a new record).
-    contributed: Option<Contribution>,
+    contributed: Option<Contributed>,
 }
 
 /// The records' `interactions` rows, each with its contribution to the rollups, and the
@@ -136,7 +137,8 @@ fn record_rows(
     let mut rows = Vec::with_capacity(records.len());
     for (record, source) in records.iter().zip(sources) {
         let contribution = Contribution::of(record, thresholds);
-        change.replace(&source.id, source.contributed.as_ref(), &contribution);
+        let before = source.contributed.as_ref().map(Contributed::decode);
+        change.replace(&source.id, before.transpose()?.as_ref(), &contribution);
         let report = contribution.encode();
         rows.push(record_row(tenant, record, source.log_len, updated, report)?);
     }

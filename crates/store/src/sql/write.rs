@@ -4,13 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
-use interlog_core::report::Contribution;
 use interlog_core::{Event, EventBody, InteractionId, Projection, TenantId};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
 use super::kept::Kept;
-use super::known::Known;
+use super::known::{Contributed, Known};
 use super::rollups::Terms;
 use super::statement::{in_lists, opt_text, text, values_statements, Param};
 use super::transcript::Rewrite;
@@ -41,7 +40,7 @@ pub(super) struct Touched {
     /// The digest of those this append writes (`records.rs` sets it).
     pub(super) digest: u64,
     /// What the stored record added to the report rollups (none for a new record).
-    pub(super) contributed: Option<Contribution>,
+    pub(super) contributed: Option<Contributed>,
     /// Whether the stored record had ended (false for a new record).
     pub(super) ended_before: bool,
 }

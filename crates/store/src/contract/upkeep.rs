@@ -22,7 +22,8 @@ use crate::{
 #[async_trait]
 pub trait Reports: Send + Sync + 'static {
     /// The rows of a report's scan: per bucket of its blocks, summed over the dimensions it
-    /// does not group by, filtered by its filters.
+    /// does not group by, filtered by its filters; then the changes still pending, as
+    /// quarter-hour rows (read in the same snapshot).
     async fn rollups(
         &self,
         tenant: &TenantId,

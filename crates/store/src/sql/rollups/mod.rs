@@ -5,8 +5,8 @@
 //! adds each re-projected record's new contribution and subtracts the one stored beside it
 //! (`interactions.report`): the write's transaction keeps the change pending, and a folder
 //! applies pending changes together as one upsert per table (`pending.rs`); reads sum the
-//! rows of a report's blocks and add the changes still pending (`read.rs`). The longest answered wait is a maximum, kept with the
-//! answers it is recomputed from (`longest.rs`).
+//! rows of a report's blocks and add the changes still pending (`read.rs`). The longest
+//! answered wait is a maximum, kept with the answers it is recomputed from (`longest.rs`).
 
 mod longest;
 mod pending;

@@ -280,6 +280,41 @@ async fn sqlite_rollups_equal_the_records() {
     erased_before_folding(&store).await;
 }
 
+/// The store's folder moves pending changes into the rollups by itself, about every second.
+#[tokio::test]
+async fn sqlite_pending_changes_are_folded_without_being_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("interlog.db");
+    let store = interlog_store::sqlite::open(&path).await.unwrap();
+    let tenant = TenantId::parse("acme").unwrap();
+    let store: &dyn Store = &store;
+    store
+        .append_events(&tenant, &answered_call())
+        .await
+        .unwrap();
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let count = |table: &str| {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&sql)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    // The append's change waits (unless the folder's first round came already).
+    assert!(count("report_pending").await <= 1);
+    let mut waited = 0;
+    while count("report_pending").await > 0 {
+        assert!(waited < 100, "no fold within 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    assert!(count("report_totals").await > 0, "folded into the rollups");
+}
+
 #[tokio::test]
 async fn postgres_rollups_equal_the_records() {
     let schema = PgSchema::create().await;

@@ -80,6 +80,10 @@ fn describe() {
         "Events in each group commit"
     );
     describe_gauge!(
+        "interlog_report_pending_changes",
+        "Report changes waiting to be folded into the rollups when the folder last looked"
+    );
+    describe_gauge!(
         "interlog_nats_pending_messages",
         "Messages in the stream not yet delivered to the consumer (its lag)"
     );

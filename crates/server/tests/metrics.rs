@@ -76,6 +76,17 @@ async fn counters_move_with_requests_and_events(backend: Backend) {
     for private in ["acme", "secret-call-id", "no/such"] {
         assert!(!text.contains(private), "{private} must not be a label");
     }
+    // The store's folder reports its backlog each round (about every second).
+    let mut rounds = 0;
+    while !scrape(&app.base)
+        .await
+        .0
+        .contains("\ninterlog_report_pending_changes ")
+    {
+        assert!(rounds < 100, "no folder round within 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        rounds += 1;
+    }
 }
 
 async fn metrics_can_have_a_listener_of_their_own() {

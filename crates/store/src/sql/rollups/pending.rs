@@ -146,16 +146,20 @@ async fn apply(
     super::write(tx, backend, tenant, day_zone, change).await
 }
 
-/// Folds every tenant's pending changes, a tenant at a time.
+/// Folds every tenant's pending changes, a tenant at a time. How many waited is the
+/// `interlog_report_pending_changes` gauge (a folder falling behind shows there).
 pub(in crate::sql) async fn fold_all(
     backend: Backend,
     writer: &AnyPool,
     reader: &AnyPool,
 ) -> Result<(), StoreError> {
-    let tenants: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT tenant_id FROM report_pending")
-        .fetch_all(reader)
-        .await?;
-    for (tenant,) in tenants {
+    let tenants: Vec<(String, i64)> =
+        sqlx::query_as("SELECT tenant_id, COUNT(*) FROM report_pending GROUP BY tenant_id")
+            .fetch_all(reader)
+            .await?;
+    let waiting: i64 = tenants.iter().map(|(_, count)| count).sum();
+    metrics::gauge!("interlog_report_pending_changes").set(waiting as f64);
+    for (tenant, _) in tenants {
         let tenant = TenantId::parse(&tenant)
             .map_err(|e| StoreError::Corrupt(format!("pending report change's tenant: {e}")))?;
         fold_tenant(backend, writer, reader, &tenant).await?;

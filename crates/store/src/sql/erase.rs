@@ -10,7 +10,7 @@ use interlog_core::report::{Change, Contribution};
 use interlog_core::{InteractionId, TenantId};
 
 use super::known::Contributed;
-use super::rollups::{self, Terms};
+use super::rollups;
 use super::statement::{in_lists, text, Param};
 use super::write::{Tx, Writer};
 use super::{search, Backend};
@@ -58,8 +58,8 @@ impl Writer {
         }
         // The pending changes go first: one of them may keep an answer this forgets.
         rollups::fold_in(tx, self.backend, tenant).await?;
-        let terms = Terms::read(tx, tenant).await?;
-        rollups::write(tx, self.backend, tenant, terms.day_zone, change).await?;
+        let day_zone = rollups::read_zone(&mut **tx, tenant).await?;
+        rollups::write(tx, self.backend, tenant, day_zone, change).await?;
         search::erase(tx, self.backend, tenant, ids).await?;
         let keys: Vec<Param> = ids.iter().map(|id| text(id.as_str())).collect();
         let mut erased = Erased {

@@ -1,6 +1,7 @@
-//! The one implementation of [`Store`](crate::Store), over sqlx's runtime-selected `Any` driver, shared by
-//! SQLite and PostgreSQL. The SQL is the same for both except where [`Backend`] says
-//! otherwise: the arrival-order column, the per-interaction lock and full-text search.
+//! The one implementation of [`Store`](crate::Store), over sqlx's runtime-selected `Any`
+//! driver, shared by SQLite and PostgreSQL. The SQL is the same for both except where
+//! [`Backend`] says otherwise: the arrival-order column, the per-interaction lock and
+//! full-text search.
 //!
 //! Concurrency. SQLite has one writer: the SQLite pool for writes holds exactly one
 //! connection, so write transactions queue instead of failing with SQLITE_BUSY. PostgreSQL

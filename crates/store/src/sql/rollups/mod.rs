@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 use interlog_core::report::{Cell, Change, Counts, Level, Rollup, Thresholds};
 use interlog_core::settings::TimeZone;
 use interlog_core::TenantId;
-use sqlx::AnyPool;
 
 use super::settings;
 use super::statement::{text, values_statements, Param};
@@ -28,38 +27,34 @@ use super::write::Tx;
 use super::Backend;
 use crate::StoreError;
 
-/// What a tenant's rollups are kept by, read in the write's transaction: its settings'
-/// thresholds, and the zone its day rows are in.
+/// What a write computes its records' contributions with, read in its transaction: the
+/// tenant's settings' thresholds. (The zone of the day rows is read where a change is
+/// applied: [`read_zone`].)
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Terms {
     pub(super) thresholds: Thresholds,
-    pub(super) day_zone: TimeZone,
 }
 
 impl Terms {
     pub(super) async fn read(tx: &mut Tx<'_>, tenant: &TenantId) -> Result<Terms, StoreError> {
-        let row: Option<(String, Option<String>)> = sqlx::query_as(
-            "SELECT settings, report_zone FROM tenant_settings WHERE tenant_id = $1",
-        )
-        .bind(tenant.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-        let Some((json, zone)) = row else {
-            return Ok(Terms::default());
+        let thresholds = match settings::stored(&mut **tx, tenant).await? {
+            Some(json) => Thresholds::from(&settings::parse(&json)?),
+            None => Thresholds::default(),
         };
-        Ok(Terms {
-            thresholds: Thresholds::from(&settings::parse(&json)?),
-            day_zone: day_zone(zone)?,
-        })
+        Ok(Terms { thresholds })
     }
 }
 
-/// The zone a tenant's day rows are kept in, read through `pool`.
-pub(super) async fn read_zone(pool: &AnyPool, tenant: &TenantId) -> Result<TimeZone, StoreError> {
+/// The zone a tenant's day rows are kept in, read through `executor` (a pool or a
+/// transaction).
+pub(super) async fn read_zone<'e, E>(executor: E, tenant: &TenantId) -> Result<TimeZone, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row: Option<(Option<String>,)> =
         sqlx::query_as("SELECT report_zone FROM tenant_settings WHERE tenant_id = $1")
             .bind(tenant.as_str())
-            .fetch_optional(pool)
+            .fetch_optional(executor)
             .await?;
     day_zone(row.and_then(|(zone,)| zone))
 }

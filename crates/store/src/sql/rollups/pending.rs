@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 use super::super::statement::{in_lists, text, Param};
 use super::super::write::Tx;
 use super::super::Backend;
-use super::{read_zone, Terms};
+use super::read_zone;
 use crate::StoreError;
 
 /// How long pending changes wait for the folder at most, about.
@@ -142,7 +142,7 @@ async fn apply(
     tenant: &TenantId,
     change: Change,
 ) -> Result<(), StoreError> {
-    let day_zone = Terms::read(tx, tenant).await?.day_zone;
+    let day_zone = read_zone(&mut **tx, tenant).await?;
     super::write(tx, backend, tenant, day_zone, change).await
 }
 

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use super::statement::kept_prepared;
 use super::SqlStore;
 use crate::{Audit, AuditEntry, AuditQuery, StoreError};
 
@@ -45,7 +46,7 @@ impl Audit for SqlStore {
                 "INSERT INTO audit_log ({COLUMNS}) VALUES {}",
                 rows.join(", ")
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query(&sql).persistent(kept_prepared(chunk.len() * 10));
             for e in chunk {
                 query = query
                     .bind(&e.tenant)

@@ -37,6 +37,12 @@ pub(crate) fn opt_int(value: Option<i64>) -> Param {
     value.map_or(Param::NullInt, Param::Int)
 }
 
+/// Whether a statement of `params` parameters is kept prepared on its connection (see
+/// [`Sql::query`]).
+pub(crate) fn kept_prepared(params: usize) -> bool {
+    params <= 64
+}
+
 /// SQL text plus its parameters, in placeholder order.
 #[derive(Debug)]
 pub(crate) struct Sql {
@@ -105,9 +111,13 @@ impl Sql {
         );
     }
 
-    /// The sqlx query with every parameter bound.
+    /// The sqlx query with every parameter bound. Only a statement of a few parameters is
+    /// kept prepared on its connection: a statement over many rows has a text of its own
+    /// for each row count, so keeping those filled each connection's statement cache with
+    /// large programs used once (tens of MiB on SQLite's writer) and evicted the ones that
+    /// recur.
     pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        let mut query = sqlx::query::<Any>(&self.text);
+        let mut query = sqlx::query::<Any>(&self.text).persistent(kept_prepared(self.params.len()));
         for param in &self.params {
             query = match param {
                 Param::Text(v) => query.bind(v.as_str()),

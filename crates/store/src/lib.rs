@@ -236,6 +236,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    /// A point read on SQLite's own read connections failed (`sql/points.rs`).
+    #[error("database error: {0}")]
+    Sqlite(String),
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]

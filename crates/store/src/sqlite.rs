@@ -7,7 +7,7 @@ use std::path::Path;
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 
-use crate::sql::{Backend, SqlStore};
+use crate::sql::{Backend, Points, SqlStore};
 use crate::StoreError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -45,5 +45,6 @@ pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
         })
         .connect(&format!("sqlite://{path}?mode=ro"))
         .await?;
-    Ok(SqlStore::new(Backend::Sqlite, writer, reader))
+    let points = Points::open(Path::new(path))?;
+    Ok(SqlStore::new(Backend::Sqlite, writer, reader, Some(points)))
 }

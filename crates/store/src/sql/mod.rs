@@ -32,6 +32,7 @@ mod keys;
 mod known;
 mod lifecycle;
 mod operations;
+mod points;
 mod queue_names;
 mod read;
 mod records;
@@ -56,6 +57,7 @@ use sqlx::{AnyPool, Row};
 
 use crate::{Appended, Contents, EventLog, Interactions, StoreError, StoredContent};
 use commit::Committer;
+pub(crate) use points::Points;
 use rows::{join_record, paginate, parse_record, position, row_parts, stored_id};
 pub use search::SearchDrive;
 use statement::Sql;
@@ -92,6 +94,8 @@ pub struct SqlStore {
     writer: AnyPool,
     /// Reads (a read-only pool for SQLite; the same pool as `writer` for PostgreSQL).
     reader: AnyPool,
+    /// SQLite's reads by key, on the caller's thread (`points.rs`); none on PostgreSQL.
+    points: Option<points::Points>,
     /// What appending needs beside a transaction.
     writes: Arc<Writer>,
     /// Appends of events wait here to share a commit (`commit.rs`).
@@ -117,7 +121,12 @@ fn wire_name<T: serde::Serialize>(value: T) -> String {
 impl SqlStore {
     /// A store over these pools; its group committer's workers start on the current
     /// Tokio runtime.
-    pub(crate) fn new(backend: Backend, writer: AnyPool, reader: AnyPool) -> Self {
+    pub(crate) fn new(
+        backend: Backend,
+        writer: AnyPool,
+        reader: AnyPool,
+        points: Option<points::Points>,
+    ) -> Self {
         let writes = Arc::new(Writer::new(backend));
         let committer = Committer::start(writes.clone(), writer.clone());
         let folder = rollups::Folder::start(backend, writer.clone(), reader.clone());
@@ -125,6 +134,7 @@ impl SqlStore {
             backend,
             writer,
             reader,
+            points,
             writes,
             committer,
             redactors: redaction::Redactors::default(),

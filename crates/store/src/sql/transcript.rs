@@ -113,6 +113,9 @@ impl SqlStore {
         tenant: &TenantId,
         id: &InteractionId,
     ) -> Result<Option<(String, Vec<String>)>, StoreError> {
+        if let Some(points) = &self.points {
+            return points.record_parts(tenant, id);
+        }
         // One round trip: the record (at place -1), then its messages in order.
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT -1 AS seq, record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2

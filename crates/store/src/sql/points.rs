@@ -19,17 +19,12 @@ use std::time::Duration;
 use interlog_core::{InteractionId, TenantId};
 use rusqlite::{Connection, OpenFlags};
 
+use super::transcript::RECORD_PARTS;
 use crate::StoreError;
 
 /// Connections kept between reads, at most: one per thread that reads at once (tokio's
 /// workers, and the blocking threads of the odd caller) is all a process uses.
 const KEPT: usize = 16;
-
-/// The record (at place -1), then its messages in order: one statement.
-const RECORD_PARTS: &str = "SELECT -1 AS seq, record FROM interactions \
-     WHERE tenant_id = ?1 AND interaction_id = ?2 \
-     UNION ALL SELECT seq, message FROM interaction_messages \
-     WHERE tenant_id = ?1 AND interaction_id = ?2 ORDER BY seq";
 
 /// Read-only connections to the store's file, taken for one read and put back.
 pub(crate) struct Points {

@@ -106,6 +106,14 @@ pub(super) async fn read(
     Ok(transcripts)
 }
 
+/// One round trip: the record (at place -1), then its messages in order. SQLite numbers
+/// `$1` and `$2` by first appearance, so both backends bind (tenant, interaction).
+pub(super) const RECORD_PARTS: &str =
+    "SELECT -1 AS seq, record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2
+     UNION ALL
+     SELECT seq, message FROM interaction_messages WHERE tenant_id = $1 AND interaction_id = $2
+     ORDER BY seq";
+
 impl SqlStore {
     /// The stored parts of one record: without its transcript, and the transcript.
     pub(super) async fn record_parts(
@@ -116,17 +124,11 @@ impl SqlStore {
         if let Some(points) = &self.points {
             return points.record_parts(tenant, id);
         }
-        // One round trip: the record (at place -1), then its messages in order.
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT -1 AS seq, record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2
-             UNION ALL
-             SELECT seq, message FROM interaction_messages WHERE tenant_id = $1 AND interaction_id = $2
-             ORDER BY seq",
-        )
-        .bind(tenant.as_str())
-        .bind(id.as_str())
-        .fetch_all(&self.reader)
-        .await?;
+        let rows: Vec<(i64, String)> = sqlx::query_as(RECORD_PARTS)
+            .bind(tenant.as_str())
+            .bind(id.as_str())
+            .fetch_all(&self.reader)
+            .await?;
         let mut rows = rows.into_iter();
         match rows.next() {
             Some((-1, record)) => Ok(Some((record, rows.map(|(_, m)| m).collect()))),

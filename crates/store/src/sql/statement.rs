@@ -39,7 +39,7 @@ pub(crate) fn opt_int(value: Option<i64>) -> Param {
 
 /// Whether a statement of `params` parameters is kept prepared on its connection (see
 /// [`Sql::query`]).
-pub(crate) fn kept_prepared(params: usize) -> bool {
+fn kept_prepared(params: usize) -> bool {
     params <= 64
 }
 

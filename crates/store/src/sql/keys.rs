@@ -2,27 +2,42 @@
 
 use async_trait::async_trait;
 use interlog_core::TenantId;
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
 use super::SqlStore;
 use crate::{now_ms, ApiKeyRecord, ApiKeys, StoreError};
 
 const COLUMNS: &str = "tenant_id, key_id, name, scopes, salt, hash, created_ms, revoked_ms";
 
-fn from_row(row: &AnyRow) -> Result<ApiKeyRecord, StoreError> {
-    let tenant: String = row.try_get(0)?;
-    let scopes: String = row.try_get(3)?;
+/// An `api_keys` row's columns, in [`COLUMNS`]' order: what both read paths give.
+pub(super) type KeyRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+);
+
+/// The key `SELECT {COLUMNS} ... WHERE key_id = $1` finds (SQLite's point readers run it too).
+pub(super) const FIND: &str = "SELECT tenant_id, key_id, name, scopes, salt, hash, created_ms, \
+                               revoked_ms FROM api_keys WHERE key_id = $1";
+
+/// The record of a row read by either path.
+pub(super) fn from_columns(row: KeyRow) -> Result<ApiKeyRecord, StoreError> {
+    let (tenant, key_id, name, scopes, salt, hash, created_ms, revoked_ms) = row;
     Ok(ApiKeyRecord {
         tenant: TenantId::parse(tenant)
             .map_err(|e| StoreError::Corrupt(format!("api key tenant: {e}")))?,
-        key_id: row.try_get(1)?,
-        name: row.try_get(2)?,
+        key_id,
+        name,
         scopes: scopes.split_whitespace().map(str::to_owned).collect(),
-        salt: row.try_get(4)?,
-        hash: row.try_get(5)?,
-        created_ms: row.try_get(6)?,
-        revoked_ms: row.try_get(7)?,
+        salt,
+        hash,
+        created_ms,
+        revoked_ms,
     })
 }
 
@@ -43,29 +58,31 @@ pub(super) async fn create(pool: &AnyPool, key: &ApiKeyRecord) -> Result<(), Sto
     Ok(())
 }
 
+/// Whether some key could have `key_id`: none holds a NUL (PostgreSQL could not even
+/// compare one; such a credential is unknown, not an error).
+fn searchable(key_id: &str) -> bool {
+    !key_id.contains('\0')
+}
+
 pub(super) async fn find(pool: &AnyPool, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-    if key_id.contains('\0') {
-        // No key has one (PostgreSQL could not even compare it): a credential, not an error.
-        return Ok(None);
-    }
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_keys WHERE key_id = $1"))
+    let row: Option<KeyRow> = sqlx::query_as(FIND)
         .bind(key_id)
         .fetch_optional(pool)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.map(from_columns).transpose()
 }
 
 pub(super) async fn list(
     pool: &AnyPool,
     tenant: &TenantId,
 ) -> Result<Vec<ApiKeyRecord>, StoreError> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<KeyRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_ms, key_id"
     ))
     .bind(tenant.as_str())
     .fetch_all(pool)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.into_iter().map(from_columns).collect()
 }
 
 pub(super) async fn revoke(
@@ -89,7 +106,11 @@ impl ApiKeys for SqlStore {
     }
 
     async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-        find(&self.reader, key_id).await
+        match (searchable(key_id), &self.points) {
+            (false, _) => Ok(None),
+            (true, Some(points)) => points.api_key(key_id),
+            (true, None) => find(&self.reader, key_id).await,
+        }
     }
 
     async fn list_api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {

@@ -4,9 +4,9 @@
 //! and its rows sent back, two wake-ups across threads per query. For a read by key, which
 //! SQLite answers in tens of microseconds, those hand-offs cost more than the read: under
 //! 64 connections of gets by id, flume's channels (sqlx's) were about a quarter of the
-//! server's CPU. So the reads by key that every client makes (a record by id) run here,
-//! synchronously, on read-only connections of their own (`rusqlite`, over the same
-//! `libsqlite3-sys` as sqlx). Everything else reads through sqlx's pool.
+//! server's CPU. So the reads by key that clients make with every request (a record by id,
+//! an API key) run here, synchronously, on read-only connections of their own (`rusqlite`,
+//! over the same `libsqlite3-sys` as sqlx). Everything else reads through sqlx's pool.
 //!
 //! A read here never waits for the writer: in WAL mode a reader sees the last commit and
 //! takes no lock a writer holds. It waits only when another connection is recovering the
@@ -19,8 +19,9 @@ use std::time::Duration;
 use interlog_core::{InteractionId, TenantId};
 use rusqlite::{Connection, OpenFlags};
 
+use super::keys::{self, KeyRow};
 use super::transcript::RECORD_PARTS;
-use crate::StoreError;
+use crate::{ApiKeyRecord, StoreError};
 
 /// Connections kept between reads, at most: one per thread that reads at once (tokio's
 /// workers, and the blocking threads of the odd caller) is all a process uses.
@@ -96,6 +97,29 @@ impl Points {
             }
             Ok(Some((record, messages)))
         })
+    }
+
+    /// An API key by id (every request with a key credential reads one).
+    pub(super) fn api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        let row = self.with(|connection| {
+            let mut statement = connection.prepare_cached(keys::FIND)?;
+            let mut rows = statement.query([key_id])?;
+            let Some(row) = rows.next()? else {
+                return Ok(None);
+            };
+            let columns: KeyRow = (
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+            );
+            Ok(Some(columns))
+        })?;
+        row.map(keys::from_columns).transpose()
     }
 }
 

@@ -12,7 +12,7 @@ use sqlx::Row;
 
 use super::known::Contributed;
 use super::queue_names;
-use super::rollups::{self, Pending, Terms};
+use super::rollups::{self, Pending};
 use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
 use super::transcript::{self, Rewrite};
@@ -41,7 +41,7 @@ impl Writer {
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
-        terms: Terms,
+        thresholds: Thresholds,
         touched: &mut [Touched],
     ) -> Result<Vec<Interaction>, StoreError> {
         if touched.is_empty() {
@@ -58,7 +58,7 @@ impl Writer {
             .collect();
         let rows = tokio::task::spawn_blocking({
             let (tenant, records) = (tenant.clone(), records.clone());
-            move || record_rows(&tenant, &records, sources, terms.thresholds)
+            move || record_rows(&tenant, &records, sources, thresholds)
         });
         // Index rows and the search head are written only where they changed (most events
         // of a conversation are messages, which change neither).

@@ -10,7 +10,7 @@ use sqlx::{Any, Executor, Row, Transaction};
 
 use super::kept::Kept;
 use super::known::{Contributed, Known};
-use super::rollups::Terms;
+use super::rollups;
 use super::statement::{in_lists, opt_text, text, values_statements, Param};
 use super::transcript::Rewrite;
 use super::webhooks;
@@ -128,8 +128,10 @@ impl Writer {
             }
         }
         let mut touched = self.project_touched(tx, tenant, fresh).await?;
-        let terms = Terms::read(tx, tenant).await?;
-        let records = self.write_records(tx, tenant, terms, &mut touched).await?;
+        let thresholds = rollups::thresholds(tx, tenant).await?;
+        let records = self
+            .write_records(tx, tenant, thresholds, &mut touched)
+            .await?;
         let ids: Vec<&InteractionId> = touched.iter().map(|t| &t.id).collect();
         let first = self.record_changes(tx, tenant, &ids).await?;
         let ended_before = touched.iter().map(|t| t.ended_before);
@@ -217,8 +219,9 @@ impl Writer {
         let ids: Vec<&InteractionId> = set.into_iter().collect();
         let mut touched = self.refold(tx, tenant, &ids).await?;
         Known::attach(known, &mut touched);
-        let terms = Terms::read(tx, tenant).await?;
-        self.write_records(tx, tenant, terms, &mut touched).await?;
+        let thresholds = rollups::thresholds(tx, tenant).await?;
+        self.write_records(tx, tenant, thresholds, &mut touched)
+            .await?;
         self.record_changes(tx, tenant, &ids).await?;
         Ok(())
     }

@@ -27,22 +27,17 @@ use super::write::Tx;
 use super::Backend;
 use crate::StoreError;
 
-/// What a write computes its records' contributions with, read in its transaction: the
-/// tenant's settings' thresholds. (The zone of the day rows is read where a change is
-/// applied: [`read_zone`].)
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Terms {
-    pub(super) thresholds: Thresholds,
-}
-
-impl Terms {
-    pub(super) async fn read(tx: &mut Tx<'_>, tenant: &TenantId) -> Result<Terms, StoreError> {
-        let thresholds = match settings::stored(&mut **tx, tenant).await? {
-            Some(json) => Thresholds::from(&settings::parse(&json)?),
-            None => Thresholds::default(),
-        };
-        Ok(Terms { thresholds })
-    }
+/// The thresholds a write computes its records' contributions with, read in its
+/// transaction from the tenant's settings. (The zone of the day rows is read where a change
+/// is applied: [`read_zone`].)
+pub(super) async fn thresholds(
+    tx: &mut Tx<'_>,
+    tenant: &TenantId,
+) -> Result<Thresholds, StoreError> {
+    Ok(match settings::stored(&mut **tx, tenant).await? {
+        Some(json) => Thresholds::from(&settings::parse(&json)?),
+        None => Thresholds::default(),
+    })
 }
 
 /// The zone a tenant's day rows are kept in, read through `executor` (a pool or a

@@ -95,6 +95,7 @@ pub(in crate::sql) async fn fold_in(
     tenant: &TenantId,
 ) -> Result<(), StoreError> {
     lock(tx, backend, tenant).await?;
+    let day_zone = read_zone(&mut **tx, tenant).await?;
     loop {
         let mut rows: Vec<(i64, String)> = sqlx::query_as(
             "DELETE FROM report_pending WHERE id IN (SELECT id FROM report_pending
@@ -110,7 +111,7 @@ pub(in crate::sql) async fn fold_in(
         let last = rows.len() < FOLD_ROWS as usize;
         rows.sort_unstable_by_key(|(id, _)| *id);
         let change = merged(rows.into_iter().map(|(_, change)| change))?;
-        apply(tx, backend, tenant, change).await?;
+        super::write(tx, backend, tenant, day_zone, change).await?;
         if last {
             return Ok(());
         }
@@ -132,18 +133,6 @@ pub(super) async fn lock(
             .await?;
     }
     Ok(())
-}
-
-/// Applies a tenant's merged pending changes to its rollups, its day rows in its
-/// `report_zone`.
-async fn apply(
-    tx: &mut Tx<'_>,
-    backend: Backend,
-    tenant: &TenantId,
-    change: Change,
-) -> Result<(), StoreError> {
-    let day_zone = read_zone(&mut **tx, tenant).await?;
-    super::write(tx, backend, tenant, day_zone, change).await
 }
 
 /// Folds every tenant's pending changes, a tenant at a time. How many waited is the

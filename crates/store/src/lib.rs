@@ -237,8 +237,8 @@ pub enum StoreError {
     #[error("database error")]
     Database(#[from] sqlx::Error),
     /// A point read on SQLite's own read connections failed (`sql/points.rs`).
-    #[error("database error: {0}")]
-    Sqlite(String),
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]

@@ -7,7 +7,13 @@ use sqlx::AnyPool;
 use super::SqlStore;
 use crate::{now_ms, ApiKeyRecord, ApiKeys, StoreError};
 
-const COLUMNS: &str = "tenant_id, key_id, name, scopes, salt, hash, created_ms, revoked_ms";
+/// The `api_keys` columns every statement here names, in [`KeyRow`]'s order.
+macro_rules! columns {
+    () => {
+        "tenant_id, key_id, name, scopes, salt, hash, created_ms, revoked_ms"
+    };
+}
+const COLUMNS: &str = columns!();
 
 /// An `api_keys` row's columns, in [`COLUMNS`]' order: what both read paths give.
 pub(super) type KeyRow = (
@@ -21,9 +27,8 @@ pub(super) type KeyRow = (
     Option<i64>,
 );
 
-/// The key `SELECT {COLUMNS} ... WHERE key_id = $1` finds (SQLite's point readers run it too).
-pub(super) const FIND: &str = "SELECT tenant_id, key_id, name, scopes, salt, hash, created_ms, \
-                               revoked_ms FROM api_keys WHERE key_id = $1";
+/// A key by id (SQLite's point readers run it too).
+pub(super) const FIND: &str = concat!("SELECT ", columns!(), " FROM api_keys WHERE key_id = $1");
 
 /// The record of a row read by either path.
 pub(super) fn from_columns(row: KeyRow) -> Result<ApiKeyRecord, StoreError> {

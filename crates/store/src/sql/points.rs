@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use interlog_core::{InteractionId, TenantId};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::keys::{self, KeyRow};
 use super::transcript::RECORD_PARTS;
@@ -48,10 +48,8 @@ impl Points {
 
     fn connect(&self) -> Result<Connection, StoreError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let connection = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
-        connection
-            .busy_timeout(Duration::from_secs(10))
-            .map_err(failed)?;
+        let connection = Connection::open_with_flags(&self.path, flags)?;
+        connection.busy_timeout(Duration::from_secs(10))?;
         Ok(connection)
     }
 
@@ -73,7 +71,7 @@ impl Points {
             Some(connection) => connection,
             None => self.connect()?,
         };
-        let read = read(&connection).map_err(failed)?;
+        let read = read(&connection)?;
         self.put(connection);
         Ok(read)
     }
@@ -101,28 +99,12 @@ impl Points {
 
     /// An API key by id (every request with a key credential reads one).
     pub(super) fn api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-        let row = self.with(|connection| {
+        let row: Option<KeyRow> = self.with(|connection| {
             let mut statement = connection.prepare_cached(keys::FIND)?;
-            let mut rows = statement.query([key_id])?;
-            let Some(row) = rows.next()? else {
-                return Ok(None);
-            };
-            let columns: KeyRow = (
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-            );
-            Ok(Some(columns))
+            statement
+                .query_row([key_id], |row| row.try_into())
+                .optional()
         })?;
         row.map(keys::from_columns).transpose()
     }
-}
-
-fn failed(error: rusqlite::Error) -> StoreError {
-    StoreError::Sqlite(error.to_string())
 }

@@ -3,6 +3,7 @@
 //! and a read-only pool for reads (WAL lets readers run beside the writer).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
@@ -46,5 +47,10 @@ pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
         .connect(&format!("sqlite://{path}?mode=ro"))
         .await?;
     let points = Points::open(Path::new(path))?;
-    Ok(SqlStore::new(Backend::Sqlite, writer, reader, Some(points)))
+    Ok(SqlStore::new(
+        Backend::Sqlite,
+        writer,
+        reader,
+        Some(Arc::new(points)),
+    ))
 }

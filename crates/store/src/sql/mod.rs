@@ -58,7 +58,7 @@ use sqlx::{AnyPool, Row};
 use crate::{Appended, Contents, EventLog, Interactions, StoreError, StoredContent};
 use commit::Committer;
 pub(crate) use points::Points;
-use rows::{join_record, paginate, parse_record, position, row_parts, stored_id};
+use rows::{ids, join_record, page_of, paginate, parse_record, position, stored_id};
 pub use search::SearchDrive;
 use statement::Sql;
 use write::Writer;
@@ -94,8 +94,9 @@ pub struct SqlStore {
     writer: AnyPool,
     /// Reads (a read-only pool for SQLite; the same pool as `writer` for PostgreSQL).
     reader: AnyPool,
-    /// SQLite's reads by key, on the caller's thread (`points.rs`); none on PostgreSQL.
-    points: Option<points::Points>,
+    /// SQLite's reads of records, keys and pages, on `rusqlite` connections of their own
+    /// (`points.rs`); none on PostgreSQL.
+    points: Option<Arc<points::Points>>,
     /// What appending needs beside a transaction.
     writes: Arc<Writer>,
     /// Appends of events wait here to share a commit (`commit.rs`).
@@ -125,7 +126,7 @@ impl SqlStore {
         backend: Backend,
         writer: AnyPool,
         reader: AnyPool,
-        points: Option<points::Points>,
+        points: Option<Arc<points::Points>>,
     ) -> Self {
         let writes = Arc::new(Writer::new(backend));
         let committer = Committer::start(writes.clone(), writer.clone());
@@ -275,19 +276,13 @@ impl Interactions for SqlStore {
         with_messages: bool,
     ) -> Result<Page<String>, StoreError> {
         let rows = self.list_rows(tenant, query, CHOSEN).await?;
-        let mut transcripts = match with_messages {
-            true => self.transcripts_of(tenant, &rows).await?,
+        let transcripts = match with_messages {
+            true => self.transcripts_of(tenant, ids(&rows)).await?,
             false => HashMap::new(),
         };
-        let items = rows
-            .iter()
-            .map(|row| {
-                let (record, messages) = row_parts(row, &mut transcripts)?;
-                let record = join_record(record, &messages);
-                Ok((record, position(row, None)?))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(paginate(items, query.limit))
+        page_of(rows, transcripts, query.limit, |record, messages| {
+            Ok(join_record(record, &messages))
+        })
     }
 
     async fn count_interactions(
@@ -303,24 +298,22 @@ impl Interactions for SqlStore {
         tenant: &TenantId,
         query: &AgentQuery,
     ) -> Result<Page<AgentInteraction>, StoreError> {
-        let rows = read::agent_interactions(self.backend, tenant, query)
-            .fetch_all(&self.reader)
-            .await?;
-        let mut transcripts = self.transcripts_of(tenant, &rows).await?;
+        let sql = read::agent_interactions(self.backend, tenant, query);
+        let visits = read::agent_visits(query);
+        let rows: Vec<(String, i64, String, String)> = self.read_rows(sql, visits).await?;
+        let ids = rows.iter().map(|(_, _, id, _)| id.as_str());
+        let mut transcripts = self.transcripts_of(tenant, ids).await?;
         let items = rows
-            .iter()
-            .map(|row| {
-                let interaction_agent_id: String = row.try_get(3)?;
-                let at = position(row, Some(interaction_agent_id.clone()))?;
-                let (record, messages) = row_parts(row, &mut transcripts)?;
+            .into_iter()
+            .map(|(record, millis, id, interaction_agent_id)| {
+                let messages = transcripts.remove(&id).unwrap_or_default();
                 let record = parse_record(&record, &messages)?;
-                Ok((
-                    AgentInteraction {
-                        interaction_agent_id,
-                        record,
-                    },
-                    at,
-                ))
+                let at = position(millis, id, Some(interaction_agent_id.clone()))?;
+                let item = AgentInteraction {
+                    interaction_agent_id,
+                    record,
+                };
+                Ok((item, at))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(paginate(items, query.limit))

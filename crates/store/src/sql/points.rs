@@ -1,12 +1,15 @@
-//! Point reads on SQLite, on the request's own thread.
+//! SQLite's reads on connections of their own, without sqlx's thread hand-offs.
 //!
 //! sqlx runs each SQLite connection on a thread of its own: a query is sent to that thread
-//! and its rows sent back, two wake-ups across threads per query. For a read by key, which
+//! and each of its rows sent back, wake-ups across threads. For a read by key, which
 //! SQLite answers in tens of microseconds, those hand-offs cost more than the read: under
 //! 64 connections of gets by id, flume's channels (sqlx's) were about a quarter of the
-//! server's CPU. So the reads by key that clients make with every request (a record by id,
-//! an API key) run here, synchronously, on read-only connections of their own (`rusqlite`,
-//! over the same `libsqlite3-sys` as sqlx). Everything else reads through sqlx's pool.
+//! server's CPU, and a page of 100 records was 37 context switches. So the reads clients
+//! make all the time (a record by id, an API key, a list page and its transcripts) run
+//! here, on read-only connections of their own (`rusqlite`, over the same
+//! `libsqlite3-sys` as sqlx): synchronously when they visit only what they return
+//! ([`Visits::Returned`]), on a blocking thread when they may visit much more. Everything
+//! else reads through sqlx's pool.
 //!
 //! A read here never waits for the writer: in WAL mode a reader sees the last commit and
 //! takes no lock a writer holds. It waits only when another connection is recovering the
@@ -17,10 +20,13 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use interlog_core::{InteractionId, TenantId};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, Row, Statement};
+use sqlx::any::AnyRow;
 
 use super::keys::{self, KeyRow};
+use super::statement::{kept_prepared, Sql};
 use super::transcript::RECORD_PARTS;
+use super::SqlStore;
 use crate::{ApiKeyRecord, StoreError};
 
 /// Connections kept between reads, at most: one per thread that reads at once (tokio's
@@ -97,6 +103,23 @@ impl Points {
         })
     }
 
+    /// The rows of a read statement (SQLite's text), each by rusqlite's conversion of a
+    /// row into `T` (a tuple of its columns).
+    pub(super) fn rows<T>(&self, sql: &Sql) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
+    {
+        let run = |statement: &mut Statement| {
+            let rows = statement.query(params_from_iter(&sql.params))?;
+            rows.mapped(|row| row.try_into()).collect()
+        };
+        // Kept prepared as sqlx keeps them (`statement.rs`).
+        self.with(|connection| match kept_prepared(sql.params.len()) {
+            true => run(&mut *connection.prepare_cached(&sql.text)?),
+            false => run(&mut connection.prepare(&sql.text)?),
+        })
+    }
+
     /// An API key by id (every request with a key credential reads one).
     pub(super) fn api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
         let row: Option<KeyRow> = self.with(|connection| {
@@ -106,5 +129,42 @@ impl Points {
                 .optional()
         })?;
         row.map(keys::from_columns).transpose()
+    }
+}
+
+/// What a read visits besides the rows it returns, which decides where it runs on SQLite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Visits {
+    /// Only the rows it returns: a key, or a range of one index that answers every filter
+    /// (a keyset page). It costs what its answer costs to send, so it runs on the request's
+    /// thread, as the reads by key do.
+    Returned,
+    /// Possibly many rows it does not return: a filter tested row by row, a search, an
+    /// `OFFSET`. It runs on a blocking thread, so a slow one holds no runtime thread.
+    Many,
+}
+
+impl SqlStore {
+    /// The rows of a read statement, each a tuple of its columns: on SQLite's point readers
+    /// (on this thread or a blocking one, as `visits` says), else through the pool.
+    pub(super) async fn read_rows<T>(&self, sql: Sql, visits: Visits) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
+        T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + 'static,
+    {
+        let Some(points) = &self.points else {
+            let rows = sql.fetch_all(&self.reader).await?;
+            return Ok(rows.iter().map(T::from_row).collect::<Result<_, _>>()?);
+        };
+        match visits {
+            Visits::Returned => points.rows(&sql),
+            Visits::Many => {
+                let points = points.clone();
+                match tokio::task::spawn_blocking(move || points.rows(&sql)).await {
+                    Ok(rows) => rows,
+                    Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+                }
+            }
+        }
     }
 }

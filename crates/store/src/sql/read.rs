@@ -7,6 +7,7 @@
 use interlog_core::query::{AgentQuery, HookFilter, InteractionQuery, Order, Position};
 use interlog_core::TenantId;
 
+use super::points::Visits;
 use super::search::{self, SearchPlan};
 use super::statement::{text, Param, Sql};
 use super::Backend;
@@ -51,6 +52,43 @@ fn direction(order: Order) -> &'static str {
     match order {
         Order::Desc => "DESC",
         Order::Asc => "ASC",
+    }
+}
+
+/// What the list query of `q` visits: only the rows it returns when one index answers every
+/// filter (the tenant's start times, or one customer's or contact's) and no row is skipped.
+pub(crate) fn visits(q: &InteractionQuery) -> Visits {
+    let InteractionQuery {
+        from: _,
+        to: _,
+        customer,
+        contact,
+        agent,
+        queue,
+        channel,
+        direction,
+        status,
+        flagged,
+        text,
+        hooks,
+        order: _,
+        limit: _,
+        after: _,
+        offset,
+    } = q;
+    let tested = (customer.is_some() && contact.is_some())
+        || agent.is_some()
+        || queue.is_some()
+        || channel.is_some()
+        || direction.is_some()
+        || status.is_some()
+        || flagged.is_some()
+        || text.is_some()
+        || !hooks.is_empty()
+        || *offset > 0;
+    match tested {
+        true => Visits::Many,
+        false => Visits::Returned,
     }
 }
 
@@ -225,6 +263,14 @@ fn push_related_filters(sql: &mut Sql, backend: Backend, q: &InteractionQuery, p
     }
 }
 
+/// What the agent query of `q` visits: only the rows it returns unless channels are tested.
+pub(crate) fn agent_visits(q: &AgentQuery) -> Visits {
+    match q.channels.is_empty() {
+        true => Visits::Returned,
+        false => Visits::Many,
+    }
+}
+
 pub(crate) fn agent_interactions(backend: Backend, tenant: &TenantId, q: &AgentQuery) -> Sql {
     let mut sql = Sql::new(
         backend,
@@ -255,4 +301,58 @@ pub(crate) fn agent_interactions(backend: Backend, tenant: &TenantId, q: &AgentQ
         [Param::Int(i64::from(q.limit) + 1)],
     );
     sql
+}
+
+#[cfg(test)]
+mod tests {
+    use interlog_core::query::HookFilter;
+    use interlog_core::CustomerId;
+
+    use super::*;
+
+    #[test]
+    fn only_pages_one_index_answers_whole_visit_just_what_they_return() {
+        let customer = CustomerId::parse("c1").ok();
+        let returned = [
+            InteractionQuery::default(),
+            InteractionQuery {
+                customer: customer.clone(),
+                order: Order::Asc,
+                ..InteractionQuery::default()
+            },
+            InteractionQuery {
+                contact: Some("k".into()),
+                ..InteractionQuery::default()
+            },
+        ];
+        for q in &returned {
+            assert_eq!(visits(q), Visits::Returned, "{q:?}");
+        }
+        let many = [
+            InteractionQuery {
+                customer,
+                contact: Some("k".into()),
+                ..InteractionQuery::default()
+            },
+            InteractionQuery {
+                flagged: Some(true),
+                ..InteractionQuery::default()
+            },
+            InteractionQuery {
+                text: Some("refund".into()),
+                ..InteractionQuery::default()
+            },
+            InteractionQuery {
+                hooks: vec![HookFilter::default()],
+                ..InteractionQuery::default()
+            },
+            InteractionQuery {
+                offset: 50,
+                ..InteractionQuery::default()
+            },
+        ];
+        for q in &many {
+            assert_eq!(visits(q), Visits::Many, "{q:?}");
+        }
+    }
 }

@@ -5,8 +5,6 @@ use std::collections::HashMap;
 
 use interlog_core::query::{Page, Position};
 use interlog_core::{Interaction, InteractionId, TenantId};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use super::corrupt;
 use crate::StoreError;
@@ -40,14 +38,33 @@ pub(super) fn join_record(mut record: String, messages: &[String]) -> String {
     record
 }
 
-/// The stored parts of a list query's row (record first, interaction id third): the
-/// record, and its messages taken out of `transcripts` (none when not read).
-pub(super) fn row_parts(
-    row: &AnyRow,
-    transcripts: &mut HashMap<String, Vec<String>>,
-) -> Result<(String, Vec<String>), StoreError> {
-    let messages = transcripts.remove(row.try_get::<&str, _>(2)?);
-    Ok((row.try_get(0)?, messages.unwrap_or_default()))
+/// A list query's row: the record without its transcript, its start (ms since the epoch)
+/// and its interaction id.
+pub(super) type ListRow = (String, i64, String);
+
+/// The interaction ids of a list query's rows.
+pub(super) fn ids(rows: &[ListRow]) -> impl Iterator<Item = &str> {
+    rows.iter().map(|(_, _, id)| id.as_str())
+}
+
+/// A page of a list query's `rows` (one more than `limit` when more follow), each item made
+/// by `item` from its record's stored parts: the record, and its messages out of
+/// `transcripts` (none when they were not read).
+pub(super) fn page_of<T>(
+    rows: Vec<ListRow>,
+    mut transcripts: HashMap<String, Vec<String>>,
+    limit: u32,
+    mut item: impl FnMut(String, Vec<String>) -> Result<T, StoreError>,
+) -> Result<Page<T>, StoreError> {
+    let items = rows
+        .into_iter()
+        .map(|(record, millis, id)| {
+            let messages = transcripts.remove(&id).unwrap_or_default();
+            let at = position(millis, id, None)?;
+            Ok((item(record, messages)?, at))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(paginate(items, limit))
 }
 
 /// Cuts the extra row a list query fetches into "there is a next page".
@@ -75,11 +92,15 @@ pub(super) fn stored_tenant(id: String) -> Result<TenantId, StoreError> {
     TenantId::parse(id).map_err(|e| StoreError::Corrupt(format!("tenant id: {e}")))
 }
 
-pub(super) fn position(row: &AnyRow, allocation: Option<String>) -> Result<Position, StoreError> {
-    let interaction = stored_id(row.try_get(2)?)?;
+/// The place of a row in a list's order.
+pub(super) fn position(
+    millis: i64,
+    interaction: String,
+    allocation: Option<String>,
+) -> Result<Position, StoreError> {
     Ok(Position {
-        millis: row.try_get(1)?,
-        interaction,
+        millis,
+        interaction: stored_id(interaction)?,
         allocation,
     })
 }

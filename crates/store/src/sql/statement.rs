@@ -5,6 +5,7 @@
 //! lookup of a parameter's name is linear: binding a statement with thousands of named
 //! parameters cost more than running it.)
 
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Executor};
@@ -37,9 +38,22 @@ pub(crate) fn opt_int(value: Option<i64>) -> Param {
     value.map_or(Param::NullInt, Param::Int)
 }
 
+/// SQLite's value of a parameter, for the point readers (`points.rs`); a boolean is an
+/// integer there, as sqlx binds it.
+impl rusqlite::ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Param::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+            Param::Int(v) => ToSqlOutput::Owned(Value::Integer(*v)),
+            Param::Bool(v) => ToSqlOutput::Owned(Value::Integer(i64::from(*v))),
+            Param::NullText | Param::NullInt => ToSqlOutput::Owned(Value::Null),
+        })
+    }
+}
+
 /// Whether a statement of `params` parameters is kept prepared on its connection (see
 /// [`Sql::query`]).
-fn kept_prepared(params: usize) -> bool {
+pub(super) fn kept_prepared(params: usize) -> bool {
     params <= 64
 }
 

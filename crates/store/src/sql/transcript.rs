@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 
 use interlog_core::{InteractionId, TenantId};
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
 
+use super::points::Visits;
 use super::statement::{in_lists, text, values_statements, Param};
 use super::write::{Touched, Tx};
 use super::{corrupt, Backend, SqlStore};
@@ -78,34 +77,6 @@ pub(super) async fn write(
     Ok(())
 }
 
-/// The transcripts of `ids` as stored JSON, each in order, keyed by interaction id
-/// (interactions without a transcript are absent).
-pub(super) async fn read(
-    reader: &AnyPool,
-    backend: Backend,
-    tenant: &TenantId,
-    ids: &[&str],
-) -> Result<HashMap<String, Vec<String>>, StoreError> {
-    let mut transcripts: HashMap<String, Vec<String>> = HashMap::new();
-    let head =
-        "SELECT interaction_id, message FROM interaction_messages WHERE tenant_id = ? AND interaction_id IN";
-    for sql in in_lists(
-        backend,
-        head,
-        &[text(tenant.as_str())],
-        ids.iter().map(|id| text(*id)).collect(),
-        " ORDER BY interaction_id, seq",
-    ) {
-        for row in sql.fetch_all(reader).await? {
-            transcripts
-                .entry(row.try_get(0)?)
-                .or_default()
-                .push(row.try_get(1)?);
-        }
-    }
-    Ok(transcripts)
-}
-
 /// One round trip: the record (at place -1), then its messages in order. SQLite numbers
 /// `$1` and `$2` by first appearance, so both backends bind (tenant, interaction).
 pub(super) const RECORD_PARTS: &str =
@@ -136,18 +107,29 @@ impl SqlStore {
         }
     }
 
-    /// The transcripts of the interactions of a list query's `rows` (whose third column is
-    /// the interaction id).
-    pub(super) async fn transcripts_of(
+    /// The transcripts of the interactions `ids` as stored JSON, each in order, keyed by
+    /// interaction id (interactions without a transcript are absent).
+    pub(super) async fn transcripts_of<'a>(
         &self,
         tenant: &TenantId,
-        rows: &[AnyRow],
+        ids: impl IntoIterator<Item = &'a str>,
     ) -> Result<HashMap<String, Vec<String>>, StoreError> {
-        let ids = rows
-            .iter()
-            .map(|row| row.try_get::<String, _>(2))
-            .collect::<Result<Vec<_>, _>>()?;
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        read(&self.reader, self.backend, tenant, &ids).await
+        let mut transcripts: HashMap<String, Vec<String>> = HashMap::new();
+        let head = "SELECT interaction_id, message FROM interaction_messages \
+                    WHERE tenant_id = ? AND interaction_id IN";
+        for sql in in_lists(
+            self.backend,
+            head,
+            &[text(tenant.as_str())],
+            ids.into_iter().map(text).collect(),
+            " ORDER BY interaction_id, seq",
+        ) {
+            // As many rows as messages returned: what sending them costs.
+            let rows: Vec<(String, String)> = self.read_rows(sql, Visits::Returned).await?;
+            for (id, message) in rows {
+                transcripts.entry(id).or_default().push(message);
+            }
+        }
+        Ok(transcripts)
     }
 }

@@ -14,10 +14,10 @@
 
 use interlog_core::query::{InteractionQuery, Order, Page};
 use interlog_core::{Interaction, TenantId};
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::super::rows::{paginate, parse_record, position, row_parts};
+use super::super::points::Visits;
+use super::super::rows::{ids, page_of, parse_record, ListRow};
 use super::super::statement::{Param, Sql};
 use super::super::{read, Backend, SqlStore};
 use super::{fts5_phrase, search_words};
@@ -236,12 +236,11 @@ impl SqlStore {
         tenant: &TenantId,
         query: &InteractionQuery,
         drive: SearchDrive,
-    ) -> Result<Vec<AnyRow>, StoreError> {
+    ) -> Result<Vec<ListRow>, StoreError> {
         let mut plan = self.search_plan(tenant, query, drive, false).await?;
         if let Some(size) = plan.first.take() {
-            let rows = read::among_first(self.backend, tenant, query, size)
-                .fetch_all(&self.reader)
-                .await?;
+            let sql = read::among_first(self.backend, tenant, query, size);
+            let rows = self.read_rows(sql, Visits::Many).await?;
             if rows.len() > query.limit as usize {
                 return Ok(rows);
             }
@@ -254,9 +253,8 @@ impl SqlStore {
                 window: Some(window),
                 ..SearchPlan::default()
             };
-            let rows = read::list_interactions(self.backend, tenant, query, &within)
-                .fetch_all(&self.reader)
-                .await?;
+            let sql = read::list_interactions(self.backend, tenant, query, &within);
+            let rows = self.read_rows(sql, Visits::Many).await?;
             let whole = within.window.is_some_and(|w| w.last.is_none());
             if whole || rows.len() > query.limit as usize {
                 return Ok(rows);
@@ -265,9 +263,8 @@ impl SqlStore {
             // would test many more, so their matches drive.
             plan.sides.fill(Side::Matches);
         }
-        read::list_interactions(self.backend, tenant, query, &plan)
-            .fetch_all(&self.reader)
-            .await
+        let sql = read::list_interactions(self.backend, tenant, query, &plan);
+        self.read_rows(sql, read::visits(query)).await
     }
 
     /// How many interactions match `query` when `drive` drives its search.
@@ -295,15 +292,9 @@ impl SqlStore {
         drive: SearchDrive,
     ) -> Result<Page<Interaction>, StoreError> {
         let rows = self.list_rows(tenant, query, drive).await?;
-        let mut transcripts = self.transcripts_of(tenant, &rows).await?;
-        let items = rows
-            .iter()
-            .map(|row| {
-                let (record, messages) = row_parts(row, &mut transcripts)?;
-                let record = parse_record(&record, &messages)?;
-                Ok((record, position(row, None)?))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(paginate(items, query.limit))
+        let transcripts = self.transcripts_of(tenant, ids(&rows)).await?;
+        page_of(rows, transcripts, query.limit, |record, messages| {
+            parse_record(&record, &messages)
+        })
     }
 }

@@ -16,12 +16,13 @@
 //! WAL's index, as any reader would (`busy_timeout`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use interlog_core::{InteractionId, TenantId};
 use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, Row, Statement};
 use sqlx::any::AnyRow;
+use tokio::sync::Semaphore;
 
 use super::keys::{self, KeyRow};
 use super::statement::{kept_prepared, Sql};
@@ -33,10 +34,17 @@ use crate::{ApiKeyRecord, StoreError};
 /// workers, and the blocking threads of the odd caller) is all a process uses.
 const KEPT: usize = 16;
 
+/// Reads that may visit many rows running at once, at most (as many as sqlx's read pool
+/// has connections): more would not go faster on a few cores, and each holds a connection
+/// and its page cache.
+const MANY_AT_ONCE: usize = 8;
+
 /// Read-only connections to the store's file, taken for one read and put back.
 pub(crate) struct Points {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// Permits for the reads that run on blocking threads ([`Visits::Many`]).
+    many: Arc<Semaphore>,
 }
 
 impl Points {
@@ -46,6 +54,7 @@ impl Points {
         let points = Self {
             path: path.to_path_buf(),
             idle: Mutex::default(),
+            many: Arc::new(Semaphore::new(MANY_AT_ONCE)),
         };
         let first = points.connect()?;
         points.put(first);
@@ -159,8 +168,14 @@ impl SqlStore {
         match visits {
             Visits::Returned => points.rows(&sql),
             Visits::Many => {
+                let permit = (points.many.clone().acquire_owned().await)
+                    .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?;
                 let points = points.clone();
-                match tokio::task::spawn_blocking(move || points.rows(&sql)).await {
+                let read = move || {
+                    let _permit = permit; // until the read ends, even if its caller has gone
+                    points.rows(&sql)
+                };
+                match tokio::task::spawn_blocking(read).await {
                     Ok(rows) => rows,
                     Err(failed) => std::panic::resume_unwind(failed.into_panic()),
                 }

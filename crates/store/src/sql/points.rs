@@ -31,7 +31,8 @@ use super::SqlStore;
 use crate::{ApiKeyRecord, StoreError};
 
 /// Connections kept between reads, at most: one per thread that reads at once (tokio's
-/// workers, and the blocking threads of the odd caller) is all a process uses.
+/// workers, the blocking threads of [`MANY_AT_ONCE`] reads, and the odd blocking caller)
+/// is all a process uses.
 const KEPT: usize = 16;
 
 /// Reads that may visit many rows running at once, at most (as many as sqlx's read pool

@@ -19,9 +19,20 @@ const CAPACITY: usize = 4_096;
 
 type Key = (TenantId, InteractionId);
 
-/// A kept projection, the digest of the index rows and search head last written for it,
-/// and when it was last put.
-type Entry = (Projection, u64, u64);
+/// Digests of what a record writes besides itself and its transcript, each compared on its
+/// own: a lifecycle event changes the index rows (status, queues, agents) but seldom the
+/// search head, whose rewrite costs FTS5 a secure delete.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Digests {
+    /// Of the index rows.
+    pub index: u64,
+    /// Of the search head (subject and notes).
+    pub head: u64,
+}
+
+/// A kept projection, the digests of what was last written for it, and when it was last
+/// put.
+type Entry = (Projection, Digests, u64);
 
 #[derive(Default)]
 pub(super) struct Kept {
@@ -31,14 +42,14 @@ pub(super) struct Kept {
 }
 
 impl Kept {
-    /// Takes out the projection of `id` (with the digest of what was last written for
+    /// Takes out the projection of `id` (with the digests of what was last written for
     /// it) if it holds exactly `log_len` events.
     pub(super) fn take(
         &mut self,
         tenant: &TenantId,
         id: &InteractionId,
         log_len: usize,
-    ) -> Option<(Projection, u64)> {
+    ) -> Option<(Projection, Digests)> {
         let (projection, digest, _) = self.projections.remove(&(tenant.clone(), id.clone()))?;
         (projection.len() == log_len).then_some((projection, digest))
     }
@@ -48,8 +59,8 @@ impl Kept {
         self.projections.remove(&(tenant.clone(), id.clone()));
     }
 
-    /// Keeps committed projections, each with the digest of what was written for it.
-    pub(super) fn put(&mut self, committed: Vec<(Key, Projection, u64)>) {
+    /// Keeps committed projections, each with the digests of what was written for it.
+    pub(super) fn put(&mut self, committed: Vec<(Key, Projection, Digests)>) {
         for (key, projection, digest) in committed {
             self.tick += 1;
             self.projections
@@ -80,16 +91,24 @@ mod tests {
         let mut kept = Kept::default();
         let (tenant, id) = key(0);
         let empty = Projection::fold(&tenant, &id, &[]);
-        kept.put(vec![(key(0), empty.clone(), 7)]);
+        let digests = Digests { index: 7, head: 8 };
+        kept.put(vec![(key(0), empty.clone(), digests)]);
         assert!(kept.take(&tenant, &id, 1).is_none(), "another length");
         assert!(
             kept.take(&tenant, &id, 0).is_none(),
             "taken out by the miss"
         );
-        kept.put((0..=CAPACITY).map(|n| (key(n), empty.clone(), 7)).collect());
+        kept.put(
+            (0..=CAPACITY)
+                .map(|n| (key(n), empty.clone(), digests))
+                .collect(),
+        );
         assert!(kept.projections.len() <= CAPACITY);
         assert!(kept.take(&tenant, &id, 0).is_none(), "the oldest went");
         let (tenant, newest) = key(CAPACITY);
-        assert!(kept.take(&tenant, &newest, 0).is_some());
+        assert_eq!(
+            kept.take(&tenant, &newest, 0).map(|(_, d)| d),
+            Some(digests)
+        );
     }
 }

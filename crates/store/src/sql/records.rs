@@ -10,6 +10,7 @@ use interlog_core::report::{Change, Contribution, Thresholds};
 use interlog_core::{Interaction, TenantId};
 use sqlx::Row;
 
+use super::kept::Digests;
 use super::known::Contributed;
 use super::queue_names;
 use super::rollups::{self, Pending};
@@ -60,21 +61,28 @@ impl Writer {
             let (tenant, records) = (tenant.clone(), records.clone());
             move || record_rows(&tenant, &records, sources, thresholds)
         });
-        // Index rows and the search head are written only where they changed (most events
-        // of a conversation are messages, which change neither).
+        // Index rows and the search head are each written only where they changed (most
+        // events of a conversation are messages, which change neither; a lifecycle event
+        // changes index rows, seldom the head).
         let mut changed = Vec::with_capacity(records.len());
         let (mut index_ids, mut index_rows) = (Vec::new(), IndexRows::default());
         for (record, t) in records.iter().zip(touched.iter_mut()) {
             let head = record.search_head();
             let mut own = IndexRows::default();
             own.add(tenant, record);
-            t.digest = own.digest(&head);
-            let same = matches!(t.rewrite, Rewrite::From { .. }) && t.previous == Some(t.digest);
-            if !same {
+            t.digest = Digests {
+                index: own.digest(),
+                head: digest_of(&head),
+            };
+            let previous = t
+                .previous
+                .filter(|_| matches!(t.rewrite, Rewrite::From { .. }));
+            if previous.map(|p| p.index) != Some(t.digest.index) {
                 index_ids.push(text(t.id.as_str()));
                 index_rows.append(own);
             }
-            changed.push((!same).then_some(head));
+            let head_same = previous.map(|p| p.head) == Some(t.digest.head);
+            changed.push((!head_same).then_some(head));
         }
         transcript::write(tx, self.backend, tenant, touched).await?;
         write_index_rows(tx, self.backend, tenant, index_ids, index_rows).await?;
@@ -206,14 +214,18 @@ struct IndexRows {
     names: BTreeMap<String, String>,
 }
 
+/// A digest of what a record writes (compared with the one written before).
+fn digest_of(value: impl Hash) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
 impl IndexRows {
-    /// A digest of these rows and a record's search head: what a record writes besides
-    /// itself and its transcript.
-    fn digest(&self, head: &str) -> u64 {
-        let mut hasher = std::hash::DefaultHasher::new();
+    /// A digest of these rows.
+    fn digest(&self) -> u64 {
         let lists = (&self.agents, &self.keys, &self.hooks, &self.queues);
-        (lists, &self.names, head).hash(&mut hasher);
-        hasher.finish()
+        digest_of((lists, &self.names))
     }
 
     fn append(&mut self, mut other: IndexRows) {

@@ -8,7 +8,7 @@ use interlog_core::{Event, EventBody, InteractionId, Projection, TenantId};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
-use super::kept::Kept;
+use super::kept::{Digests, Kept};
 use super::known::{Contributed, Known};
 use super::rollups;
 use super::statement::{in_lists, opt_text, text, values_statements, Param};
@@ -35,10 +35,10 @@ pub(super) struct Touched {
     pub(super) id: InteractionId,
     pub(super) projection: Projection,
     pub(super) rewrite: Rewrite,
-    /// The digest of the index rows and search head written before (kept projections).
-    pub(super) previous: Option<u64>,
-    /// The digest of those this append writes (`records.rs` sets it).
-    pub(super) digest: u64,
+    /// The digests of the index rows and search head written before (kept projections).
+    pub(super) previous: Option<Digests>,
+    /// The digests of those this append writes (`records.rs` sets them).
+    pub(super) digest: Digests,
     /// What the stored record added to the report rollups (none for a new record).
     pub(super) contributed: Option<Contributed>,
     /// Whether the stored record had ended (false for a new record).
@@ -57,7 +57,7 @@ impl Touched {
             projection,
             rewrite,
             previous: None,
-            digest: 0,
+            digest: Digests::default(),
             contributed: None,
             ended_before: false,
         }
@@ -69,7 +69,7 @@ pub(super) struct Written {
     /// Each event's outcome, in the order given.
     pub(super) outcome: Vec<Appended>,
     /// The touched interactions' projections, to keep ([`Writer::keep`]).
-    projections: Vec<((TenantId, InteractionId), Projection, u64)>,
+    projections: Vec<((TenantId, InteractionId), Projection, Digests)>,
 }
 
 impl Writer {

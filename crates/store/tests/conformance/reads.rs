@@ -210,7 +210,37 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
         text: Some(words.into()),
         ..InteractionQuery::default()
     };
+    // A lifecycle event changes index rows, not the head, which is left as written; a
+    // second note then rewrites the head.
+    let queued = json!({"queueId": "support"});
+    let entered = event(
+        "e12",
+        "queue-entered",
+        "chat-2",
+        "2024-05-01T10:05:08.000Z",
+        queued,
+    );
+    store.append_events(acme, &[entered]).await.unwrap();
+    let page = store
+        .list_interactions(acme, &search("escalated"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&page.items),
+        ["chat-2"],
+        "the head after a lifecycle event"
+    );
+    let text = json!({"text": "refunded"});
+    let second = event(
+        "e13",
+        "note-added",
+        "chat-2",
+        "2024-05-01T10:05:09.000Z",
+        text,
+    );
+    store.append_events(acme, &[second]).await.unwrap();
     for (words, found) in [
+        ("escalated refunded", true),
         ("early last", true),
         ("GREETINGS", true),
         ("hello", false),

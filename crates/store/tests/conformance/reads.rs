@@ -205,42 +205,36 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     );
     store.append_events(acme, &[note]).await.unwrap();
 
-    // Search finds every word in some message, and never a replaced message's old words.
     let search = |words: &str| InteractionQuery {
         text: Some(words.into()),
         ..InteractionQuery::default()
     };
-    // A lifecycle event changes index rows, not the head, which is left as written; a
-    // second note then rewrites the head.
-    let queued = json!({"queueId": "support"});
-    let entered = event(
-        "e12",
-        "queue-entered",
-        "chat-2",
-        "2024-05-01T10:05:08.000Z",
-        queued,
-    );
-    store.append_events(acme, &[entered]).await.unwrap();
-    let page = store
-        .list_interactions(acme, &search("escalated"))
-        .await
-        .unwrap();
-    assert_eq!(
-        ids(&page.items),
-        ["chat-2"],
-        "the head after a lifecycle event"
-    );
-    let text = json!({"text": "refunded"});
-    let second = event(
-        "e13",
-        "note-added",
-        "chat-2",
-        "2024-05-01T10:05:09.000Z",
-        text,
-    );
-    store.append_events(acme, &[second]).await.unwrap();
+    // A lifecycle event changes index rows, not the head, which stays as written (and
+    // found); a second note then rewrites the head.
+    let later = [
+        (
+            "e12",
+            "queue-entered",
+            json!({"queueId": "support"}),
+            "escalated",
+        ),
+        (
+            "e13",
+            "note-added",
+            json!({"text": "refunded"}),
+            "escalated refunded",
+        ),
+    ];
+    for (n, (id, kind, fields, words)) in later.into_iter().enumerate() {
+        let at = format!("2024-05-01T10:05:0{}.000Z", 8 + n);
+        let later = event(id, kind, "chat-2", &at, fields);
+        store.append_events(acme, &[later]).await.unwrap();
+        let page = store.list_interactions(acme, &search(words)).await.unwrap();
+        assert_eq!(ids(&page.items), ["chat-2"], "{words} after {kind}");
+    }
+
+    // Search finds every word in some message, and never a replaced message's old words.
     for (words, found) in [
-        ("escalated refunded", true),
         ("early last", true),
         ("GREETINGS", true),
         ("hello", false),

@@ -4,19 +4,16 @@ use async_trait::async_trait;
 use interlog_core::TenantId;
 use sqlx::AnyPool;
 
+use super::points::Visits;
+use super::statement::{text, Sql};
 use super::SqlStore;
 use crate::{now_ms, ApiKeyRecord, ApiKeys, StoreError};
 
 /// The `api_keys` columns every statement here names, in [`KeyRow`]'s order.
-macro_rules! columns {
-    () => {
-        "tenant_id, key_id, name, scopes, salt, hash, created_ms, revoked_ms"
-    };
-}
-const COLUMNS: &str = columns!();
+const COLUMNS: &str = "tenant_id, key_id, name, scopes, salt, hash, created_ms, revoked_ms";
 
-/// An `api_keys` row's columns, in [`COLUMNS`]' order: what both read paths give.
-pub(super) type KeyRow = (
+/// An `api_keys` row's columns, in [`COLUMNS`]' order.
+type KeyRow = (
     String,
     String,
     Option<String>,
@@ -27,11 +24,8 @@ pub(super) type KeyRow = (
     Option<i64>,
 );
 
-/// A key by id (SQLite's point readers run it too).
-pub(super) const FIND: &str = concat!("SELECT ", columns!(), " FROM api_keys WHERE key_id = $1");
-
-/// The record of a row read by either path.
-pub(super) fn from_columns(row: KeyRow) -> Result<ApiKeyRecord, StoreError> {
+/// The record of a row.
+fn from_columns(row: KeyRow) -> Result<ApiKeyRecord, StoreError> {
     let (tenant, key_id, name, scopes, salt, hash, created_ms, revoked_ms) = row;
     Ok(ApiKeyRecord {
         tenant: TenantId::parse(tenant)
@@ -69,14 +63,6 @@ fn searchable(key_id: &str) -> bool {
     !key_id.contains('\0')
 }
 
-pub(super) async fn find(pool: &AnyPool, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-    let row: Option<KeyRow> = sqlx::query_as(FIND)
-        .bind(key_id)
-        .fetch_optional(pool)
-        .await?;
-    row.map(from_columns).transpose()
-}
-
 pub(super) async fn list(
     pool: &AnyPool,
     tenant: &TenantId,
@@ -111,11 +97,17 @@ impl ApiKeys for SqlStore {
     }
 
     async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-        match (searchable(key_id), &self.points) {
-            (false, _) => Ok(None),
-            (true, Some(points)) => points.api_key(key_id),
-            (true, None) => find(&self.reader, key_id).await,
+        if !searchable(key_id) {
+            return Ok(None);
         }
+        // Every request with a key credential reads one: a read by key.
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {COLUMNS} FROM api_keys WHERE"),
+        );
+        sql.push(" key_id = ?", [text(key_id)]);
+        let rows: Vec<KeyRow> = self.read_rows(sql, Visits::Returned).await?;
+        rows.into_iter().next().map(from_columns).transpose()
     }
 
     async fn list_api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {

@@ -19,16 +19,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use interlog_core::{InteractionId, TenantId};
-use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, Row, Statement};
+use rusqlite::{params_from_iter, Connection, OpenFlags, Row, Statement};
 use sqlx::any::AnyRow;
 use tokio::sync::Semaphore;
 
-use super::keys::{self, KeyRow};
 use super::statement::{kept_prepared, Sql};
-use super::transcript::RECORD_PARTS;
 use super::SqlStore;
-use crate::{ApiKeyRecord, StoreError};
+use crate::StoreError;
 
 /// Connections kept between reads, at most: one per thread that reads at once (tokio's
 /// workers, the blocking threads of [`MANY_AT_ONCE`] reads, and the odd blocking caller)
@@ -92,27 +89,6 @@ impl Points {
         Ok(read)
     }
 
-    /// The stored parts of one record: without its transcript, and the transcript.
-    pub(super) fn record_parts(
-        &self,
-        tenant: &TenantId,
-        id: &InteractionId,
-    ) -> Result<Option<(String, Vec<String>)>, StoreError> {
-        self.with(|connection| {
-            let mut statement = connection.prepare_cached(RECORD_PARTS)?;
-            let mut rows = statement.query((tenant.as_str(), id.as_str()))?;
-            let record = match rows.next()? {
-                Some(row) if row.get::<_, i64>(0)? == -1 => row.get(1)?,
-                _ => return Ok(None),
-            };
-            let mut messages = Vec::new();
-            while let Some(row) = rows.next()? {
-                messages.push(row.get(1)?);
-            }
-            Ok(Some((record, messages)))
-        })
-    }
-
     /// The rows of a read statement (SQLite's text), each by rusqlite's conversion of a
     /// row into `T` (a tuple of its columns).
     pub(super) fn rows<T>(&self, sql: &Sql) -> Result<Vec<T>, StoreError>
@@ -128,17 +104,6 @@ impl Points {
             true => run(&mut *connection.prepare_cached(&sql.text)?),
             false => run(&mut connection.prepare(&sql.text)?),
         })
-    }
-
-    /// An API key by id (every request with a key credential reads one).
-    pub(super) fn api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-        let row: Option<KeyRow> = self.with(|connection| {
-            let mut statement = connection.prepare_cached(keys::FIND)?;
-            statement
-                .query_row([key_id], |row| row.try_into())
-                .optional()
-        })?;
-        row.map(keys::from_columns).transpose()
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use interlog_core::{InteractionId, TenantId};
 
 use super::points::Visits;
-use super::statement::{in_lists, text, values_statements, Param};
+use super::statement::{in_lists, text, values_statements, Param, Sql};
 use super::write::{Touched, Tx};
 use super::{corrupt, Backend, SqlStore};
 use crate::StoreError;
@@ -77,29 +77,23 @@ pub(super) async fn write(
     Ok(())
 }
 
-/// One round trip: the record (at place -1), then its messages in order. SQLite numbers
-/// `$1` and `$2` by first appearance, so both backends bind (tenant, interaction).
-pub(super) const RECORD_PARTS: &str =
-    "SELECT -1 AS seq, record FROM interactions WHERE tenant_id = $1 AND interaction_id = $2
-     UNION ALL
-     SELECT seq, message FROM interaction_messages WHERE tenant_id = $1 AND interaction_id = $2
-     ORDER BY seq";
-
 impl SqlStore {
-    /// The stored parts of one record: without its transcript, and the transcript.
+    /// The stored parts of one record: without its transcript, and the transcript. One
+    /// round trip: the record (at place -1), then its messages in order.
     pub(super) async fn record_parts(
         &self,
         tenant: &TenantId,
         id: &InteractionId,
     ) -> Result<Option<(String, Vec<String>)>, StoreError> {
-        if let Some(points) = &self.points {
-            return points.record_parts(tenant, id);
-        }
-        let rows: Vec<(i64, String)> = sqlx::query_as(RECORD_PARTS)
-            .bind(tenant.as_str())
-            .bind(id.as_str())
-            .fetch_all(&self.reader)
-            .await?;
+        let mut sql = Sql::new(self.backend, "");
+        let (tenant, id) = (text(tenant.as_str()), text(id.as_str()));
+        sql.push(
+            "SELECT -1 AS seq, record FROM interactions WHERE tenant_id = ? AND interaction_id = ? \
+             UNION ALL SELECT seq, message FROM interaction_messages \
+             WHERE tenant_id = ? AND interaction_id = ? ORDER BY seq",
+            [tenant.clone(), id.clone(), tenant, id],
+        );
+        let rows: Vec<(i64, String)> = self.read_rows(sql, Visits::Returned).await?;
         let mut rows = rows.into_iter();
         match rows.next() {
             Some((-1, record)) => Ok(Some((record, rows.map(|(_, m)| m).collect()))),

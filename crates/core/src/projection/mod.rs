@@ -73,14 +73,23 @@ impl Projection {
         projection
     }
 
-    /// Folds `event` in if it sorts after every event applied so far (an event of equal
-    /// timestamp and rank sorts after: arrival order breaks ties); otherwise leaves the
-    /// projection as it was and returns false.
-    pub fn apply(&mut self, event: &Event) -> bool {
-        if self.last.is_some_and(|last| order_key(event) < last) {
+    /// Folds in `events` (given in arrival order) if the earliest of them sorts after
+    /// every event applied so far: they are applied in their own order, as a fold of the
+    /// whole log would apply them after the others. Otherwise leaves the projection as it
+    /// was and returns false.
+    pub fn apply_all(&mut self, events: &[&Event]) -> bool {
+        let mut ordered = events.to_vec();
+        // Stable, as in `fold`: arrival order breaks ties.
+        ordered.sort_by_key(|e| order_key(e));
+        let Some(first) = ordered.first() else {
+            return true;
+        };
+        if self.last.is_some_and(|last| order_key(first) < last) {
             return false;
         }
-        self.apply_unchecked(event);
+        for event in ordered {
+            self.apply_unchecked(event);
+        }
         true
     }
 

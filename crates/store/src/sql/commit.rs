@@ -47,12 +47,25 @@ impl Committer {
     pub(super) fn start(writer: Arc<Writer>, pool: AnyPool) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
-        let workers = match writer.backend {
-            Backend::Sqlite => 1,
-            Backend::Postgres => 4,
-        };
-        for _ in 0..workers {
-            tokio::spawn(work(writer.clone(), pool.clone(), queue.clone()));
+        match writer.backend {
+            // SQLite's one worker runs on a thread of its own: each of a group's statements
+            // is a round trip to sqlx's connection thread, and on the server's runtime
+            // every return would wait behind the requests being served.
+            Backend::Sqlite => {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("the group committer's runtime");
+                std::thread::Builder::new()
+                    .name("interlog-commit".into())
+                    .spawn(move || runtime.block_on(work(writer, pool, queue)))
+                    .expect("the group committer's thread");
+            }
+            Backend::Postgres => {
+                for _ in 0..4 {
+                    tokio::spawn(work(writer.clone(), pool.clone(), queue.clone()));
+                }
+            }
         }
         Self { jobs }
     }

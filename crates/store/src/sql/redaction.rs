@@ -123,7 +123,7 @@ impl SqlStore {
             events: Cow::Borrowed(events),
             originals: Vec::new(),
         };
-        let Some(json) = super::settings::stored(&self.reader, tenant).await? else {
+        let Some(json) = self.settings_json(tenant).await? else {
             return Ok(as_sent);
         };
         let Some(policy) = self.redactors.for_settings(&json)? else {

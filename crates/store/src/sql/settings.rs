@@ -8,6 +8,8 @@ use interlog_core::TenantId;
 
 use sqlx::Row;
 
+use super::points::Visits;
+use super::statement::{text, Sql};
 use super::SqlStore;
 use crate::{now_ms, Settings, StoreError};
 
@@ -17,7 +19,7 @@ impl Settings for SqlStore {
         &self,
         tenant: &TenantId,
     ) -> Result<Option<TenantSettings>, StoreError> {
-        let json = stored(&self.reader, tenant).await?;
+        let json = self.settings_json(tenant).await?;
         json.map(|json| parse(&json)).transpose()
     }
 
@@ -69,6 +71,23 @@ where
             .fetch_optional(executor)
             .await?;
     Ok(row.map(|(json,)| json))
+}
+
+impl SqlStore {
+    /// A tenant's stored settings as their JSON text, read by key (every append reads them,
+    /// for the redaction policy).
+    pub(super) async fn settings_json(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<String>, StoreError> {
+        let mut sql = Sql::new(self.backend, "");
+        sql.push(
+            "SELECT settings FROM tenant_settings WHERE tenant_id = ?",
+            [text(tenant.as_str())],
+        );
+        let rows: Vec<(String,)> = self.read_rows(sql, Visits::Returned).await?;
+        Ok(rows.into_iter().next().map(|(json,)| json))
+    }
 }
 
 /// Stored settings read back (fields added since they were written read as defaults).

@@ -166,41 +166,46 @@ impl Writer {
                 let Some(Known { log_len, .. }) = known.get(id.as_str()) else {
                     let projection = Projection::fold(tenant, id, events.iter().copied());
                     projected.push(Touched::new(id, projection, Rewrite::Fresh));
+                    folded("new");
                     continue;
                 };
                 let Some((mut projection, digest)) = kept.take(tenant, id, *log_len) else {
-                    stale.push(id);
+                    stale.push((id, None));
                     continue;
                 };
                 let before = projection.messages().len();
-                if !events.iter().all(|e| projection.apply(e)) {
-                    stale.push(id);
+                if !projection.apply_all(events) {
+                    stale.push((id, Some((projection, digest))));
                     continue;
                 }
                 let from = projection.take_transcript_changes();
                 let mut touched = Touched::new(id, projection, Rewrite::From { from, before });
                 touched.previous = Some(digest);
                 projected.push(touched);
+                folded("kept");
             }
         }
-        projected.extend(self.refold(tx, tenant, &stale).await?);
+        projected.extend(self.refold(tx, tenant, stale).await?);
         Known::attach(known, &mut projected);
         Ok(projected)
     }
 
-    /// Interactions projected from their whole logs.
+    /// Interactions projected from their whole logs, each with the kept projection (and
+    /// the digests of what was written for it) that the stored rows were written from,
+    /// where there is one.
     async fn refold(
         &self,
         tx: &mut Tx<'_>,
         tenant: &TenantId,
-        ids: &[&InteractionId],
+        stale: Vec<(&InteractionId, Option<(Projection, Digests)>)>,
     ) -> Result<Vec<Touched>, StoreError> {
-        let logs = self.load_logs(tx, tenant, ids).await?;
-        Ok((ids.iter())
-            .map(|id| {
+        let ids: Vec<&InteractionId> = stale.iter().map(|(id, _)| *id).collect();
+        let logs = self.load_logs(tx, tenant, &ids).await?;
+        Ok((stale.into_iter())
+            .map(|(id, stored)| {
                 let log = logs.get(id.as_str()).map_or(&[][..], Vec::as_slice);
-                let projection = Projection::fold(tenant, id, log);
-                Touched::new(id, projection, Rewrite::Whole)
+                folded("log");
+                refolded(id, Projection::fold(tenant, id, log), stored)
             })
             .collect())
     }
@@ -217,7 +222,8 @@ impl Writer {
         self.lock_interactions(tx, tenant, &set).await?;
         let known = self.known_interactions(tx, tenant, set.iter()).await?;
         let ids: Vec<&InteractionId> = set.into_iter().collect();
-        let mut touched = self.refold(tx, tenant, &ids).await?;
+        let stale = ids.iter().map(|&id| (id, None)).collect();
+        let mut touched = self.refold(tx, tenant, stale).await?;
         Known::attach(known, &mut touched);
         let thresholds = rollups::thresholds(tx, tenant).await?;
         self.write_records(tx, tenant, thresholds, &mut touched)
@@ -352,6 +358,36 @@ pub(super) fn event_rows(
             ])
         })
         .collect()
+}
+
+/// A projection folded again from its log. Where the kept projection the stored rows were
+/// written from is known (an event arrived out of order), what stands is kept: the
+/// transcript rows before the first message the new fold places otherwise, and whatever
+/// the digests say is unchanged. Otherwise everything is written again.
+fn refolded(
+    id: &InteractionId,
+    mut projection: Projection,
+    stored: Option<(Projection, Digests)>,
+) -> Touched {
+    let Some((stored, digest)) =
+        stored.filter(|(stored, _)| stored.messages().len() <= projection.messages().len())
+    else {
+        return Touched::new(id, projection, Rewrite::Whole);
+    };
+    let (now, before) = (projection.messages(), stored.messages());
+    let from = before.iter().zip(now).take_while(|(a, b)| a == b).count();
+    let before = before.len();
+    projection.take_transcript_changes();
+    let mut touched = Touched::new(id, projection, Rewrite::From { from, before });
+    touched.previous = Some(digest);
+    touched
+}
+
+/// Counts a touched interaction's projection by how it was made: `new` (folded from its
+/// first events), `kept` (its events folded onto the kept projection) or `log` (folded from
+/// its whole log: an event out of order, or a projection not kept).
+fn folded(fold: &'static str) {
+    metrics::counter!("interlog_store_projections_total", "fold" => fold).increment(1);
 }
 
 fn parse_event(body: &str) -> Result<Event, StoreError> {

@@ -6,8 +6,10 @@
 //! Appends go to a queue; workers (one on SQLite, which has one writer; a few on
 //! PostgreSQL) each take every job waiting, up to [`GROUP_EVENTS`], and append them in one
 //! transaction. A tenant's jobs are appended as one batch (one statement per table for the
-//! whole group) inside a savepoint; if that fails, each of its jobs is retried in a
-//! savepoint of its own, so one job's failure is its own and never another's. Tenants go
+//! whole group): right in the transaction when the group is one tenant's, else inside a
+//! savepoint; if that fails, each of its jobs is retried in a savepoint of its own (in a new
+//! transaction when there was none), so one job's failure is its own and never another's.
+//! Tenants go
 //! in the order of their lock keys, so two workers' groups cannot deadlock on PostgreSQL's
 //! per-interaction locks.
 
@@ -127,15 +129,29 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
         .map(|job| job.events.len())
         .sum();
     let began = std::time::Instant::now();
-    let mut answers = Vec::new();
-    let mut written = Vec::new();
     let names: Vec<TenantId> = (tenants.values())
         .map(|jobs| jobs[0].tenant.clone())
         .collect();
+    let (mut answers, mut written) = (Vec::new(), Vec::new());
     let committed = async {
+        if tenants.len() == 1 {
+            let (name, jobs) = tenants.pop_first().expect("one tenant");
+            match alone(writer, pool, jobs).await? {
+                Ok((tenant_answers, tenant_written)) => {
+                    answers = tenant_answers;
+                    written = tenant_written;
+                    return Ok(());
+                }
+                Err(jobs) => {
+                    tenants.insert(name, jobs);
+                }
+            }
+        }
+        let batch_first = names.len() > 1;
         let mut tx = pool.begin().await?;
         for jobs in tenants.into_values() {
-            let (tenant_answers, tenant_written) = append_tenant(writer, &mut tx, jobs).await?;
+            let (tenant_answers, tenant_written) =
+                append_tenant(writer, &mut tx, jobs, batch_first).await?;
             answers.extend(tenant_answers);
             written.extend(tenant_written);
         }
@@ -161,37 +177,77 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
     }
 }
 
+/// A group of one tenant's jobs (the usual group) appended as one batch right in its
+/// transaction, without the savepoint a group of several tenants gives each (a savepoint
+/// costs a round trip to the connection's thread for each of its two statements, and
+/// SQLite a copy of every page it changes). If the append fails, the transaction is rolled
+/// back and the jobs come back, to be appended one by one.
+async fn alone(
+    writer: &Writer,
+    pool: &AnyPool,
+    jobs: Vec<Job>,
+) -> Result<Result<(Vec<Answer>, Vec<Written>), Vec<Job>>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let (events, rows) = batch(&jobs);
+    match writer
+        .append_in(&mut tx, &jobs[0].tenant, &events, rows)
+        .await
+    {
+        Ok(written) => {
+            // The answers go out only once the caller knows the commit held.
+            tx.commit().await?;
+            Ok(Ok(answered(jobs, written)))
+        }
+        Err(_) => {
+            tx.rollback().await?;
+            Ok(Err(jobs))
+        }
+    }
+}
+
+/// The events of `jobs` as one batch, and their rows.
+fn batch(jobs: &[Job]) -> (Vec<Event>, Vec<Vec<Param>>) {
+    let events = jobs.iter().flat_map(|j| j.events.clone()).collect();
+    let rows = jobs.iter().flat_map(|j| j.rows.clone()).collect();
+    (events, rows)
+}
+
+/// Each job's share of a batch's outcome, and what the batch leaves for after the commit.
+fn answered(jobs: Vec<Job>, mut written: Written) -> (Vec<Answer>, Vec<Written>) {
+    let mut outcome = std::mem::take(&mut written.outcome);
+    let answers = jobs
+        .into_iter()
+        .map(|job| {
+            let rest = outcome.split_off(job.events.len());
+            (job.reply, Ok(std::mem::replace(&mut outcome, rest)))
+        })
+        .collect();
+    (answers, vec![written])
+}
+
 type Answer = (
     oneshot::Sender<Result<Vec<Appended>, StoreError>>,
     Result<Vec<Appended>, StoreError>,
 );
 
-/// Appends one tenant's jobs as one batch in a savepoint; if that fails, each job alone.
-/// Each job's answer, and what the appends that succeeded leave for after the commit.
+/// Appends one tenant's jobs as one batch in a savepoint (when `batch_first`); if that
+/// fails, or otherwise, each job alone. Each job's answer, and what the appends that
+/// succeeded leave for after the commit.
 async fn append_tenant(
     writer: &Writer,
     tx: &mut Tx<'_>,
     mut jobs: Vec<Job>,
+    batch_first: bool,
 ) -> Result<(Vec<Answer>, Vec<Written>), sqlx::Error> {
-    if jobs.len() > 1 {
-        let tenant = jobs[0].tenant.clone();
-        let events: Vec<Event> = jobs.iter().flat_map(|j| j.events.clone()).collect();
-        let rows: Vec<Vec<Param>> = jobs.iter().flat_map(|j| j.rows.clone()).collect();
+    if batch_first && jobs.len() > 1 {
+        let (events, rows) = batch(&jobs);
         let mut savepoint = tx.begin().await?;
-        if let Ok(mut written) = writer
-            .append_in(&mut savepoint, &tenant, &events, rows)
+        if let Ok(written) = (writer)
+            .append_in(&mut savepoint, &jobs[0].tenant, &events, rows)
             .await
         {
             savepoint.commit().await?;
-            let mut outcome = std::mem::take(&mut written.outcome);
-            let answers = jobs
-                .into_iter()
-                .map(|job| {
-                    let rest = outcome.split_off(job.events.len());
-                    (job.reply, Ok(std::mem::replace(&mut outcome, rest)))
-                })
-                .collect();
-            return Ok((answers, vec![written]));
+            return Ok(answered(jobs, written));
         }
         savepoint.rollback().await?;
     }

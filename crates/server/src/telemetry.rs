@@ -12,7 +12,7 @@
 //!   `interlog_nats_redeliveries_total`.
 //! - `interlog_store_commit_duration_seconds` and `interlog_store_commit_events`: each group
 //!   commit's time and number of events (recorded by the store).
-//! - `interlog_store_projections_total{fold}`: each projection an append made, by how:
+//! - `interlog_store_projections_total{fold}`: each projection the writer made, by how:
 //!   `new`, `kept` (folded onto the kept projection) or `log` (folded from the whole log).
 //! - `interlog_db_connections{pool, state}`: the database pools' connections `in_use` and
 //!   `idle`, read at each scrape.
@@ -83,7 +83,7 @@ fn describe() {
     );
     describe_counter!(
         "interlog_store_projections_total",
-        "Projections appends made, by fold: new, kept (onto the kept projection), log (the whole log again)"
+        "Projections the writer made (appends, re-projections), by fold: new, kept (onto the kept projection), log (the whole log)"
     );
     describe_gauge!(
         "interlog_report_pending_changes",

@@ -137,15 +137,12 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
         if tenants.len() == 1 {
             let (name, jobs) = tenants.pop_first().expect("one tenant");
             match alone(writer, pool, jobs).await? {
-                Ok((tenant_answers, tenant_written)) => {
-                    answers = tenant_answers;
-                    written = tenant_written;
+                Ok(appended) => {
+                    (answers, written) = appended;
                     return Ok(());
                 }
-                Err(jobs) => {
-                    tenants.insert(name, jobs);
-                }
-            }
+                Err(jobs) => tenants.insert(name, jobs),
+            };
         }
         let batch_first = names.len() > 1;
         let mut tx = pool.begin().await?;
@@ -242,7 +239,7 @@ async fn append_tenant(
     if batch_first && jobs.len() > 1 {
         let (events, rows) = batch(&jobs);
         let mut savepoint = tx.begin().await?;
-        if let Ok(written) = (writer)
+        if let Ok(written) = writer
             .append_in(&mut savepoint, &jobs[0].tenant, &events, rows)
             .await
         {

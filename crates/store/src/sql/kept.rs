@@ -9,10 +9,16 @@
 //! An append takes the projection out; it is put back only once its transaction commits.
 //! Deleting an interaction's events needs no eviction: an interaction without a record is
 //! folded from its new events, and the projection put after that commit replaces the old.
+//! A kept projection that an append's events cannot be folded onto (one sorts before an
+//! event already applied) still says what was written from it: the log is folded again,
+//! and only what differs from it is written again ([`refolded`]).
 
 use std::collections::HashMap;
 
 use interlog_core::{InteractionId, Projection, TenantId};
+
+use super::transcript::Rewrite;
+use super::write::Touched;
 
 /// Projections kept at most; when more are put, the least recently used quarter goes.
 const CAPACITY: usize = 4_096;
@@ -73,6 +79,36 @@ impl Kept {
             self.projections.retain(|_, (.., t)| *t >= oldest_kept);
         }
     }
+}
+
+/// A projection folded again from its log. Where the kept projection the stored rows were
+/// written from is known (an event arrived out of order), what stands is kept: the
+/// transcript rows before the first message the new fold places otherwise, and whatever
+/// the digests say is unchanged. Otherwise everything is written again.
+pub(super) fn refolded(
+    id: &InteractionId,
+    mut projection: Projection,
+    stored: Option<(Projection, Digests)>,
+) -> Touched {
+    let Some((stored, digest)) =
+        stored.filter(|(stored, _)| stored.messages().len() <= projection.messages().len())
+    else {
+        return Touched::new(id, projection, Rewrite::Whole);
+    };
+    let (now, before) = (projection.messages(), stored.messages());
+    let from = before.iter().zip(now).take_while(|(a, b)| a == b).count();
+    let before = before.len();
+    projection.take_transcript_changes();
+    let mut touched = Touched::new(id, projection, Rewrite::From { from, before });
+    touched.previous = Some(digest);
+    touched
+}
+
+/// Counts a touched interaction's projection by how it was made: `new` (folded from its
+/// first events), `kept` (its events folded onto the kept projection) or `log` (folded from
+/// its whole log: an event out of order, or a projection not kept).
+pub(super) fn folded(fold: &'static str) {
+    metrics::counter!("interlog_store_projections_total", "fold" => fold).increment(1);
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use interlog_core::{Event, EventBody, InteractionId, Projection, TenantId};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row, Transaction};
 
-use super::kept::{Digests, Kept};
+use super::kept::{folded, refolded, Digests, Kept};
 use super::known::{Contributed, Known};
 use super::rollups;
 use super::statement::{in_lists, opt_text, text, values_statements, Param};
@@ -48,7 +48,7 @@ pub(super) struct Touched {
 impl Touched {
     /// A projection folded from scratch (`Fresh`, `Whole`) has every message as changed;
     /// the rewrite says so already, and the projection is kept from now on.
-    fn new(id: &InteractionId, mut projection: Projection, rewrite: Rewrite) -> Self {
+    pub(super) fn new(id: &InteractionId, mut projection: Projection, rewrite: Rewrite) -> Self {
         if !matches!(rewrite, Rewrite::From { .. }) {
             projection.take_transcript_changes();
         }
@@ -358,36 +358,6 @@ pub(super) fn event_rows(
             ])
         })
         .collect()
-}
-
-/// A projection folded again from its log. Where the kept projection the stored rows were
-/// written from is known (an event arrived out of order), what stands is kept: the
-/// transcript rows before the first message the new fold places otherwise, and whatever
-/// the digests say is unchanged. Otherwise everything is written again.
-fn refolded(
-    id: &InteractionId,
-    mut projection: Projection,
-    stored: Option<(Projection, Digests)>,
-) -> Touched {
-    let Some((stored, digest)) =
-        stored.filter(|(stored, _)| stored.messages().len() <= projection.messages().len())
-    else {
-        return Touched::new(id, projection, Rewrite::Whole);
-    };
-    let (now, before) = (projection.messages(), stored.messages());
-    let from = before.iter().zip(now).take_while(|(a, b)| a == b).count();
-    let before = before.len();
-    projection.take_transcript_changes();
-    let mut touched = Touched::new(id, projection, Rewrite::From { from, before });
-    touched.previous = Some(digest);
-    touched
-}
-
-/// Counts a touched interaction's projection by how it was made: `new` (folded from its
-/// first events), `kept` (its events folded onto the kept projection) or `log` (folded from
-/// its whole log: an event out of order, or a projection not kept).
-fn folded(fold: &'static str) {
-    metrics::counter!("interlog_store_projections_total", "fold" => fold).increment(1);
 }
 
 fn parse_event(body: &str) -> Result<Event, StoreError> {

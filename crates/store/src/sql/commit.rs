@@ -136,7 +136,7 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
     let committed = async {
         if tenants.len() == 1 {
             let (name, jobs) = tenants.pop_first().expect("one tenant");
-            match alone(writer, pool, jobs).await? {
+            match as_batch(writer, pool.begin().await?, jobs).await? {
                 Ok(appended) => {
                     (answers, written) = appended;
                     return Ok(());
@@ -174,17 +174,16 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
     }
 }
 
-/// A group of one tenant's jobs (the usual group) appended as one batch right in its
-/// transaction, without the savepoint a group of several tenants gives each (a savepoint
-/// costs a round trip to the connection's thread for each of its two statements, and
-/// SQLite a copy of every page it changes). If the append fails, the transaction is rolled
-/// back and the jobs come back, to be appended one by one.
-async fn alone(
+/// Appends `jobs` (one tenant's) as one batch in `tx`, which is the group's transaction
+/// when the group is one tenant's (the usual group: no savepoint, which costs a round trip
+/// to the connection's thread for each of its two statements, and SQLite a copy of every
+/// page it changes), else a savepoint in it. `tx` is committed if the append succeeds;
+/// otherwise it is rolled back and the jobs come back, to be appended one by one.
+async fn as_batch(
     writer: &Writer,
-    pool: &AnyPool,
+    mut tx: Tx<'_>,
     jobs: Vec<Job>,
 ) -> Result<Result<(Vec<Answer>, Vec<Written>), Vec<Job>>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
     let (events, rows) = batch(&jobs);
     match writer
         .append_in(&mut tx, &jobs[0].tenant, &events, rows)
@@ -237,16 +236,10 @@ async fn append_tenant(
     batch_first: bool,
 ) -> Result<(Vec<Answer>, Vec<Written>), sqlx::Error> {
     if batch_first && jobs.len() > 1 {
-        let (events, rows) = batch(&jobs);
-        let mut savepoint = tx.begin().await?;
-        if let Ok(written) = writer
-            .append_in(&mut savepoint, &jobs[0].tenant, &events, rows)
-            .await
-        {
-            savepoint.commit().await?;
-            return Ok(answered(jobs, written));
+        match as_batch(writer, tx.begin().await?, jobs).await? {
+            Ok(appended) => return Ok(appended),
+            Err(back) => jobs = back,
         }
-        savepoint.rollback().await?;
     }
     let mut answers = Vec::with_capacity(jobs.len());
     let mut written = Vec::with_capacity(jobs.len());

@@ -19,9 +19,12 @@ pub(crate) fn newest_migration() -> i64 {
 }
 
 /// `secure_delete`: deleted content is overwritten with zeros, so an erased customer's bytes
-/// do not linger in free space.
+/// do not linger in free space. `temp_store = MEMORY`: a statement that writes many rows
+/// inside a transaction (a group commit's multi-row inserts) keeps the pages it may have to
+/// undo in memory, not in a temporary file created, written and deleted for each group.
 const PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                       PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON;";
+                       PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON; \
+                       PRAGMA temp_store = MEMORY;";
 
 /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
 pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {

@@ -48,7 +48,7 @@ pub async fn open(url: &str, settings: &PoolSettings) -> Result<SqlStore, StoreE
         .connect(url)
         .await?;
     MIGRATOR.run(&pool).await?;
-    let store = SqlStore::new(Backend::Postgres, pool.clone(), pool, None);
+    let store = SqlStore::new(Backend::Postgres, pool.clone(), pool, None, None);
     store.listen_for_commits(url);
     Ok(store)
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 
-use crate::sql::{Backend, Points, SqlStore};
+use crate::sql::{committer_connection, Backend, Points, SqlStore};
 use crate::StoreError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -50,10 +50,12 @@ pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
         .connect(&format!("sqlite://{path}?mode=ro"))
         .await?;
     let points = Points::open(Path::new(path))?;
+    let committing = committer_connection(Path::new(path))?;
     Ok(SqlStore::new(
         Backend::Sqlite,
         writer,
         reader,
         Some(Arc::new(points)),
+        Some(committing),
     ))
 }

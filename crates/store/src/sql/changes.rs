@@ -14,9 +14,11 @@ use interlog_core::{InteractionId, TenantId};
 use sqlx::Row;
 use tokio::sync::broadcast;
 
+use super::exec::Exec;
 use super::rows::stored_id;
+use super::statement::Sql;
 use super::statement::{text, values_statements, Param};
-use super::write::{Tx, Writer};
+use super::write::Writer;
 use super::{Backend, SqlStore};
 use crate::{ChangeBounds, ChangeEntry, ChangeFeed, StoreError};
 
@@ -32,7 +34,7 @@ impl Writer {
     /// number (the others follow in `ids`' order).
     pub(super) async fn record_changes(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         ids: &[&InteractionId],
     ) -> Result<i64, StoreError> {
@@ -40,15 +42,16 @@ impl Writer {
             return Ok(0);
         }
         let count = ids.len() as i64;
-        let head: i64 = sqlx::query(
-            "INSERT INTO change_heads (tenant_id, seq) VALUES ($1, $2) ON CONFLICT (tenant_id) \
+        let mut sql = Sql::new(self.backend, "");
+        sql.push(
+            "INSERT INTO change_heads (tenant_id, seq) VALUES (?, ?) ON CONFLICT (tenant_id) \
              DO UPDATE SET seq = change_heads.seq + excluded.seq RETURNING seq",
-        )
-        .bind(tenant.as_str())
-        .bind(count)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
+            [text(tenant.as_str()), Param::Int(count)],
+        );
+        let head: Vec<(i64,)> = tx.rows(&sql).await?;
+        let Some(&(head,)) = head.first() else {
+            return Err(StoreError::Corrupt("no change head was returned".into()));
+        };
         let at = crate::now_ms();
         let rows = (ids.iter().enumerate())
             .map(|(n, id)| {
@@ -63,14 +66,15 @@ impl Writer {
             .collect();
         let head_sql = "INSERT INTO changes (tenant_id, seq, interaction_id, at_ms)";
         for sql in values_statements(self.backend, head_sql, "(?, ?, ?, ?)", rows, "") {
-            sql.query().execute(&mut **tx).await?;
+            tx.execute(&sql).await?;
         }
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(tenant.as_str())
-                .execute(&mut **tx)
-                .await?;
+            let mut notify = Sql::new(self.backend, "");
+            notify.push(
+                "SELECT pg_notify(?, ?)",
+                [text(CHANNEL), text(tenant.as_str())],
+            );
+            tx.execute(&notify).await?;
         }
         Ok(head - count + 1)
     }

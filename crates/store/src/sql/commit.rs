@@ -17,11 +17,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use interlog_core::{Event, TenantId};
-use sqlx::{Acquire, AnyPool};
+use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
+use super::exec::{Lite, Open};
 use super::statement::Param;
-use super::write::{Tx, Writer, Written};
+use super::write::{Writer, Written};
 use super::Backend;
 use crate::{Appended, StoreError};
 
@@ -46,7 +47,11 @@ pub(super) struct Committer {
 
 impl Committer {
     /// Starts the workers, which commit through `pool`.
-    pub(super) fn start(writer: Arc<Writer>, pool: AnyPool) -> Self {
+    pub(super) fn start(
+        writer: Arc<Writer>,
+        pool: AnyPool,
+        lite: Option<rusqlite::Connection>,
+    ) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
         match writer.backend {
@@ -60,12 +65,12 @@ impl Committer {
                     .expect("the group committer's runtime");
                 std::thread::Builder::new()
                     .name("interlog-commit".into())
-                    .spawn(move || runtime.block_on(work(writer, pool, queue)))
+                    .spawn(move || runtime.block_on(work(writer, pool, queue, lite)))
                     .expect("the group committer's thread");
             }
             Backend::Postgres => {
                 for _ in 0..4 {
-                    tokio::spawn(work(writer.clone(), pool.clone(), queue.clone()));
+                    tokio::spawn(work(writer.clone(), pool.clone(), queue.clone(), None));
                 }
             }
         }
@@ -94,7 +99,12 @@ impl Committer {
 }
 
 /// A worker: takes every waiting job (up to a group's size) and commits them together.
-async fn work(writer: Arc<Writer>, pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn work(
+    writer: Arc<Writer>,
+    pool: AnyPool,
+    queue: Arc<Mutex<mpsc::Receiver<Job>>>,
+    mut lite: Option<rusqlite::Connection>,
+) {
     loop {
         let group = {
             let mut queue = queue.lock().await;
@@ -110,12 +120,17 @@ async fn work(writer: Arc<Writer>, pool: AnyPool, queue: Arc<Mutex<mpsc::Receive
             }
             group
         };
-        commit(&writer, &pool, group).await;
+        commit(&writer, &pool, lite.as_mut(), group).await;
     }
 }
 
 /// Appends a group in one transaction and answers each job.
-async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
+async fn commit(
+    writer: &Writer,
+    pool: &AnyPool,
+    lite: Option<&mut rusqlite::Connection>,
+    group: Vec<Job>,
+) {
     let mut tenants: BTreeMap<String, Vec<Job>> = BTreeMap::new();
     for job in group {
         // The lock keys are `tenant/interaction`; ordering tenants by `tenant/` keeps
@@ -132,11 +147,47 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
     let names: Vec<TenantId> = (tenants.values())
         .map(|jobs| jobs[0].tenant.clone())
         .collect();
+    let committed = append_group(writer, pool, lite, tenants).await;
+    metrics::histogram!("interlog_store_commit_duration_seconds").record(began.elapsed());
+    metrics::histogram!("interlog_store_commit_events").record(events as f64);
+    match committed {
+        Ok((answers, written)) => {
+            writer.keep(written);
+            writer.committed(&names);
+            for (reply, outcome) in answers {
+                let _ = reply.send(outcome);
+            }
+        }
+        Err((error, answers)) => {
+            let error = Arc::new(error);
+            for (reply, _) in answers {
+                let _ = reply.send(Err(StoreError::GroupCommit(error.clone())));
+            }
+        }
+    }
+}
+
+/// Appends a group's jobs, by tenant, in one transaction: on SQLite's committer
+/// connection (`lite`) while it holds sqlx's writer connection, so that no other write
+/// meets it at SQLite's lock, else in a transaction of `pool`. Each job's answer, and what
+/// the appends leave for after the commit; or why the transaction failed, with the answers
+/// of the jobs it held.
+async fn append_group(
+    writer: &Writer,
+    pool: &AnyPool,
+    mut lite: Option<&mut rusqlite::Connection>,
+    mut tenants: BTreeMap<String, Vec<Job>>,
+) -> Result<(Vec<Answer>, Vec<Written>), (StoreError, Vec<Answer>)> {
     let (mut answers, mut written) = (Vec::new(), Vec::new());
     let committed = async {
-        if tenants.len() == 1 {
+        let _held = match lite {
+            Some(_) => Some(pool.acquire().await?),
+            None => None,
+        };
+        let several = tenants.len() > 1;
+        if !several {
             let (name, jobs) = tenants.pop_first().expect("one tenant");
-            match as_batch(writer, pool.begin().await?, jobs).await? {
+            match as_batch(writer, begin(pool, lite.as_deref_mut()).await?, jobs).await? {
                 Ok(appended) => {
                     (answers, written) = appended;
                     return Ok(());
@@ -144,34 +195,31 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
                 Err(jobs) => tenants.insert(name, jobs),
             };
         }
-        let batch_first = names.len() > 1;
-        let mut tx = pool.begin().await?;
+        let mut tx = begin(pool, lite.as_deref_mut()).await?;
         for jobs in tenants.into_values() {
             let (tenant_answers, tenant_written) =
-                append_tenant(writer, &mut tx, jobs, batch_first).await?;
+                append_tenant(writer, &mut tx, jobs, several).await?;
             answers.extend(tenant_answers);
             written.extend(tenant_written);
         }
         tx.commit().await
     }
     .await;
-    metrics::histogram!("interlog_store_commit_duration_seconds").record(began.elapsed());
-    metrics::histogram!("interlog_store_commit_events").record(events as f64);
     match committed {
-        Ok(()) => {
-            writer.keep(written);
-            writer.committed(&names);
-            for (reply, outcome) in answers {
-                let _ = reply.send(outcome);
-            }
-        }
-        Err(error) => {
-            let error = Arc::new(StoreError::Database(error));
-            for (reply, _) in answers {
-                let _ = reply.send(Err(StoreError::GroupCommit(error.clone())));
-            }
-        }
+        Ok(()) => Ok((answers, written)),
+        Err(error) => Err((error, answers)),
     }
+}
+
+/// A transaction on SQLite's committer connection, else of `pool`.
+async fn begin<'c>(
+    pool: &AnyPool,
+    lite: Option<&'c mut rusqlite::Connection>,
+) -> Result<Open<'c>, StoreError> {
+    Ok(match lite {
+        Some(connection) => Open::Lite(Lite::begin(connection)?),
+        None => Open::Sqlx(pool.begin().await?),
+    })
 }
 
 /// Appends `jobs` (one tenant's) as one batch in `tx`, which is the group's transaction
@@ -181,12 +229,12 @@ async fn commit(writer: &Writer, pool: &AnyPool, group: Vec<Job>) {
 /// otherwise it is rolled back and the jobs come back, to be appended one by one.
 async fn as_batch(
     writer: &Writer,
-    mut tx: Tx<'_>,
+    mut tx: Open<'_>,
     jobs: Vec<Job>,
-) -> Result<Result<(Vec<Answer>, Vec<Written>), Vec<Job>>, sqlx::Error> {
+) -> Result<Result<(Vec<Answer>, Vec<Written>), Vec<Job>>, StoreError> {
     let (events, rows) = batch(&jobs);
     match writer
-        .append_in(&mut tx, &jobs[0].tenant, &events, rows)
+        .append_in(&mut tx.exec(), &jobs[0].tenant, &events, rows)
         .await
     {
         Ok(written) => {
@@ -231,12 +279,12 @@ type Answer = (
 /// succeeded leave for after the commit.
 async fn append_tenant(
     writer: &Writer,
-    tx: &mut Tx<'_>,
+    tx: &mut Open<'_>,
     mut jobs: Vec<Job>,
     batch_first: bool,
-) -> Result<(Vec<Answer>, Vec<Written>), sqlx::Error> {
+) -> Result<(Vec<Answer>, Vec<Written>), StoreError> {
     if batch_first && jobs.len() > 1 {
-        match as_batch(writer, tx.begin().await?, jobs).await? {
+        match as_batch(writer, tx.savepoint().await?, jobs).await? {
             Ok(appended) => return Ok(appended),
             Err(back) => jobs = back,
         }
@@ -244,9 +292,9 @@ async fn append_tenant(
     let mut answers = Vec::with_capacity(jobs.len());
     let mut written = Vec::with_capacity(jobs.len());
     for job in jobs.drain(..) {
-        let mut savepoint = tx.begin().await?;
+        let mut savepoint = tx.savepoint().await?;
         let appended = writer
-            .append_in(&mut savepoint, &job.tenant, &job.events, job.rows)
+            .append_in(&mut savepoint.exec(), &job.tenant, &job.events, job.rows)
             .await;
         let outcome = match appended {
             Ok(mut appended) => {

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use interlog_core::report::{Change, Contribution};
 use interlog_core::{InteractionId, TenantId};
 
+use super::exec::Exec;
 use super::known::Contributed;
 use super::rollups;
 use super::statement::{in_lists, text, Param};
@@ -48,8 +49,11 @@ impl Writer {
         if ids.is_empty() {
             return Ok(Erased::default());
         }
-        self.lock_interactions(tx, tenant, ids).await?;
-        let known = self.known_interactions(tx, tenant, ids.iter()).await?;
+        let mut exec = Exec::Sqlx(tx);
+        self.lock_interactions(&mut exec, tenant, ids).await?;
+        let known = self
+            .known_interactions(&mut exec, tenant, ids.iter())
+            .await?;
         let mut change = Change::default();
         let nothing = Contribution::default();
         for (id, record) in &known {

@@ -2,14 +2,13 @@
 
 use std::collections::HashMap;
 
+use super::exec::Exec;
+use super::statement::{in_lists, text};
+use super::write::{Touched, Writer};
+use crate::StoreError;
 use interlog_core::record::Status;
 use interlog_core::report::Contribution;
 use interlog_core::{InteractionId, TenantId};
-use sqlx::Row;
-
-use super::statement::{in_lists, text};
-use super::write::{Touched, Tx, Writer};
-use crate::StoreError;
 
 /// What the store knows of a record before an append: the length of the log it was
 /// projected from, what it added to the report rollups, and whether it had ended.
@@ -48,7 +47,7 @@ impl Writer {
     /// from and what it contributed to the rollups.
     pub(super) async fn known_interactions<'a>(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         ids: impl Iterator<Item = &'a &'a InteractionId>,
     ) -> Result<HashMap<String, Known>, StoreError> {
@@ -61,13 +60,11 @@ impl Writer {
             ids.map(|id| text(id.as_str())).collect(),
             "",
         ) {
-            for row in sql.fetch_all(&mut **tx).await? {
-                let log_len: i64 = row.try_get(1)?;
-                let report: Option<String> = row.try_get(2)?;
+            let rows: Vec<(String, i64, Option<String>, String)> = tx.rows(&sql).await?;
+            for (id, log_len, report, status) in rows {
                 let contributed = report.map(Contributed);
-                let status: String = row.try_get(3)?;
                 known.insert(
-                    row.try_get(0)?,
+                    id,
                     Known {
                         log_len: log_len as usize,
                         contributed,

@@ -27,6 +27,7 @@ mod changes;
 mod commit;
 mod dnis;
 mod erase;
+mod exec;
 mod kept;
 mod keys;
 mod known;
@@ -57,6 +58,8 @@ use sqlx::{AnyPool, Row};
 
 use crate::{Appended, Contents, EventLog, Interactions, StoreError, StoredContent};
 use commit::Committer;
+pub(crate) use exec::committer_connection;
+use exec::Exec;
 pub(crate) use points::Points;
 use rows::{ids, join_record, page_of, paginate, parse_record, position, stored_id};
 pub use search::SearchDrive;
@@ -121,15 +124,16 @@ fn wire_name<T: serde::Serialize>(value: T) -> String {
 
 impl SqlStore {
     /// A store over these pools; its group committer's workers start on the current
-    /// Tokio runtime.
+    /// Tokio runtime (SQLite's on a thread of its own, committing on `committing`).
     pub(crate) fn new(
         backend: Backend,
         writer: AnyPool,
         reader: AnyPool,
         points: Option<Arc<points::Points>>,
+        committing: Option<rusqlite::Connection>,
     ) -> Self {
         let writes = Arc::new(Writer::new(backend));
-        let committer = Committer::start(writes.clone(), writer.clone());
+        let committer = Committer::start(writes.clone(), writer.clone(), committing);
         let folder = rollups::Folder::start(backend, writer.clone(), reader.clone());
         Self {
             backend,
@@ -352,8 +356,12 @@ impl Contents for SqlStore {
         let events = std::slice::from_ref(event);
         let rows = write::event_rows(tenant, events, &[])?;
         let mut tx = self.writer.begin().await?;
-        let written = self.writes.append_in(&mut tx, tenant, events, rows).await?;
-        write::store_content(&mut tx, tenant, event, mime, bytes).await?;
+        let mut exec = Exec::Sqlx(&mut tx);
+        let written = self
+            .writes
+            .append_in(&mut exec, tenant, events, rows)
+            .await?;
+        write::store_content(&mut exec, self.backend, tenant, event, mime, bytes).await?;
         tx.commit().await?;
         self.writes.committed([tenant]);
         let outcome = written.outcome[0];

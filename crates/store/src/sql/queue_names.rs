@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use interlog_core::TenantId;
 use sqlx::Row;
 
+use super::exec::Exec;
 use super::statement::{in_lists, text, values_statements, Param, Sql};
-use super::write::Tx;
 use super::{Backend, SqlStore};
 use crate::StoreError;
 
@@ -21,7 +21,7 @@ fn lookups(backend: Backend, tenant: &TenantId, ids: Vec<Param>) -> Vec<Sql> {
 
 /// Keeps `names` (queue id → name) for the tenant, writing only the changed ones.
 pub(super) async fn write(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     mut names: BTreeMap<String, String>,
@@ -30,8 +30,8 @@ pub(super) async fn write(
         return Ok(());
     }
     for sql in lookups(backend, tenant, names.keys().map(text).collect()) {
-        for row in sql.fetch_all(&mut **tx).await? {
-            let (id, name): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        let rows: Vec<(String, String)> = tx.rows(&sql).await?;
+        for (id, name) in rows {
             if names.get(&id) == Some(&name) {
                 names.remove(&id);
             }
@@ -43,7 +43,7 @@ pub(super) async fn write(
     let head = "INSERT INTO queue_names (tenant_id, queue_id, queue_name)";
     let tail = "ON CONFLICT (tenant_id, queue_id) DO UPDATE SET queue_name = excluded.queue_name";
     for sql in values_statements(backend, head, "(?, ?, ?)", rows, tail) {
-        sql.query().execute(&mut **tx).await?;
+        tx.execute(&sql).await?;
     }
     Ok(())
 }

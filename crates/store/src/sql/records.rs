@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use interlog_core::report::{Change, Contribution, Thresholds};
 use interlog_core::{Interaction, TenantId};
-use sqlx::Row;
 
+use super::exec::Exec;
 use super::kept::Digests;
 use super::known::Contributed;
 use super::queue_names;
@@ -17,7 +17,7 @@ use super::rollups::{self, Pending};
 use super::search::{self, Parts};
 use super::statement::{in_lists, opt_int, opt_text, text, values_statements, Param};
 use super::transcript::{self, Rewrite};
-use super::write::{Touched, Tx, Writer};
+use super::write::{Touched, Writer};
 use super::{corrupt, wire_name, Backend};
 use crate::{now_ms, StoreError};
 
@@ -40,7 +40,7 @@ impl Writer {
     /// neither.
     pub(super) async fn write_records(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         thresholds: Thresholds,
         touched: &mut [Touched],
@@ -99,14 +99,14 @@ impl Writer {
             })
             .collect();
         search::write(tx, self.backend, tenant, &parts).await?;
-        rollups::defer(tx, tenant, change).await?;
+        rollups::defer(tx, self.backend, tenant, change).await?;
         Ok(Arc::try_unwrap(records).unwrap_or_else(|shared| shared.as_ref().clone()))
     }
 
     /// Upserts the records' rows; on SQLite, each one's rowid by interaction id.
     async fn upsert_records(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         rows: Vec<Vec<Param>>,
     ) -> Result<HashMap<String, i64>, StoreError> {
         let postgres = self.backend == Backend::Postgres;
@@ -114,10 +114,9 @@ impl Writer {
         // RETURNING's order is not the rows' order: rowids are matched by interaction id.
         let mut rowids = HashMap::new();
         for sql in values_statements(self.backend, &head, &row, rows, &tail) {
-            for row in sql.fetch_all(&mut **tx).await? {
-                if !postgres {
-                    rowids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
-                }
+            let rows: Vec<(i64, String)> = tx.rows(&sql).await?;
+            if !postgres {
+                rowids.extend(rows.into_iter().map(|(rowid, id)| (id, rowid)));
             }
         }
         Ok(rowids)
@@ -292,7 +291,7 @@ impl IndexRows {
 /// Rewrites the rows lists and lookups join on (agents, caller keys, queues and hooks) of
 /// the interactions `ids`, whose rows are now `rows`, and keeps the queues' names.
 async fn write_index_rows(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     ids: Vec<Param>,
@@ -301,7 +300,7 @@ async fn write_index_rows(
     for table in INDEX_TABLES {
         let head = format!("DELETE FROM {table} WHERE tenant_id = ? AND interaction_id IN");
         for sql in in_lists(backend, &head, &[text(tenant.as_str())], ids.clone(), "") {
-            sql.query().execute(&mut **tx).await?;
+            tx.execute(&sql).await?;
         }
     }
     let inserts = [
@@ -312,7 +311,7 @@ async fn write_index_rows(
     ];
     for (head, row, rows) in inserts {
         for sql in values_statements(backend, head, row, rows, "ON CONFLICT DO NOTHING") {
-            sql.query().execute(&mut **tx).await?;
+            tx.execute(&sql).await?;
         }
     }
     queue_names::write(tx, backend, tenant, rows.names).await

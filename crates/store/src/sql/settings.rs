@@ -8,9 +8,10 @@ use interlog_core::TenantId;
 
 use sqlx::Row;
 
+use super::exec::Exec;
 use super::points::Visits;
 use super::statement::{text, Sql};
-use super::SqlStore;
+use super::{Backend, SqlStore};
 use crate::{now_ms, Settings, StoreError};
 
 #[async_trait]
@@ -58,19 +59,23 @@ impl Settings for SqlStore {
 
 /// A tenant's stored settings as their JSON text, through `executor` (a pool or a
 /// transaction).
-pub(super) async fn stored<'e, E>(
-    executor: E,
+pub(super) async fn stored(
+    tx: &mut Exec<'_, '_>,
+    backend: Backend,
     tenant: &TenantId,
-) -> Result<Option<String>, StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT settings FROM tenant_settings WHERE tenant_id = $1")
-            .bind(tenant.as_str())
-            .fetch_optional(executor)
-            .await?;
-    Ok(row.map(|(json,)| json))
+) -> Result<Option<String>, StoreError> {
+    let rows: Vec<(String,)> = tx.rows(&select(backend, tenant)).await?;
+    Ok(rows.into_iter().next().map(|(json,)| json))
+}
+
+/// The statement that reads a tenant's stored settings.
+fn select(backend: Backend, tenant: &TenantId) -> Sql {
+    let mut sql = Sql::new(backend, "");
+    sql.push(
+        "SELECT settings FROM tenant_settings WHERE tenant_id = ?",
+        [text(tenant.as_str())],
+    );
+    sql
 }
 
 impl SqlStore {
@@ -80,11 +85,7 @@ impl SqlStore {
         &self,
         tenant: &TenantId,
     ) -> Result<Option<String>, StoreError> {
-        let mut sql = Sql::new(self.backend, "");
-        sql.push(
-            "SELECT settings FROM tenant_settings WHERE tenant_id = ?",
-            [text(tenant.as_str())],
-        );
+        let sql = select(self.backend, tenant);
         let rows: Vec<(String,)> = self.read_rows(sql, Visits::Returned).await?;
         Ok(rows.into_iter().next().map(|(json,)| json))
     }

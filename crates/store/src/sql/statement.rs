@@ -22,6 +22,7 @@ pub(crate) enum Param {
     Text(String),
     Int(i64),
     Bool(bool),
+    Bytes(Vec<u8>),
     NullText,
     NullInt,
 }
@@ -46,6 +47,7 @@ impl rusqlite::ToSql for Param {
             Param::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
             Param::Int(v) => ToSqlOutput::Owned(Value::Integer(*v)),
             Param::Bool(v) => ToSqlOutput::Owned(Value::Integer(i64::from(*v))),
+            Param::Bytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
             Param::NullText | Param::NullInt => ToSqlOutput::Owned(Value::Null),
         })
     }
@@ -137,6 +139,7 @@ impl Sql {
                 Param::Text(v) => query.bind(v.as_str()),
                 Param::Int(v) => query.bind(*v),
                 Param::Bool(v) => query.bind(*v),
+                Param::Bytes(v) => query.bind(v.as_slice()),
                 Param::NullText => query.bind(None::<&str>),
                 Param::NullInt => query.bind(None::<i64>),
             };

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use interlog_core::{InteractionId, TenantId};
 
+use super::exec::Exec;
 use super::points::Visits;
 use super::statement::{in_lists, text, values_statements, Param, Sql};
-use super::write::{Touched, Tx};
+use super::write::Touched;
 use super::{corrupt, Backend, SqlStore};
 use crate::StoreError;
 
@@ -38,7 +39,7 @@ impl Rewrite {
 /// written whole, then upserts the rows from each one's first changed place; one
 /// statement per kind of step for the whole batch.
 pub(super) async fn write(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     touched: &[Touched],
@@ -50,7 +51,7 @@ pub(super) async fn write(
         .collect();
     let head = "DELETE FROM interaction_messages WHERE tenant_id = ? AND interaction_id IN";
     for sql in in_lists(backend, head, &[text(tenant.as_str())], whole, "") {
-        sql.query().execute(&mut **tx).await?;
+        tx.execute(&sql).await?;
     }
     let mut rows = Vec::new();
     for t in touched {
@@ -72,7 +73,7 @@ pub(super) async fn write(
         rows,
         "ON CONFLICT (tenant_id, interaction_id, seq) DO UPDATE SET message = excluded.message",
     ) {
-        sql.query().execute(&mut **tx).await?;
+        tx.execute(&sql).await?;
     }
     Ok(())
 }

@@ -10,8 +10,9 @@ use interlog_core::{Interaction, TenantId, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use super::exec::Exec;
+use super::statement::Sql;
 use super::statement::{text, values_statements, Param};
-use super::write::Tx;
 use super::{corrupt, Backend, SqlStore};
 use crate::{
     now_ms, Attempt, AttemptNext, DeliveryState, StoreError, WebhookDelivery, WebhookSubscription,
@@ -27,7 +28,7 @@ const DELIVERY_COLUMNS: &str = "tenant_id, delivery_id, subscription_id, interac
 /// Writes, inside an append's transaction, the deliveries its changed records make: each
 /// `(record, ended before)` in `changed` holds change number `first` onwards.
 pub(super) async fn enqueue(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     changed: &[(&Interaction, bool)],
@@ -36,17 +37,15 @@ pub(super) async fn enqueue(
     if changed.is_empty() {
         return Ok(());
     }
-    let sql =
-        format!("SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE tenant_id = $1");
-    let rows = sqlx::query(&sql)
-        .bind(tenant.as_str())
-        .fetch_all(&mut **tx)
-        .await?;
+    let mut sql = Sql::new(backend, "");
+    let select =
+        format!("SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE tenant_id = ?");
+    sql.push(&select, [text(tenant.as_str())]);
+    let rows: Vec<SubscriptionRow> = tx.rows(&sql).await?;
     if rows.is_empty() {
         return Ok(());
     }
-    let subscriptions = rows
-        .iter()
+    let subscriptions = (rows.into_iter())
         .map(subscription)
         .collect::<Result<Vec<_>, _>>()?;
     let now = now_ms();
@@ -81,7 +80,7 @@ pub(super) async fn enqueue(
                 interaction_id, position, event, payload, state, created_ms, next_ms)";
     let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     for sql in values_statements(backend, head, row, deliveries, "") {
-        sql.query().execute(&mut **tx).await?;
+        tx.execute(&sql).await?;
     }
     Ok(())
 }
@@ -94,21 +93,35 @@ fn delivery_id(tenant: &TenantId, subscription: &str, position: i64) -> String {
     format!("msg_{}", id.simple())
 }
 
-fn subscription(row: &AnyRow) -> Result<WebhookSubscription, StoreError> {
-    let list = |n: usize| -> Result<Vec<String>, StoreError> {
-        let text: String = row.try_get(n)?;
-        serde_json::from_str(&text).map_err(|e| corrupt("webhook subscription", e))
+/// A subscription's row, in [`SUBSCRIPTION_COLUMNS`]' order.
+type SubscriptionRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+);
+
+fn subscription(row: SubscriptionRow) -> Result<WebhookSubscription, StoreError> {
+    let (tenant, subscription_id, url, events, queues, channels, secret, description, created_ms) =
+        row;
+    let list = |text: &str| -> Result<Vec<String>, StoreError> {
+        serde_json::from_str(text).map_err(|e| corrupt("webhook subscription", e))
     };
-    let filter = WebhookFilter::new(&list(3)?, list(4)?, &list(5)?)
+    let filter = WebhookFilter::new(&list(&events)?, list(&queues)?, &list(&channels)?)
         .map_err(|(field, e)| StoreError::Corrupt(format!("webhook {field}: {e}")))?;
     Ok(WebhookSubscription {
-        tenant: super::rows::stored_tenant(row.try_get(0)?)?,
-        subscription_id: row.try_get(1)?,
-        url: row.try_get(2)?,
+        tenant: super::rows::stored_tenant(tenant)?,
+        subscription_id,
+        url,
         filter,
-        secret: row.try_get(6)?,
-        description: row.try_get(7)?,
-        created_ms: row.try_get(8)?,
+        secret,
+        description,
+        created_ms,
     })
 }
 
@@ -168,11 +181,11 @@ impl Webhooks for SqlStore {
             "SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE tenant_id = $1 \
              ORDER BY created_ms, subscription_id"
         );
-        let rows = sqlx::query(&sql)
+        let rows: Vec<SubscriptionRow> = sqlx::query_as(&sql)
             .bind(tenant.as_str())
             .fetch_all(&self.reader)
             .await?;
-        rows.iter().map(subscription).collect()
+        rows.into_iter().map(subscription).collect()
     }
 
     async fn delete_webhook(&self, tenant: &TenantId, id: &str) -> Result<bool, StoreError> {

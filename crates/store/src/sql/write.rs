@@ -6,12 +6,13 @@ use std::sync::Mutex;
 
 use interlog_core::{Event, EventBody, InteractionId, Projection, TenantId};
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Executor, Row, Transaction};
+use sqlx::{Any, Executor, Transaction};
 
+use super::exec::Exec;
 use super::kept::{folded, refolded, Digests, Kept};
 use super::known::{Contributed, Known};
 use super::rollups;
-use super::statement::{in_lists, opt_text, text, values_statements, Param};
+use super::statement::{in_lists, opt_text, text, values_statements, Param, Sql};
 use super::transcript::Rewrite;
 use super::webhooks;
 use super::{corrupt, Backend, SqlStore};
@@ -102,7 +103,7 @@ impl Writer {
     /// serializing them does not hold the writer.
     pub(super) async fn append_in(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         events: &[Event],
         rows: Vec<Vec<Param>>,
@@ -123,12 +124,12 @@ impl Writer {
             // Inline binaries are also kept as bytes, so the content endpoint serves them.
             if let EventBody::ContentAdded(content) = &event.body {
                 if let (Some(bytes), Some(mime)) = (content.decoded_data(), &content.mime) {
-                    store_content(tx, tenant, event, mime, &bytes).await?;
+                    store_content(tx, self.backend, tenant, event, mime, &bytes).await?;
                 }
             }
         }
         let mut touched = self.project_touched(tx, tenant, fresh).await?;
-        let thresholds = rollups::thresholds(tx, tenant).await?;
+        let thresholds = rollups::thresholds(tx, self.backend, tenant).await?;
         let records = self
             .write_records(tx, tenant, thresholds, &mut touched)
             .await?;
@@ -153,7 +154,7 @@ impl Writer {
     /// when that is current and they sort after it; any other is folded from its whole log.
     async fn project_touched(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         fresh: BTreeMap<&InteractionId, Vec<&Event>>,
     ) -> Result<Vec<Touched>, StoreError> {
@@ -195,7 +196,7 @@ impl Writer {
     /// where there is one.
     async fn refold(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         stale: Vec<(&InteractionId, Option<(Projection, Digests)>)>,
     ) -> Result<Vec<Touched>, StoreError> {
@@ -214,7 +215,7 @@ impl Writer {
     /// rollups (their contributions computed with the tenant's current thresholds).
     pub(super) async fn reproject_in(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         ids: &[InteractionId],
     ) -> Result<(), StoreError> {
@@ -225,7 +226,7 @@ impl Writer {
         let stale = ids.iter().map(|&id| (id, None)).collect();
         let mut touched = self.refold(tx, tenant, stale).await?;
         Known::attach(known, &mut touched);
-        let thresholds = rollups::thresholds(tx, tenant).await?;
+        let thresholds = rollups::thresholds(tx, self.backend, tenant).await?;
         self.write_records(tx, tenant, thresholds, &mut touched)
             .await?;
         self.record_changes(tx, tenant, &ids).await?;
@@ -237,7 +238,7 @@ impl Writer {
     /// only the rows that were new.
     async fn insert_events(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         rows: Vec<Vec<Param>>,
     ) -> Result<HashSet<String>, StoreError> {
         let mut inserted = HashSet::new();
@@ -248,9 +249,8 @@ impl Writer {
             rows,
             "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING event_id",
         ) {
-            for row in sql.fetch_all(&mut **tx).await? {
-                inserted.insert(row.try_get::<String, _>(0)?);
-            }
+            let rows: Vec<(String,)> = tx.rows(&sql).await?;
+            inserted.extend(rows.into_iter().map(|(id,)| id));
         }
         Ok(inserted)
     }
@@ -261,7 +261,7 @@ impl Writer {
     /// volatile, so PostgreSQL evaluates it after the sort.
     pub(super) async fn lock_interactions(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         ids: &BTreeSet<&InteractionId>,
     ) -> Result<(), StoreError> {
@@ -280,7 +280,7 @@ impl Writer {
             keys,
             ") AS v(k) ORDER BY v.k COLLATE \"C\"",
         ) {
-            sql.query().execute(&mut **tx).await?;
+            tx.execute(&sql).await?;
         }
         Ok(())
     }
@@ -288,7 +288,7 @@ impl Writer {
     /// The logs of several interactions, each in arrival order, keyed by interaction id.
     async fn load_logs(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         ids: &[&InteractionId],
     ) -> Result<HashMap<String, Vec<Event>>, StoreError> {
@@ -303,11 +303,9 @@ impl Writer {
             ids.iter().map(|id| text(id.as_str())).collect(),
             &order,
         ) {
-            for row in sql.fetch_all(&mut **tx).await? {
-                let body: String = row.try_get(1)?;
-                logs.entry(row.try_get(0)?)
-                    .or_default()
-                    .push(parse_event(&body)?);
+            let rows: Vec<(String, String)> = tx.rows(&sql).await?;
+            for (id, body) in rows {
+                logs.entry(id).or_default().push(parse_event(&body)?);
             }
         }
         Ok(logs)
@@ -366,7 +364,8 @@ fn parse_event(body: &str) -> Result<Event, StoreError> {
 
 /// Stores (or replaces) the bytes of a binary named by a `content-added` event.
 pub(super) async fn store_content(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
+    backend: Backend,
     tenant: &TenantId,
     event: &Event,
     mime: &str,
@@ -381,20 +380,22 @@ pub(super) async fn store_content(
         .content_id
         .clone()
         .unwrap_or_else(|| event.event_id.to_string());
-    sqlx::query(
+    let mut sql = Sql::new(backend, "");
+    sql.push(
         "INSERT INTO contents (tenant_id, interaction_id, content_id, mime, sha256, size, bytes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, interaction_id, content_id) DO UPDATE SET
              mime = excluded.mime, sha256 = excluded.sha256, size = excluded.size, bytes = excluded.bytes",
-    )
-    .bind(tenant.as_str())
-    .bind(event.interaction_id.as_str())
-    .bind(content_id)
-    .bind(mime)
-    .bind(format!("{:x}", Sha256::digest(bytes)))
-    .bind(bytes.len() as i64)
-    .bind(bytes.to_vec())
-    .execute(&mut **tx)
-    .await?;
+        [
+            text(tenant.as_str()),
+            text(event.interaction_id.as_str()),
+            text(content_id),
+            text(mime),
+            text(format!("{:x}", Sha256::digest(bytes))),
+            Param::Int(bytes.len() as i64),
+            Param::Bytes(bytes.to_vec()),
+        ],
+    );
+    tx.execute(&sql).await?;
     Ok(())
 }

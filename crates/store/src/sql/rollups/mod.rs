@@ -21,6 +21,7 @@ use interlog_core::report::{Cell, Change, Counts, Level, Rollup, Thresholds};
 use interlog_core::settings::TimeZone;
 use interlog_core::TenantId;
 
+use super::exec::Exec;
 use super::settings;
 use super::statement::{text, values_statements, Param};
 use super::write::Tx;
@@ -31,10 +32,11 @@ use crate::StoreError;
 /// transaction from the tenant's settings. (The zone of the day rows is read where a change
 /// is applied: [`read_zone`].)
 pub(super) async fn thresholds(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
+    backend: Backend,
     tenant: &TenantId,
 ) -> Result<Thresholds, StoreError> {
-    Ok(match settings::stored(&mut **tx, tenant).await? {
+    Ok(match settings::stored(tx, backend, tenant).await? {
         Some(json) => Thresholds::from(&settings::parse(&json)?),
         None => Thresholds::default(),
     })

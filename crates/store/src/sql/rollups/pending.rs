@@ -16,7 +16,8 @@ use interlog_core::TenantId;
 use sqlx::AnyPool;
 use tokio::sync::oneshot;
 
-use super::super::statement::{in_lists, text, Param};
+use super::super::exec::Exec;
+use super::super::statement::{in_lists, text, Param, Sql};
 use super::super::write::Tx;
 use super::super::Backend;
 use super::read_zone;
@@ -45,19 +46,24 @@ impl Pending {
 
 /// Appends a write's rollup change to the pending rows.
 pub(in crate::sql) async fn defer(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
+    backend: Backend,
     tenant: &TenantId,
     pending: Option<Pending>,
 ) -> Result<(), StoreError> {
     let Some(pending) = pending else {
         return Ok(());
     };
-    sqlx::query("INSERT INTO report_pending (tenant_id, stale, change) VALUES ($1, $2, $3)")
-        .bind(tenant.as_str())
-        .bind(i64::from(pending.stale))
-        .bind(pending.text)
-        .execute(&mut **tx)
-        .await?;
+    let mut sql = Sql::new(backend, "");
+    sql.push(
+        "INSERT INTO report_pending (tenant_id, stale, change) VALUES (?, ?, ?)",
+        [
+            text(tenant.as_str()),
+            Param::Int(i64::from(pending.stale)),
+            text(pending.text),
+        ],
+    );
+    tx.execute(&sql).await?;
     Ok(())
 }
 

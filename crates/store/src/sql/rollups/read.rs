@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use super::super::exec::Exec;
 use super::super::rows::stored_id;
 use super::super::statement::{text, Param, Sql};
 use super::super::{settings, Backend, SqlStore};
@@ -251,7 +252,11 @@ impl SqlStore {
         let mut attempt = 0;
         loop {
             let mut tx = self.writer.begin().await?;
-            let done = match self.writes.reproject_in(&mut tx, tenant, ids).await {
+            let done = match self
+                .writes
+                .reproject_in(&mut Exec::Sqlx(&mut tx), tenant, ids)
+                .await
+            {
                 Ok(()) => tx.commit().await.map_err(StoreError::from),
                 Err(error) => Err(error),
             };
@@ -280,7 +285,8 @@ impl SqlStore {
             .bind(tenant.as_str())
             .execute(&mut *tx)
             .await?;
-        if let Some(json) = settings::stored(&mut *tx, tenant).await? {
+        if let Some(json) = settings::stored(&mut Exec::Sqlx(&mut tx), self.backend, tenant).await?
+        {
             let zone = settings::parse(&json)?.time_zone;
             sqlx::query("UPDATE tenant_settings SET report_zone = $2 WHERE tenant_id = $1")
                 .bind(tenant.as_str())

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use interlog_core::{InteractionId, TenantId};
 use sqlx::Row;
 
+use super::exec::Exec;
 use super::statement::{in_lists, text, values_statements, Param, Sql};
 use super::transcript::Rewrite;
 use super::write::{Touched, Tx};
@@ -53,7 +54,7 @@ impl<'a> Parts<'a> {
 /// Writes the parts that changed: every part of an interaction written whole, else its
 /// head and its messages from the first changed one.
 pub(super) async fn write(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     parts: &[Parts<'_>],
@@ -63,7 +64,7 @@ pub(super) async fn write(
         Backend::Postgres => postgres_statements(tenant, parts),
     };
     for sql in statements {
-        sql.query().execute(&mut **tx).await?;
+        tx.execute(&sql).await?;
     }
     Ok(())
 }

@@ -1,0 +1,178 @@
+//! Where a write's statements run: in a sqlx transaction (PostgreSQL, and SQLite's writes
+//! other than appends), or on the SQLite group committer's own `rusqlite` connection.
+//!
+//! sqlx runs each SQLite connection on a thread of its own, so each statement of a group
+//! commit (about fifteen) was a round trip to that thread: two wake-ups across threads per
+//! statement, on the single writer's path. The committer's connection runs them on the
+//! committer's thread, one after another, with no hand-off. It writes only while it holds
+//! sqlx's one writer connection (`commit.rs`), so the store's writers still take turns
+//! instead of meeting SQLite's lock.
+
+use rusqlite::{params_from_iter, Connection, Row, Statement};
+use sqlx::any::AnyRow;
+use sqlx::{Acquire, Any, Transaction};
+
+use super::statement::{kept_prepared, Sql};
+use crate::StoreError;
+
+/// The committer connection's settings: those of sqlx's writer (`sqlite.rs`), whose
+/// connection set the file's WAL mode before this one opens.
+const PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; \
+                       PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;";
+
+/// Statements kept prepared on the committer's connection (those of a few parameters:
+/// [`kept_prepared`]); a group runs about fifteen.
+const PREPARED: usize = 64;
+
+/// Opens the SQLite group committer's connection to the file at `path`.
+pub(crate) fn committer_connection(path: &std::path::Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path)?;
+    connection.execute_batch(PRAGMAS)?;
+    connection.set_prepared_statement_cache_capacity(PREPARED);
+    Ok(connection)
+}
+
+/// An open transaction, or a savepoint in one, that runs statements ([`Exec`]) and ends
+/// by commit or rollback; one dropped while open is rolled back.
+pub(super) enum Open<'c> {
+    Sqlx(Transaction<'c, Any>),
+    Lite(Lite<'c>),
+}
+
+impl<'c> Open<'c> {
+    pub(super) fn exec(&mut self) -> Exec<'_, 'c> {
+        match self {
+            Open::Sqlx(tx) => Exec::Sqlx(tx),
+            Open::Lite(lite) => Exec::Lite(lite),
+        }
+    }
+
+    /// A savepoint in this transaction.
+    pub(super) async fn savepoint(&mut self) -> Result<Open<'_>, StoreError> {
+        Ok(match self {
+            Open::Sqlx(tx) => Open::Sqlx(tx.begin().await?),
+            Open::Lite(lite) => Open::Lite(lite.savepoint()?),
+        })
+    }
+
+    pub(super) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Open::Sqlx(tx) => Ok(tx.commit().await?),
+            Open::Lite(mut lite) => Ok(lite.end(true)?),
+        }
+    }
+
+    pub(super) async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Open::Sqlx(tx) => Ok(tx.rollback().await?),
+            Open::Lite(mut lite) => Ok(lite.end(false)?),
+        }
+    }
+}
+
+/// A transaction (or a savepoint) on the committer's `rusqlite` connection.
+pub(super) struct Lite<'c> {
+    connection: &'c mut Connection,
+    /// 0 for the transaction; n for the nth savepoint in it.
+    depth: usize,
+    open: bool,
+}
+
+impl<'c> Lite<'c> {
+    /// Begins a transaction that holds SQLite's write lock from its start, so it never
+    /// has to upgrade a read snapshot another writer made stale.
+    pub(super) fn begin(connection: &'c mut Connection) -> Result<Self, StoreError> {
+        connection.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Self {
+            connection,
+            depth: 0,
+            open: true,
+        })
+    }
+
+    fn savepoint(&mut self) -> rusqlite::Result<Lite<'_>> {
+        let depth = self.depth + 1;
+        self.connection
+            .execute_batch(&format!("SAVEPOINT interlog_{depth}"))?;
+        Ok(Lite {
+            connection: &mut *self.connection,
+            depth,
+            open: true,
+        })
+    }
+
+    fn end(&mut self, commit: bool) -> rusqlite::Result<()> {
+        self.open = false;
+        let depth = self.depth;
+        let ended = match (depth, commit) {
+            (0, true) => self.connection.execute_batch("COMMIT"),
+            (0, false) => self.connection.execute_batch("ROLLBACK"),
+            (_, true) => (self.connection).execute_batch(&format!("RELEASE interlog_{depth}")),
+            (_, false) => self.connection.execute_batch(&format!(
+                "ROLLBACK TO interlog_{depth}; RELEASE interlog_{depth}"
+            )),
+        };
+        // A COMMIT that failed may leave the transaction open: nothing of it stays.
+        if ended.is_err() && depth == 0 && !self.connection.is_autocommit() {
+            let _ = self.connection.execute_batch("ROLLBACK");
+        }
+        ended
+    }
+
+    /// Runs `sql` (kept prepared as sqlx keeps statements, `statement.rs`).
+    fn run<T>(
+        &mut self,
+        sql: &Sql,
+        run: impl FnOnce(&mut Statement) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        match kept_prepared(sql.params.len()) {
+            true => run(&mut *self.connection.prepare_cached(&sql.text)?),
+            false => run(&mut self.connection.prepare(&sql.text)?),
+        }
+    }
+}
+
+impl Drop for Lite<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.end(false);
+        }
+    }
+}
+
+/// Where a write's statements run (see the module's comment).
+pub(super) enum Exec<'t, 'c> {
+    Sqlx(&'t mut Transaction<'c, Any>),
+    Lite(&'t mut Lite<'c>),
+}
+
+impl Exec<'_, '_> {
+    /// Runs a statement that returns no rows; the number of rows it changed.
+    pub(super) async fn execute(&mut self, sql: &Sql) -> Result<u64, StoreError> {
+        match self {
+            Exec::Sqlx(tx) => Ok(sql.query().execute(&mut ***tx).await?.rows_affected()),
+            Exec::Lite(lite) => {
+                let params = params_from_iter(&sql.params);
+                Ok(lite.run(sql, |statement| statement.execute(params))? as u64)
+            }
+        }
+    }
+
+    /// The rows of a statement, each a tuple of its columns.
+    pub(super) async fn rows<T>(&mut self, sql: &Sql) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
+        T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        match self {
+            Exec::Sqlx(tx) => {
+                let rows = sql.fetch_all(&mut ***tx).await?;
+                Ok(rows.iter().map(T::from_row).collect::<Result<_, _>>()?)
+            }
+            Exec::Lite(lite) => Ok(lite.run(sql, |statement| {
+                let rows = statement.query(params_from_iter(&sql.params))?;
+                rows.mapped(|row| row.try_into()).collect()
+            })?),
+        }
+    }
+}

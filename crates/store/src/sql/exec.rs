@@ -8,25 +8,28 @@
 //! sqlx's one writer connection (`commit.rs`), so the store's writers still take turns
 //! instead of meeting SQLite's lock.
 
-use rusqlite::{params_from_iter, Connection, Row, Statement};
+use rusqlite::{params_from_iter, Connection, OpenFlags, Row, Statement};
 use sqlx::any::AnyRow;
 use sqlx::{Acquire, Any, Transaction};
 
 use super::statement::{kept_prepared, Sql};
 use crate::StoreError;
 
-/// The committer connection's settings: those of sqlx's writer (`sqlite.rs`), whose
-/// connection set the file's WAL mode before this one opens.
+/// The committer connection's settings: those of sqlx's writer (`sqlite.rs`, with sqlx's
+/// default `foreign_keys`), whose connection set the file's WAL mode before this one opens.
 const PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; \
-                       PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;";
+                       PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; \
+                       PRAGMA foreign_keys = ON;";
 
 /// Statements kept prepared on the committer's connection (those of a few parameters:
 /// [`kept_prepared`]); a group runs about fifteen.
 const PREPARED: usize = 64;
 
-/// Opens the SQLite group committer's connection to the file at `path`.
+/// Opens the SQLite group committer's connection to the file at `path` (which sqlx's
+/// writer made).
 pub(crate) fn committer_connection(path: &std::path::Path) -> Result<Connection, StoreError> {
-    let connection = Connection::open(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags)?;
     connection.execute_batch(PRAGMAS)?;
     connection.set_prepared_statement_cache_capacity(PREPARED);
     Ok(connection)
@@ -147,13 +150,18 @@ pub(super) enum Exec<'t, 'c> {
 }
 
 impl Exec<'_, '_> {
-    /// Runs a statement that returns no rows; the number of rows it changed.
+    /// Runs a statement that returns no rows (rusqlite refuses one that does: use
+    /// [`Exec::rows`]); the number of rows it changed.
     pub(super) async fn execute(&mut self, sql: &Sql) -> Result<u64, StoreError> {
         match self {
             Exec::Sqlx(tx) => Ok(sql.query().execute(&mut ***tx).await?.rows_affected()),
             Exec::Lite(lite) => {
                 let params = params_from_iter(&sql.params);
-                Ok(lite.run(sql, |statement| statement.execute(params))? as u64)
+                let changed = lite.run(sql, |statement| {
+                    debug_assert_eq!(statement.column_count(), 0, "rows from {}", sql.text);
+                    statement.execute(params)
+                })?;
+                Ok(changed as u64)
             }
         }
     }

@@ -4,7 +4,9 @@
 //! full-text search.
 //!
 //! Concurrency. SQLite has one writer: the SQLite pool for writes holds exactly one
-//! connection, so write transactions queue instead of failing with SQLITE_BUSY. PostgreSQL
+//! connection, so write transactions queue instead of failing with SQLITE_BUSY. The group
+//! committer writes on a connection of its own (`exec.rs`), but only while it holds that
+//! one, so it queues with them. PostgreSQL
 //! has many writers, possibly in several Interlog servers: each append transaction first
 //! takes a transaction-scoped advisory lock per interaction it touches (in sorted order, so
 //! two batches cannot deadlock), then inserts and re-projects. Under READ COMMITTED, the
@@ -18,7 +20,8 @@
 //! - `keys.rs`, `dnis.rs`, `settings.rs`: the [`ApiKeys`](crate::ApiKeys),
 //!   [`DnisPool`](crate::DnisPool) and [`Settings`](crate::Settings) methods.
 //! - `write.rs`: appending events and storing content; `records.rs`: rewriting records,
-//!   their search documents and index rows.
+//!   their search documents and index rows; `commit.rs`: the group committer; `exec.rs`:
+//!   where their statements run.
 //! - `read.rs`: list queries as SQL with numbered parameters.
 //! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::exec::Exec;
-use super::statement::{in_lists, text};
+use super::statement::{in_lists, opt_text, text, Param};
 use super::write::{Touched, Writer};
 use crate::StoreError;
 use interlog_core::record::Status;
@@ -11,12 +11,18 @@ use interlog_core::report::Contribution;
 use interlog_core::{InteractionId, TenantId};
 
 /// What the store knows of a record before an append: the length of the log it was
-/// projected from, what it added to the report rollups, and whether it had ended.
+/// projected from, what it added to the report rollups, whether it had ended, and the
+/// values of its row's indexed columns.
 pub(super) struct Known {
     pub(super) log_len: usize,
     pub(super) contributed: Option<Contributed>,
     pub(super) ended: bool,
+    pub(super) keys: RowKeys,
 }
+
+/// The `interactions` row's columns its indexes hold beside the tenant and the id
+/// (`start_ms`, `customer_id`, `contact_id`), as parameters.
+pub(super) type RowKeys = [Param; 3];
 
 /// What a stored record contributed to the rollups, as stored: read back where it is
 /// needed (on the thread that makes the records' rows, off the writer's path).
@@ -37,10 +43,22 @@ impl Known {
             if let Some(known) = known.remove(t.id.as_str()) {
                 t.contributed = known.contributed;
                 t.ended_before = known.ended;
+                t.stored_keys = Some(known.keys);
             }
         }
     }
 }
+
+/// A row of [`Writer::known_interactions`]' statement.
+type KnownRow = (
+    String,
+    i64,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+);
 
 impl Writer {
     /// Which of `ids` have a record already, with the length of the log it was projected
@@ -52,7 +70,9 @@ impl Writer {
         ids: impl Iterator<Item = &'a &'a InteractionId>,
     ) -> Result<HashMap<String, Known>, StoreError> {
         let mut known = HashMap::new();
-        let head = "SELECT interaction_id, log_len, report, status FROM interactions WHERE tenant_id = ? AND interaction_id IN";
+        let head =
+            "SELECT interaction_id, log_len, report, status, start_ms, customer_id, contact_id \
+                    FROM interactions WHERE tenant_id = ? AND interaction_id IN";
         for sql in in_lists(
             self.backend,
             head,
@@ -60,8 +80,8 @@ impl Writer {
             ids.map(|id| text(id.as_str())).collect(),
             "",
         ) {
-            let rows: Vec<(String, i64, Option<String>, String)> = tx.rows(&sql).await?;
-            for (id, log_len, report, status) in rows {
+            let rows: Vec<KnownRow> = tx.rows(&sql).await?;
+            for (id, log_len, report, status, start, customer, contact) in rows {
                 let contributed = report.map(Contributed);
                 known.insert(
                     id,
@@ -69,6 +89,7 @@ impl Writer {
                         log_len: log_len as usize,
                         contributed,
                         ended: status == Status::Ended.as_str(),
+                        keys: [Param::Int(start), opt_text(customer), opt_text(contact)],
                     },
                 );
             }

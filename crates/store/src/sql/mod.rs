@@ -19,15 +19,16 @@
 //!   operations methods of the contract.
 //! - `keys.rs`, `dnis.rs`, `settings.rs`: the [`ApiKeys`](crate::ApiKeys),
 //!   [`DnisPool`](crate::DnisPool) and [`Settings`](crate::Settings) methods.
-//! - `write.rs`: appending events and storing content; `records.rs`: rewriting records,
-//!   their search documents and index rows; `commit.rs`: the group committer; `exec.rs`:
-//!   where their statements run.
+//! - `write.rs`: appending events (`contents.rs`: the bytes of the binaries they name);
+//!   `records.rs`: rewriting records, their search documents and index rows; `commit.rs`:
+//!   the group committer; `exec.rs`: where their statements run.
 //! - `read.rs`: list queries as SQL with numbered parameters.
 //! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 
 mod audit;
 mod changes;
 mod commit;
+mod contents;
 mod dnis;
 mod erase;
 mod exec;
@@ -364,7 +365,7 @@ impl Contents for SqlStore {
             .writes
             .append_in(&mut exec, tenant, events, rows)
             .await?;
-        write::store_content(&mut exec, self.backend, tenant, event, mime, bytes).await?;
+        contents::store_content(&mut exec, self.backend, tenant, event, mime, bytes).await?;
         tx.commit().await?;
         self.writes.committed([tenant]);
         let outcome = written.outcome[0];

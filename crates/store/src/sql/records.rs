@@ -11,7 +11,7 @@ use interlog_core::{Interaction, TenantId};
 
 use super::exec::Exec;
 use super::kept::Digests;
-use super::known::Contributed;
+use super::known::{Contributed, RowKeys};
 use super::queue_names;
 use super::rollups::{self, Pending};
 use super::search::{self, Parts};
@@ -90,7 +90,10 @@ impl Writer {
             Ok(made) => made?,
             Err(failed) => std::panic::resume_unwind(failed.into_panic()),
         };
-        let rowids = self.upsert_records(tx, rows).await?;
+        let stored = touched.iter_mut().map(|t| t.stored_keys.take());
+        let rowids = self
+            .upsert_records(tx, rows.into_iter().zip(stored))
+            .await?;
         let parts: Vec<Parts> = (touched.iter().zip(&changed))
             .map(|(t, head)| Parts {
                 touched: t,
@@ -103,20 +106,36 @@ impl Writer {
         Ok(Arc::try_unwrap(records).unwrap_or_else(|shared| shared.as_ref().clone()))
     }
 
-    /// Upserts the records' rows; on SQLite, each one's rowid by interaction id.
+    /// Upserts the records' rows, each with its stored row's indexed columns (none for a
+    /// new record); on SQLite, each one's rowid by interaction id.
+    ///
+    /// A row whose indexed columns are as stored (most appends: a message, a hold) is
+    /// upserted by a statement that does not set them: SQLite rewrites an index whenever
+    /// an update sets one of its columns, whatever the value, and the indexes by start, by
+    /// customer and by contact each put a record on a page of its own.
     async fn upsert_records(
         &self,
         tx: &mut Exec<'_, '_>,
-        rows: Vec<Vec<Param>>,
+        rows: impl Iterator<Item = (Vec<Param>, Option<RowKeys>)>,
     ) -> Result<HashMap<String, i64>, StoreError> {
         let postgres = self.backend == Backend::Postgres;
-        let (head, row, tail) = upsert_record_sql(postgres);
+        let (mut same, mut changed) = (Vec::new(), Vec::new());
+        for (row, stored) in rows {
+            let keys = KEY_COLUMNS.map(|n| &row[n]);
+            match stored.is_some_and(|stored| keys == stored.each_ref()) {
+                true => same.push(row),
+                false => changed.push(row),
+            }
+        }
         // RETURNING's order is not the rows' order: rowids are matched by interaction id.
         let mut rowids = HashMap::new();
-        for sql in values_statements(self.backend, &head, &row, rows, &tail) {
-            let rows: Vec<(i64, String)> = tx.rows(&sql).await?;
-            if !postgres {
-                rowids.extend(rows.into_iter().map(|(rowid, id)| (id, rowid)));
+        for (rows, keys) in [(same, false), (changed, true)] {
+            let (head, row, tail) = upsert_record_sql(postgres, keys);
+            for sql in values_statements(self.backend, &head, &row, rows, &tail) {
+                let rows: Vec<(i64, String)> = tx.rows(&sql).await?;
+                if !postgres {
+                    rowids.extend(rows.into_iter().map(|(rowid, id)| (id, rowid)));
+                }
             }
         }
         Ok(rowids)
@@ -152,6 +171,9 @@ fn record_rows(
     Ok((rows, Pending::of(&change)))
 }
 
+/// The places in a record's row ([`record_row`]) of the indexed columns of [`RowKeys`].
+const KEY_COLUMNS: [usize; 3] = [2, 7, 11];
+
 /// The `interactions` row of a record without its transcript.
 fn record_row(
     tenant: &TenantId,
@@ -181,7 +203,7 @@ fn record_row(
 
 /// The head, row template and tail of the records' upsert. On SQLite, RETURNING names
 /// each row's rowid, which its search parts' rowids are made from.
-fn upsert_record_sql(postgres: bool) -> (String, String, String) {
+fn upsert_record_sql(postgres: bool, keys: bool) -> (String, String, String) {
     let returning = if postgres {
         ""
     } else {
@@ -190,12 +212,18 @@ fn upsert_record_sql(postgres: bool) -> (String, String, String) {
     let head = "INSERT INTO interactions (tenant_id, interaction_id, start_ms, end_ms, status, channel_type,
                                    direction, customer_id, flagged, updated_ms, record, contact_id, log_len, report)"
         .to_string();
+    let keys = match keys {
+        true => {
+            "start_ms = excluded.start_ms, customer_id = excluded.customer_id,
+                 contact_id = excluded.contact_id,"
+        }
+        false => "",
+    };
     let tail = format!(
-        "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET
-             start_ms = excluded.start_ms, end_ms = excluded.end_ms, status = excluded.status,
+        "ON CONFLICT (tenant_id, interaction_id) DO UPDATE SET {keys}
+             end_ms = excluded.end_ms, status = excluded.status,
              channel_type = excluded.channel_type, direction = excluded.direction,
-             customer_id = excluded.customer_id, flagged = excluded.flagged,
-             updated_ms = excluded.updated_ms, record = excluded.record, contact_id = excluded.contact_id,
+             flagged = excluded.flagged, updated_ms = excluded.updated_ms, record = excluded.record,
              log_len = excluded.log_len, report = excluded.report{returning}"
     );
     let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".to_string();

@@ -1,18 +1,18 @@
-//! The write side: append events, store content bytes, and re-project each touched
-//! interaction (`records.rs` rewrites its record and index rows).
+//! The write side: append events (`contents.rs` keeps the bytes of binaries they name), and
+//! re-project each touched interaction (`records.rs` rewrites its record and index rows).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 use interlog_core::{Event, EventBody, InteractionId, Projection, TenantId};
-use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Transaction};
 
+use super::contents::store_content;
 use super::exec::Exec;
 use super::kept::{folded, refolded, Digests, Kept};
-use super::known::{Contributed, Known};
+use super::known::{Contributed, Known, RowKeys};
 use super::rollups;
-use super::statement::{in_lists, opt_text, text, values_statements, Param, Sql};
+use super::statement::{in_lists, opt_text, text, values_statements, Param};
 use super::transcript::Rewrite;
 use super::webhooks;
 use super::{corrupt, Backend, SqlStore};
@@ -44,6 +44,8 @@ pub(super) struct Touched {
     pub(super) contributed: Option<Contributed>,
     /// Whether the stored record had ended (false for a new record).
     pub(super) ended_before: bool,
+    /// The stored row's indexed columns (none for a new record).
+    pub(super) stored_keys: Option<RowKeys>,
 }
 
 impl Touched {
@@ -61,6 +63,7 @@ impl Touched {
             digest: Digests::default(),
             contributed: None,
             ended_before: false,
+            stored_keys: None,
         }
     }
 }
@@ -360,42 +363,4 @@ pub(super) fn event_rows(
 
 fn parse_event(body: &str) -> Result<Event, StoreError> {
     serde_json::from_str(body).map_err(|e| corrupt("event", e))
-}
-
-/// Stores (or replaces) the bytes of a binary named by a `content-added` event.
-pub(super) async fn store_content(
-    tx: &mut Exec<'_, '_>,
-    backend: Backend,
-    tenant: &TenantId,
-    event: &Event,
-    mime: &str,
-    bytes: &[u8],
-) -> Result<(), StoreError> {
-    let EventBody::ContentAdded(content) = &event.body else {
-        return Err(StoreError::Config(
-            "content bytes need a content-added event".into(),
-        ));
-    };
-    let content_id = content
-        .content_id
-        .clone()
-        .unwrap_or_else(|| event.event_id.to_string());
-    let mut sql = Sql::new(backend, "");
-    sql.push(
-        "INSERT INTO contents (tenant_id, interaction_id, content_id, mime, sha256, size, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (tenant_id, interaction_id, content_id) DO UPDATE SET
-             mime = excluded.mime, sha256 = excluded.sha256, size = excluded.size, bytes = excluded.bytes",
-        [
-            text(tenant.as_str()),
-            text(event.interaction_id.as_str()),
-            text(content_id),
-            text(mime),
-            text(format!("{:x}", Sha256::digest(bytes))),
-            Param::Int(bytes.len() as i64),
-            Param::Bytes(bytes.to_vec()),
-        ],
-    );
-    tx.execute(&sql).await?;
-    Ok(())
 }

@@ -45,6 +45,7 @@ async fn story(store: &dyn Store) {
     log::event_log(store, &acme, &other).await;
     reads::interaction_reads(store, &acme, &other).await;
     reads::transcript_rows(store, &acme).await;
+    reads::keys_that_change(store).await;
     contents::contents(store, &acme, &other).await;
     keys::api_keys(store, &acme, &other).await;
     dnis::dnis_pool(store, &acme, &other).await;

@@ -2,7 +2,7 @@
 
 use interlog_core::query::{AgentQuery, CallerKeyKind, InteractionQuery};
 use interlog_core::record::ChannelType;
-use interlog_core::{AgentId, Interaction, InteractionId, TenantId};
+use interlog_core::{AgentId, CustomerId, Interaction, InteractionId, TenantId, Timestamp};
 use interlog_store::Store;
 use serde_json::json;
 
@@ -242,5 +242,59 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     ] {
         let page = store.list_interactions(acme, &search(words)).await.unwrap();
         assert_eq!(ids(&page.items).contains(&"chat-2"), found, "{words}");
+    }
+}
+
+/// An interaction's indexed columns (start, customer) change when its first event arrives
+/// after a later one; the lists by start and by customer follow, and go on finding it
+/// when a later append leaves those columns as they are.
+pub(crate) async fn keys_that_change(store: &dyn Store) {
+    let tenant = TenantId::parse("late-start").unwrap();
+    let found = |customer: Option<&str>, from: &str, to: &str| {
+        let query = InteractionQuery {
+            customer: customer.map(|c| CustomerId::parse(c).unwrap()),
+            from: Some(Timestamp::parse(from).unwrap()),
+            to: Some(Timestamp::parse(to).unwrap()),
+            ..InteractionQuery::default()
+        };
+        let tenant = tenant.clone();
+        async move {
+            let page = store.list_interactions(&tenant, &query).await.unwrap();
+            ids(&page.items)
+                .iter()
+                .map(|id| id.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let said = |id: &str, at: &str| {
+        let text = json!({"participant": "customer", "text": "late"});
+        event(id, "message", "sms-9", at, text)
+    };
+    store
+        .append_events(&tenant, &[said("k1", "2024-06-01T12:00:00.000Z")])
+        .await
+        .unwrap();
+    assert_eq!(
+        found(None, "2024-06-01T11:59:00Z", "2024-06-01T12:01:00Z").await,
+        ["sms-9"]
+    );
+
+    let started = event(
+        "k0",
+        "interaction-started",
+        "sms-9",
+        "2024-06-01T09:00:00.000Z",
+        json!({"channelType": "sms", "direction": "inbound", "customer": {"id": "c9"}}),
+    );
+    let later = said("k2", "2024-06-01T12:05:00.000Z");
+    for append in [started, later] {
+        store.append_events(&tenant, &[append]).await.unwrap();
+        let (morning, noon) = ("2024-06-01T08:59:00Z", "2024-06-01T11:59:00Z");
+        assert_eq!(
+            found(Some("c9"), morning, "2024-06-01T09:01:00Z").await,
+            ["sms-9"]
+        );
+        assert!(found(None, noon, "2024-06-01T12:10:00Z").await.is_empty());
+        assert_eq!(found(None, morning, noon).await, ["sms-9"]);
     }
 }

@@ -15,6 +15,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use super::verified::{Verified, Window, LEEWAY};
 use super::{Principal, Scope};
 
 /// The shared HS256 secret. `Debug` never prints it.
@@ -103,6 +104,8 @@ struct Claims {
     agent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     iat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
     exp: i64,
     /// Set on issued tokens when the server checks it, so that they verify.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +134,8 @@ pub struct JwtKeys {
     jwks: Option<JwkSet>,
     issuer: Option<String>,
     audience: Option<String>,
+    /// Tokens that verified, for their next requests.
+    verified: Verified,
 }
 
 impl JwtKeys {
@@ -143,6 +148,7 @@ impl JwtKeys {
             jwks: None,
             issuer: None,
             audience: None,
+            verified: Verified::default(),
         }
     }
 
@@ -169,7 +175,7 @@ impl JwtKeys {
         let mut validation = Validation::new(algorithm);
         validation.set_required_spec_claims(&["exp"]);
         validation.validate_nbf = true;
-        validation.leeway = 60;
+        validation.leeway = LEEWAY as u64;
         match &self.audience {
             Some(audience) => validation.set_audience(&[audience]),
             None => validation.validate_aud = false,
@@ -208,12 +214,29 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Principal, TokenError> {
+        self.verify_at(token, chrono::Utc::now().timestamp())
+    }
+
+    /// [`JwtKeys::verify`] at `now` (seconds since the epoch) for a token verified before
+    /// (`verified.rs`); a new token is checked in full, on the clock.
+    fn verify_at(&self, token: &str, now: i64) -> Result<Principal, TokenError> {
+        if let Some(known) = self.verified.get(token, now) {
+            return known;
+        }
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let validation = self.validation(header.alg);
         let mut last = TokenError::BadSignature;
         for key in self.candidates(&header)? {
             match jsonwebtoken::decode::<Claims>(token, &key, &validation) {
-                Ok(data) => return principal(data.claims),
+                Ok(data) => {
+                    let window = Window {
+                        not_before: data.claims.nbf,
+                        expires: data.claims.exp,
+                    };
+                    let principal = principal(data.claims)?;
+                    self.verified.put(token, &principal, window);
+                    return Ok(principal);
+                }
                 Err(e) => last = token_error(e.kind()),
             }
             if !matches!(last, TokenError::BadSignature) {
@@ -240,6 +263,7 @@ impl JwtKeys {
             scp: None,
             agent_id: None,
             iat: Some(now),
+            nbf: None,
             exp: now + spec.ttl_seconds,
             iss: self.issuer.clone(),
             aud: self.audience.clone().map(serde_json::Value::String),
@@ -348,6 +372,26 @@ mod tests {
         assert!(matches!(
             keys.verify("not.a.token"),
             Err(TokenError::Malformed)
+        ));
+    }
+
+    #[test]
+    fn a_token_verified_before_is_refused_once_its_time_is_over() {
+        let keys = JwtKeys::new(&JwtSecret::new("s3cret"));
+        let token = keys.issue(&spec(600));
+        let now = chrono::Utc::now().timestamp();
+        let first = keys.verify_at(&token, now).unwrap();
+        assert_eq!(keys.verify_at(&token, now + 600).unwrap(), first);
+        assert!(matches!(
+            keys.verify_at(&token, now + 600 + LEEWAY + 5),
+            Err(TokenError::Expired)
+        ));
+        // A forgery of a kept token's claims is checked in full, not found.
+        let (head, _) = token.rsplit_once('.').unwrap();
+        let forged = format!("{head}.{}", "A".repeat(43));
+        assert!(matches!(
+            keys.verify_at(&forged, now),
+            Err(TokenError::BadSignature)
         ));
     }
 

@@ -21,6 +21,7 @@ pub mod jwt;
 pub mod keys;
 pub mod rate;
 pub mod secret;
+mod verified;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -9,9 +9,9 @@
 //! whole group): right in the transaction when the group is one tenant's, else inside a
 //! savepoint; if that fails, each of its jobs is retried in a savepoint of its own (in a new
 //! transaction when there was none), so one job's failure is its own and never another's.
-//! Tenants go
-//! in the order of their lock keys, so two workers' groups cannot deadlock on PostgreSQL's
-//! per-interaction locks.
+//! Tenants go in the order of their lock keys, so two workers' groups cannot deadlock on
+//! PostgreSQL's per-interaction locks. SQLite's worker runs its statements on a connection
+//! of its own, on its own thread (`exec.rs`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -223,9 +223,8 @@ async fn begin<'c>(
 }
 
 /// Appends `jobs` (one tenant's) as one batch in `tx`, which is the group's transaction
-/// when the group is one tenant's (the usual group: no savepoint, which costs a round trip
-/// to the connection's thread for each of its two statements, and SQLite a copy of every
-/// page it changes), else a savepoint in it. `tx` is committed if the append succeeds;
+/// when the group is one tenant's (the usual group: no savepoint, which costs two more
+/// statements, and SQLite a copy of every page it changes), else a savepoint in it. `tx` is committed if the append succeeds;
 /// otherwise it is rolled back and the jobs come back, to be appended one by one.
 async fn as_batch(
     writer: &Writer,

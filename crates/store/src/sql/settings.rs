@@ -57,8 +57,7 @@ impl Settings for SqlStore {
     }
 }
 
-/// A tenant's stored settings as their JSON text, through `executor` (a pool or a
-/// transaction).
+/// A tenant's stored settings as their JSON text, read inside a write.
 pub(super) async fn stored(
     tx: &mut Exec<'_, '_>,
     backend: Backend,

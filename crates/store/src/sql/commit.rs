@@ -3,9 +3,9 @@
 //! fsync on SQLite, one WAL flush on PostgreSQL) instead of N. Each is still acknowledged
 //! only after the commit that holds it.
 //!
-//! Appends go to a queue; workers (one on SQLite, which has one writer; a few on
-//! PostgreSQL) each take every job waiting, up to [`GROUP_EVENTS`], and append them in one
-//! transaction. A tenant's jobs are appended as one batch (one statement per table for the
+//! Appends go to the queue of a worker (one on SQLite, which has one writer; a few on
+//! PostgreSQL), chosen by their first interaction; each worker takes every job waiting in
+//! its queue, up to [`GROUP_EVENTS`], and appends them in one transaction. A tenant's jobs are appended as one batch (one statement per table for the
 //! whole group): right in the transaction when the group is one tenant's, else inside a
 //! savepoint; if that fails, each of its jobs is retried in a savepoint of its own (in a new
 //! transaction when there was none), so one job's failure is its own and never another's.
@@ -14,11 +14,13 @@
 //! of its own, on its own thread (`exec.rs`).
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use interlog_core::{Event, TenantId};
 use sqlx::AnyPool;
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{mpsc, oneshot};
 
 use super::exec::{Lite, Open};
 use super::statement::Param;
@@ -28,8 +30,10 @@ use crate::{Appended, StoreError};
 
 /// A group takes jobs until it holds this many events (a single larger job goes alone).
 const GROUP_EVENTS: usize = 2_000;
-/// Jobs that may wait in the queue; more wait to enter it (backpressure).
+/// Jobs that may wait in the queues; more wait to enter them (backpressure).
 const QUEUE: usize = 4_096;
+/// PostgreSQL's workers (its transactions run side by side).
+const POSTGRES_WORKERS: usize = 4;
 
 /// One append waiting for its commit.
 struct Job {
@@ -39,10 +43,19 @@ struct Job {
     reply: oneshot::Sender<Result<Vec<Appended>, StoreError>>,
 }
 
-/// The queue in front of the workers. Dropping it (with its store) stops them once the
-/// queue is empty.
+/// The queues in front of the workers, one each. Dropping them (with their store) stops
+/// the workers once the queues are empty.
+///
+/// A job of one interaction's events goes to the worker that interaction names, so the
+/// events of one interaction (a conversation's messages, each POSTed alone) go to one
+/// worker and share its groups. With one queue for all, two workers' groups held events of
+/// the same interactions, and on PostgreSQL each waited on the other's lock on them for its
+/// whole transaction: the workers committed one after another. A job of several
+/// interactions (a batch) goes to the workers in turn.
 pub(super) struct Committer {
-    jobs: mpsc::Sender<Job>,
+    queues: Vec<mpsc::Sender<Job>>,
+    /// The worker the next job of several interactions goes to.
+    turn: AtomicUsize,
 }
 
 impl Committer {
@@ -52,8 +65,12 @@ impl Committer {
         pool: AnyPool,
         lite: Option<rusqlite::Connection>,
     ) -> Self {
-        let (jobs, queue) = mpsc::channel(QUEUE);
-        let queue = Arc::new(Mutex::new(queue));
+        let workers = match writer.backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => POSTGRES_WORKERS,
+        };
+        let (queues, mut receivers): (Vec<_>, Vec<_>) =
+            (0..workers).map(|_| mpsc::channel(QUEUE / workers)).unzip();
         match writer.backend {
             // SQLite's one worker runs on a thread of its own: each of a group's statements
             // is a round trip to sqlx's connection thread, and on the server's runtime
@@ -65,16 +82,30 @@ impl Committer {
                     .expect("the group committer's runtime");
                 std::thread::Builder::new()
                     .name("interlog-commit".into())
-                    .spawn(move || runtime.block_on(work(writer, pool, queue, lite)))
+                    .spawn(move || runtime.block_on(work(writer, pool, receivers.remove(0), lite)))
                     .expect("the group committer's thread");
             }
             Backend::Postgres => {
-                for _ in 0..4 {
-                    tokio::spawn(work(writer.clone(), pool.clone(), queue.clone(), None));
+                for queue in receivers {
+                    tokio::spawn(work(writer.clone(), pool.clone(), queue, None));
                 }
             }
         }
-        Self { jobs }
+        Self {
+            queues,
+            turn: AtomicUsize::new(0),
+        }
+    }
+
+    /// The worker (modulo their number) a job of `events` goes to.
+    fn worker_for(&self, tenant: &TenantId, events: &[Event]) -> usize {
+        let first = events.first().map(|e| &e.interaction_id);
+        if events.iter().any(|e| Some(&e.interaction_id) != first) {
+            return self.turn.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut hasher = std::hash::DefaultHasher::new();
+        (tenant, first).hash(&mut hasher);
+        hasher.finish() as usize
     }
 
     /// Appends `events` (whose `events` rows are `rows`) in the next group's transaction,
@@ -93,33 +124,28 @@ impl Committer {
             reply,
         };
         let stopped = || StoreError::Database(sqlx::Error::PoolClosed);
-        self.jobs.send(job).await.map_err(|_| stopped())?;
+        let queue = &self.queues[self.worker_for(tenant, events) % self.queues.len()];
+        queue.send(job).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
 
-/// A worker: takes every waiting job (up to a group's size) and commits them together.
+/// A worker: takes every job waiting in its queue (up to a group's size) and commits them
+/// together.
 async fn work(
     writer: Arc<Writer>,
     pool: AnyPool,
-    queue: Arc<Mutex<mpsc::Receiver<Job>>>,
+    mut queue: mpsc::Receiver<Job>,
     mut lite: Option<rusqlite::Connection>,
 ) {
-    loop {
-        let group = {
-            let mut queue = queue.lock().await;
-            let Some(first) = queue.recv().await else {
-                return;
-            };
-            let mut events = first.events.len();
-            let mut group = vec![first];
-            while events < GROUP_EVENTS {
-                let Ok(job) = queue.try_recv() else { break };
-                events += job.events.len();
-                group.push(job);
-            }
-            group
-        };
+    while let Some(first) = queue.recv().await {
+        let mut events = first.events.len();
+        let mut group = vec![first];
+        while events < GROUP_EVENTS {
+            let Ok(job) = queue.try_recv() else { break };
+            events += job.events.len();
+            group.push(job);
+        }
         commit(&writer, &pool, lite.as_mut(), group).await;
     }
 }

@@ -4,14 +4,16 @@
 //! only after the commit that holds it.
 //!
 //! Appends go to the queue of a worker (one on SQLite, which has one writer; a few on
-//! PostgreSQL), chosen by their first interaction; each worker takes every job waiting in
-//! its queue, up to [`GROUP_EVENTS`], and appends them in one transaction. A tenant's jobs are appended as one batch (one statement per table for the
-//! whole group): right in the transaction when the group is one tenant's, else inside a
-//! savepoint; if that fails, each of its jobs is retried in a savepoint of its own (in a new
-//! transaction when there was none), so one job's failure is its own and never another's.
-//! Tenants go in the order of their lock keys, so two workers' groups cannot deadlock on
-//! PostgreSQL's per-interaction locks. SQLite's worker runs its statements on a connection
-//! of its own, on its own thread (`exec.rs`).
+//! PostgreSQL): the one their interaction names, or for a batch of several interactions
+//! each in turn ([`Committer`]). Each worker takes every job waiting in its queue, up to
+//! [`GROUP_EVENTS`], and appends them in one transaction. A tenant's jobs are appended as
+//! one batch (one statement per table for the whole group): right in the transaction when
+//! the group is one tenant's, else inside a savepoint; if that fails, each of its jobs is
+//! retried in a savepoint of its own (in a new transaction when there was none), so one
+//! job's failure is its own and never another's. Tenants go in the order of their lock
+//! keys, so two workers' groups cannot deadlock on PostgreSQL's per-interaction locks.
+//! SQLite's worker runs its statements on a connection of its own, on its own thread
+//! (`exec.rs`).
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -72,9 +74,8 @@ impl Committer {
         let (queues, mut receivers): (Vec<_>, Vec<_>) =
             (0..workers).map(|_| mpsc::channel(QUEUE / workers)).unzip();
         match writer.backend {
-            // SQLite's one worker runs on a thread of its own: each of a group's statements
-            // is a round trip to sqlx's connection thread, and on the server's runtime
-            // every return would wait behind the requests being served.
+            // SQLite's one worker runs on a thread of its own, where it runs SQLite
+            // synchronously (`exec.rs`), off the runtime that serves requests.
             Backend::Sqlite => {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -250,8 +251,9 @@ async fn begin<'c>(
 
 /// Appends `jobs` (one tenant's) as one batch in `tx`, which is the group's transaction
 /// when the group is one tenant's (the usual group: no savepoint, which costs two more
-/// statements, and SQLite a copy of every page it changes), else a savepoint in it. `tx` is committed if the append succeeds;
-/// otherwise it is rolled back and the jobs come back, to be appended one by one.
+/// statements, and SQLite a copy of every page it changes), else a savepoint in it. `tx`
+/// is committed if the append succeeds; otherwise it is rolled back and the jobs come
+/// back, to be appended one by one.
 async fn as_batch(
     writer: &Writer,
     mut tx: Open<'_>,

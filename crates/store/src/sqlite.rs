@@ -5,10 +5,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use rusqlite::OpenFlags;
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 
-use crate::sql::{committer_connection, Backend, Points, SqlStore};
+use crate::sql::{Backend, Points, SqlStore};
 use crate::StoreError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -18,13 +19,18 @@ pub(crate) fn newest_migration() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or_default()
 }
 
-/// `secure_delete`: deleted content is overwritten with zeros, so an erased customer's bytes
-/// do not linger in free space. `temp_store = MEMORY`: a statement that writes many rows
-/// inside a transaction (a group commit's multi-row inserts) keeps the pages it may have to
-/// undo in memory, not in a temporary file created, written and deleted for each group.
-const PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                       PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON; \
-                       PRAGMA temp_store = MEMORY;";
+/// The settings of both writing connections (sqlx's writer, and the group committer's:
+/// [`committer_connection`]). `secure_delete`: deleted content is overwritten with zeros,
+/// so an erased customer's bytes do not linger in free space. `temp_store = MEMORY`: a
+/// statement that writes many rows inside a transaction (a group commit's multi-row
+/// inserts) keeps the pages it may have to undo in memory, not in a temporary file
+/// created, written and deleted for each group.
+const WRITER_PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; \
+                              PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;";
+
+/// Statements kept prepared on the committer's connection (those of a few parameters:
+/// `statement.rs`); a group runs about fifteen.
+const COMMITTER_PREPARED: usize = 64;
 
 /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
 pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
@@ -37,7 +43,12 @@ pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
     let writer = AnyPoolOptions::new()
         .max_connections(1)
         .test_before_acquire(false)
-        .after_connect(|conn, _| Box::pin(async move { conn.execute(PRAGMAS).await.map(drop) }))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL;").await?;
+                conn.execute(WRITER_PRAGMAS).await.map(drop)
+            })
+        })
         .connect(&format!("sqlite://{path}?mode=rwc"))
         .await?;
     MIGRATOR.run(&writer).await?;
@@ -58,4 +69,16 @@ pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
         Some(Arc::new(points)),
         Some(committing),
     ))
+}
+
+/// Opens the SQLite group committer's connection to the file at `path` (which sqlx's
+/// writer made, setting its WAL mode): the writer's settings, with sqlx's default
+/// `foreign_keys`.
+fn committer_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = rusqlite::Connection::open_with_flags(path, flags)?;
+    connection.execute_batch(WRITER_PRAGMAS)?;
+    connection.execute_batch("PRAGMA foreign_keys = ON;")?;
+    connection.set_prepared_statement_cache_capacity(COMMITTER_PREPARED);
+    Ok(connection)
 }

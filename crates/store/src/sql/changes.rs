@@ -16,8 +16,7 @@ use tokio::sync::broadcast;
 
 use super::exec::Exec;
 use super::rows::stored_id;
-use super::statement::Sql;
-use super::statement::{text, values_statements, Param};
+use super::statement::{text, values_statements, Param, Sql};
 use super::write::Writer;
 use super::{Backend, SqlStore};
 use crate::{ChangeBounds, ChangeEntry, ChangeFeed, StoreError};
@@ -42,8 +41,8 @@ impl Writer {
             return Ok(0);
         }
         let count = ids.len() as i64;
-        let mut sql = Sql::new(self.backend, "");
-        sql.push(
+        let sql = Sql::with(
+            self.backend,
             "INSERT INTO change_heads (tenant_id, seq) VALUES (?, ?) ON CONFLICT (tenant_id) \
              DO UPDATE SET seq = change_heads.seq + excluded.seq RETURNING seq",
             [text(tenant.as_str()), Param::Int(count)],
@@ -69,8 +68,8 @@ impl Writer {
             tx.execute(&sql).await?;
         }
         if self.backend == Backend::Postgres {
-            let mut notify = Sql::new(self.backend, "");
-            notify.push(
+            let notify = Sql::with(
+                self.backend,
                 "SELECT pg_notify(?, ?)",
                 [text(CHANNEL), text(tenant.as_str())],
             );

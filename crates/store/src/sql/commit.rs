@@ -100,6 +100,9 @@ impl Committer {
 
     /// The worker (modulo their number) a job of `events` goes to.
     fn worker_for(&self, tenant: &TenantId, events: &[Event]) -> usize {
+        if self.queues.len() == 1 {
+            return 0;
+        }
         let first = events.first().map(|e| &e.interaction_id);
         if events.iter().any(|e| Some(&e.interaction_id) != first) {
             return self.turn.fetch_add(1, Ordering::Relaxed);

@@ -27,8 +27,8 @@ pub(super) async fn store_content(
         .content_id
         .clone()
         .unwrap_or_else(|| event.event_id.to_string());
-    let mut sql = Sql::new(backend, "");
-    sql.push(
+    let sql = Sql::with(
+        backend,
         "INSERT INTO contents (tenant_id, interaction_id, content_id, mime, sha256, size, bytes)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, interaction_id, content_id) DO UPDATE SET

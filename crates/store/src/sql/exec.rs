@@ -8,32 +8,12 @@
 //! sqlx's one writer connection (`commit.rs`), so the store's writers still take turns
 //! instead of meeting SQLite's lock.
 
-use rusqlite::{params_from_iter, Connection, OpenFlags, Row, Statement};
+use rusqlite::{params_from_iter, Connection, Row};
 use sqlx::any::AnyRow;
 use sqlx::{Acquire, Any, Transaction};
 
-use super::statement::{kept_prepared, Sql};
+use super::statement::Sql;
 use crate::StoreError;
-
-/// The committer connection's settings: those of sqlx's writer (`sqlite.rs`, with sqlx's
-/// default `foreign_keys`), whose connection set the file's WAL mode before this one opens.
-const PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; \
-                       PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; \
-                       PRAGMA foreign_keys = ON;";
-
-/// Statements kept prepared on the committer's connection (those of a few parameters:
-/// [`kept_prepared`]); a group runs about fifteen.
-const PREPARED: usize = 64;
-
-/// Opens the SQLite group committer's connection to the file at `path` (which sqlx's
-/// writer made).
-pub(crate) fn committer_connection(path: &std::path::Path) -> Result<Connection, StoreError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let connection = Connection::open_with_flags(path, flags)?;
-    connection.execute_batch(PRAGMAS)?;
-    connection.set_prepared_statement_cache_capacity(PREPARED);
-    Ok(connection)
-}
 
 /// An open transaction, or a savepoint in one, that runs statements ([`Exec`]) and ends
 /// by commit or rollback; one dropped while open is rolled back.
@@ -121,18 +101,6 @@ impl<'c> Lite<'c> {
         }
         ended
     }
-
-    /// Runs `sql` (kept prepared as sqlx keeps statements, `statement.rs`).
-    fn run<T>(
-        &mut self,
-        sql: &Sql,
-        run: impl FnOnce(&mut Statement) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T> {
-        match kept_prepared(sql.params.len()) {
-            true => run(&mut *self.connection.prepare_cached(&sql.text)?),
-            false => run(&mut self.connection.prepare(&sql.text)?),
-        }
-    }
 }
 
 impl Drop for Lite<'_> {
@@ -156,10 +124,9 @@ impl Exec<'_, '_> {
         match self {
             Exec::Sqlx(tx) => Ok(sql.query().execute(&mut ***tx).await?.rows_affected()),
             Exec::Lite(lite) => {
-                let params = params_from_iter(&sql.params);
-                let changed = lite.run(sql, |statement| {
+                let changed = sql.prepared(lite.connection, |statement| {
                     debug_assert_eq!(statement.column_count(), 0, "rows from {}", sql.text);
-                    statement.execute(params)
+                    statement.execute(params_from_iter(&sql.params))
                 })?;
                 Ok(changed as u64)
             }
@@ -177,10 +144,7 @@ impl Exec<'_, '_> {
                 let rows = sql.fetch_all(&mut ***tx).await?;
                 Ok(rows.iter().map(T::from_row).collect::<Result<_, _>>()?)
             }
-            Exec::Lite(lite) => Ok(lite.run(sql, |statement| {
-                let rows = statement.query(params_from_iter(&sql.params))?;
-                rows.mapped(|row| row.try_into()).collect()
-            })?),
+            Exec::Lite(lite) => Ok(sql.rows_on(lite.connection)?),
         }
     }
 }

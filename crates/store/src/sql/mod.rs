@@ -62,7 +62,6 @@ use sqlx::{AnyPool, Row};
 
 use crate::{Appended, Contents, EventLog, Interactions, StoreError, StoredContent};
 use commit::Committer;
-pub(crate) use exec::committer_connection;
 use exec::Exec;
 pub(crate) use points::Points;
 use rows::{ids, join_record, page_of, paginate, parse_record, position, stored_id};

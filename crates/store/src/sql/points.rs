@@ -19,11 +19,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rusqlite::{params_from_iter, Connection, OpenFlags, Row, Statement};
+use rusqlite::{Connection, OpenFlags, Row};
 use sqlx::any::AnyRow;
 use tokio::sync::Semaphore;
 
-use super::statement::{kept_prepared, Sql};
+use super::statement::Sql;
 use super::SqlStore;
 use crate::StoreError;
 
@@ -95,15 +95,7 @@ impl Points {
     where
         T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
     {
-        let run = |statement: &mut Statement| {
-            let rows = statement.query(params_from_iter(&sql.params))?;
-            rows.mapped(|row| row.try_into()).collect()
-        };
-        // Kept prepared as sqlx keeps them (`statement.rs`).
-        self.with(|connection| match kept_prepared(sql.params.len()) {
-            true => run(&mut *connection.prepare_cached(&sql.text)?),
-            false => run(&mut connection.prepare(&sql.text)?),
-        })
+        self.with(|connection| sql.rows_on(connection))
     }
 }
 

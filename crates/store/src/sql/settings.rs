@@ -69,12 +69,11 @@ pub(super) async fn stored(
 
 /// The statement that reads a tenant's stored settings.
 fn select(backend: Backend, tenant: &TenantId) -> Sql {
-    let mut sql = Sql::new(backend, "");
-    sql.push(
+    Sql::with(
+        backend,
         "SELECT settings FROM tenant_settings WHERE tenant_id = ?",
         [text(tenant.as_str())],
-    );
-    sql
+    )
 }
 
 impl SqlStore {

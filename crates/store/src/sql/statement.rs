@@ -6,6 +6,7 @@
 //! parameters cost more than running it.)
 
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{params_from_iter, Connection, Row, Statement};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Executor};
@@ -74,6 +75,17 @@ impl Sql {
             text: text.into(),
             params: Vec::new(),
         }
+    }
+
+    /// `clause` with its parameters (see [`Sql::push`]).
+    pub(crate) fn with(
+        backend: Backend,
+        clause: &str,
+        params: impl IntoIterator<Item = Param>,
+    ) -> Self {
+        let mut sql = Self::new(backend, "");
+        sql.push(clause, params);
+        sql
     }
 
     /// Appends `clause`, replacing each `?` with the next parameter's placeholder.
@@ -145,6 +157,31 @@ impl Sql {
             };
         }
         query
+    }
+
+    /// Runs this statement (SQLite's text) on a `rusqlite` connection: the point readers'
+    /// or the group committer's. It is kept prepared as sqlx keeps statements ([`Sql::query`]).
+    pub(crate) fn prepared<T>(
+        &self,
+        connection: &Connection,
+        run: impl FnOnce(&mut Statement) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        match kept_prepared(self.params.len()) {
+            true => run(&mut *connection.prepare_cached(&self.text)?),
+            false => run(&mut connection.prepare(&self.text)?),
+        }
+    }
+
+    /// This statement's rows on a `rusqlite` connection, each by rusqlite's conversion of a
+    /// row into `T` (a tuple of its columns).
+    pub(crate) fn rows_on<T>(&self, connection: &Connection) -> rusqlite::Result<Vec<T>>
+    where
+        T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
+    {
+        self.prepared(connection, |statement| {
+            let rows = statement.query(params_from_iter(&self.params))?;
+            rows.mapped(|row| row.try_into()).collect()
+        })
     }
 
     pub(crate) async fn fetch_all<'e>(

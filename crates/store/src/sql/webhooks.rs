@@ -37,10 +37,9 @@ pub(super) async fn enqueue(
     if changed.is_empty() {
         return Ok(());
     }
-    let mut sql = Sql::new(backend, "");
     let select =
         format!("SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE tenant_id = ?");
-    sql.push(&select, [text(tenant.as_str())]);
+    let sql = Sql::with(backend, &select, [text(tenant.as_str())]);
     let rows: Vec<SubscriptionRow> = tx.rows(&sql).await?;
     if rows.is_empty() {
         return Ok(());

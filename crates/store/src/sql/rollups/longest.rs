@@ -53,8 +53,7 @@ pub(super) async fn keep_answers(
         match wait {
             Some(wait) => kept.push([key, vec![Param::Int(*wait)]].concat()),
             None => {
-                let mut sql = Sql::new(backend, "");
-                sql.push(&forget, key);
+                let sql = Sql::with(backend, &forget, key);
                 sql.query().execute(&mut **tx).await?;
             }
         }

@@ -54,8 +54,8 @@ pub(in crate::sql) async fn defer(
     let Some(pending) = pending else {
         return Ok(());
     };
-    let mut sql = Sql::new(backend, "");
-    sql.push(
+    let sql = Sql::with(
+        backend,
         "INSERT INTO report_pending (tenant_id, stale, change) VALUES (?, ?, ?)",
         [
             text(tenant.as_str()),

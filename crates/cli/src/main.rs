@@ -33,6 +33,8 @@ mod tail;
 mod tenants;
 mod token;
 
+use std::io::IsTerminal;
+
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// mimalloc instead of glibc's malloc: ingest allocates and frees many short strings on
@@ -92,8 +94,13 @@ enum Command {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colours only on a terminal, unless `NO_COLOR` is set: a file or a journal gets plain
+    // lines.
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),

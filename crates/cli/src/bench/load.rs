@@ -90,13 +90,30 @@ async fn client_loop(
             request = request.header(*name, *value);
         }
         let began = Instant::now();
-        match request.send().await {
-            Ok(response) if response.status().is_success() => {
-                let _ = response.bytes().await;
-                latencies.push(began.elapsed());
-            }
-            _ => errors += 1,
+        let succeeded = match request.send().await {
+            Ok(response) => response.status().is_success() && drained(response).await,
+            Err(_) => false,
+        };
+        match succeeded {
+            true => latencies.push(began.elapsed()),
+            false => errors += 1,
         }
     }
     (latencies, errors)
+}
+
+/// Reads a response's body to its end, chunk by chunk as they arrive, as wrk does: a page
+/// of 200 KB gathered into one buffer would cost this client (which shares the server's
+/// cores) a copy the server's figure then pays for. False when the body fails or ends
+/// short of its `content-length`.
+async fn drained(mut response: reqwest::Response) -> bool {
+    let expected = response.content_length();
+    let mut read = 0u64;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => read += chunk.len() as u64,
+            Ok(None) => return expected.is_none_or(|length| length == read),
+            Err(_) => return false,
+        }
+    }
 }

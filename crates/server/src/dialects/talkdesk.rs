@@ -11,16 +11,18 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use interlog_core::query::{decode_cursor, encode_cursor, InteractionQuery, Order};
 use interlog_core::{TenantId, Timestamp};
 use interlog_dialects::talkdesk::error::{self, parameter};
 use interlog_dialects::talkdesk::render;
 use interlog_dialects::time::parse_lenient;
 use interlog_dialects::VendorError;
+use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -204,7 +206,7 @@ async fn list_interactions(
     uri: Uri,
     headers: HeaderMap,
     query: RawQuery,
-) -> Result<Json<Value>, TalkdeskError> {
+) -> Result<Response, TalkdeskError> {
     let principal = principal?;
     let request = parse(query)?;
     let tenant = account(&principal, request.account.as_deref())?;
@@ -234,10 +236,28 @@ async fn list_interactions(
         let cursor = encode_cursor(Order::Asc, next);
         next_href(&base, &request, (start, end), &cursor)
     });
-    let interactions: Vec<Value> = page.items.iter().map(render::render_interaction).collect();
-    Ok(Json(
-        json!({"_embedded": {"interactions": interactions}, "_links": links(&base, &uri, next)}),
-    ))
+    let interactions: Vec<_> = page.items.iter().map(render::interaction).collect();
+    let listed = Listed {
+        embedded: Embedded { interactions },
+        links: links(&base, &uri, next),
+    };
+    let body = serde_json::to_string(&listed).map_err(|e| ApiError::internal(&e))?;
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A page: `{"_embedded": {"interactions": [...]}, "_links": {...}}`, written from the
+/// records without a `Value` for each.
+#[derive(Serialize)]
+struct Listed<'a> {
+    #[serde(rename = "_embedded")]
+    embedded: Embedded<'a>,
+    #[serde(rename = "_links")]
+    links: Value,
+}
+
+#[derive(Serialize)]
+struct Embedded<'a> {
+    interactions: Vec<render::TalkdeskInteraction<'a>>,
 }
 
 /// `self`, and `next` while there is a next page.

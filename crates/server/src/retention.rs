@@ -9,13 +9,20 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use interlog_store::Store;
+use tokio::sync::watch;
 
 /// How long settled webhook deliveries (their status, not their bodies) are kept.
 pub(crate) const DELIVERIES_KEPT: Duration = Duration::from_secs(7 * 86_400);
 
-/// Starts the sweeper on the current runtime; a zero period disables it.
-/// Audit entries older than `audit_days` days go on the same period.
-pub(crate) fn spawn(store: Arc<dyn Store>, every: Duration, audit_days: i64) {
+/// Starts the sweeper on the current runtime; a zero period disables it. Audit entries
+/// older than `audit_days` days go on the same period. It stops, and lets go of the store,
+/// when `stopping` turns true (the server is shutting down): no sweep starts after that.
+pub(crate) fn spawn(
+    store: Arc<dyn Store>,
+    every: Duration,
+    audit_days: i64,
+    mut stopping: watch::Receiver<bool>,
+) {
     if every.is_zero() {
         return;
     }
@@ -23,7 +30,10 @@ pub(crate) fn spawn(store: Arc<dyn Store>, every: Duration, audit_days: i64) {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                _ = stopping.wait_for(|stop| *stop) => return,
+            }
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();

@@ -215,9 +215,10 @@ pub async fn open(config: &Config) -> Result<AppState, StartError> {
     store.use_originals_key(OriginalsKey::load(&config.data_dir, key_file)?);
     let jwt = JwtKeys::with_options(&secret, &config.jwt)?;
     let audit_days = i64::from(config.audit_retention_days);
-    crate::retention::spawn(store.clone(), config.retention_sweep, audit_days);
     crate::telemetry::handle(); // the recorder, before the first request counts
     let stopping = tokio::sync::watch::Sender::new(false);
+    let sweeper = stopping.subscribe();
+    crate::retention::spawn(store.clone(), config.retention_sweep, audit_days, sweeper);
     crate::webhooks::spawn(store.clone(), config.webhooks, stopping.subscribe());
     let store_for_audit = store.clone();
     Ok(AppState(Arc::new(App {

@@ -15,6 +15,7 @@ use interlog_store::Store;
 use interlog_workload::{Rng, Spec, Workload};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::endpoints::endpoints;
@@ -65,6 +66,24 @@ struct Server {
     store: Arc<dyn Store>,
     base: String,
     task: JoinHandle<std::io::Result<()>>,
+    stop: oneshot::Sender<()>,
+}
+
+impl Server {
+    /// Shuts the server down as `serve` does on SIGTERM and waits for it, so that its
+    /// background tasks let go of the store and the store's memory (pools, page caches,
+    /// the committer) is freed before the next backend's run: else that run's peak RSS
+    /// counted this one's leftovers.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let abort = self.task.abort_handle();
+        if tokio::time::timeout(Duration::from_secs(30), self.task)
+            .await
+            .is_err()
+        {
+            abort.abort();
+        }
+    }
 }
 
 /// Loads the workload into a fresh store on `backend` and measures it.
@@ -105,7 +124,8 @@ pub(super) async fn measure_backend(
     let (sweeping, swept) =
         while_sweeping(args, &client, &server.base, scratch, store, &tenant).await?;
     figures.extend(sweeping);
-    server.task.abort();
+    drop(client); // its idle connections, which the server's shutdown would wait for
+    server.stop().await;
 
     Ok(Run {
         backend: backend.name(),
@@ -177,12 +197,16 @@ async fn start(
     let store = state.store.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let task = tokio::spawn(interlog_server::run(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    Ok(Server { store, base, task })
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(interlog_server::run(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    Ok(Server {
+        store,
+        base,
+        task,
+        stop,
+    })
 }
 
 /// Ingests the workload through the HTTP API, NDJSON batches of 1000 events; the rate, and

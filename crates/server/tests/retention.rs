@@ -4,14 +4,18 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::{event, TestApp};
 use interlog_core::Timestamp;
-use interlog_server::auth::Scope;
+use interlog_server::auth::{JwtSecret, Scope};
+use interlog_server::Config;
 use interlog_store::sql::Backend;
+use interlog_store::testing::PgSchema;
 use reqwest::Method;
 use serde_json::{json, Value};
+use tokio::sync::oneshot;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -124,4 +128,43 @@ async fn expired_interactions_are_swept_and_the_rest_kept(backend: Backend) {
     assert_eq!(after, 1, "the report forgets it too");
 }
 
-on_every_backend!(expired_interactions_are_swept_and_the_rest_kept);
+/// A server that has shut down lets go of its store: its background tasks, the sweeper
+/// among them, end with it, so what the store holds (connections, page caches, the
+/// committer) is freed in a process that goes on, as the benchmark's does between backends.
+async fn a_stopped_server_lets_go_of_its_store(backend: Backend) {
+    let data = tempfile::tempdir().unwrap();
+    let schema = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(PgSchema::create().await),
+    };
+    let mut config = Config::new(data.path());
+    config.jwt_secret = Some(JwtSecret::new(common::SECRET));
+    config.database_url = schema.as_ref().map(|s| s.url.clone());
+    config.retention_sweep = Duration::from_millis(20);
+    let state = interlog_server::open(&config).await.unwrap();
+    let store = Arc::downgrade(&state.store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(interlog_server::run(listener, state, async {
+        let _ = stopped.await;
+    }));
+    tokio::time::sleep(Duration::from_millis(100)).await; // a few sweeps
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.upgrade().is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "the store is still held after the shutdown"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if let Some(schema) = schema {
+        schema.drop().await;
+    }
+}
+
+on_every_backend!(
+    expired_interactions_are_swept_and_the_rest_kept,
+    a_stopped_server_lets_go_of_its_store
+);

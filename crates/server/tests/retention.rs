@@ -4,18 +4,14 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::{event, TestApp};
 use interlog_core::Timestamp;
-use interlog_server::auth::{JwtSecret, Scope};
-use interlog_server::Config;
+use interlog_server::auth::Scope;
 use interlog_store::sql::Backend;
-use interlog_store::testing::PgSchema;
 use reqwest::Method;
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -132,35 +128,19 @@ async fn expired_interactions_are_swept_and_the_rest_kept(backend: Backend) {
 /// among them, end with it, so what the store holds (connections, page caches, the
 /// committer) is freed in a process that goes on, as the benchmark's does between backends.
 async fn a_stopped_server_lets_go_of_its_store(backend: Backend) {
-    let data = tempfile::tempdir().unwrap();
-    let schema = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(PgSchema::create().await),
-    };
-    let mut config = Config::new(data.path());
-    config.jwt_secret = Some(JwtSecret::new(common::SECRET));
-    config.database_url = schema.as_ref().map(|s| s.url.clone());
-    config.retention_sweep = Duration::from_millis(20);
-    let state = interlog_server::open(&config).await.unwrap();
-    let store = Arc::downgrade(&state.store);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(interlog_server::run(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let mut app = TestApp::spawn_with(backend, |config| {
+        config.retention_sweep = Duration::from_millis(20);
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(100)).await; // a few sweeps
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    app.stop().await;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while store.upgrade().is_some() {
+    while app.store_is_held() {
         assert!(
             Instant::now() < deadline,
             "the store is still held after the shutdown"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    if let Some(schema) = schema {
-        schema.drop().await;
     }
 }
 

@@ -3,13 +3,17 @@
 
 #![allow(dead_code)] // each test binary uses a different subset of the helpers
 
+use std::sync::{Arc, Weak};
+
 use interlog_core::TenantId;
 use interlog_server::auth::{JwtKeys, JwtSecret, RateLimit, Scope, TokenSpec};
 use interlog_server::Config;
 use interlog_store::sql::Backend;
 use interlog_store::testing::PgSchema;
+use interlog_store::Store;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 pub mod fixtures;
 pub mod receiver;
@@ -25,6 +29,9 @@ pub struct TestApp {
     _data: tempfile::TempDir,
     schema: Option<PgSchema>,
     shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+    /// The server's store, not held: whether anything still holds it.
+    store: Weak<dyn Store>,
 }
 
 /// Runs each named `async fn(Backend)` as two tests, one per backend.
@@ -64,8 +71,9 @@ impl TestApp {
         let state = interlog_server::open(&config).await.expect("server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let store = Arc::downgrade(&state.store);
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(interlog_server::run(listener, state, async {
+        let server = tokio::spawn(interlog_server::run(listener, state, async {
             let _ = rx.await;
         }));
         Self {
@@ -75,7 +83,24 @@ impl TestApp {
             _data: data,
             schema,
             shutdown: Some(tx),
+            server: Some(server),
+            store,
         }
+    }
+
+    /// Shuts the server down as SIGTERM does, and waits until it has stopped.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+
+    /// Whether anything still holds the server's store.
+    pub fn store_is_held(&self) -> bool {
+        self.store.strong_count() > 0
     }
 
     /// The database the server runs on: its PostgreSQL schema, or SQLite's file.

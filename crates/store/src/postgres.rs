@@ -45,6 +45,16 @@ pub async fn open(url: &str, settings: &PoolSettings) -> Result<SqlStore, StoreE
         .max_connections(settings.max_connections)
         .test_before_acquire(false)
         .acquire_timeout(settings.acquire_timeout)
+        // A connection keeps the buffers its largest statement and result grew (a group
+        // commit's multi-row inserts, a page of records), for its whole life. Each gives
+        // back what is beyond its default size (8 KiB) when it returns to the pool; after
+        // the usual small statement there is nothing to give back.
+        .after_release(|connection, _| {
+            Box::pin(async move {
+                connection.shrink_buffers();
+                Ok(true)
+            })
+        })
         .connect(url)
         .await?;
     MIGRATOR.run(&pool).await?;

@@ -105,7 +105,9 @@ impl Iterator for Interleaved {
                 let at = event["timestamp"].as_str().unwrap_or_default().to_string();
                 self.ready.push((at, event.to_string()));
             }
-            // Stable: an interaction's events keep their order within a millisecond.
+            // Latest first, for `pop`: reversed, then sorted stably, so that events of one
+            // millisecond still pop in the order they were made.
+            self.ready.reverse();
             self.ready.sort_by(|a, b| b.0.cmp(&a.0));
         }
         self.ready.pop().map(|(_, event)| event)
@@ -155,4 +157,47 @@ pub(super) async fn long_interaction(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// Each interaction's events as `Interleaved` sends them, and as made, stably sorted by
+    /// timestamp.
+    #[test]
+    fn events_of_one_millisecond_go_in_the_order_they_were_made() {
+        let by_interaction = |events: Vec<Value>| {
+            let mut by: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+            for event in events {
+                let id = event["interactionId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                by.entry(id).or_default().push(event);
+            }
+            by
+        };
+        let interleaved = Interleaved {
+            workload: Workload::new(spec(IN_FLIGHT as u64, 7)),
+            ready: Vec::new(),
+        };
+        let sent = interleaved
+            .map(|text| serde_json::from_str(&text).expect("an event"))
+            .collect();
+        let mut made = by_interaction(Workload::new(spec(IN_FLIGHT as u64, 7)).flatten().collect());
+        for events in made.values_mut() {
+            events.sort_by(|a, b| a["timestamp"].as_str().cmp(&b["timestamp"].as_str()));
+        }
+        let sent = by_interaction(sent);
+        assert_eq!(sent.len(), IN_FLIGHT);
+        let ties = (made.values())
+            .flat_map(|events| events.windows(2))
+            .filter(|pair| pair[0]["timestamp"] == pair[1]["timestamp"])
+            .count();
+        assert!(ties > 0, "the workload has events of one millisecond");
+        assert_eq!(sent, made);
+    }
 }

@@ -143,10 +143,8 @@ fn recompute_sql(
     sql
 }
 
-/// The quarter-hour buckets in `[from, to)`, listed: the rows of a bucket range are read by
-/// one index seek each, where the range itself is a scan of every row of those buckets
-/// (all agents and queues), filtered. Live traffic recomputes rows often: events of one
-/// interaction that arrive out of order move its answers between cells for a while.
+/// The quarter-hour buckets in `[from, to)`, listed: each is one index seek, where the range
+/// itself scans every agent's and queue's rows of those buckets.
 fn quarters((from, to): (i64, i64)) -> impl Iterator<Item = i64> {
     let first = from.div_euclid(BUCKET_MS) + i64::from(from.rem_euclid(BUCKET_MS) != 0);
     (first..)

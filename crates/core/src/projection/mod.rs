@@ -15,6 +15,7 @@
 //! derived from the tenant, the interaction and the position (UUID v5), so re-projecting
 //! gives the same ids.
 
+mod arrivals;
 mod derive;
 mod fold;
 #[cfg(test)]
@@ -45,6 +46,8 @@ pub struct Projection {
     last: Option<(Timestamp, u8)>,
     /// How many events were applied.
     applied: usize,
+    /// The messages' arrivals ([`Projection::arrival`]).
+    arrivals: arrivals::Arrivals,
 }
 
 impl Projection {
@@ -55,6 +58,8 @@ impl Projection {
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Self {
         let mut ordered: Vec<&Event> = events.into_iter().collect();
+        let mut arrivals = arrivals::Arrivals::default();
+        ordered.iter().for_each(|e| arrivals.note(e));
         // A stable sort keeps arrival order among events of equal (timestamp, rank).
         ordered.sort_by_key(|e| order_key(e));
         let record = Interaction::new(
@@ -66,6 +71,7 @@ impl Projection {
             state: fold::Fold::new(record),
             last: None,
             applied: 0,
+            arrivals,
         };
         for event in ordered {
             projection.apply_unchecked(event);
@@ -87,6 +93,7 @@ impl Projection {
         if self.last.is_some_and(|last| order_key(first) < last) {
             return false;
         }
+        events.iter().for_each(|e| self.arrivals.note(e));
         for event in ordered {
             self.apply_unchecked(event);
         }
@@ -130,6 +137,12 @@ impl Projection {
     /// The transcript, in order.
     pub fn messages(&self) -> &[crate::record::Message] {
         self.state.messages()
+    }
+
+    /// The arrival of a message of the transcript: the order in which the log first said
+    /// its id, 0 for the first. Unlike its place, it stays when events arrive out of order.
+    pub fn arrival(&self, message: &crate::record::Message) -> u32 {
+        self.arrivals.of(&message.message_id)
     }
 
     /// The lowest place in the transcript added or changed since the last call (the

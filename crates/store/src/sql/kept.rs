@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use interlog_core::{InteractionId, Projection, TenantId};
 
+use super::search;
 use super::transcript::Rewrite;
 use super::write::Touched;
 
@@ -97,10 +98,14 @@ pub(super) fn refolded(
     };
     let (now, before) = (projection.messages(), stored.messages());
     let from = before.iter().zip(now).take_while(|(a, b)| a == b).count();
+    let searched = (before[from..].iter())
+        .map(|m| search::Part::of(&stored, m))
+        .collect();
     let before = before.len();
     projection.take_transcript_changes();
     let mut touched = Touched::new(id, projection, Rewrite::From { from, before });
     touched.previous = Some(digest);
+    touched.searched = Some(searched);
     touched
 }
 

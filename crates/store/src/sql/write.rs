@@ -12,6 +12,7 @@ use super::exec::Exec;
 use super::kept::{folded, refolded, Digests, Kept};
 use super::known::{Contributed, Known, RowKeys};
 use super::rollups;
+use super::search;
 use super::statement::{in_lists, opt_text, text, values_statements, Param};
 use super::transcript::Rewrite;
 use super::webhooks;
@@ -38,6 +39,9 @@ pub(super) struct Touched {
     pub(super) rewrite: Rewrite,
     /// The digests of the index rows and search head written before (kept projections).
     pub(super) previous: Option<Digests>,
+    /// The search parts of the stored messages from the first one written on, where a
+    /// refold knows them (`kept.rs`): only the parts that differ are written again.
+    pub(super) searched: Option<Vec<search::Part>>,
     /// The digests of those this append writes (`records.rs` sets them).
     pub(super) digest: Digests,
     /// What the stored record added to the report rollups (none for a new record).
@@ -60,6 +64,7 @@ impl Touched {
             projection,
             rewrite,
             previous: None,
+            searched: None,
             digest: Digests::default(),
             contributed: None,
             ended_before: false,

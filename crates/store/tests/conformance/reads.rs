@@ -158,9 +158,9 @@ async fn stored_json(store: &dyn Store, acme: &TenantId, other: &TenantId, one: 
 }
 
 /// The transcript kept as rows follows every way a message can arrive: after the others,
-/// again with the id of an earlier one (which replaces it), and out of order (before one
-/// already stored). After each, the stored record is the projection of the stored log,
-/// and the search parts follow.
+/// again with the id of an earlier one (which replaces it), out of order (before one
+/// already stored), and again out of order. After each, the stored record is the
+/// projection of the stored log, and the search parts follow.
 pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     let chat = InteractionId::parse("chat-2").unwrap();
     let said = |id: &str, at: &str, fields: serde_json::Value| {
@@ -177,6 +177,11 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
         ),
         said("e9", "2024-05-01T10:05:02.500Z", json!({"text": "early"})),
         said("e10", "2024-05-01T10:05:06.000Z", json!({"text": "last"})),
+        said(
+            "e14",
+            "2024-05-01T10:05:04.500Z",
+            json!({"text": "revised", "messageId": "e7"}),
+        ),
     ];
     for arrival in arrivals {
         store.append_events(acme, &[arrival]).await.unwrap();
@@ -193,7 +198,7 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     }
     let stored = store.get_interaction(acme, &chat).await.unwrap().unwrap();
     let texts: Vec<&str> = stored.messages.iter().map(|m| m.text.as_str()).collect();
-    assert_eq!(texts, ["early", "greetings again", "second", "last"]);
+    assert_eq!(texts, ["early", "greetings again", "revised", "last"]);
 
     // A note (the search head) added on top is found too.
     let note = event(
@@ -237,7 +242,9 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     for (words, found) in [
         ("early last", true),
         ("GREETINGS", true),
+        ("revised", true),
         ("hello", false),
+        ("second", false),
         ("early missing", false),
     ] {
         let page = store.list_interactions(acme, &search(words)).await.unwrap();

@@ -1,17 +1,22 @@
 //! Full-text search in parts (migration 0010), so a new message of a long conversation
 //! indexes its own text, not the whole conversation again: part 0 of an interaction is its
-//! subject and notes, part n + 1 its n-th message. A search keeps the interactions that
-//! have every word in some part (one test per word), which is what one document per
-//! interaction gave.
+//! subject and notes, part n + 1 the message that arrived n-th (its id first said by the
+//! n-th of the log's messages: [`Projection::arrival`]). A search keeps the interactions
+//! that have every word in some part (one test per word), which is what one document per
+//! interaction gave. Parts are keyed by arrival, not by place in the transcript, because
+//! a late message moves every message after it: keyed by place, each of their parts was
+//! deleted and written again, and on SQLite each delete is FTS5's secure delete (a seek
+//! per word in every segment of the index), which cost more than the rest of an append.
 //!
 //! SQLite keeps the parts in an FTS5 table whose rowid is the `interactions` row's rowid
 //! times 2^24 plus the part, so an interaction's parts are one rowid range; PostgreSQL in
 //! `search_parts` rows with a tsvector each.
 
-use interlog_core::record::Message;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::hash::{Hash, Hasher};
 
-use interlog_core::{InteractionId, TenantId};
+use interlog_core::record::Message;
+use interlog_core::{InteractionId, Projection, TenantId};
 use sqlx::Row;
 
 use super::exec::Exec;
@@ -41,13 +46,66 @@ pub(super) struct Parts<'a> {
     pub head: Option<&'a str>,
 }
 
+/// A message's search part as written: the message's arrival (its part is the arrival
+/// plus one, so a transcript reordered by a late event keeps its parts) and a digest of
+/// its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Part {
+    arrival: u32,
+    text: u64,
+}
+
+impl Part {
+    /// The part of `message`, a message of `projection`'s transcript.
+    pub(super) fn of(projection: &Projection, message: &Message) -> Self {
+        let mut hasher = std::hash::DefaultHasher::new();
+        message.text.hash(&mut hasher);
+        Self {
+            arrival: projection.arrival(message),
+            text: hasher.finish(),
+        }
+    }
+
+    /// Its place among the interaction's parts (none past the last searchable message).
+    fn number(self) -> Option<usize> {
+        let number = self.arrival as usize + 1;
+        (number <= MESSAGE_PARTS).then_some(number)
+    }
+}
+
 impl<'a> Parts<'a> {
     fn rowid(&self, part: usize) -> i64 {
         (self.owner << PART_BITS) + part.min(MESSAGE_PARTS + 1) as i64
     }
 
-    fn messages(&self) -> &'a [Message] {
-        self.touched.projection.messages()
+    /// The message parts an append writes: the numbers of stored parts that go (replaced
+    /// or no longer said), and the parts written with their text. Where the stored parts
+    /// from the first message written on are known, a part that stands is left alone;
+    /// otherwise those messages' parts are all written again.
+    fn messages(&self) -> (Vec<usize>, Vec<(usize, &'a str)>) {
+        let (touched, projection) = (self.touched, &self.touched.projection);
+        let from = touched.rewrite.first_written();
+        let written = &projection.messages()[from..];
+        let mut now: Vec<(Part, &str)> = (written.iter())
+            .map(|m| (Part::of(projection, m), m.text.as_str()))
+            .collect();
+        let gone: Vec<Part> = match (touched.rewrite, &touched.searched) {
+            (Rewrite::From { .. }, Some(stood)) => {
+                let stood: BTreeSet<Part> = stood.iter().copied().collect();
+                let written: BTreeSet<Part> = now.iter().map(|(part, _)| *part).collect();
+                now.retain(|(part, _)| !stood.contains(part));
+                stood.difference(&written).copied().collect()
+            }
+            // Messages replaced in place (said again with their ids) keep their arrivals.
+            (Rewrite::From { before, .. }, None) => (written.iter())
+                .take(before.saturating_sub(from))
+                .map(|m| Part::of(projection, m))
+                .collect(),
+            (Rewrite::Fresh | Rewrite::Whole, _) => Vec::new(),
+        };
+        let gone = gone.into_iter().filter_map(Part::number).collect();
+        let now = (now.into_iter()).filter_map(|(part, text)| Some((part.number()?, text)));
+        (gone, now.collect())
     }
 }
 
@@ -105,7 +163,7 @@ fn sqlite_statements(parts: &[Parts<'_>]) -> Vec<Sql> {
     let mut replaced = Vec::new();
     let mut documents = Vec::new();
     for p in parts {
-        let from = p.touched.rewrite.first_written();
+        let (gone, written) = p.messages();
         match p.touched.rewrite {
             Rewrite::Fresh => {}
             Rewrite::Whole => {
@@ -114,21 +172,18 @@ fn sqlite_statements(parts: &[Parts<'_>]) -> Vec<Sql> {
                 sql.push(" rowid BETWEEN ? AND ?", range);
                 statements.push(sql);
             }
-            Rewrite::From { before, .. } => {
+            Rewrite::From { .. } => {
                 if p.head.is_some() {
                     replaced.push(Param::Int(p.rowid(0)));
                 }
-                // The parts of stored messages written again (replaced by their id).
-                replaced.extend((from..before).map(|n| Param::Int(p.rowid(n + 1))));
+                replaced.extend(gone.into_iter().map(|n| Param::Int(p.rowid(n))));
             }
         }
         if let Some(head) = p.head.filter(|head| !head.is_empty()) {
             documents.push(vec![Param::Int(p.rowid(0)), text(head)]);
         }
-        let searchable = p.messages().iter().take(MESSAGE_PARTS);
-        for (n, message) in searchable.enumerate().skip(from) {
-            let body = text(message.text.as_str());
-            documents.push(vec![Param::Int(p.rowid(n + 1)), body]);
+        for (n, body) in written {
+            documents.push(vec![Param::Int(p.rowid(n)), text(body)]);
         }
     }
     let head = "DELETE FROM search_parts WHERE rowid IN";
@@ -165,10 +220,17 @@ fn postgres_statements(tenant: &TenantId, parts: &[Parts<'_>]) -> Vec<Sql> {
         if let Some(head) = p.head {
             documents.push(row(0, head));
         }
-        let from = p.touched.rewrite.first_written();
-        for (n, message) in p.messages().iter().enumerate().skip(from) {
-            documents.push(row(n + 1, &message.text));
-        }
+        let (gone, written) = p.messages();
+        let rewritten: HashSet<usize> = written.iter().map(|(n, _)| *n).collect();
+        let gone = (gone.into_iter())
+            .filter(|n| !rewritten.contains(n))
+            .map(|n| Param::Int(n as i64))
+            .collect();
+        let head =
+            "DELETE FROM search_parts WHERE tenant_id = ? AND interaction_id = ? AND part IN";
+        let owner = [text(tenant.as_str()), text(p.touched.id.as_str())];
+        statements.extend(in_lists(Backend::Postgres, head, &owner, gone, ""));
+        documents.extend(written.into_iter().map(|(n, body)| row(n, body)));
     }
     statements.extend(values_statements(
         Backend::Postgres,

@@ -241,8 +241,9 @@ struct IndexRows {
     names: BTreeMap<String, String>,
 }
 
-/// A digest of what a record writes (compared with the one written before).
-fn digest_of(value: impl Hash) -> u64 {
+/// A digest of what a record writes (compared with the one written before): its index
+/// rows, its search head, a message's search part.
+pub(super) fn digest_of(value: impl Hash) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     value.hash(&mut hasher);
     hasher.finish()

@@ -13,13 +13,13 @@
 //! `search_parts` rows with a tsvector each.
 
 use std::collections::{BTreeSet, HashSet};
-use std::hash::{Hash, Hasher};
 
 use interlog_core::record::Message;
 use interlog_core::{InteractionId, Projection, TenantId};
 use sqlx::Row;
 
 use super::exec::Exec;
+use super::records::digest_of;
 use super::statement::{in_lists, text, values_statements, Param, Sql};
 use super::transcript::Rewrite;
 use super::write::{Touched, Tx};
@@ -58,11 +58,9 @@ pub(super) struct Part {
 impl Part {
     /// The part of `message`, a message of `projection`'s transcript.
     pub(super) fn of(projection: &Projection, message: &Message) -> Self {
-        let mut hasher = std::hash::DefaultHasher::new();
-        message.text.hash(&mut hasher);
         Self {
             arrival: projection.arrival(message),
-            text: hasher.finish(),
+            text: digest_of(&message.text),
         }
     }
 

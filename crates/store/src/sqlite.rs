@@ -9,7 +9,7 @@ use rusqlite::OpenFlags;
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 
-use crate::sql::{Backend, Points, SqlStore};
+use crate::sql::{Backend, Lites, Points, SqlStore};
 use crate::StoreError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -20,7 +20,7 @@ pub(crate) fn newest_migration() -> i64 {
 }
 
 /// The settings of both writing connections (sqlx's writer, and the group committer's:
-/// [`committer_connection`]). `secure_delete`: deleted content is overwritten with zeros,
+/// [`writer_connection`]). `secure_delete`: deleted content is overwritten with zeros,
 /// so an erased customer's bytes do not linger in free space. `temp_store = MEMORY`: a
 /// statement that writes many rows inside a transaction (a group commit's multi-row
 /// inserts) keeps the pages it may have to undo in memory, not in a temporary file
@@ -28,9 +28,9 @@ pub(crate) fn newest_migration() -> i64 {
 const WRITER_PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; \
                               PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;";
 
-/// Statements kept prepared on the committer's connection (those of a few parameters:
-/// `statement.rs`); a group runs about fifteen.
-const COMMITTER_PREPARED: usize = 64;
+/// Statements kept prepared on each writing connection of the store's own (those of a few
+/// parameters: `statement.rs`); a group runs about fifteen, a fold a few more.
+const WRITER_PREPARED: usize = 64;
 
 /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
 pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
@@ -61,24 +61,27 @@ pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {
         .connect(&format!("sqlite://{path}?mode=ro"))
         .await?;
     let points = Points::open(Path::new(path))?;
-    let committing = committer_connection(Path::new(path))?;
+    let lites = Lites {
+        committing: writer_connection(Path::new(path))?,
+        folding: writer_connection(Path::new(path))?,
+    };
     Ok(SqlStore::new(
         Backend::Sqlite,
         writer,
         reader,
         Some(Arc::new(points)),
-        Some(committing),
+        Some(lites),
     ))
 }
 
-/// Opens the SQLite group committer's connection to the file at `path` (which sqlx's
-/// writer made, setting its WAL mode): the writer's settings, with sqlx's default
-/// `foreign_keys`.
-fn committer_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
+/// Opens a writing connection of the store's own (the group committer's or the report
+/// folder's: [`Lites`]) to the file at `path` (which sqlx's writer made, setting its WAL
+/// mode): the writer's settings, with sqlx's default `foreign_keys`.
+fn writer_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let connection = rusqlite::Connection::open_with_flags(path, flags)?;
     connection.execute_batch(WRITER_PRAGMAS)?;
     connection.execute_batch("PRAGMA foreign_keys = ON;")?;
-    connection.set_prepared_statement_cache_capacity(COMMITTER_PREPARED);
+    connection.set_prepared_statement_cache_capacity(WRITER_PREPARED);
     Ok(connection)
 }

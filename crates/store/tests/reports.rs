@@ -280,7 +280,9 @@ async fn sqlite_rollups_equal_the_records() {
     erased_before_folding(&store).await;
 }
 
-/// The store's folder moves pending changes into the rollups by itself, about every second.
+/// The store's folder moves pending changes into the rollups by itself, about every second
+/// (on SQLite, on a connection of its own): its answers kept and its stale longest waits
+/// recomputed, as a fold on request does.
 #[tokio::test]
 async fn sqlite_pending_changes_are_folded_without_being_asked() {
     let dir = tempfile::tempdir().unwrap();
@@ -288,15 +290,10 @@ async fn sqlite_pending_changes_are_folded_without_being_asked() {
     let store = interlog_store::sqlite::open(&path).await.unwrap();
     let tenant = TenantId::parse("acme").unwrap();
     let store: &dyn Store = &store;
-    store
-        .append_events(&tenant, &answered_call())
-        .await
-        .unwrap();
     let url = format!("sqlite://{}?mode=ro", path.display());
     let db = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let count = |table: &str| {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        let db = db.clone();
+    let scalar = |sql: &str| {
+        let (sql, db) = (sql.to_string(), db.clone());
         async move {
             sqlx::query_scalar::<_, i64>(&sql)
                 .fetch_one(&db)
@@ -304,15 +301,38 @@ async fn sqlite_pending_changes_are_folded_without_being_asked() {
                 .unwrap()
         }
     };
+    let folded = || async {
+        let mut waited = 0;
+        while scalar("SELECT COUNT(*) FROM report_pending").await > 0 {
+            assert!(waited < 100, "no fold within 10 s");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+    };
+    // The call's events but the first: its answer sits in a cell without a channel.
+    let mut events = answered_call();
+    let started = events.remove(0);
+    store.append_events(&tenant, &events).await.unwrap();
     // The append's change waits (unless the folder's first round came already).
-    assert!(count("report_pending").await <= 1);
-    let mut waited = 0;
-    while count("report_pending").await > 0 {
-        assert!(waited < 100, "no fold within 10 s");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        waited += 1;
-    }
-    assert!(count("report_totals").await > 0, "folded into the rollups");
+    assert!(scalar("SELECT COUNT(*) FROM report_pending").await <= 1);
+    folded().await;
+    let longest = |channel: &str| {
+        format!(
+            "SELECT COALESCE(MAX(longest_answer_ms), 0) FROM report_totals \
+             WHERE channel {channel} 'voice'"
+        )
+    };
+    assert_eq!(
+        scalar(&longest("<>")).await,
+        15_000,
+        "folded into the rollups"
+    );
+    // The first event late: the answer moves to the voice cells, and the cells it left
+    // are recomputed (stale) to none.
+    store.append_events(&tenant, &[started]).await.unwrap();
+    folded().await;
+    assert_eq!(scalar(&longest("=")).await, 15_000);
+    assert_eq!(scalar(&longest("<>")).await, 0, "the cells it left");
 }
 
 #[tokio::test]

@@ -18,8 +18,10 @@ impl IntoResponse for StoredJson {
 /// `{"items": [...], "nextCursor": ...}`.
 pub(crate) fn stored_page(page: Page<String>, order: Order) -> StoredJson {
     let cursor = page.next.map(|position| encode_cursor(order, &position));
+    // Sized for the whole body, so that it is never copied to grow (a page is ~200 KB).
     let items: usize = page.items.iter().map(|item| item.len() + 1).sum();
-    let mut body = String::with_capacity(items + 64);
+    let cursor_len = cursor.as_ref().map_or(4, String::len);
+    let mut body = String::with_capacity(items + cursor_len + 32);
     body.push_str("{\"items\":[");
     for (n, item) in page.items.iter().enumerate() {
         if n > 0 {

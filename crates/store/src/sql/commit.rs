@@ -24,7 +24,7 @@ use interlog_core::{Event, TenantId};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::exec::{Lite, Open};
+use super::exec::Open;
 use super::statement::Param;
 use super::write::{Writer, Written};
 use super::Backend;
@@ -217,7 +217,7 @@ async fn append_group(
         let several = tenants.len() > 1;
         if !several {
             let (name, jobs) = tenants.pop_first().expect("one tenant");
-            match as_batch(writer, begin(pool, lite.as_deref_mut()).await?, jobs).await? {
+            match as_batch(writer, Open::begin(pool, lite.as_deref_mut()).await?, jobs).await? {
                 Ok(appended) => {
                     (answers, written) = appended;
                     return Ok(());
@@ -225,7 +225,7 @@ async fn append_group(
                 Err(jobs) => tenants.insert(name, jobs),
             };
         }
-        let mut tx = begin(pool, lite.as_deref_mut()).await?;
+        let mut tx = Open::begin(pool, lite.as_deref_mut()).await?;
         for jobs in tenants.into_values() {
             let (tenant_answers, tenant_written) =
                 append_tenant(writer, &mut tx, jobs, several).await?;
@@ -239,17 +239,6 @@ async fn append_group(
         Ok(()) => Ok((answers, written)),
         Err(error) => Err((error, answers)),
     }
-}
-
-/// A transaction on SQLite's committer connection, else of `pool`.
-async fn begin<'c>(
-    pool: &AnyPool,
-    lite: Option<&'c mut rusqlite::Connection>,
-) -> Result<Open<'c>, StoreError> {
-    Ok(match lite {
-        Some(connection) => Open::Lite(Lite::begin(connection)?),
-        None => Open::Sqlx(pool.begin().await?),
-    })
 }
 
 /// Appends `jobs` (one tenant's) as one batch in `tx`, which is the group's transaction

@@ -63,7 +63,7 @@ impl Writer {
         // The pending changes go first: one of them may keep an answer this forgets.
         rollups::fold_in(tx, self.backend, tenant).await?;
         let day_zone = rollups::read_zone(&mut **tx, tenant).await?;
-        rollups::write(tx, self.backend, tenant, day_zone, change).await?;
+        rollups::write(&mut Exec::Sqlx(tx), self.backend, tenant, day_zone, change).await?;
         search::erase(tx, self.backend, tenant, ids).await?;
         let keys: Vec<Param> = ids.iter().map(|id| text(id.as_str())).collect();
         let mut erased = Erased {

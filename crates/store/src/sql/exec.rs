@@ -10,7 +10,7 @@
 
 use rusqlite::{params_from_iter, Connection, Row};
 use sqlx::any::AnyRow;
-use sqlx::{Acquire, Any, Transaction};
+use sqlx::{Acquire, Any, AnyPool, Transaction};
 
 use super::statement::Sql;
 use crate::StoreError;
@@ -23,6 +23,18 @@ pub(super) enum Open<'c> {
 }
 
 impl<'c> Open<'c> {
+    /// A transaction on `lite` (SQLite's committer's or folder's connection, whose caller
+    /// holds sqlx's writer connection meanwhile), else of `pool`.
+    pub(super) async fn begin(
+        pool: &AnyPool,
+        lite: Option<&'c mut Connection>,
+    ) -> Result<Self, StoreError> {
+        Ok(match lite {
+            Some(connection) => Open::Lite(Lite::begin(connection)?),
+            None => Open::Sqlx(pool.begin().await?),
+        })
+    }
+
     pub(super) fn exec(&mut self) -> Exec<'_, 'c> {
         match self {
             Open::Sqlx(tx) => Exec::Sqlx(tx),

@@ -113,6 +113,13 @@ pub struct SqlStore {
     _folder: rollups::Folder,
 }
 
+/// SQLite's writing connections of their own (`exec.rs`), each on its thread: the group
+/// committer's and the report folder's.
+pub(crate) struct Lites {
+    pub committing: rusqlite::Connection,
+    pub folding: rusqlite::Connection,
+}
+
 fn corrupt(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
@@ -126,18 +133,20 @@ fn wire_name<T: serde::Serialize>(value: T) -> String {
 }
 
 impl SqlStore {
-    /// A store over these pools; its group committer's workers start on the current
-    /// Tokio runtime (SQLite's on a thread of its own, committing on `committing`).
+    /// A store over these pools; its group committer's workers and its report folder start
+    /// on the current Tokio runtime (SQLite's each on a thread of its own, writing on its
+    /// connection of `lites`).
     pub(crate) fn new(
         backend: Backend,
         writer: AnyPool,
         reader: AnyPool,
         points: Option<Arc<points::Points>>,
-        committing: Option<rusqlite::Connection>,
+        lites: Option<Lites>,
     ) -> Self {
+        let (committing, folding) = lites.map(|l| (l.committing, l.folding)).unzip();
         let writes = Arc::new(Writer::new(backend));
         let committer = Committer::start(writes.clone(), writer.clone(), committing);
-        let folder = rollups::Folder::start(backend, writer.clone(), reader.clone());
+        let folder = rollups::Folder::start(backend, writer.clone(), reader.clone(), folding);
         Self {
             backend,
             writer,

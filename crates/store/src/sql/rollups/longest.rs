@@ -13,8 +13,8 @@ use interlog_core::report::{Cell, Change, Level, Rollup, BUCKET_MS};
 use interlog_core::settings::TimeZone;
 use interlog_core::TenantId;
 
+use super::super::exec::Exec;
 use super::super::statement::{text, values_statements, Param, Sql};
-use super::super::write::Tx;
 use super::super::Backend;
 use super::{containing, key_value, keys, table};
 use crate::StoreError;
@@ -32,7 +32,7 @@ const ANSWER_KEYS: [&str; 6] = [
 /// Keeps (`Some(wait)`) or forgets (`None`) each interaction's answered wait in a cell, as
 /// a change's latest answers say.
 pub(super) async fn keep_answers(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     answers: &Change,
@@ -56,8 +56,7 @@ pub(super) async fn keep_answers(
         match wait {
             Some(wait) => kept.push([key, vec![Param::Int(*wait)]].concat()),
             None => {
-                let sql = Sql::with(backend, &forget, key);
-                sql.query().execute(&mut **tx).await?;
+                tx.execute(&Sql::with(backend, &forget, key)).await?;
             }
         }
     }
@@ -66,14 +65,14 @@ pub(super) async fn keep_answers(
     let row = format!("({})", vec!["?"; ANSWER_KEYS.len() + 2].join(", "));
     let tail = format!("ON CONFLICT (tenant_id, {keys}) DO UPDATE SET wait_ms = excluded.wait_ms");
     for sql in values_statements(backend, &head, &row, kept, &tail) {
-        sql.query().execute(&mut **tx).await?;
+        tx.execute(&sql).await?;
     }
     Ok(())
 }
 
 /// Recomputes the rows holding each stale quarter-hour cell, finest level first.
 pub(super) async fn recompute(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     day_zone: TimeZone,
@@ -87,8 +86,10 @@ pub(super) async fn recompute(
         }
     }
     for (level, rollup, cell) in rows {
-        let sql = recompute_sql(backend, tenant, day_zone, level, rollup, &cell);
-        sql.query().execute(&mut **tx).await?;
+        tx.execute(&recompute_sql(
+            backend, tenant, day_zone, level, rollup, &cell,
+        ))
+        .await?;
     }
     Ok(())
 }

@@ -24,7 +24,6 @@ use interlog_core::TenantId;
 use super::exec::Exec;
 use super::settings;
 use super::statement::{text, values_statements, Param};
-use super::write::Tx;
 use super::Backend;
 use crate::StoreError;
 
@@ -65,7 +64,7 @@ pub(super) fn day_zone(stored: Option<String>) -> Result<TimeZone, StoreError> {
 
 /// Applies a rollup change at every level inside `tx` ([`prepare`], then [`apply`]).
 pub(super) async fn write(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     day_zone: TimeZone,
@@ -108,7 +107,7 @@ pub(super) fn prepare(tenant: &TenantId, day_zone: TimeZone, mut change: Change)
 /// Applies a prepared change: the answers kept, the rows added, then the longest waits
 /// that may have shrunk recomputed.
 pub(super) async fn apply(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
     prepared: Prepared,
@@ -122,7 +121,7 @@ pub(super) async fn apply(
     for (rollup, rows) in rows {
         let (head, row, tail) = upsert_sql(backend, rollup);
         for sql in values_statements(backend, &head, &row, rows, &tail) {
-            sql.query().execute(&mut **tx).await?;
+            tx.execute(&sql).await?;
         }
     }
     longest::recompute(tx, backend, tenant, day_zone, &change.stale).await

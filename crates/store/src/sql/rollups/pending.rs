@@ -13,10 +13,11 @@ use std::time::Duration;
 
 use interlog_core::report::Change;
 use interlog_core::TenantId;
+use rusqlite::Connection;
 use sqlx::AnyPool;
 use tokio::sync::oneshot;
 
-use super::super::exec::Exec;
+use super::super::exec::{Exec, Open};
 use super::super::statement::{in_lists, text, Param, Sql};
 use super::super::write::Tx;
 use super::super::Backend;
@@ -26,7 +27,7 @@ use crate::StoreError;
 /// How long pending changes wait for the folder at most, about.
 const FOLD_EVERY: Duration = Duration::from_secs(1);
 /// Pending rows folded per transaction.
-const FOLD_ROWS: i64 = 256;
+const FOLD_ROWS: i64 = 32;
 
 /// A write's rollup change as its pending row keeps it.
 pub(in crate::sql) struct Pending {
@@ -100,7 +101,7 @@ pub(in crate::sql) async fn fold_in(
     backend: Backend,
     tenant: &TenantId,
 ) -> Result<(), StoreError> {
-    lock(tx, backend, tenant).await?;
+    lock(&mut Exec::Sqlx(tx), backend, tenant).await?;
     let day_zone = read_zone(&mut **tx, tenant).await?;
     loop {
         let mut rows: Vec<(i64, String)> = sqlx::query_as(
@@ -117,7 +118,7 @@ pub(in crate::sql) async fn fold_in(
         let last = rows.len() < FOLD_ROWS as usize;
         rows.sort_unstable_by_key(|(id, _)| *id);
         let change = merged(rows.into_iter().map(|(_, change)| change))?;
-        super::write(tx, backend, tenant, day_zone, change).await?;
+        super::write(&mut Exec::Sqlx(tx), backend, tenant, day_zone, change).await?;
         if last {
             return Ok(());
         }
@@ -127,15 +128,15 @@ pub(in crate::sql) async fn fold_in(
 /// On PostgreSQL, a transaction-scoped advisory lock per tenant: two folders (several
 /// servers, or an erasure) never apply one tenant's changes side by side.
 pub(super) async fn lock(
-    tx: &mut Tx<'_>,
+    tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
 ) -> Result<(), StoreError> {
     if backend == Backend::Postgres {
         // Seed 1: never the hash of an interaction's lock key (`write.rs`, seed 0).
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))::text")
-            .bind(tenant.as_str())
-            .execute(&mut **tx)
+        let sql = "SELECT pg_advisory_xact_lock(hashtextextended(?, 1))::text";
+        let _: Vec<(String,)> = tx
+            .rows(&Sql::with(backend, sql, [text(tenant.as_str())]))
             .await?;
     }
     Ok(())
@@ -147,6 +148,7 @@ pub(in crate::sql) async fn fold_all(
     backend: Backend,
     writer: &AnyPool,
     reader: &AnyPool,
+    mut lite: Option<&mut Connection>,
 ) -> Result<(), StoreError> {
     let tenants: Vec<(String, i64)> =
         sqlx::query_as("SELECT tenant_id, COUNT(*) FROM report_pending GROUP BY tenant_id")
@@ -157,7 +159,7 @@ pub(in crate::sql) async fn fold_all(
     for (tenant, _) in tenants {
         let tenant = TenantId::parse(&tenant)
             .map_err(|e| StoreError::Corrupt(format!("pending report change's tenant: {e}")))?;
-        fold_tenant(backend, writer, reader, &tenant).await?;
+        fold_tenant(backend, writer, reader, lite.as_deref_mut(), &tenant).await?;
     }
     Ok(())
 }
@@ -165,11 +167,16 @@ pub(in crate::sql) async fn fold_all(
 /// Folds one tenant's pending changes, [`FOLD_ROWS`] per transaction. They are read and
 /// merged before the transaction begins (SQLite's one writer waits for none of that), then
 /// claimed and applied in it; if another folder claimed one of them first, this one
-/// applies nothing and leaves the rest to the next round.
+/// applies none of them and goes on with the rows after them, so that every change
+/// pending when it began is folded when it returns (a report that found a stale one
+/// relies on that). On SQLite the transaction runs
+/// on `lite`, the folder's own connection, when there is one (as the group committer's
+/// do, while holding sqlx's writer: `exec.rs`).
 pub(in crate::sql) async fn fold_tenant(
     backend: Backend,
     writer: &AnyPool,
     reader: &AnyPool,
+    mut lite: Option<&mut Connection>,
     tenant: &TenantId,
 ) -> Result<(), StoreError> {
     loop {
@@ -189,18 +196,24 @@ pub(in crate::sql) async fn fold_tenant(
         // The zone cannot change while the tenant has pending rows (`settings.rs`), and
         // `reproject` deletes them with the rollups (then these are not claimed).
         let prepared = super::prepare(tenant, read_zone(reader, tenant).await?, change);
-        let mut tx = writer.begin().await?;
-        lock(&mut tx, backend, tenant).await?;
+        let _held = match lite {
+            Some(_) => Some(writer.acquire().await?),
+            None => None,
+        };
+        let mut open = Open::begin(writer, lite.as_deref_mut()).await?;
+        let tx = &mut open.exec();
+        lock(tx, backend, tenant).await?;
         let (count, mut claimed) = (ids.len() as u64, 0);
         let head = "DELETE FROM report_pending WHERE tenant_id = ? AND id IN";
         for sql in in_lists(backend, head, &[text(tenant.as_str())], ids, "") {
-            claimed += sql.query().execute(&mut *tx).await?.rows_affected();
+            claimed += tx.execute(&sql).await?;
         }
-        if claimed != count {
-            return Ok(()); // `tx` is dropped: rolled back
+        if claimed == count {
+            super::apply(tx, backend, tenant, prepared).await?;
+            open.commit().await?;
         }
-        super::apply(&mut tx, backend, tenant, prepared).await?;
-        tx.commit().await?;
+        // Else another folder applied them first (`open` is rolled back as it goes); it
+        // committed before this claim, so when these were the last, none waits now.
         if !full {
             return Ok(());
         }
@@ -213,24 +226,53 @@ pub(in crate::sql) struct Folder {
 }
 
 impl Folder {
-    /// Starts the folder on the current Tokio runtime; it looks through `reader` and
-    /// writes through `writer`.
-    pub(in crate::sql) fn start(backend: Backend, writer: AnyPool, reader: AnyPool) -> Self {
-        let (stop, mut stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = &mut stopped => return,
-                    () = tokio::time::sleep(FOLD_EVERY) => {}
-                }
-                if writer.is_closed() {
-                    return;
-                }
-                if let Err(error) = fold_all(backend, &writer, &reader).await {
-                    tracing::warn!(%error, "folding pending report changes failed; will retry");
-                }
+    /// Starts the folder: it looks through `reader` and writes through `writer`, or on
+    /// SQLite on `lite`, a connection of its own, on a thread of its own (a fold's
+    /// statements then run synchronously, off the runtime that serves requests, as the
+    /// group committer's do). Otherwise it is a task on the current Tokio runtime.
+    pub(in crate::sql) fn start(
+        backend: Backend,
+        writer: AnyPool,
+        reader: AnyPool,
+        lite: Option<Connection>,
+    ) -> Self {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let folding = folding(backend, writer, reader, lite, stopped);
+        match backend {
+            Backend::Sqlite => {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("the report folder's runtime");
+                std::thread::Builder::new()
+                    .name("interlog-fold".into())
+                    .spawn(move || runtime.block_on(folding))
+                    .expect("the report folder's thread");
             }
-        });
+            Backend::Postgres => drop(tokio::spawn(folding)),
+        }
         Self { _stop: stop }
+    }
+}
+
+/// Folds every [`FOLD_EVERY`] until `stopped` (or the writer closes).
+async fn folding(
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
+    mut lite: Option<Connection>,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            () = tokio::time::sleep(FOLD_EVERY) => {}
+        }
+        if writer.is_closed() {
+            return;
+        }
+        if let Err(error) = fold_all(backend, &writer, &reader, lite.as_mut()).await {
+            tracing::warn!(%error, "folding pending report changes failed; will retry");
+        }
     }
 }

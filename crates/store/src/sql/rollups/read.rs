@@ -162,7 +162,8 @@ impl Reports for SqlStore {
             let (pending, stale) = pending::read(&mut tx, tenant).await?;
             if stale && attempt < 2 {
                 drop(tx);
-                pending::fold_tenant(self.backend, &self.writer, &self.reader, tenant).await?;
+                pending::fold_tenant(self.backend, &self.writer, &self.reader, None, tenant)
+                    .await?;
                 continue;
             }
             let mut rows = Vec::new();
@@ -179,7 +180,7 @@ impl Reports for SqlStore {
     }
 
     async fn fold_pending(&self) -> Result<(), StoreError> {
-        pending::fold_all(self.backend, &self.writer, &self.reader).await
+        pending::fold_all(self.backend, &self.writer, &self.reader, None).await
     }
 
     async fn queue_names(
@@ -273,7 +274,7 @@ impl SqlStore {
     async fn clear_rollups(&self, tenant: &TenantId) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
         // No folder applies a pending change meanwhile (they would wait on each other's rows).
-        pending::lock(&mut tx, self.backend, tenant).await?;
+        pending::lock(&mut Exec::Sqlx(&mut tx), self.backend, tenant).await?;
         let tables = Rollup::ALL.map(table);
         for table in tables.iter().chain(&["report_answers", "report_pending"]) {
             sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))

@@ -24,7 +24,7 @@ use interlog_core::{Event, TenantId};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::exec::Open;
+use super::exec::{spawn_writer, Open};
 use super::statement::Param;
 use super::write::{Writer, Written};
 use super::Backend;
@@ -77,14 +77,8 @@ impl Committer {
             // SQLite's one worker runs on a thread of its own, where it runs SQLite
             // synchronously (`exec.rs`), off the runtime that serves requests.
             Backend::Sqlite => {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("the group committer's runtime");
-                std::thread::Builder::new()
-                    .name("interlog-commit".into())
-                    .spawn(move || runtime.block_on(work(writer, pool, receivers.remove(0), lite)))
-                    .expect("the group committer's thread");
+                let queue = receivers.remove(0);
+                spawn_writer("interlog-commit", move || work(writer, pool, queue, lite));
             }
             Backend::Postgres => {
                 for queue in receivers {

@@ -8,12 +8,32 @@
 //! sqlx's one writer connection (`commit.rs`), so the store's writers still take turns
 //! instead of meeting SQLite's lock.
 
+use std::future::Future;
+
 use rusqlite::{params_from_iter, Connection, Row};
 use sqlx::any::AnyRow;
 use sqlx::{Acquire, Any, AnyPool, Transaction};
 
 use super::statement::Sql;
 use crate::StoreError;
+
+/// Runs the future that `work` makes on a thread named `name`, on a runtime of its own:
+/// where SQLite's writing connections of the store's own (the group committer's, the
+/// report folder's) run their statements synchronously, off the runtime that serves
+/// requests.
+pub(super) fn spawn_writer<F: Future<Output = ()>>(
+    name: &str,
+    work: impl FnOnce() -> F + Send + 'static,
+) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a writer thread's runtime");
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || runtime.block_on(work()))
+        .expect("a writer thread");
+}
 
 /// An open transaction, or a savepoint in one, that runs statements ([`Exec`]) and ends
 /// by commit or rollback; one dropped while open is rolled back.

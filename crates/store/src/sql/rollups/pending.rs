@@ -17,7 +17,7 @@ use rusqlite::Connection;
 use sqlx::AnyPool;
 use tokio::sync::oneshot;
 
-use super::super::exec::{Exec, Open};
+use super::super::exec::{spawn_writer, Exec, Open};
 use super::super::statement::{in_lists, text, Param, Sql};
 use super::super::write::Tx;
 use super::super::Backend;
@@ -237,19 +237,10 @@ impl Folder {
         lite: Option<Connection>,
     ) -> Self {
         let (stop, stopped) = oneshot::channel::<()>();
-        let folding = folding(backend, writer, reader, lite, stopped);
+        let folding = move || folding(backend, writer, reader, lite, stopped);
         match backend {
-            Backend::Sqlite => {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("the report folder's runtime");
-                std::thread::Builder::new()
-                    .name("interlog-fold".into())
-                    .spawn(move || runtime.block_on(folding))
-                    .expect("the report folder's thread");
-            }
-            Backend::Postgres => drop(tokio::spawn(folding)),
+            Backend::Sqlite => spawn_writer("interlog-fold", folding),
+            Backend::Postgres => drop(tokio::spawn(folding())),
         }
         Self { _stop: stop }
     }

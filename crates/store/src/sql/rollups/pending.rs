@@ -169,9 +169,9 @@ pub(in crate::sql) async fn fold_all(
 /// claimed and applied in it; if another folder claimed one of them first, this one
 /// applies none of them and goes on with the rows after them, so that every change
 /// pending when it began is folded when it returns (a report that found a stale one
-/// relies on that). On SQLite the transaction runs
-/// on `lite`, the folder's own connection, when there is one (as the group committer's
-/// do, while holding sqlx's writer: `exec.rs`).
+/// relies on that). On SQLite the transaction runs on `lite`, the folder's own
+/// connection, when there is one (as the group committer's do, while holding sqlx's
+/// writer: `exec.rs`).
 pub(in crate::sql) async fn fold_tenant(
     backend: Backend,
     writer: &AnyPool,
@@ -220,7 +220,7 @@ pub(in crate::sql) async fn fold_tenant(
     }
 }
 
-/// The folder: a task folding pending changes every [`FOLD_EVERY`] until it is dropped.
+/// The folder: folds pending changes every [`FOLD_EVERY`] until it is dropped.
 pub(in crate::sql) struct Folder {
     _stop: oneshot::Sender<()>,
 }

@@ -204,10 +204,6 @@ async fn append_group(
 ) -> Result<(Vec<Answer>, Vec<Written>), (StoreError, Vec<Answer>)> {
     let (mut answers, mut written) = (Vec::new(), Vec::new());
     let committed = async {
-        let _held = match lite {
-            Some(_) => Some(pool.acquire().await?),
-            None => None,
-        };
         let several = tenants.len() > 1;
         if !several {
             let (name, jobs) = tenants.pop_first().expect("one tenant");

@@ -1,17 +1,19 @@
-//! Where a write's statements run: in a sqlx transaction (PostgreSQL, and SQLite's writes
-//! other than appends), or on the SQLite group committer's own `rusqlite` connection.
+//! Where a write's statements run: in a sqlx transaction (PostgreSQL, and SQLite's other
+//! writes), or on a `rusqlite` connection of the store's own (SQLite's group committer's,
+//! and its report folder's).
 //!
 //! sqlx runs each SQLite connection on a thread of its own, so each statement of a group
 //! commit (about fifteen) was a round trip to that thread: two wake-ups across threads per
 //! statement, on the single writer's path. The committer's connection runs them on the
-//! committer's thread, one after another, with no hand-off. It writes only while it holds
-//! sqlx's one writer connection (`commit.rs`), so the store's writers still take turns
-//! instead of meeting SQLite's lock.
+//! committer's thread, one after another, with no hand-off. A transaction there holds
+//! sqlx's one writer connection from its start to its end ([`Open::begin`]), so the
+//! store's writers still take turns instead of meeting SQLite's lock.
 
 use std::future::Future;
 
 use rusqlite::{params_from_iter, Connection, Row};
 use sqlx::any::AnyRow;
+use sqlx::pool::PoolConnection;
 use sqlx::{Acquire, Any, AnyPool, Transaction};
 
 use super::statement::Sql;
@@ -43,14 +45,15 @@ pub(super) enum Open<'c> {
 }
 
 impl<'c> Open<'c> {
-    /// A transaction on `lite` (SQLite's committer's or folder's connection, whose caller
-    /// holds sqlx's writer connection meanwhile), else of `pool`.
+    /// A transaction on `lite` (SQLite's committer's or folder's connection), holding
+    /// `pool`'s one writer connection until it ends, so that no other write meets it at
+    /// SQLite's lock; else a transaction of `pool`.
     pub(super) async fn begin(
         pool: &AnyPool,
         lite: Option<&'c mut Connection>,
     ) -> Result<Self, StoreError> {
         Ok(match lite {
-            Some(connection) => Open::Lite(Lite::begin(connection)?),
+            Some(connection) => Open::Lite(Lite::begin(connection, pool.acquire().await?)?),
             None => Open::Sqlx(pool.begin().await?),
         })
     }
@@ -91,17 +94,24 @@ pub(super) struct Lite<'c> {
     /// 0 for the transaction; n for the nth savepoint in it.
     depth: usize,
     open: bool,
+    /// sqlx's writer connection, held by the transaction (not its savepoints) until it
+    /// has ended (a field: released after `Drop` rolls back one left open).
+    _held: Option<PoolConnection<Any>>,
 }
 
 impl<'c> Lite<'c> {
     /// Begins a transaction that holds SQLite's write lock from its start, so it never
     /// has to upgrade a read snapshot another writer made stale.
-    pub(super) fn begin(connection: &'c mut Connection) -> Result<Self, StoreError> {
+    fn begin(
+        connection: &'c mut Connection,
+        held: PoolConnection<Any>,
+    ) -> Result<Self, StoreError> {
         connection.execute_batch("BEGIN IMMEDIATE")?;
         Ok(Self {
             connection,
             depth: 0,
             open: true,
+            _held: Some(held),
         })
     }
 
@@ -113,6 +123,7 @@ impl<'c> Lite<'c> {
             connection: &mut *self.connection,
             depth,
             open: true,
+            _held: None,
         })
     }
 

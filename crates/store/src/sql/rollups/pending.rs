@@ -196,10 +196,6 @@ pub(in crate::sql) async fn fold_tenant(
         // The zone cannot change while the tenant has pending rows (`settings.rs`), and
         // `reproject` deletes them with the rollups (then these are not claimed).
         let prepared = super::prepare(tenant, read_zone(reader, tenant).await?, change);
-        let _held = match lite {
-            Some(_) => Some(writer.acquire().await?),
-            None => None,
-        };
         let mut open = Open::begin(writer, lite.as_deref_mut()).await?;
         let tx = &mut open.exec();
         lock(tx, backend, tenant).await?;

@@ -16,7 +16,9 @@
 //! - `backup`, `restore`: a consistent online copy of the embedded store, and putting it back.
 //! - `token`: print a JWT signed with the server's secret, for trying the API at once.
 //! - `common`: the options every command that touches the data directory shares.
+//! - `allocator`: mimalloc, set to give freed memory back.
 
+mod allocator;
 mod backup;
 mod bench;
 mod common;
@@ -36,11 +38,6 @@ mod token;
 use std::io::IsTerminal;
 
 use clap::{Parser, Subcommand, ValueEnum};
-
-/// mimalloc instead of glibc's malloc: ingest allocates and frees many short strings on
-/// several threads, where glibc's allocator spent a third of the CPU (measured with perf).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Interlog: the interaction history service for contact centers.
 ///

@@ -95,6 +95,30 @@ fn help_explains_every_command_and_bad_arguments_are_named() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("interactions:read"));
 }
 
+/// The allocator's options as mimalloc prints them at start (`MIMALLOC_VERBOSE`).
+fn allocator_options(env: &[(&str, &str)]) -> String {
+    let output = Command::new(BIN)
+        .arg("--version")
+        .env("MIMALLOC_VERBOSE", "1")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn the_allocator_gives_memory_back_unless_the_environment_says_otherwise() {
+    let options = allocator_options(&[]);
+    assert!(
+        options.contains("option 'arena_eager_commit': 0"),
+        "{options}"
+    );
+    assert!(options.contains("option 'purge_delay': 50"), "{options}");
+    let options = allocator_options(&[("MIMALLOC_PURGE_DELAY", "1000")]);
+    assert!(options.contains("option 'purge_delay': 1000"), "{options}");
+}
+
 fn keys(data: &Path, args: &[&str]) -> String {
     common::interlog(data, &[&["keys"], args].concat())
 }

@@ -22,6 +22,7 @@ use super::endpoints::endpoints;
 use super::import::time_import;
 use super::live::{long_interaction, single_events, Nth, Traffic};
 use super::load::{measure, Figure};
+use super::memory;
 use super::sweep::while_sweeping;
 use super::{Args, BackendKind, START_MS, TENANT, ZONE};
 
@@ -54,11 +55,23 @@ pub(super) struct Run {
     /// Interactions the retention sweep deleted while its figures were measured.
     pub swept: u64,
     pub bytes_per_interaction: f64,
-    pub peak_rss: Option<u64>,
+    pub memory: Memory,
     /// How long folding the report changes still pending took after the load.
     pub fold_seconds: f64,
     /// How long refreshing the planner's statistics took after the load.
     pub analyze_seconds: f64,
+}
+
+/// Peak resident memory (server and client) of the phases that are not figures (each
+/// figure has its own), and of the whole run, in bytes.
+#[derive(Default)]
+pub(super) struct Memory {
+    /// Ingest, the fold after it and the planner's statistics.
+    pub load: Option<u64>,
+    pub long_conversation: Option<u64>,
+    pub import: Option<u64>,
+    /// Every phase and figure, and the gaps between them.
+    pub whole_run: Option<u64>,
 }
 
 /// A server started in this process for the run, and what the harness reaches it by.
@@ -93,7 +106,7 @@ pub(super) async fn measure_backend(
     scratch: &Path,
     database_url: Option<String>,
 ) -> anyhow::Result<Run> {
-    reset_peak_rss();
+    memory::begin_run();
     let server = start(args, scratch, database_url).await?;
     let store = server.store.as_ref();
     let tenant = TenantId::parse(TENANT).expect("a valid tenant");
@@ -101,23 +114,31 @@ pub(super) async fn measure_backend(
     let (ingest, days, [fold_seconds, analyze_seconds]) =
         load(args, backend, &server, &tenant, &token).await?;
     let bytes_per_interaction = store.size_bytes().await? as f64 / args.interactions.max(1) as f64;
+    let mut memory = Memory {
+        load: memory::mark(),
+        ..Memory::default()
+    };
 
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
+    eprintln!("{}: measuring the endpoints", backend.name());
     let mut figures = measure_endpoints(args, &client, &server.base, &token, days).await;
     figures.extend(single_events(args, &client, &server.base, Traffic::loaded(&token)).await);
     eprintln!("{}: one long conversation", backend.name());
+    memory::mark();
     let long = long_interaction(args, &client, &server.base, &token).await?;
+    memory.long_conversation = memory::mark();
     let store_lookups_per_second = store_lookups(args, store, &tenant).await?;
-    // Before the import, which holds each file in memory, as `interlog import` does.
-    let peak_rss = peak_rss();
 
     // `import` of CxEngage documents (another seed than the loaded workload), into a tenant
     // of its own; only the import is timed, not the export.
+    eprintln!("{}: importing CxEngage documents", backend.name());
     let workload = Workload::new(spec(args.interactions.min(args.import_max), 2));
     let import_tenant = TenantId::parse("bench-import").expect("a valid tenant");
-    let import = time_import(store, &tenant, &import_tenant, workload).await?;
+    memory::mark();
+    let import = time_import(store, scratch, &tenant, &import_tenant, workload).await?;
+    memory.import = memory::mark();
     // Last, as it deletes the loaded history.
     eprintln!("{}: live traffic while retention sweeps", backend.name());
     let store = server.store.clone();
@@ -126,6 +147,7 @@ pub(super) async fn measure_backend(
     figures.extend(sweeping);
     drop(client); // its idle connections, which the server's shutdown would wait for
     server.stop().await;
+    memory.whole_run = memory::run_peak();
 
     Ok(Run {
         backend: backend.name(),
@@ -136,7 +158,7 @@ pub(super) async fn measure_backend(
         store_lookups_per_second,
         swept,
         bytes_per_interaction,
-        peak_rss,
+        memory,
         fold_seconds,
         analyze_seconds,
     })
@@ -271,20 +293,4 @@ pub(super) fn spec(interactions: u64, seed: u64) -> Spec {
         days: (interactions / 50_000).max(1) as u32,
         start_ms: START_MS,
     }
-}
-
-/// The peak resident set of this process (server and client), in bytes.
-fn peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace()
-        .nth(1)?
-        .parse::<u64>()
-        .ok()
-        .map(|kb| kb * 1024)
-}
-
-/// Starts a new peak for [`peak_rss`], so each backend's run reports its own.
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use interlog_workload::Rng;
 
+use super::memory;
+
 /// Headers a dialect's requests carry beside the token.
 pub(super) type Headers = &'static [(&'static str, &'static str)];
 
@@ -27,6 +29,8 @@ pub(super) struct Figure {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub errors: u64,
+    /// The process's peak resident memory while this figure was measured, in bytes.
+    pub peak_rss: Option<u64>,
 }
 
 /// Runs `connections` closed-loop clients against the requests `pick` makes for `duration`.
@@ -38,6 +42,7 @@ pub(super) async fn measure(
     duration: Duration,
     pick: Pick,
 ) -> Figure {
+    memory::mark(); // this figure's peak starts now
     let deadline = Instant::now() + duration;
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..connections {
@@ -62,6 +67,7 @@ pub(super) async fn measure(
         p50_ms: percentile(0.50),
         p99_ms: percentile(0.99),
         errors,
+        peak_rss: memory::mark(),
     }
 }
 

@@ -12,6 +12,7 @@
 //! - `backend.rs`: measuring one backend (start a server, load, query, look up, import);
 //! - `endpoints.rs`: the measured endpoints, a table of how each picks its next URL;
 //! - `load.rs`: the closed-loop HTTP clients that measure one endpoint;
+//! - `memory.rs`: peak resident memory per figure, per phase and through the whole run;
 //! - `live.rs`: live traffic, one event per POST, and one long conversation;
 //! - `sweep.rs`: live traffic while the retention sweeper deletes the loaded history;
 //! - `import.rs`: timing `import` of CxEngage documents;
@@ -22,6 +23,7 @@ mod endpoints;
 mod import;
 mod live;
 mod load;
+mod memory;
 mod report;
 mod sweep;
 

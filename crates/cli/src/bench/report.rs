@@ -4,8 +4,9 @@
 use anyhow::Context;
 use serde_json::{json, Value};
 
-use super::backend::Run;
+use super::backend::{Memory, Run};
 use super::load::Figure;
+use super::memory::mib;
 use super::Args;
 
 /// Prints each run and writes the JSON of them all to `args.out`.
@@ -17,7 +18,7 @@ pub(super) fn report(args: &Args, runs: &[Run]) -> anyhow::Result<()> {
         results.push(json!({
             "backend": run.backend, "ingest": run.ingest.json(), "import": run.import.json(),
             "storeLookupsPerSecond": run.store_lookups_per_second, "sweptWhileMeasured": run.swept, "bytesPerInteraction": run.bytes_per_interaction,
-            "peakRssBytes": run.peak_rss, "foldSeconds": run.fold_seconds, "analyzeSeconds": run.analyze_seconds, "endpoints": rows,
+            "peakRssBytes": run.memory.whole_run, "peakRssByPhaseBytes": memory_json(&run.memory), "foldSeconds": run.fold_seconds, "analyzeSeconds": run.analyze_seconds, "endpoints": rows,
             "longInteraction": run.long.iter().map(|n| n.json()).collect::<Vec<_>>(),
         }));
     }
@@ -74,12 +75,32 @@ fn print_summary(args: &Args, run: &Run) {
             nth.n, nth.median_ms, super::live::WINDOW
         );
     }
-    if let Some(rss) = run.peak_rss {
+    if let Some(whole) = run.memory.whole_run {
+        let phase = |peak: Option<u64>| peak.map_or("-".into(), |p| format!("{:.0}", mib(p)));
+        let figures = run.figures.iter().filter_map(|f| Some((f.peak_rss?, f)));
+        let largest = figures
+            .max_by_key(|(peak, _)| *peak)
+            .map_or(String::new(), |(p, f)| {
+                format!(
+                    ", the largest figure {:.0} (`{}` at {})",
+                    mib(p),
+                    f.endpoint,
+                    f.connections
+                )
+            });
         println!(
-            "Peak RSS (server and client, ingest and queries): {:.0} MiB",
-            rss as f64 / 1_048_576.0
+            "Peak RSS through the whole run (server and client): **{:.0} MiB**; by phase, MiB: load {}, long conversation {}, import {}{largest}",
+            mib(whole),
+            phase(run.memory.load),
+            phase(run.memory.long_conversation),
+            phase(run.memory.import),
         );
     }
+}
+
+/// The peaks of the phases, for the JSON.
+fn memory_json(memory: &Memory) -> Value {
+    json!({"load": memory.load, "longConversation": memory.long_conversation, "import": memory.import})
 }
 
 /// The table of the run's figures, each beside the floor and the store's lookups; returns
@@ -91,7 +112,7 @@ fn print_table(run: &Run) -> Vec<Value> {
             .find(|f| f.endpoint.ends_with("(floor)") && f.connections == c)
             .map_or(0.0, |f| f.requests_per_second)
     };
-    println!("\n| endpoint | conns | req/s | vs /healthz | vs store lookups | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("\n| endpoint | conns | req/s | vs /healthz | vs store lookups | p50 ms | p99 ms | errors | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
     for f in &run.figures {
         let ratio = if floor(f.connections) > 0.0 {
@@ -102,7 +123,7 @@ fn print_table(run: &Run) -> Vec<Value> {
         let to_store = f.requests_per_second / run.store_lookups_per_second.max(f64::EPSILON);
         print_row(f, ratio, to_store);
         rows.push(json!({"endpoint": f.endpoint, "connections": f.connections, "requestsPerSecond": f.requests_per_second,
-            "ratioToFloor": ratio, "ratioToStoreLookups": to_store, "p50Ms": f.p50_ms, "p99Ms": f.p99_ms, "errors": f.errors}));
+            "ratioToFloor": ratio, "ratioToStoreLookups": to_store, "p50Ms": f.p50_ms, "p99Ms": f.p99_ms, "errors": f.errors, "peakRssBytes": f.peak_rss}));
     }
     println!();
     rows
@@ -111,7 +132,7 @@ fn print_table(run: &Run) -> Vec<Value> {
 /// One figure as a row of the table.
 fn print_row(f: &Figure, ratio: f64, to_store: f64) {
     println!(
-        "| {} | {} | {:.0} | {:.0}% | {:.0}% | {:.2} | {:.2} | {} |",
+        "| {} | {} | {:.0} | {:.0}% | {:.0}% | {:.2} | {:.2} | {} | {} |",
         f.endpoint,
         f.connections,
         f.requests_per_second,
@@ -119,6 +140,7 @@ fn print_row(f: &Figure, ratio: f64, to_store: f64) {
         to_store * 100.0,
         f.p50_ms,
         f.p99_ms,
-        f.errors
+        f.errors,
+        f.peak_rss.map_or("-".into(), |p| format!("{:.0}", mib(p)))
     );
 }

@@ -7,7 +7,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-
 use interlog_core::TenantId;
 use interlog_dialects::cxengage;
 use interlog_store::Store;
@@ -37,7 +36,8 @@ pub(super) async fn time_import(
     while write_cxengage_file(&path, tenant, &mut workload, IMPORT_FILE)? {
         let began = Instant::now();
         let hidden = indicatif::ProgressBar::hidden();
-        let file = std::fs::File::open(&path)?;
+        let file = (std::fs::File::open(&path))
+            .with_context(|| format!("cannot read {}", path.display()))?;
         let outcome = crate::import::import(
             Some(store),
             Format::Cxengage,

@@ -222,10 +222,14 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         "Loaded {} interactions into tenant {}. Try:",
         args.interactions, args.tenant
     );
+    // The server posted to, else the one `serve` starts by default.
+    let base = (args.url.as_deref())
+        .unwrap_or("http://127.0.0.1:8080")
+        .trim_end_matches('/');
     println!("  TOKEN=$(interlog token --tenant {})", args.tenant);
-    println!("  curl -s \"http://127.0.0.1:8080/api/v1/tenants/{}/interactions?limit=5\" -H \"Authorization: Bearer $TOKEN\"", args.tenant);
+    println!("  curl -s \"{base}/api/v1/tenants/{}/interactions?limit=5\" -H \"Authorization: Bearer $TOKEN\"", args.tenant);
     println!(
-        "or open the console at http://127.0.0.1:8080/ and sign in with tenant {} and the token",
+        "or open the console at {base}/ and sign in with tenant {} and the token",
         args.tenant
     );
     Ok(())

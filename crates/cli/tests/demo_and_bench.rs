@@ -39,6 +39,42 @@ async fn demo_fills_the_store_with_the_interactions_asked_for() {
     assert_eq!(page["items"].as_array().unwrap().len(), 60);
 }
 
+#[tokio::test]
+async fn demo_posts_to_a_running_server_and_its_hints_name_that_server() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &[]);
+    let output = Command::new(BIN)
+        .args([
+            "demo",
+            "--interactions",
+            "5",
+            "--url",
+            &server.base,
+            "--data",
+        ])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("curl -s \"{}/api/v1/tenants/demo/", server.base)),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(":8080"), "{stdout}");
+    let token = token(data.path(), "demo", &[]);
+    let page: Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/tenants/demo/interactions", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+}
+
 /// The harness at a tiny size on both backends, as a smoke test: it runs and reports; no
 /// timing is asserted.
 #[test]

@@ -44,7 +44,8 @@ use backend::measure_backend;
 /// store's point lookups, then live traffic (one event per POST at each concurrency, and
 /// the cost of the Nth message of one long conversation, and one event per POST while the
 /// retention sweeper deletes the whole loaded history), time `import` of CxEngage
-/// documents, and report bytes on disk and peak RSS. Prints markdown tables and writes JSON (--out).
+/// documents, and report bytes on disk and peak RSS (through the whole run, per phase and per
+/// figure). Prints markdown tables and writes JSON (--out).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// How many interactions to load (try 10000, 100000, 1000000).

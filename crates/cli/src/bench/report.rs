@@ -75,27 +75,34 @@ fn print_summary(args: &Args, run: &Run) {
             nth.n, nth.median_ms, super::live::WINDOW
         );
     }
-    if let Some(whole) = run.memory.whole_run {
-        let phase = |peak: Option<u64>| peak.map_or("-".into(), |p| format!("{:.0}", mib(p)));
-        let figures = run.figures.iter().filter_map(|f| Some((f.peak_rss?, f)));
-        let largest = figures
-            .max_by_key(|(peak, _)| *peak)
-            .map_or(String::new(), |(p, f)| {
-                format!(
-                    ", the largest figure {:.0} (`{}` at {})",
-                    mib(p),
-                    f.endpoint,
-                    f.connections
-                )
-            });
-        println!(
-            "Peak RSS through the whole run (server and client): **{:.0} MiB**; by phase, MiB: load {}, long conversation {}, import {}{largest}",
-            mib(whole),
-            phase(run.memory.load),
-            phase(run.memory.long_conversation),
-            phase(run.memory.import),
-        );
-    }
+    print_memory(run);
+}
+
+/// Peak RSS through the whole run, by phase, and the figure that reached the most.
+fn print_memory(run: &Run) {
+    let Some(whole) = run.memory.whole_run else {
+        return; // not measured: not Linux
+    };
+    let figures = run.figures.iter().filter_map(|f| Some((f.peak_rss?, f)));
+    let largest = (figures.max_by_key(|(peak, _)| *peak)).map_or(String::new(), |(p, f)| {
+        let (endpoint, connections) = (f.endpoint, f.connections);
+        format!(
+            ", the largest figure {:.0} (`{endpoint}` at {connections})",
+            mib(p)
+        )
+    });
+    println!(
+        "Peak RSS through the whole run (server and client): **{:.0} MiB**; by phase, MiB: load {}, long conversation {}, import {}{largest}",
+        mib(whole),
+        mib_cell(run.memory.load),
+        mib_cell(run.memory.long_conversation),
+        mib_cell(run.memory.import),
+    );
+}
+
+/// A peak in MiB for the tables, or `-` where none was measured.
+fn mib_cell(peak: Option<u64>) -> String {
+    peak.map_or("-".into(), |p| format!("{:.0}", mib(p)))
 }
 
 /// The peaks of the phases, for the JSON.
@@ -141,6 +148,6 @@ fn print_row(f: &Figure, ratio: f64, to_store: f64) {
         f.p50_ms,
         f.p99_ms,
         f.errors,
-        f.peak_rss.map_or("-".into(), |p| format!("{:.0}", mib(p)))
+        mib_cell(f.peak_rss)
     );
 }

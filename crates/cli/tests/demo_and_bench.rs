@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
 use common::{token, Server, BIN};
@@ -23,20 +24,24 @@ async fn demo_fills_the_store_with_the_interactions_asked_for() {
         String::from_utf8_lossy(&output.stderr)
     );
     let server = Server::start(data.path(), &[]);
-    let token = token(data.path(), "demo", &[]);
+    assert_eq!(demo_interactions(&server, data.path()).await, 60);
+}
+
+/// How many interactions the demo tenant holds (up to 100), read as a newcomer would.
+async fn demo_interactions(server: &Server, data: &Path) -> usize {
     let page: Value = reqwest::Client::new()
         .get(format!(
             "{}/api/v1/tenants/demo/interactions?limit=100",
             server.base
         ))
-        .bearer_auth(token)
+        .bearer_auth(token(data, "demo", &[]))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(page["items"].as_array().unwrap().len(), 60);
+    page["items"].as_array().unwrap().len()
 }
 
 #[tokio::test]
@@ -62,17 +67,7 @@ async fn demo_posts_to_a_running_server_and_its_hints_name_that_server() {
         "{stdout}"
     );
     assert!(!stdout.contains(":8080"), "{stdout}");
-    let token = token(data.path(), "demo", &[]);
-    let page: Value = reqwest::Client::new()
-        .get(format!("{}/api/v1/tenants/demo/interactions", server.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+    assert_eq!(demo_interactions(&server, data.path()).await, 5);
 }
 
 /// The harness at a tiny size on both backends, as a smoke test: it runs and reports; no

@@ -23,6 +23,7 @@
 //! that disagrees with the log.
 
 pub mod backup;
+mod checkpoint;
 mod contract;
 pub mod export;
 pub mod originals;

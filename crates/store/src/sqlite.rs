@@ -35,8 +35,9 @@ const WRITER_PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 1
 const COMMITTER_CACHE_KIB: i64 = 16 * 1024;
 
 /// Statements kept prepared on each writing connection of the store's own (those of a few
-/// parameters: `statement.rs`); a group runs about fifteen, a fold a few more.
-const WRITER_PREPARED: usize = 64;
+/// parameters, and those over many rows in their few sizes: `statement.rs`); a group runs
+/// about thirty kinds, each in up to eight sizes.
+const WRITER_PREPARED: usize = 256;
 
 /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
 pub async fn open(path: &Path) -> Result<SqlStore, StoreError> {

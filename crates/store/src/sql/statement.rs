@@ -17,6 +17,13 @@ use crate::StoreError;
 /// At most this many parameters in one statement (SQLite allows 32766, PostgreSQL 65535).
 const MAX_PARAMS: usize = 30_000;
 
+/// On SQLite, the rows of a statement over many rows, and the values of an `IN` list, come
+/// in these counts only (largest first), so that its texts are a few per statement, kept
+/// prepared on the group committer's connection ([`Sql::prepared`]). With a text for each
+/// row count, parsing them was 7.7% of the committer's time under batch ingest. PostgreSQL
+/// takes each statement's rows whole: a statement more is a round trip more there.
+const RUNGS: [usize; 8] = [128, 64, 32, 16, 8, 4, 2, 1];
+
 /// A bindable parameter. NULLs carry their column's type, which PostgreSQL checks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Param {
@@ -66,6 +73,9 @@ pub(crate) struct Sql {
     backend: Backend,
     pub text: String,
     pub params: Vec<Param>,
+    /// Whether its text recurs however many rows or values it was made for ([`RUNGS`]),
+    /// so it is worth keeping prepared whatever its size.
+    recurs: bool,
 }
 
 impl Sql {
@@ -74,6 +84,7 @@ impl Sql {
             backend,
             text: text.into(),
             params: Vec::new(),
+            recurs: false,
         }
     }
 
@@ -160,13 +171,14 @@ impl Sql {
     }
 
     /// Runs this statement (SQLite's text) on a `rusqlite` connection: the point readers'
-    /// or the group committer's. It is kept prepared as sqlx keeps statements ([`Sql::query`]).
+    /// or the group committer's. It is kept prepared as sqlx keeps statements ([`Sql::query`]),
+    /// and so is one over many rows cut to [`RUNGS`].
     pub(crate) fn prepared<T>(
         &self,
         connection: &Connection,
         run: impl FnOnce(&mut Statement) -> rusqlite::Result<T>,
     ) -> rusqlite::Result<T> {
-        match kept_prepared(self.params.len()) {
+        match self.recurs || kept_prepared(self.params.len()) {
             true => run(&mut *connection.prepare_cached(&self.text)?),
             false => run(&mut connection.prepare(&self.text)?),
         }
@@ -204,16 +216,27 @@ pub(crate) fn values_statements(
 ) -> Vec<Sql> {
     let width = row.matches('?').count().max(1);
     let mut statements = Vec::new();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Param>> = rows.by_ref().take(MAX_PARAMS / width).collect();
+    let mut rows = rows.into_iter();
+    while rows.len() > 0 {
+        let (count, recurs) = chunk(backend, rows.len(), MAX_PARAMS / width);
         let mut sql = Sql::new(backend, head);
-        sql.push_values(row, chunk);
+        sql.push_values(row, rows.by_ref().take(count).collect());
         sql.text.push(' ');
         sql.text.push_str(tail);
+        sql.recurs = recurs;
         statements.push(sql);
     }
     statements
+}
+
+/// How many of `left` rows (or values) the next statement takes, at most `most`, and
+/// whether that count is one of [`RUNGS`].
+fn chunk(backend: Backend, left: usize, most: usize) -> (usize, bool) {
+    let rung = RUNGS.into_iter().find(|&rung| rung <= left.min(most));
+    match (backend, rung) {
+        (Backend::Sqlite, Some(rung)) => (rung, true),
+        _ => (left.min(most), false),
+    }
 }
 
 /// `IN` lists of `values` cut to the parameter limit: each statement is `head`, the list,
@@ -225,16 +248,33 @@ pub(crate) fn in_lists(
     values: Vec<Param>,
     tail: &str,
 ) -> Vec<Sql> {
+    let most = match backend {
+        Backend::Sqlite => RUNGS[0],
+        Backend::Postgres => MAX_PARAMS - before.len(),
+    };
     values
-        .chunks(MAX_PARAMS - before.len())
+        .chunks(most)
         .map(|chunk| {
             let mut sql = Sql::new(backend, "");
             sql.push(head, before.iter().cloned());
-            sql.push_list(chunk.iter().cloned());
+            sql.push_list(chunk.iter().cloned().chain(padding(backend, chunk)));
             sql.text.push_str(tail);
+            sql.recurs = matches!(backend, Backend::Sqlite);
             sql
         })
         .collect()
+}
+
+/// On SQLite, the copies of a list's last value that bring its length to the next of
+/// [`RUNGS`] (a value twice in an `IN` list changes nothing), so that its text recurs.
+fn padding(backend: Backend, list: &[Param]) -> impl Iterator<Item = Param> + '_ {
+    let more = match backend {
+        Backend::Sqlite => list.len().next_power_of_two() - list.len(),
+        Backend::Postgres => 0,
+    };
+    list.last()
+        .into_iter()
+        .flat_map(move |last| std::iter::repeat_n(last.clone(), more))
 }
 
 #[cfg(test)]
@@ -295,5 +335,37 @@ mod tests {
             statements[0].text,
             "DELETE FROM t WHERE a = $1 AND b IN ($2, $3)"
         );
+    }
+
+    #[test]
+    fn sqlite_cuts_rows_to_rungs_whose_texts_recur() {
+        let rows = |n: i64| (0..n).map(|n| vec![Param::Int(n)]).collect::<Vec<_>>();
+        let counts = |statements: &[Sql]| {
+            statements
+                .iter()
+                .map(|s| s.params.len())
+                .collect::<Vec<_>>()
+        };
+        let cut = |n| values_statements(Backend::Sqlite, "INSERT INTO t (a)", "(?)", rows(n), "");
+        let statements = cut(300);
+        assert_eq!(counts(&statements), vec![128, 128, 32, 8, 4]);
+        assert!(statements.iter().all(|s| s.recurs));
+        // The same rung has the same text, whatever the rows before it.
+        assert_eq!(statements[0].text, statements[1].text);
+        assert_eq!(cut(4)[0].text, statements[4].text);
+        let whole = values_statements(Backend::Postgres, "INSERT INTO t (a)", "(?)", rows(300), "");
+        assert_eq!(counts(&whole), vec![300]);
+        assert!(!whole[0].recurs);
+    }
+
+    #[test]
+    fn sqlite_pads_in_lists_with_their_last_value_to_a_rung() {
+        let values = (0..131).map(Param::Int).collect::<Vec<_>>();
+        let statements = in_lists(Backend::Sqlite, "DELETE FROM t WHERE a IN", &[], values, "");
+        assert_eq!(statements.len(), 2);
+        assert_eq!(statements[0].params.len(), 128);
+        let last = &statements[1].params;
+        assert_eq!(last, &[128, 129, 130, 130].map(Param::Int));
+        assert_eq!(statements[1].text, "DELETE FROM t WHERE a IN (?, ?, ?, ?)");
     }
 }

@@ -115,38 +115,49 @@ fn wal_checkpoint(connection: &Connection, mode: &str) -> rusqlite::Result<(bool
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     const PAGE: usize = 4096;
 
-    #[test]
-    fn the_checkpointer_copies_what_writers_commit_into_the_database_file() {
+    /// A WAL-mode database of one table in a fresh directory (kept alive with it), and a
+    /// writer on it whose commits wake `wake`.
+    fn database(wake: impl FnOnce(&Path) -> Wake) -> (tempfile::TempDir, PathBuf, Connection) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let connection = Connection::open(&path).unwrap();
         connection
             .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (v BLOB);")
             .unwrap();
-        let wake = start(&path).unwrap();
-        wake.on_commit(&connection).unwrap();
-        // 2,000 rows of a page each, in 100 commits: 8 MB in the WAL, which the writer
-        // (its own checkpoints off) never copies back itself.
+        wake(&path).on_commit(&connection).unwrap();
+        (dir, path, connection)
+    }
+
+    /// Inserts `rows` rows of a page each, `per_commit` to a transaction.
+    fn insert(connection: &Connection, rows: usize, per_commit: usize) {
         let blob = vec![7u8; PAGE];
-        for _ in 0..100 {
+        for _ in 0..rows / per_commit {
             let tx = connection.unchecked_transaction().unwrap();
-            for _ in 0..20 {
+            for _ in 0..per_commit {
                 tx.execute("INSERT INTO t (v) VALUES (?1)", [&blob])
                     .unwrap();
             }
             tx.commit().unwrap();
         }
+    }
+
+    #[test]
+    fn the_checkpointer_copies_what_writers_commit_into_the_database_file() {
+        let (_dir, path, connection) = database(|path| start(path).unwrap());
+        // 8 MB in the WAL, in 100 commits, which the writer (its own checkpoints off)
+        // never copies back itself.
+        insert(&connection, 2_000, 20);
         let written = (2_000 * PAGE) as u64;
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while std::fs::metadata(&path).unwrap().len() < written {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "never copied into the file"
-            );
+            let waited = std::time::Instant::now() < deadline;
+            assert!(waited, "never copied into the file");
             std::thread::sleep(GATHER);
         }
         let rows: i64 = connection
@@ -157,20 +168,13 @@ mod tests {
 
     #[test]
     fn a_writer_woken_for_does_not_copy_its_commits_itself() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.db");
-        let connection = Connection::open(&path).unwrap();
-        connection
-            .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (v BLOB);")
-            .unwrap();
-        let (wake, _woken) = sync_channel(1);
-        Wake(wake).on_commit(&connection).unwrap();
-        let blob = vec![7u8; PAGE];
-        for _ in 0..1_500 {
-            connection
-                .execute("INSERT INTO t (v) VALUES (?1)", [&blob])
-                .unwrap();
-        }
+        // A wake no checkpointer listens to.
+        let (_woken, wake) = {
+            let (wake, woken) = sync_channel(1);
+            (woken, Wake(wake))
+        };
+        let (_dir, path, connection) = database(|_| wake);
+        insert(&connection, 1_500, 1);
         // SQLite's default would have copied them at 1,000 pages, in a commit.
         let file = std::fs::metadata(&path).unwrap().len();
         assert!(file < (100 * PAGE) as u64, "the file holds {file} bytes");

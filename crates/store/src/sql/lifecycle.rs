@@ -138,13 +138,41 @@ fn pace(backend: Backend, chunk: i64, took: Duration) -> (i64, Duration) {
 
 const DAY_MS: i64 = 86_400_000;
 
+/// How long the checkpoint that empties SQLite's WAL after an erasure is tried again,
+/// [`SCRUB_PAUSE`] apart. It cannot run beside the checkpointer's own (`checkpoint.rs`),
+/// nor finish while a reader still reads the WAL, and SQLite then answers busy.
+const SCRUB_WAIT: Duration = Duration::from_secs(10);
+const SCRUB_PAUSE: Duration = Duration::from_millis(25);
+
 impl SqlStore {
     /// Makes deleted bytes leave the database files ([`scrub_sql`]).
     async fn scrub(&self) -> Result<(), StoreError> {
         for statement in scrub_sql(self.backend) {
-            self.writer.execute(statement.as_str()).await?;
+            match self.backend {
+                Backend::Sqlite => self.empty_wal(&statement).await?,
+                Backend::Postgres => {
+                    self.writer.execute(statement.as_str()).await?;
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Runs SQLite's checkpoint `statement` until it is not busy (its first column).
+    async fn empty_wal(&self, statement: &str) -> Result<(), StoreError> {
+        let deadline = Instant::now() + SCRUB_WAIT;
+        while Instant::now() < deadline {
+            let busy: i64 = sqlx::query_scalar(statement)
+                .fetch_one(&self.writer)
+                .await?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(SCRUB_PAUSE).await;
+        }
+        Err(StoreError::Config(
+            "erased rows' pages are still in the WAL: checkpoints and readers kept it busy".into(),
+        ))
     }
 
     /// Deletes a tenant's interactions that ended before `cutoff`, a chunk per transaction,

@@ -48,20 +48,8 @@ async fn demo_interactions(server: &Server, data: &Path) -> usize {
 async fn demo_posts_to_a_running_server_and_its_hints_name_that_server() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path(), &[]);
-    let output = Command::new(BIN)
-        .args([
-            "demo",
-            "--interactions",
-            "5",
-            "--url",
-            &server.base,
-            "--data",
-        ])
-        .arg(data.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}");
+    let args = ["demo", "--interactions", "5", "--url", &server.base];
+    let stdout = common::interlog(data.path(), &args);
     assert!(
         stdout.contains(&format!("curl -s \"{}/api/v1/tenants/demo/", server.base)),
         "{stdout}"

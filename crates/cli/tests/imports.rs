@@ -91,17 +91,7 @@ async fn the_cxengage_sample_imports_and_reads_back_as_it_was() {
     );
 
     let server = Server::start(data.path(), &[]);
-    let token = Command::new(BIN)
-        .args([
-            "token",
-            "--tenant",
-            "2336d1ec-c956-47e1-b3b1-fe8fde81b2b4",
-            "--data",
-        ])
-        .arg(data.path())
-        .output()
-        .unwrap();
-    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
+    let token = token(data.path(), "2336d1ec-c956-47e1-b3b1-fe8fde81b2b4", &[]);
     let url = format!(
         "{}/compat/cxengage/v1/tenants/2336d1ec-c956-47e1-b3b1-fe8fde81b2b4/interactions/b2109780-db83-11e7-9709-c2b07aa3bee9",
         server.base

@@ -40,6 +40,16 @@ impl Writer {
         if ids.is_empty() {
             return Ok(0);
         }
+        // Delivered at the commit wherever it is sent: sent before the head is taken, which
+        // is held to the commit.
+        if self.backend == Backend::Postgres {
+            let notify = Sql::with(
+                self.backend,
+                "SELECT pg_notify(?, ?)",
+                [text(CHANNEL), text(tenant.as_str())],
+            );
+            tx.execute(&notify).await?;
+        }
         let count = ids.len() as i64;
         let sql = Sql::with(
             self.backend,
@@ -66,14 +76,6 @@ impl Writer {
         let head_sql = "INSERT INTO changes (tenant_id, seq, interaction_id, at_ms)";
         for sql in values_statements(self.backend, head_sql, "(?, ?, ?, ?)", rows, "") {
             tx.execute(&sql).await?;
-        }
-        if self.backend == Backend::Postgres {
-            let notify = Sql::with(
-                self.backend,
-                "SELECT pg_notify(?, ?)",
-                [text(CHANNEL), text(tenant.as_str())],
-            );
-            tx.execute(&notify).await?;
         }
         Ok(head - count + 1)
     }

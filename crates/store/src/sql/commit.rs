@@ -4,8 +4,8 @@
 //! only after the commit that holds it.
 //!
 //! Appends go to the queue of a worker (one on SQLite, which has one writer; a few on
-//! PostgreSQL): the one their interaction names, or for a batch of several interactions
-//! each in turn ([`Committer`]). Each worker takes every job waiting in its queue, up to
+//! PostgreSQL): the one their tenant names, or for a batch of several interactions each in
+//! turn ([`Committer`]). Each worker takes every job waiting in its queue, up to
 //! [`GROUP_EVENTS`], and appends them in one transaction. A tenant's jobs are appended as
 //! one batch (one statement per table for the whole group): right in the transaction when
 //! the group is one tenant's, else inside a savepoint; if that fails, each of its jobs is
@@ -48,12 +48,17 @@ struct Job {
 /// The queues in front of the workers, one each. Dropping them (with their store) stops
 /// the workers once the queues are empty.
 ///
-/// A job of one interaction's events goes to the worker that interaction names, so the
-/// events of one interaction (a conversation's messages, each POSTed alone) go to one
-/// worker and share its groups. With one queue for all, two workers' groups held events of
-/// the same interactions, and on PostgreSQL each waited on the other's lock on them for its
-/// whole transaction: the workers committed one after another. A job of several
-/// interactions (a batch) goes to the workers in turn.
+/// A job of one interaction's events (a webhook's single event, a conversation's message)
+/// goes to the worker its tenant names, so a tenant's live traffic shares one worker's
+/// groups. With one queue for all, two workers' groups held events of the same
+/// interactions, and each waited on the other's lock on them for its whole transaction.
+/// Named by the interaction instead, a tenant's single events were spread over every
+/// worker in groups a quarter the size, which then committed one after another anyway:
+/// each transaction holds its tenant's change head (`changes.rs`) from near its end to its
+/// commit, WAL flush included. Under 64 connections of single-event posts, one worker per
+/// tenant took a seventh less CPU per post and its p99 a fifth less, at the same rate. A
+/// job of several interactions (a batch, whose statements are most of its transaction)
+/// goes to the workers in turn, so batches' statements run side by side.
 pub(super) struct Committer {
     queues: Vec<mpsc::Sender<Job>>,
     /// The worker the next job of several interactions goes to.
@@ -102,7 +107,7 @@ impl Committer {
             return self.turn.fetch_add(1, Ordering::Relaxed);
         }
         let mut hasher = std::hash::DefaultHasher::new();
-        (tenant, first).hash(&mut hasher);
+        tenant.hash(&mut hasher);
         hasher.finish() as usize
     }
 

@@ -25,34 +25,41 @@ const SUBSCRIPTION_COLUMNS: &str =
 const DELIVERY_COLUMNS: &str = "tenant_id, delivery_id, subscription_id, interaction_id, \
     position, event, payload, state, attempts, created_ms, next_ms, last_ms, last_status, last_error";
 
-/// Writes, inside an append's transaction, the deliveries its changed records make: each
-/// `(record, ended before)` in `changed` holds change number `first` onwards.
-pub(super) async fn enqueue(
+/// The tenant's subscriptions, read inside an append's transaction before it takes the
+/// tenant's change head (`changes.rs`), which it holds to its commit: the fewer statements
+/// after the head, the sooner the tenant's next transaction may take it.
+pub(super) async fn subscriptions(
     tx: &mut Exec<'_, '_>,
     backend: Backend,
     tenant: &TenantId,
-    changed: &[(&Interaction, bool)],
-    first: i64,
-) -> Result<(), StoreError> {
-    if changed.is_empty() {
-        return Ok(());
-    }
+) -> Result<Vec<WebhookSubscription>, StoreError> {
     let select =
         format!("SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE tenant_id = ?");
     let sql = Sql::with(backend, &select, [text(tenant.as_str())]);
     let rows: Vec<SubscriptionRow> = tx.rows(&sql).await?;
-    if rows.is_empty() {
+    rows.into_iter().map(subscription).collect()
+}
+
+/// Writes, inside an append's transaction, the deliveries to `subscriptions` that its
+/// changed records make: each `(record, ended before)` in `changed` holds change number
+/// `first` onwards.
+pub(super) async fn enqueue(
+    tx: &mut Exec<'_, '_>,
+    backend: Backend,
+    tenant: &TenantId,
+    subscriptions: &[WebhookSubscription],
+    changed: &[(&Interaction, bool)],
+    first: i64,
+) -> Result<(), StoreError> {
+    if changed.is_empty() || subscriptions.is_empty() {
         return Ok(());
     }
-    let subscriptions = (rows.into_iter())
-        .map(subscription)
-        .collect::<Result<Vec<_>, _>>()?;
     let now = now_ms();
     let at = Timestamp::from_millis(now);
     let mut deliveries = Vec::new();
     for (n, (record, ended_before)) in changed.iter().enumerate() {
         let mut json = None;
-        for s in &subscriptions {
+        for s in subscriptions {
             for event in s.filter.events_for(record, *ended_before) {
                 let json = match &json {
                     Some(json) => json,

@@ -142,10 +142,15 @@ impl Writer {
             .write_records(tx, tenant, thresholds, &mut touched)
             .await?;
         let ids: Vec<&InteractionId> = touched.iter().map(|t| &t.id).collect();
+        let subscriptions = match ids.is_empty() {
+            true => Vec::new(),
+            false => webhooks::subscriptions(tx, self.backend, tenant).await?,
+        };
+        // From here to the commit the tenant's change head is held: no statement more.
         let first = self.record_changes(tx, tenant, &ids).await?;
         let ended_before = touched.iter().map(|t| t.ended_before);
         let changed = records.iter().zip(ended_before).collect::<Vec<_>>();
-        webhooks::enqueue(tx, self.backend, tenant, &changed, first).await?;
+        webhooks::enqueue(tx, self.backend, tenant, &subscriptions, &changed, first).await?;
         let projections = touched
             .into_iter()
             .map(|t| ((tenant.clone(), t.id), t.projection, t.digest))

@@ -326,3 +326,48 @@ async fn append_tenant(
     }
     Ok((answers, written))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(n: usize, interaction: &str) -> Event {
+        interlog_core::parse_event(serde_json::json!({
+            "eventId": format!("e-{n}"),
+            "interactionId": interaction,
+            "type": "customer-disconnected",
+            "timestamp": "2024-01-01T00:00:00Z",
+        }))
+        .expect("an event")
+    }
+
+    fn committer(workers: usize) -> Committer {
+        Committer {
+            queues: (0..workers).map(|_| mpsc::channel(1).0).collect(),
+            turn: AtomicUsize::new(0),
+        }
+    }
+
+    #[test]
+    fn one_tenants_single_interaction_appends_share_a_worker_and_batches_take_turns() {
+        let committer = committer(POSTGRES_WORKERS);
+        let worker = |tenant: &str, events: &[Event]| {
+            let tenant = TenantId::parse(tenant).unwrap();
+            committer.worker_for(&tenant, events) % POSTGRES_WORKERS
+        };
+        let acme = worker("acme", &[event(0, "i-0")]);
+        for n in 1..32 {
+            let id = format!("i-{n}");
+            assert_eq!(worker("acme", &[event(n, &id), event(n + 100, &id)]), acme);
+        }
+        let others: std::collections::BTreeSet<_> = (0..32)
+            .map(|n| worker(&format!("tenant-{n}"), &[event(n, "i-0")]))
+            .collect();
+        assert!(others.len() > 1, "tenants spread over the workers");
+        let batch = [event(0, "i-0"), event(1, "i-1")];
+        let turns: Vec<_> = (0..POSTGRES_WORKERS)
+            .map(|_| worker("acme", &batch))
+            .collect();
+        assert_eq!(turns, (0..POSTGRES_WORKERS).collect::<Vec<_>>());
+    }
+}

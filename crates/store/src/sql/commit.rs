@@ -56,8 +56,8 @@ struct Job {
 /// worker in groups a quarter the size, which then committed one after another anyway:
 /// each transaction holds its tenant's change head (`changes.rs`) from near its end to its
 /// commit, WAL flush included. Under 64 connections of single-event posts, one worker per
-/// tenant took a seventh less CPU per post and its p99 a fifth less, at the same rate. A
-/// job of several interactions (a batch, whose statements are most of its transaction)
+/// tenant took a sixth to a third less CPU per post, with a lower p99, at about the same
+/// rate (the README's Performance section). A job of several interactions (a batch, whose statements are most of its transaction)
 /// goes to the workers in turn, so batches' statements run side by side.
 pub(super) struct Committer {
     queues: Vec<mpsc::Sender<Job>>,

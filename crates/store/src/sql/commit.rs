@@ -57,8 +57,9 @@ struct Job {
 /// each transaction holds its tenant's change head (`changes.rs`) from near its end to its
 /// commit, WAL flush included. Under 64 connections of single-event posts, one worker per
 /// tenant took a sixth to a third less CPU per post, with a lower p99, at about the same
-/// rate (the README's Performance section). A job of several interactions (a batch, whose statements are most of its transaction)
-/// goes to the workers in turn, so batches' statements run side by side.
+/// rate (the README's Performance section). A job of several interactions (a batch, whose
+/// statements are most of its transaction) goes to the workers in turn, so batches'
+/// statements run side by side.
 pub(super) struct Committer {
     queues: Vec<mpsc::Sender<Job>>,
     /// The worker the next job of several interactions goes to.

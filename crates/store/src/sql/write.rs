@@ -146,7 +146,7 @@ impl Writer {
             true => Vec::new(),
             false => webhooks::subscriptions(tx, self.backend, tenant).await?,
         };
-        // From here to the commit the tenant's change head is held: no statement more.
+        // From here to the commit the tenant's change head is held: keep what follows short.
         let first = self.record_changes(tx, tenant, &ids).await?;
         let ended_before = touched.iter().map(|t| t.ended_before);
         let changed = records.iter().zip(ended_before).collect::<Vec<_>>();

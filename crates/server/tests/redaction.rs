@@ -137,7 +137,38 @@ async fn redaction_settings_are_validated(backend: Backend) {
     assert_eq!(app.record("acme", "m").await["subject"], "member [MEMBER]");
 }
 
+/// The server redacts under the settings it last read, and checks them in each append's
+/// transaction: turned on from another process (`interlog tenants` on the same database),
+/// redaction applies to the very next append.
+async fn a_change_from_another_process_applies_to_the_next_append(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.ingest("acme", &chat("before")).await;
+    assert_eq!(
+        app.record("acme", "before").await["messages"][0]["text"],
+        SAID
+    );
+
+    let other = interlog_store::open(&app.database_url(), &Default::default())
+        .await
+        .unwrap();
+    let tenant = interlog_core::TenantId::parse("acme").unwrap();
+    let settings =
+        interlog_core::settings::TenantSettings::from_json(json!({"redaction": "redact"})).unwrap();
+    other.put_tenant_settings(&tenant, &settings).await.unwrap();
+
+    app.ingest("acme", &chat("after")).await;
+    let text = app.record("acme", "after").await["messages"][0]["text"].clone();
+    assert!(text.as_str().unwrap().contains("[CARD ****1111]"), "{text}");
+    for original in ORIGINALS {
+        assert!(
+            !text.to_string().contains(original),
+            "stored {original}: {text}"
+        );
+    }
+}
+
 on_every_backend!(
     sensitive_data_is_stored_redacted,
-    redaction_settings_are_validated
+    redaction_settings_are_validated,
+    a_change_from_another_process_applies_to_the_next_append
 );

@@ -248,6 +248,12 @@ pub enum StoreError {
     /// shares this one error.
     #[error(transparent)]
     GroupCommit(Arc<StoreError>),
+    /// The tenant's settings changed after an append was redacted under them (through
+    /// another server or `interlog tenants`), so nothing of it was written. The store
+    /// redacts it again under the new ones; only a tenant whose settings keep changing
+    /// under every try sees this.
+    #[error("the tenant's settings kept changing during the append; retry it")]
+    SettingsChanged,
 }
 
 /// Opens the store a URL names: `postgres://` (or `postgresql://`) for PostgreSQL,
@@ -318,9 +324,10 @@ impl StoreError {
         }
         matches!(
             self,
-            StoreError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            )
+            StoreError::SettingsChanged
+                | StoreError::Database(
+                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+                )
         )
     }
 

@@ -24,9 +24,11 @@ use interlog_core::{Event, TenantId};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::exec::{spawn_writer, Open};
+use super::exec::spawn_writer;
+use super::group::append_group;
+use super::redaction::Settings;
 use super::statement::Param;
-use super::write::{Writer, Written};
+use super::write::Writer;
 use super::Backend;
 use crate::{Appended, StoreError};
 
@@ -38,11 +40,13 @@ const QUEUE: usize = 4_096;
 const POSTGRES_WORKERS: usize = 4;
 
 /// One append waiting for its commit.
-struct Job {
-    tenant: TenantId,
-    events: Vec<Event>,
-    rows: Vec<Vec<Param>>,
-    reply: oneshot::Sender<Result<Vec<Appended>, StoreError>>,
+pub(super) struct Job {
+    pub(super) tenant: TenantId,
+    pub(super) events: Vec<Event>,
+    pub(super) rows: Vec<Vec<Param>>,
+    /// The tenant's settings its events were redacted under (`redaction.rs`).
+    pub(super) settings: Settings,
+    pub(super) reply: oneshot::Sender<Result<Vec<Appended>, StoreError>>,
 }
 
 /// The queues in front of the workers, one each. Dropping them (with their store) stops
@@ -112,19 +116,23 @@ impl Committer {
         hasher.finish() as usize
     }
 
-    /// Appends `events` (whose `events` rows are `rows`) in the next group's transaction,
-    /// and answers once it is committed.
+    /// Appends `events` (whose `events` rows are `rows`, redacted under `settings`) in the
+    /// next group's transaction, and answers once it is committed; or
+    /// [`StoreError::SettingsChanged`], having written nothing, when the tenant's stored
+    /// settings are no longer `settings`.
     pub(super) async fn append(
         &self,
         tenant: &TenantId,
         events: &[Event],
         rows: Vec<Vec<Param>>,
+        settings: Settings,
     ) -> Result<Vec<Appended>, StoreError> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             tenant: tenant.clone(),
             events: events.to_vec(),
             rows,
+            settings,
             reply,
         };
         let stopped = || StoreError::Database(sqlx::Error::PoolClosed);
@@ -195,137 +203,6 @@ async fn commit(
             }
         }
     }
-}
-
-/// Appends a group's jobs, by tenant, in one transaction: on SQLite's committer
-/// connection (`lite`) while it holds sqlx's writer connection, so that no other write
-/// meets it at SQLite's lock, else in a transaction of `pool`. Each job's answer, and what
-/// the appends leave for after the commit; or why the transaction failed, with the answers
-/// of the jobs it held.
-async fn append_group(
-    writer: &Writer,
-    pool: &AnyPool,
-    mut lite: Option<&mut rusqlite::Connection>,
-    mut tenants: BTreeMap<String, Vec<Job>>,
-) -> Result<(Vec<Answer>, Vec<Written>), (StoreError, Vec<Answer>)> {
-    let (mut answers, mut written) = (Vec::new(), Vec::new());
-    let committed = async {
-        let several = tenants.len() > 1;
-        if !several {
-            let (name, jobs) = tenants.pop_first().expect("one tenant");
-            match as_batch(writer, Open::begin(pool, lite.as_deref_mut()).await?, jobs).await? {
-                Ok(appended) => {
-                    (answers, written) = appended;
-                    return Ok(());
-                }
-                Err(jobs) => tenants.insert(name, jobs),
-            };
-        }
-        let mut tx = Open::begin(pool, lite.as_deref_mut()).await?;
-        for jobs in tenants.into_values() {
-            let (tenant_answers, tenant_written) =
-                append_tenant(writer, &mut tx, jobs, several).await?;
-            answers.extend(tenant_answers);
-            written.extend(tenant_written);
-        }
-        tx.commit().await
-    }
-    .await;
-    match committed {
-        Ok(()) => Ok((answers, written)),
-        Err(error) => Err((error, answers)),
-    }
-}
-
-/// Appends `jobs` (one tenant's) as one batch in `tx`, which is the group's transaction
-/// when the group is one tenant's (the usual group: no savepoint, which costs two more
-/// statements, and SQLite a copy of every page it changes), else a savepoint in it. `tx`
-/// is committed if the append succeeds; otherwise it is rolled back and the jobs come
-/// back, to be appended one by one.
-async fn as_batch(
-    writer: &Writer,
-    mut tx: Open<'_>,
-    jobs: Vec<Job>,
-) -> Result<Result<(Vec<Answer>, Vec<Written>), Vec<Job>>, StoreError> {
-    let (events, rows) = batch(&jobs);
-    match writer
-        .append_in(&mut tx.exec(), &jobs[0].tenant, &events, rows)
-        .await
-    {
-        Ok(written) => {
-            // The answers go out only once the caller knows the commit held.
-            tx.commit().await?;
-            Ok(Ok(answered(jobs, written)))
-        }
-        Err(_) => {
-            tx.rollback().await?;
-            Ok(Err(jobs))
-        }
-    }
-}
-
-/// The events of `jobs` as one batch, and their rows.
-fn batch(jobs: &[Job]) -> (Vec<Event>, Vec<Vec<Param>>) {
-    let events = jobs.iter().flat_map(|j| j.events.clone()).collect();
-    let rows = jobs.iter().flat_map(|j| j.rows.clone()).collect();
-    (events, rows)
-}
-
-/// Each job's share of a batch's outcome, and what the batch leaves for after the commit.
-fn answered(jobs: Vec<Job>, mut written: Written) -> (Vec<Answer>, Vec<Written>) {
-    let mut outcome = std::mem::take(&mut written.outcome);
-    let answers = jobs
-        .into_iter()
-        .map(|job| {
-            let rest = outcome.split_off(job.events.len());
-            (job.reply, Ok(std::mem::replace(&mut outcome, rest)))
-        })
-        .collect();
-    (answers, vec![written])
-}
-
-type Answer = (
-    oneshot::Sender<Result<Vec<Appended>, StoreError>>,
-    Result<Vec<Appended>, StoreError>,
-);
-
-/// Appends one tenant's jobs as one batch in a savepoint (when `batch_first`); if that
-/// fails, or otherwise, each job alone. Each job's answer, and what the appends that
-/// succeeded leave for after the commit.
-async fn append_tenant(
-    writer: &Writer,
-    tx: &mut Open<'_>,
-    mut jobs: Vec<Job>,
-    batch_first: bool,
-) -> Result<(Vec<Answer>, Vec<Written>), StoreError> {
-    if batch_first && jobs.len() > 1 {
-        match as_batch(writer, tx.savepoint().await?, jobs).await? {
-            Ok(appended) => return Ok(appended),
-            Err(back) => jobs = back,
-        }
-    }
-    let mut answers = Vec::with_capacity(jobs.len());
-    let mut written = Vec::with_capacity(jobs.len());
-    for job in jobs.drain(..) {
-        let mut savepoint = tx.savepoint().await?;
-        let appended = writer
-            .append_in(&mut savepoint.exec(), &job.tenant, &job.events, job.rows)
-            .await;
-        let outcome = match appended {
-            Ok(mut appended) => {
-                savepoint.commit().await?;
-                let outcome = std::mem::take(&mut appended.outcome);
-                written.push(appended);
-                Ok(outcome)
-            }
-            Err(error) => {
-                savepoint.rollback().await?;
-                Err(error)
-            }
-        };
-        answers.push((job.reply, outcome));
-    }
-    Ok((answers, written))
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ mod contents;
 mod dnis;
 mod erase;
 mod exec;
+mod group;
 mod kept;
 mod keys;
 mod known;
@@ -230,9 +231,7 @@ impl EventLog for SqlStore {
         tenant: &TenantId,
         events: &[Event],
     ) -> Result<Vec<Appended>, StoreError> {
-        let redacted = self.redacted(tenant, events).await?;
-        let rows = write::event_rows(tenant, &redacted.events, &redacted.originals)?;
-        self.committer.append(tenant, &redacted.events, rows).await
+        self.append_redacted(tenant, events).await
     }
 
     async fn interaction_events(
@@ -369,9 +368,10 @@ impl Contents for SqlStore {
         let rows = write::event_rows(tenant, events, &[])?;
         let mut tx = self.writer.begin().await?;
         let mut exec = Exec::Sqlx(&mut tx);
+        let stored = settings::stored(&mut exec, self.backend, tenant).await?;
         let written = self
             .writes
-            .append_in(&mut exec, tenant, events, rows)
+            .append_in(&mut exec, tenant, events, rows, stored.as_deref())
             .await?;
         contents::store_content(&mut exec, self.backend, tenant, event, mime, bytes).await?;
         tx.commit().await?;

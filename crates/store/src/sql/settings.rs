@@ -30,6 +30,7 @@ impl Settings for SqlStore {
         settings: &TenantSettings,
     ) -> Result<(), StoreError> {
         let json = serde_json::to_string(settings).map_err(|e| super::corrupt("settings", e))?;
+        let stored: std::sync::Arc<str> = std::sync::Arc::from(json.as_str());
         let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO tenant_settings (tenant_id, settings, updated_ms) VALUES ($1, $2, $3)
@@ -53,6 +54,8 @@ impl Settings for SqlStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        // This process's next appends are redacted under them without a read.
+        self.redactors.saw(tenant, Some(stored));
         Ok(())
     }
 }
@@ -65,6 +68,21 @@ pub(super) async fn stored(
 ) -> Result<Option<String>, StoreError> {
     let rows: Vec<(String,)> = tx.rows(&select(backend, tenant)).await?;
     Ok(rows.into_iter().next().map(|(json,)| json))
+}
+
+/// Of one tenant's appends (`items`), those redacted under the settings stored now (read in
+/// the transaction that writes them), those redacted under others (`under` says which), and
+/// the stored settings.
+pub(super) async fn current<T>(
+    tx: &mut Exec<'_, '_>,
+    backend: Backend,
+    tenant: &TenantId,
+    items: Vec<T>,
+    under: impl Fn(&T) -> Option<&str>,
+) -> Result<(Vec<T>, Vec<T>, Option<String>), StoreError> {
+    let stored = stored(tx, backend, tenant).await?;
+    let (current, stale) = (items.into_iter()).partition(|item| under(item) == stored.as_deref());
+    Ok((current, stale, stored))
 }
 
 /// The statement that reads a tenant's stored settings.

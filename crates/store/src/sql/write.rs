@@ -108,13 +108,15 @@ impl Writer {
     /// step is one statement per table for the whole batch (multi-row inserts, `IN` lists),
     /// not one per event: the statement count, not SQLite, bounds ingest otherwise.
     /// `rows` are the events' [`event_rows`], made before the transaction began so that
-    /// serializing them does not hold the writer.
+    /// serializing them does not hold the writer; `settings` the tenant's stored settings,
+    /// read in `tx`.
     pub(super) async fn append_in(
         &self,
         tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
         events: &[Event],
         rows: Vec<Vec<Param>>,
+        settings: Option<&str>,
     ) -> Result<Written, StoreError> {
         let interactions: BTreeSet<&InteractionId> =
             events.iter().map(|e| &e.interaction_id).collect();
@@ -137,7 +139,7 @@ impl Writer {
             }
         }
         let mut touched = self.project_touched(tx, tenant, fresh).await?;
-        let thresholds = rollups::thresholds(tx, self.backend, tenant).await?;
+        let thresholds = rollups::thresholds_of(settings)?;
         let records = self
             .write_records(tx, tenant, thresholds, &mut touched)
             .await?;

@@ -35,8 +35,13 @@ pub(super) async fn thresholds(
     backend: Backend,
     tenant: &TenantId,
 ) -> Result<Thresholds, StoreError> {
-    Ok(match settings::stored(tx, backend, tenant).await? {
-        Some(json) => Thresholds::from(&settings::parse(&json)?),
+    thresholds_of(settings::stored(tx, backend, tenant).await?.as_deref())
+}
+
+/// The thresholds of a tenant's stored settings (`None`: none stored).
+pub(super) fn thresholds_of(stored: Option<&str>) -> Result<Thresholds, StoreError> {
+    Ok(match stored {
+        Some(json) => Thresholds::from(&settings::parse(json)?),
         None => Thresholds::default(),
     })
 }

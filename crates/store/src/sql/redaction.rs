@@ -1,11 +1,10 @@
 //! Redaction at ingest (`interlog_core::redact`): each append is redacted under its tenant's
 //! settings as this process last read them, and when redaction is on only the redacted
 //! events are stored. The group committer reads the settings again inside the append's
-//! transaction (`commit.rs`): an append redacted under settings that have changed since
+//! transaction (`group.rs`): an append redacted under settings that have changed since
 //! (through another server, or `interlog tenants` on the data directory) is not written but
 //! redacted again under the new ones, so a change applies to every append written after it,
-//! everywhere. (Each append read the settings itself before; a read per request was a
-//! round trip more on PostgreSQL and 3% of a one-event POST on SQLite.) Under
+//! everywhere, without a read per request (a round trip on PostgreSQL). Under
 //! `redact-and-keep-original`, each event redaction changed also keeps its original (but
 //! for security codes, which are never kept: PCI DSS 3.3.1), sealed with the originals key ([`crate::originals`]), in its row's `original` column:
 //! erasure and retention delete it with the row. Compiled redactors are kept by the

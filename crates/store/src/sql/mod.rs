@@ -25,6 +25,7 @@
 //! - `read.rs`: list queries as SQL with numbered parameters.
 //! - `statement.rs`: that SQL text and its parameters; multi-row inserts and `IN` lists.
 
+mod arrays;
 mod audit;
 mod changes;
 mod commit;

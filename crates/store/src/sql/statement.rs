@@ -11,7 +11,7 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Executor};
 
-use super::Backend;
+use super::{arrays, Backend};
 use crate::StoreError;
 
 /// At most this many parameters in one statement (SQLite allows 32766, PostgreSQL 65535).
@@ -21,7 +21,8 @@ const MAX_PARAMS: usize = 30_000;
 /// in these counts only (largest first), so that its texts are a few per statement, kept
 /// prepared on the group committer's connection ([`Sql::prepared`]). With a text for each
 /// row count, parsing them was 7.7% of the committer's time under batch ingest. PostgreSQL
-/// takes each statement's rows whole: a statement more is a round trip more there.
+/// takes each statement's rows whole, as arrays (`arrays.rs`), and each `IN` list whole: a
+/// statement more is a round trip more there.
 const RUNGS: [usize; 8] = [128, 64, 32, 16, 8, 4, 2, 1];
 
 /// A bindable parameter. NULLs carry their column's type, which PostgreSQL checks.
@@ -204,9 +205,10 @@ impl Sql {
     }
 }
 
-/// Statements over many rows of `VALUES`: `head` (`INSERT INTO t (a, b)`), the rows, then
-/// `tail` (`ON CONFLICT ...`, `RETURNING ...`), cut so no statement exceeds the parameter
-/// limit. `row` is the placeholder pattern of one row, e.g. `(?, ?)`.
+/// Statements over many rows: `head` (`INSERT INTO t (a, b)`), the rows, then `tail`
+/// (`ON CONFLICT ...`, `RETURNING ...`). `row` is the placeholder pattern of one row, e.g.
+/// `(?, ?)`. On SQLite, `VALUES` cut to [`RUNGS`] (and the parameter limit); on PostgreSQL
+/// one statement whose columns are arrays ([`arrays::unnest`]).
 pub(crate) fn values_statements(
     backend: Backend,
     head: &str,
@@ -214,6 +216,9 @@ pub(crate) fn values_statements(
     rows: Vec<Vec<Param>>,
     tail: &str,
 ) -> Vec<Sql> {
+    if backend == Backend::Postgres && !rows.is_empty() {
+        return vec![arrays::unnest(head, row, rows, tail)];
+    }
     let width = row.matches('?').count().max(1);
     let mut statements = Vec::new();
     let mut rows = rows.into_iter();
@@ -303,12 +308,12 @@ mod tests {
         let rows: Vec<Vec<Param>> = (0..MAX_PARAMS as i64)
             .map(|n| vec![Param::Int(n), Param::NullText])
             .collect();
-        let statements = values_statements(
+        let statements = in_lists(
             Backend::Postgres,
-            "INSERT INTO t (a, b)",
-            "(?, ?)",
-            rows,
-            "ON CONFLICT DO NOTHING",
+            "DELETE FROM t WHERE a IN",
+            &[],
+            rows.into_iter().flatten().collect(),
+            "",
         );
         assert_eq!(statements.len(), 2);
         assert!(statements.iter().all(|s| s.params.len() <= MAX_PARAMS));
@@ -316,10 +321,6 @@ mod tests {
             statements.iter().map(|s| s.params.len()).sum::<usize>(),
             2 * MAX_PARAMS
         );
-        assert!(statements[1]
-            .text
-            .starts_with("INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"));
-        assert!(statements[1].text.ends_with(" ON CONFLICT DO NOTHING"));
     }
 
     #[test]
@@ -353,9 +354,10 @@ mod tests {
         // The same rung has the same text, whatever the rows before it.
         assert_eq!(statements[0].text, statements[1].text);
         assert_eq!(cut(4)[0].text, statements[4].text);
+        // PostgreSQL takes them whole, one array per column (`arrays.rs`).
         let whole = values_statements(Backend::Postgres, "INSERT INTO t (a)", "(?)", rows(300), "");
-        assert_eq!(counts(&whole), vec![300]);
-        assert!(!whole[0].recurs);
+        assert_eq!(counts(&whole), vec![1]);
+        assert!(kept_prepared(whole[0].params.len()));
     }
 
     #[test]

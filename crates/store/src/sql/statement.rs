@@ -223,25 +223,20 @@ pub(crate) fn values_statements(
     let mut statements = Vec::new();
     let mut rows = rows.into_iter();
     while rows.len() > 0 {
-        let (count, recurs) = chunk(backend, rows.len(), MAX_PARAMS / width);
+        let count = rung(rows.len().min(MAX_PARAMS / width));
         let mut sql = Sql::new(backend, head);
         sql.push_values(row, rows.by_ref().take(count).collect());
         sql.text.push(' ');
         sql.text.push_str(tail);
-        sql.recurs = recurs;
+        sql.recurs = true;
         statements.push(sql);
     }
     statements
 }
 
-/// How many of `left` rows (or values) the next statement takes, at most `most`, and
-/// whether that count is one of [`RUNGS`].
-fn chunk(backend: Backend, left: usize, most: usize) -> (usize, bool) {
-    let rung = RUNGS.into_iter().find(|&rung| rung <= left.min(most));
-    match (backend, rung) {
-        (Backend::Sqlite, Some(rung)) => (rung, true),
-        _ => (left.min(most), false),
-    }
+/// The largest of [`RUNGS`] that `left` rows fill (SQLite's statements over many rows).
+fn rung(left: usize) -> usize {
+    RUNGS.into_iter().find(|&rung| rung <= left).unwrap_or(1)
 }
 
 /// `IN` lists of `values` cut to the parameter limit: each statement is `head`, the list,

@@ -11,7 +11,8 @@
 //! folded from its new events, and the projection put after that commit replaces the old.
 //! A kept projection that an append's events cannot be folded onto (one sorts before an
 //! event already applied) still says what was written from it: the log is folded again,
-//! and only what differs from it is written again ([`refolded`]).
+//! and only what differs from it is written again ([`refolded`]). Without one, the log
+//! before the append, folded again, says the same (`write.rs`'s `Stored`).
 
 use std::collections::HashMap;
 
@@ -85,14 +86,15 @@ impl Kept {
     }
 }
 
-/// A projection folded again from its log. Where the kept projection the stored rows were
-/// written from is known (an event arrived out of order), what stands is kept: the
-/// transcript rows before the first message the new fold places otherwise, and whatever
-/// the digests say is unchanged. Otherwise everything is written again.
+/// A projection folded again from its log. Where the projection the stored rows were
+/// written from is known (kept, or folded again from the log before the append), what
+/// stands is kept: the transcript rows before the first message the new fold places
+/// otherwise, the search parts of messages unchanged, and whatever the digests (kept
+/// projections only) say is unchanged. Otherwise everything is written again.
 pub(super) fn refolded(
     id: &InteractionId,
     mut projection: Projection,
-    stored: Option<(Projection, Digests)>,
+    stored: Option<(Projection, Option<Digests>)>,
 ) -> Touched {
     let Some((stored, digest)) =
         stored.filter(|(stored, _)| stored.messages().len() <= projection.messages().len())
@@ -107,7 +109,7 @@ pub(super) fn refolded(
     let before = before.len();
     projection.take_transcript_changes();
     let mut touched = Touched::new(id, projection, Rewrite::From { from, before });
-    touched.previous = Some(digest);
+    touched.previous = digest;
     touched.searched = Some(searched);
     touched
 }

@@ -73,6 +73,22 @@ impl Touched {
     }
 }
 
+/// What a refold knows of the projection a stored record's rows were written from.
+enum Stored {
+    /// It was kept, with the digests of what was written for it (an event arrived out of
+    /// order).
+    Kept(Box<Projection>, Digests),
+    /// It was not kept (the interaction was quiet while others were written, or another
+    /// process wrote it last): it is the projection of the log as it was before this
+    /// append, its first `log_len` events in arrival order (the record's `log_len`; this
+    /// append's events come after them), folded again. Without it, every transcript row
+    /// and search part of the interaction was written again, and on SQLite each part's
+    /// delete is FTS5's secure delete, a seek per word in every segment of the index.
+    Logged(usize),
+    /// Nothing is assumed of them: everything is written again (a re-projection).
+    Unknown,
+}
+
 /// What an append leaves to do once its transaction commits.
 pub(super) struct Written {
     /// Each event's outcome, in the order given.
@@ -186,12 +202,12 @@ impl Writer {
                     continue;
                 };
                 let Some((mut projection, digest)) = kept.take(tenant, id, *log_len) else {
-                    stale.push((id, None));
+                    stale.push((id, Stored::Logged(*log_len)));
                     continue;
                 };
                 let before = projection.messages().len();
                 if !projection.apply_all(events) {
-                    stale.push((id, Some((projection, digest))));
+                    stale.push((id, Stored::Kept(Box::new(projection), digest)));
                     continue;
                 }
                 let from = projection.take_transcript_changes();
@@ -206,14 +222,13 @@ impl Writer {
         Ok(projected)
     }
 
-    /// Interactions projected from their whole logs, each with the kept projection (and
-    /// the digests of what was written for it) that the stored rows were written from,
-    /// where there is one.
+    /// Interactions projected from their whole logs, each beside the projection its stored
+    /// rows were written from ([`Stored`]).
     async fn refold(
         &self,
         tx: &mut Exec<'_, '_>,
         tenant: &TenantId,
-        stale: Vec<(&InteractionId, Option<(Projection, Digests)>)>,
+        stale: Vec<(&InteractionId, Stored)>,
     ) -> Result<Vec<Touched>, StoreError> {
         let ids: Vec<&InteractionId> = stale.iter().map(|(id, _)| *id).collect();
         let logs = self.load_logs(tx, tenant, &ids).await?;
@@ -221,6 +236,12 @@ impl Writer {
             .map(|(id, stored)| {
                 let log = logs.get(id.as_str()).map_or(&[][..], Vec::as_slice);
                 folded("log");
+                let stored = match stored {
+                    Stored::Kept(projection, digest) => Some((*projection, Some(digest))),
+                    Stored::Logged(log_len) => (log.get(..log_len))
+                        .map(|before| (Projection::fold(tenant, id, before), None)),
+                    Stored::Unknown => None,
+                };
                 refolded(id, Projection::fold(tenant, id, log), stored)
             })
             .collect())
@@ -238,7 +259,7 @@ impl Writer {
         self.lock_interactions(tx, tenant, &set).await?;
         let known = self.known_interactions(tx, tenant, set.iter()).await?;
         let ids: Vec<&InteractionId> = set.into_iter().collect();
-        let stale = ids.iter().map(|&id| (id, None)).collect();
+        let stale = ids.iter().map(|&id| (id, Stored::Unknown)).collect();
         let mut touched = self.refold(tx, tenant, stale).await?;
         Known::attach(known, &mut touched);
         let thresholds = rollups::thresholds(tx, self.backend, tenant).await?;

@@ -44,7 +44,7 @@ async fn story(store: &dyn Store) {
     let other = TenantId::parse("other").unwrap();
     log::event_log(store, &acme, &other).await;
     reads::interaction_reads(store, &acme, &other).await;
-    reads::transcript_rows(store, &acme).await;
+    reads::transcript_rows(&[store], &acme).await;
     reads::keys_that_change(store).await;
     contents::contents(store, &acme, &other).await;
     keys::api_keys(store, &acme, &other).await;
@@ -75,6 +75,33 @@ async fn sqlite_follows_the_story_and_keeps_it_across_reopen() {
         .await
         .unwrap();
     assert_eq!(record.unwrap().agents[0].agent_id.as_str(), "a1");
+}
+
+/// Two stores on one database (two servers, or a server and `interlog import`) append to
+/// one chat in turn, so neither has its projection kept at any append.
+async fn writers_in_turn(first: &dyn Store, second: &dyn Store) {
+    let acme = TenantId::parse("acme").unwrap();
+    reads::start_chat(first, &acme).await;
+    reads::transcript_rows(&[second, first], &acme).await;
+}
+
+#[tokio::test]
+async fn sqlite_writers_in_turn_write_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("interlog.db");
+    let first = interlog_store::sqlite::open(&path).await.unwrap();
+    let second = interlog_store::sqlite::open(&path).await.unwrap();
+    writers_in_turn(&first, &second).await;
+}
+
+#[tokio::test]
+async fn postgres_writers_in_turn_write_what_changed() {
+    let schema = PgSchema::create().await;
+    let settings = PoolSettings::default();
+    let first = interlog_store::open(&schema.url, &settings).await.unwrap();
+    let second = interlog_store::open(&schema.url, &settings).await.unwrap();
+    writers_in_turn(first.as_ref(), second.as_ref()).await;
+    schema.drop().await;
 }
 
 #[tokio::test]

@@ -8,10 +8,8 @@ use serde_json::json;
 
 use crate::event;
 
-/// Reads of the projected records: keyset pages, counts, an agent's work, caller keys.
-/// Adds `chat-2`, a later chat of the same customer that agent a1 is still on.
-pub(crate) async fn interaction_reads(store: &dyn Store, acme: &TenantId, other: &TenantId) {
-    let chat = InteractionId::parse("chat-2").unwrap();
+/// Starts `chat-2`: a chat of customer c1 that agent a1 took, and its first message.
+pub(crate) async fn start_chat(store: &dyn Store, acme: &TenantId) {
     let started = event(
         "e4",
         "interaction-started",
@@ -38,6 +36,13 @@ pub(crate) async fn interaction_reads(store: &dyn Store, acme: &TenantId, other:
         .append_events(acme, &[started, allocated, said])
         .await
         .unwrap();
+}
+
+/// Reads of the projected records: keyset pages, counts, an agent's work, caller keys.
+/// Adds `chat-2`, a later chat of the same customer that agent a1 is still on.
+pub(crate) async fn interaction_reads(store: &dyn Store, acme: &TenantId, other: &TenantId) {
+    let chat = InteractionId::parse("chat-2").unwrap();
+    start_chat(store, acme).await;
 
     // Newest first, one per page, the cursor leading to the next.
     let one = InteractionQuery {
@@ -160,8 +165,12 @@ async fn stored_json(store: &dyn Store, acme: &TenantId, other: &TenantId, one: 
 /// The transcript kept as rows follows every way a message can arrive: after the others,
 /// again with the id of an earlier one (which replaces it), out of order (before one
 /// already stored), and again out of order. After each, the stored record is the
-/// projection of the stored log, and the search parts follow.
-pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
+/// projection of the stored log, and the search parts follow. The arrivals go to
+/// `writers` in turn: more than one store on the same database each append with no
+/// projection kept (another wrote last), so each folds the log before the append again to
+/// learn what stands.
+pub(crate) async fn transcript_rows(writers: &[&dyn Store], acme: &TenantId) {
+    let store = writers[0];
     let chat = InteractionId::parse("chat-2").unwrap();
     let said = |id: &str, at: &str, fields: serde_json::Value| {
         let mut fields = fields;
@@ -183,8 +192,9 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
             json!({"text": "revised", "messageId": "e7"}),
         ),
     ];
-    for arrival in arrivals {
-        store.append_events(acme, &[arrival]).await.unwrap();
+    for (n, arrival) in arrivals.into_iter().enumerate() {
+        let writer = writers[n % writers.len()];
+        writer.append_events(acme, &[arrival]).await.unwrap();
         let log = store.interaction_events(acme, &chat).await.unwrap();
         let stored = store.get_interaction(acme, &chat).await.unwrap().unwrap();
         let projected = interlog_core::project(acme, &chat, &log);
@@ -208,7 +218,10 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
         "2024-05-01T10:05:07.000Z",
         json!({"text": "escalated"}),
     );
-    store.append_events(acme, &[note]).await.unwrap();
+    writers[writers.len() - 1]
+        .append_events(acme, &[note])
+        .await
+        .unwrap();
 
     let search = |words: &str| InteractionQuery {
         text: Some(words.into()),
@@ -233,7 +246,8 @@ pub(crate) async fn transcript_rows(store: &dyn Store, acme: &TenantId) {
     for (n, (id, kind, fields, words)) in later.into_iter().enumerate() {
         let at = format!("2024-05-01T10:05:0{}.000Z", 8 + n);
         let later = event(id, kind, "chat-2", &at, fields);
-        store.append_events(acme, &[later]).await.unwrap();
+        let writer = writers[n % writers.len()];
+        writer.append_events(acme, &[later]).await.unwrap();
         let page = store.list_interactions(acme, &search(words)).await.unwrap();
         assert_eq!(ids(&page.items), ["chat-2"], "{words} after {kind}");
     }

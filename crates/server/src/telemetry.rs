@@ -19,13 +19,15 @@
 //!
 //! The recorder is global to the process (installed once, at the first [`handle`]).
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::state::AppState;
@@ -116,21 +118,61 @@ pub(crate) async fn route(matched: MatchedPath, request: Request, next: Next) ->
 
 /// The outer layer: counts and times every request.
 pub(crate) async fn record(request: Request, next: Next) -> Response {
-    let method = method_label(request.method());
+    let method = method_index(request.method());
     let began = Instant::now();
     let response = next.run(request).await;
-    let route = (response.extensions().get::<Route>())
-        .map_or_else(|| "unmatched".to_string(), |r| template(r.0.as_str()));
-    let status = status_class(response.status());
-    let labels = [("route", route), ("method", method.to_string())];
-    metrics::histogram!("interlog_http_request_duration_seconds", &labels).record(began.elapsed());
-    let labels = [
-        labels[0].clone(),
-        labels[1].clone(),
-        ("status", status.into()),
-    ];
-    metrics::counter!("interlog_http_requests_total", &labels).increment(1);
+    let route = response.extensions().get::<Route>();
+    let handles = handles(route.map_or("unmatched", |r| r.0.as_str()), method);
+    handles.duration.record(began.elapsed());
+    let class = usize::from(response.status().as_u16() / 100).clamp(1, 5) - 1;
+    let counter = handles.requests[class].get_or_init(|| {
+        let status = STATUS_CLASSES[class];
+        let (route, method) = (handles.route.clone(), METHODS[method]);
+        metrics::counter!("interlog_http_requests_total", "route" => route, "method" => method, "status" => status)
+    });
+    counter.increment(1);
     response
+}
+
+/// Methods as labels: the standard ones, then `other`.
+const METHODS: [&str; 8] = [
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "other",
+];
+const STATUS_CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+/// The metric handles of a route and method, made at their first request: `metrics`'
+/// macros build, allocate and hash the labels at every call, about a twentieth of a read's
+/// CPU; a handle records with neither.
+struct Handles {
+    /// The route's label.
+    route: String,
+    duration: Histogram,
+    /// By status class, each made at its first response (a class never seen is no series).
+    requests: [OnceLock<Counter>; 5],
+}
+
+/// The handles of each route's methods, by the route's template as axum gives it.
+type Routes = HashMap<String, [Option<Arc<Handles>>; METHODS.len()]>;
+
+fn handles(path: &str, method: usize) -> Arc<Handles> {
+    static ROUTES: LazyLock<RwLock<Routes>> = LazyLock::new(RwLock::default);
+    let known = ROUTES.read().unwrap_or_else(|e| e.into_inner());
+    if let Some(handles) = known.get(path).and_then(|methods| methods[method].clone()) {
+        return handles;
+    }
+    drop(known);
+    let mut routes = ROUTES.write().unwrap_or_else(|e| e.into_inner());
+    let methods = routes.entry(path.to_string()).or_default();
+    let handles = methods[method].get_or_insert_with(|| {
+        let route = template(path);
+        let labels = [("route", route.clone()), ("method", METHODS[method].into())];
+        Arc::new(Handles {
+            route,
+            duration: metrics::histogram!("interlog_http_request_duration_seconds", &labels),
+            requests: Default::default(),
+        })
+    });
+    handles.clone()
 }
 
 /// A route template as a label, its parameters written `:name` (`/tenants/:tenant/events`):
@@ -139,27 +181,17 @@ pub(crate) fn template(path: &str) -> String {
     path.replace('{', ":").replace('}', "")
 }
 
-/// The method as a label: the standard ones, else `other`.
-fn method_label(method: &Method) -> &'static str {
+/// The method's place in [`METHODS`].
+fn method_index(method: &Method) -> usize {
     match *method {
-        Method::GET => "GET",
-        Method::POST => "POST",
-        Method::PUT => "PUT",
-        Method::DELETE => "DELETE",
-        Method::PATCH => "PATCH",
-        Method::HEAD => "HEAD",
-        Method::OPTIONS => "OPTIONS",
-        _ => "other",
-    }
-}
-
-fn status_class(status: StatusCode) -> &'static str {
-    match status.as_u16() / 100 {
-        1 => "1xx",
-        2 => "2xx",
-        3 => "3xx",
-        4 => "4xx",
-        _ => "5xx",
+        Method::GET => 0,
+        Method::POST => 1,
+        Method::PUT => 2,
+        Method::DELETE => 3,
+        Method::PATCH => 4,
+        Method::HEAD => 5,
+        Method::OPTIONS => 6,
+        _ => 7,
     }
 }
 

@@ -126,9 +126,12 @@ pub(crate) async fn record(request: Request, next: Next) -> Response {
     handles.duration.record(began.elapsed());
     let class = usize::from(response.status().as_u16() / 100).clamp(1, 5) - 1;
     let counter = handles.requests[class].get_or_init(|| {
-        let status = STATUS_CLASSES[class];
-        let (route, method) = (handles.route.clone(), METHODS[method]);
-        metrics::counter!("interlog_http_requests_total", "route" => route, "method" => method, "status" => status)
+        let labels = [
+            ("route", handles.route.clone()),
+            ("method", METHODS[method].into()),
+            ("status", STATUS_CLASSES[class].into()),
+        ];
+        metrics::counter!("interlog_http_requests_total", &labels)
     });
     counter.increment(1);
     response

@@ -36,6 +36,7 @@ mod tenants;
 mod token;
 
 use std::io::{BufWriter, IsTerminal};
+use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
@@ -89,12 +90,14 @@ enum Command {
     Bench(bench::Args),
 }
 
+/// The log writer's guard: dropped by [`flush_logs`], it writes every queued line.
+static LOGS: Mutex<Option<WorkerGuard>> = Mutex::new(None);
+
 /// Logs to stderr through a thread of their own: a request's line is handed over, not
 /// written, and the thread writes what has gathered in one write when it catches up (a
-/// write per line was about a twentieth of a request's CPU under load). Nothing is dropped:
-/// a full queue makes the logger wait. The guard writes what is queued when it drops, at
-/// the end of `main`.
-fn init_logging(format: LogFormat) -> WorkerGuard {
+/// write per line was about a twentieth of a read's CPU under load). Nothing is dropped:
+/// a full queue makes the logger wait. Whoever ends the process calls [`flush_logs`].
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Colours only on a terminal, unless `NO_COLOR` is set: a file or a journal gets plain
@@ -113,15 +116,21 @@ fn init_logging(format: LogFormat) -> WorkerGuard {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
-    guard
+    *LOGS.lock().unwrap_or_else(|e| e.into_inner()) = Some(guard);
+}
+
+/// Writes every queued log line and stops the writer (lines logged after are dropped):
+/// at the end of `main`, and before a `process::exit`.
+pub(crate) fn flush_logs() {
+    drop(LOGS.lock().unwrap_or_else(|e| e.into_inner()).take());
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Command::Serve(args) => {
-            let _logs = init_logging(cli.log_format);
+            init_logging(cli.log_format);
             serve::run(args).await
         }
         Command::Token(args) => token::run(args),
@@ -135,17 +144,19 @@ async fn main() -> anyhow::Result<()> {
         Command::Restore(args) => backup::restore(args).await,
         Command::Import(args) => import::run(args).await,
         Command::TailAsterisk(args) => {
-            let _logs = init_logging(cli.log_format);
+            init_logging(cli.log_format);
             tail::run(args).await
         }
         Command::Generate(args) => generate::run(args).await,
         Command::Demo(args) => generate::demo(args).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Migrate(args) => {
-            let _logs = init_logging(cli.log_format);
+            init_logging(cli.log_format);
             migrate::run(args).await
         }
-    }
+    };
+    flush_logs();
+    result
 }
 
 #[cfg(test)]

@@ -239,6 +239,7 @@ async fn serve_until_stopped(
         let _ = stop.send(true);
         signal().await;
         tracing::warn!("second signal: exiting at once");
+        crate::flush_logs();
         std::process::exit(130);
     });
     let consumer = nats.map(|config| {

@@ -72,3 +72,31 @@ async fn sigterm_finishes_in_flight_ingest_and_exits_zero() {
         lost.len()
     );
 }
+
+/// Log lines are written by a thread of their own; a graceful stop writes every one still
+/// queued, the last request's and the last ("interlog stopped") included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graceful_stop_writes_every_log_line() {
+    let data = tempfile::tempdir().unwrap();
+    let log = data.path().join("server.log");
+    let mut server = Server::start_logged(data.path(), &[], &log);
+    let answered = reqwest::Client::new()
+        .get(format!("{}/healthz", server.base))
+        .header("x-request-id", "last-request-before-the-stop")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+
+    let status = tokio::task::block_in_place(|| server.terminate());
+    assert_eq!(status.code(), Some(0));
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        written.contains("last-request-before-the-stop"),
+        "the last request's line: {written}"
+    );
+    assert!(
+        written.contains("interlog stopped"),
+        "the last line: {written}"
+    );
+}

@@ -19,6 +19,16 @@ pub struct Server {
 impl Server {
     /// Serves `data` with the `extra` flags, ignoring the caller's INTERLOG_* settings.
     pub fn start(data: &Path, extra: &[&str]) -> Self {
+        Self::spawn(data, extra, Stdio::null())
+    }
+
+    /// [`Server::start`], its log (stderr) written to the file `log`.
+    pub fn start_logged(data: &Path, extra: &[&str], log: &Path) -> Self {
+        let log = std::fs::File::create(log).expect("create the log file");
+        Self::spawn(data, extra, Stdio::from(log))
+    }
+
+    fn spawn(data: &Path, extra: &[&str], stderr: Stdio) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data)
@@ -26,7 +36,7 @@ impl Server {
             .env_remove("INTERLOG_JWT_SECRET")
             .env_remove("INTERLOG_DATABASE_URL")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("spawn interlog serve");
         let mut stdout = BufReader::new(child.stdout.take().unwrap());

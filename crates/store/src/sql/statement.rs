@@ -300,14 +300,12 @@ mod tests {
 
     #[test]
     fn rows_are_cut_to_the_parameter_limit() {
-        let rows: Vec<Vec<Param>> = (0..MAX_PARAMS as i64)
-            .map(|n| vec![Param::Int(n), Param::NullText])
-            .collect();
+        let values = (0..2 * MAX_PARAMS as i64).map(Param::Int).collect();
         let statements = in_lists(
             Backend::Postgres,
             "DELETE FROM t WHERE a IN",
             &[],
-            rows.into_iter().flatten().collect(),
+            values,
             "",
         );
         assert_eq!(statements.len(), 2);
